@@ -1,0 +1,105 @@
+/**
+ * The JSON-RPC backend: wires each request of protocol.ts to its handler. Thin by design; the work lives in
+ * engine/ (and later data/, train/, eval/, infer/). Used by main.ts (IPC, spawned by the extension) and by
+ * `brain-tumor serve` (stdio, for remote machines).
+ */
+import * as os from 'node:os';
+import type { Connection, InitializeResult } from 'vscode-languageserver/node';
+import * as P from './protocol';
+import type { ResolvedPreference } from './engine/chooseBackend';
+import { resolvePreference, BACKEND_LABELS } from './engine/chooseBackend';
+import { numTensors, startEngine, tfjsVersion } from './engine/startEngine';
+import { redirectConsole, type Logger } from './logger';
+
+export const SERVER_VERSION = BUILD_VERSION;
+
+/** Reads and checks `initializationOptions`; anything malformed is dropped with a warning, never trusted. */
+export function parseInitOptions(raw: unknown, log: Logger): P.ServerInitOptions {
+  const out: P.ServerInitOptions = {};
+  if (raw === undefined || raw === null) return out;
+  if (typeof raw !== 'object') {
+    log.warn(`initializationOptions ignored: expected an object, got ${typeof raw}`);
+    return out;
+  }
+  const o = raw as Record<string, unknown>;
+  if (o.backend !== undefined) {
+    if (P.isBackendPreference(o.backend)) out.backend = o.backend;
+    else log.warn(`initializationOptions.backend ignored: ${JSON.stringify(o.backend)}`);
+  }
+  if (o.threads !== undefined) {
+    if (typeof o.threads === 'number' && Number.isInteger(o.threads) && o.threads >= 0 && o.threads <= 256) out.threads = o.threads;
+    else log.warn(`initializationOptions.threads ignored: ${JSON.stringify(o.threads)}`);
+  }
+  return out;
+}
+
+/** Threads from the environment beat the setting; 0 = one per core. */
+export function resolveThreads(env: string | undefined, setting: number | undefined): number {
+  const n = env !== undefined && env !== '' ? Number(env) : NaN;
+  if (Number.isInteger(n) && n >= 0 && n <= 256) return n;
+  return setting ?? 0;
+}
+
+export interface BackendServerOptions {
+  /** A CLI --backend flag; beats env and setting. */
+  flagBackend?: string;
+  flagThreads?: number;
+}
+
+export function startBackendServer(connection: Connection, options: BackendServerOptions = {}): void {
+  const startedAt = Date.now();
+  const log: Logger = {
+    error: (m) => connection.console.error(m),
+    warn: (m) => connection.console.warn(m),
+    info: (m) => connection.console.info(m),
+    log: (m) => connection.console.log(m),
+  };
+  redirectConsole(log);
+  let engine: Promise<P.BackendInfo> | undefined;
+
+  connection.onInitialize((params): InitializeResult => {
+    const init = parseInitOptions(params.initializationOptions, log);
+    const preference: ResolvedPreference = resolvePreference({
+      flag: options.flagBackend, env: process.env[P.ENV_BACKEND], setting: init.backend,
+    });
+    if (preference.warning) log.warn(preference.warning);
+    const threads = options.flagThreads ?? resolveThreads(process.env[P.ENV_THREADS], init.threads);
+    // Start the engine now, in the background: the first request waits for it, nothing else does.
+    engine = startEngine({ preference, threads });
+    engine.then(
+      (b) => log.info(`Backend ${b.kind} (${BACKEND_LABELS[b.kind]}), ${b.threads} thread(s)` +
+        `${b.simd ? ', SIMD' : ''}, ready in ${Math.round(b.initMs)} ms. ${b.reason}.`),
+      (e: Error) => log.error(e.message),
+    );
+    return { capabilities: {}, serverInfo: { name: 'brain-tumor-backend', version: SERVER_VERSION } };
+  });
+
+  const requireEngine = async (): Promise<P.BackendInfo> => {
+    if (!engine) throw P.protocolError(P.ErrorCodes.BackendUnavailable, 'The backend was not initialised.');
+    try {
+      return await engine;
+    } catch (e) {
+      throw P.protocolError(P.ErrorCodes.BackendUnavailable, `${(e as Error).message} Check the log, then run "Brain Tumor: Restart Backend".`);
+    }
+  };
+
+  connection.onRequest(P.status, async (): Promise<P.StatusResult> => {
+    const backend = await requireEngine();
+    return {
+      serverVersion: SERVER_VERSION,
+      tfjsVersion: tfjsVersion(),
+      nodeVersion: process.version,
+      platform: `${os.platform()} ${os.arch()}`,
+      pid: process.pid,
+      uptimeMs: Date.now() - startedAt,
+      backend,
+      activeModel: null,
+      numTensors: numTensors(),
+    };
+  });
+
+  connection.onShutdown(() => {
+    log.info('Backend shutting down.');
+  });
+  connection.listen();
+}

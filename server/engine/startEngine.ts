@@ -1,0 +1,43 @@
+/** The one place the process picks and starts its tfjs engine. Called once, by the server or the CLI. */
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+// Importing a name (not just the module) keeps esbuild from dropping the registration as "side-effect free".
+import { version_cpu } from '@tensorflow/tfjs-backend-cpu';
+import type { BackendInfo } from '../protocol';
+import { chooseBackend, type ResolvedPreference } from './chooseBackend';
+import { loadNativeBackend } from './nativeBackend';
+import { loadWasmBackend } from './wasmBackend';
+
+export interface EngineOptions {
+  preference: ResolvedPreference;
+  threads: number;
+  /** Defaults to dist/wasm next to the running bundle. */
+  wasmDir?: string;
+}
+
+export function defaultWasmDir(): string {
+  return path.join(__dirname, 'wasm');
+}
+
+export async function startEngine(opts: EngineOptions): Promise<BackendInfo> {
+  // The browser-only and debug chatter of tfjs has no place on a JSON-RPC channel.
+  tf.env().set('PROD', true);
+  return chooseBackend(opts.preference, {
+    gpu: () => loadNativeBackend('gpu'),
+    node: () => loadNativeBackend('node'),
+    wasm: () => loadWasmBackend({ wasmDir: opts.wasmDir ?? defaultWasmDir(), threads: opts.threads }),
+    cpu: async () => {
+      if (!(await tf.setBackend('cpu'))) throw new Error('the cpu backend did not initialise');
+      return { tfBackend: 'cpu', threads: 1, simd: null };
+    },
+  });
+}
+
+export function tfjsVersion(): string {
+  // tfjs-core and its cpu backend are released together; a mismatch would mean two copies in the bundle.
+  return tf.version_core === version_cpu ? tf.version_core : `${tf.version_core} (cpu backend ${version_cpu})`;
+}
+
+export function numTensors(): number {
+  return tf.memory().numTensors;
+}

@@ -1,0 +1,116 @@
+/**
+ * The whole JSON-RPC contract between the extension (client) and the backend (server).
+ *
+ * Imported by both sides and by the webviews (types only). It imports nothing but
+ * `vscode-languageserver-protocol`: never `vscode`, never the node server package, never tfjs,
+ * so each side can bundle it without dragging the other side's world in.
+ *
+ * Adding a request: declare its params, result and RequestType here; wire a handler in
+ * server/backendServer.ts; call it from extension/; add a test (see README, "Contributing").
+ */
+import { RequestType0, ResponseError } from 'vscode-languageserver-protocol';
+
+/** Method names share this prefix so they never collide with LSP's own. */
+export const METHOD_PREFIX = 'brainTumor/';
+
+// ---------------------------------------------------------------------------------------------
+// Engine (tfjs backend) choice
+
+/** What the user may ask for: `auto` tries gpu, node, wasm, cpu in that order. */
+export type BackendPreference = 'auto' | 'gpu' | 'node' | 'wasm' | 'cpu';
+export const BACKEND_PREFERENCES: readonly BackendPreference[] = ['auto', 'gpu', 'node', 'wasm', 'cpu'];
+
+/** A concrete engine. `gpu` is @tensorflow/tfjs-node-gpu, `node` is @tensorflow/tfjs-node. */
+export type BackendKind = 'gpu' | 'node' | 'wasm' | 'cpu';
+export const BACKEND_KINDS: readonly BackendKind[] = ['gpu', 'node', 'wasm', 'cpu'];
+
+/** Where the preference came from, so the user knows which knob to turn. */
+export type PreferenceSource = 'default' | 'setting' | 'env' | 'flag';
+
+/** One engine that was tried (or skipped) at start-up, with the reason kept. */
+export interface BackendAttempt {
+  kind: BackendKind;
+  /** true for the engine that was chosen. */
+  ok: boolean;
+  /** Why it was not used (load error, not requested), or why it was. */
+  reason: string;
+  /** Time spent trying it, in milliseconds. */
+  ms: number;
+}
+
+export interface BackendInfo {
+  kind: BackendKind;
+  /** tfjs's own backend name: 'tensorflow' (tfjs-node and -gpu), 'wasm' or 'cpu'. */
+  tfBackend: string;
+  /** One sentence: why this engine runs (e.g. "tfjs-node-gpu unavailable: ...; wasm loaded"). */
+  reason: string;
+  requested: BackendPreference;
+  requestedBy: PreferenceSource;
+  /** Worker threads the engine computes with (wasm: XNNPACK pool; node: TensorFlow intra-op). */
+  threads: number;
+  /** WASM SIMD in use (wasm only; null elsewhere). */
+  simd: boolean | null;
+  attempts: BackendAttempt[];
+  /** Spawn-independent: time from the start of engine selection to a ready backend. */
+  initMs: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Requests
+
+/** Client -> server: health and identity of the backend. Cheap; safe to poll. */
+export interface StatusResult {
+  serverVersion: string;
+  /** @tensorflow/tfjs-core version in use. */
+  tfjsVersion: string;
+  nodeVersion: string;
+  platform: string;
+  pid: number;
+  uptimeMs: number;
+  backend: BackendInfo;
+  /** Folder of the model classification uses, or null when none is loaded yet. */
+  activeModel: string | null;
+  /** Tensors alive in the engine: flat across jobs, or something leaks. */
+  numTensors: number;
+}
+export const status = new RequestType0<StatusResult, void>(METHOD_PREFIX + 'status');
+
+// ---------------------------------------------------------------------------------------------
+// Initialization
+
+/** What the extension passes in `initializationOptions`. */
+export interface ServerInitOptions {
+  /** The `brainTumor.backend` setting; the BRAIN_TUMOR_BACKEND env variable overrides it. */
+  backend?: BackendPreference;
+  /** The `brainTumor.threads` setting; 0 means "as many as the machine has". */
+  threads?: number;
+}
+
+/** Environment variables the backend reads. Documented in the README. */
+export const ENV_BACKEND = 'BRAIN_TUMOR_BACKEND';
+export const ENV_THREADS = 'BRAIN_TUMOR_THREADS';
+
+// ---------------------------------------------------------------------------------------------
+// Errors: expected failures travel as ResponseError with one of these codes and a message a user
+// can act on. Codes sit in the JSON-RPC "server error" range reserved for implementations.
+
+export const ErrorCodes = {
+  /** The request's params failed validation. */
+  InvalidParams: -32602,
+  /** The engine could not start at all (not even the cpu backend). */
+  BackendUnavailable: -32010,
+  /** The request needs a feature a later version provides. */
+  NotImplemented: -32011,
+} as const;
+export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
+
+export function protocolError(code: ErrorCode, message: string): ResponseError<void> {
+  return new ResponseError<void>(code, message);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Validation helpers shared by both sides: every request's params are checked on arrival.
+
+export function isBackendPreference(v: unknown): v is BackendPreference {
+  return typeof v === 'string' && (BACKEND_PREFERENCES as readonly string[]).includes(v);
+}
