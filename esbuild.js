@@ -54,7 +54,7 @@ if (tests) {
 /** Static files: panel styles, and the WASM binaries where server/engine/wasmBackend.ts looks for them. */
 function copyAssets() {
   fs.mkdirSync('dist/webview', { recursive: true });
-  for (const f of fs.readdirSync('webview').filter((n) => n.endsWith('.css'))) {
+  for (const f of fs.readdirSync('webview').filter((n) => n.endsWith('.css') || n.endsWith('.svg'))) {
     fs.copyFileSync(path.join('webview', f), path.join('dist/webview', f));
   }
   const wasmOut = path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'wasm-out');

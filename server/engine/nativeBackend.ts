@@ -26,7 +26,7 @@ export async function loadNativeBackend(kind: 'gpu' | 'node'): Promise<LoadedEng
   } catch (e) {
     const code = (e as { code?: string }).code;
     if (code === 'MODULE_NOT_FOUND' && String((e as Error).message).includes(`'${pkg}'`)) {
-      throw new Error(`${pkg} is not installed (its install downloads libtensorflow; see README, "GPU training")`);
+      throw new Error(`${pkg} is not installed (its install downloads libtensorflow; see README, "GPU training")`, { cause: e });
     }
     throw e;
   }

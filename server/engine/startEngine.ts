@@ -35,7 +35,9 @@ export async function startEngine(opts: EngineOptions): Promise<BackendInfo> {
 
 export function tfjsVersion(): string {
   // tfjs-core and its cpu backend are released together; a mismatch would mean two copies in the bundle.
-  return tf.version_core === version_cpu ? tf.version_core : `${tf.version_core} (cpu backend ${version_cpu})`;
+  const core: string = tf.version_core;
+  const cpu: string = version_cpu;
+  return core === cpu ? core : `${core} (cpu backend ${cpu})`;
 }
 
 export function numTensors(): number {

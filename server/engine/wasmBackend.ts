@@ -13,6 +13,7 @@
  * This depends on tfjs-backend-wasm 4.22.0's internals, so package.json pins that exact version.
  */
 import * as fs from 'node:fs';
+import type * as OsModule from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
@@ -20,7 +21,7 @@ import type { LoadedEngine } from './chooseBackend';
 
 // The CommonJS module object, so that the cpus() override below reaches emscripten's own require('os').
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const os = require('node:os') as typeof import('node:os');
+const os = require('node:os') as typeof OsModule;
 
 /** Files esbuild.js copies or writes into dist/wasm/. */
 export const WASM_FILES = [
@@ -56,7 +57,7 @@ export async function loadWasmBackend(opts: WasmOptions): Promise<LoadedEngine> 
   if (threaded) {
     const workerPath = path.join(opts.wasmDir, WORKER_FILE);
     URL.createObjectURL = (obj: Blob | MediaSource) =>
-      obj instanceof Blob && obj.type === 'application/javascript' ? workerPath : realCreateObjectURL(obj as Blob);
+      obj instanceof Blob && obj.type === 'application/javascript' ? workerPath : realCreateObjectURL(obj);
     tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
     setThreadsCount(wanted);
     os.cpus = () => {

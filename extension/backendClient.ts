@@ -1,0 +1,158 @@
+/**
+ * Owns the backend process: starts it through vscode-languageclient (IPC transport, server module
+ * dist/server.js), restarts it on request, and restarts it by itself when it dies, telling the user once per
+ * session rather than at every crash. Gives up after repeated crashes, with a way back (Restart Backend).
+ * Does not start in an untrusted workspace: the backend reads the workspace's files.
+ */
+import * as vscode from 'vscode';
+import {
+  CloseAction, ErrorAction, LanguageClient, State, TransportKind,
+  type CloseHandlerResult, type ErrorHandlerResult, type LanguageClientOptions, type RequestType0, type ServerOptions,
+} from 'vscode-languageclient/node';
+import * as P from '../server/protocol';
+import { serverInitOptions } from './config';
+import { CRASH_WINDOW_MS, CrashPolicy, MAX_CRASHES } from './crashPolicy';
+import { log, logChannel } from './log';
+
+import type { BackendState } from './statusText';
+
+export type { BackendState };
+
+export class BackendClient implements vscode.Disposable {
+  private client: LanguageClient | undefined;
+  private readonly stateEmitter = new vscode.EventEmitter<BackendState>();
+  readonly onDidChangeState = this.stateEmitter.event;
+  private current: BackendState = 'stopped';
+  private readonly crashes = new CrashPolicy();
+  private failure: string | undefined;
+
+  constructor(private readonly context: vscode.ExtensionContext) {}
+
+  get state(): BackendState {
+    return this.current;
+  }
+
+  /** Why the backend is down, when it is. */
+  get failureReason(): string | undefined {
+    return this.failure;
+  }
+
+  private setState(s: BackendState): void {
+    if (s === this.current) return;
+    this.current = s;
+    this.stateEmitter.fire(s);
+  }
+
+  async start(): Promise<void> {
+    if (!vscode.workspace.isTrusted) {
+      this.setState('untrusted');
+      log.info('Workspace not trusted: the backend stays stopped until you trust this workspace.');
+      return;
+    }
+    if (this.client) return;
+    const serverModule = this.context.asAbsolutePath('dist/server.js');
+    const serverOptions: ServerOptions = {
+      run: { module: serverModule, transport: TransportKind.ipc },
+      debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
+    };
+    const clientOptions: LanguageClientOptions = {
+      documentSelector: [], // a compute backend, not a language server: it watches no documents
+      outputChannel: logChannel(),
+      initializationOptions: serverInitOptions(),
+      errorHandler: {
+        error: (_e, _m, count): ErrorHandlerResult => ({
+          action: (count ?? 0) <= 3 ? ErrorAction.Continue : ErrorAction.Shutdown, handled: true,
+        }),
+        closed: (): CloseHandlerResult => this.onUnexpectedClose(),
+      },
+    };
+    const client = new LanguageClient('brainTumorBackend', 'Brain Tumor Backend', serverOptions, clientOptions);
+    this.client = client;
+    client.onDidChangeState((e) => {
+      if (e.newState === State.Running) {
+        this.failure = undefined;
+        this.setState('running');
+      } else if (e.newState === State.Starting) {
+        this.setState('starting');
+      } else if (this.current !== 'failed') {
+        this.setState('stopped');
+      }
+    });
+    this.setState('starting');
+    try {
+      await client.start();
+    } catch (e) {
+      this.failure = (e as Error).message;
+      this.setState('failed');
+      log.error(`The backend did not start: ${this.failure}`);
+      throw e;
+    }
+  }
+
+  private onUnexpectedClose(): CloseHandlerResult {
+    const { restart, tellUser } = this.crashes.onCrash();
+    if (!restart) {
+      this.failure = `The backend crashed ${MAX_CRASHES + 1} times within ${CRASH_WINDOW_MS / 60_000} minutes and was not restarted again.`;
+      log.error(this.failure);
+      this.setState('failed');
+      void vscode.window.showErrorMessage(`Brain Tumor: ${this.failure} See the log for the cause.`, 'Restart Backend', 'Open Logs')
+        .then((pick) => {
+          if (pick === 'Restart Backend') void vscode.commands.executeCommand('brainTumor.restartBackend');
+          if (pick === 'Open Logs') log.show();
+        });
+      return { action: CloseAction.DoNotRestart, handled: true };
+    }
+    log.warn('The backend stopped unexpectedly; restarting it.');
+    if (tellUser) {
+      void vscode.window.showWarningMessage(
+        'Brain Tumor: the backend stopped unexpectedly and was restarted. Later restarts are only logged.', 'Open Logs',
+      ).then((pick) => pick && log.show());
+    }
+    return { action: CloseAction.Restart, handled: true };
+  }
+
+  /** Stops and starts the backend, picking up changed settings. */
+  async restart(): Promise<void> {
+    this.crashes.reset();
+    const old = this.client;
+    this.client = undefined;
+    this.failure = undefined;
+    if (old) {
+      this.setState('starting');
+      await old.stop().catch((e: Error) => log.warn(`Stopping the old backend: ${e.message}`));
+      await old.dispose().catch(() => undefined);
+    }
+    await this.start();
+  }
+
+  /** The backend's status; throws a user-readable error when it is not running. */
+  async status(): Promise<P.StatusResult> {
+    return this.request(P.status);
+  }
+
+  private async request<R>(type: RequestType0<R, void>): Promise<R> {
+    const c = this.client;
+    if (this.current === 'untrusted') throw new Error('The backend does not run in an untrusted workspace. Trust the workspace to use it.');
+    if (!c || !c.isRunning()) {
+      if (this.current === 'starting' && c) await waitFor(this.onDidChangeState, (s) => s !== 'starting', 60_000);
+      if (!c || !c.isRunning()) throw new Error(this.failure ?? 'The backend is not running. Run "Brain Tumor: Restart Backend".');
+    }
+    return c.sendRequest(type);
+  }
+
+  async dispose(): Promise<void> {
+    const c = this.client;
+    this.client = undefined;
+    this.stateEmitter.dispose();
+    if (c) await c.stop().catch(() => undefined);
+  }
+}
+
+function waitFor<T>(event: vscode.Event<T>, pred: (v: T) => boolean, timeoutMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => { sub.dispose(); resolve(); }, timeoutMs);
+    const sub = event((v) => {
+      if (pred(v)) { clearTimeout(timer); sub.dispose(); resolve(); }
+    });
+  });
+}

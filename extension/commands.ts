@@ -1,0 +1,60 @@
+/**
+ * Every command of the extension, as a table from id to a handler factory. Commands whose feature has not
+ * landed yet say so plainly instead of doing nothing.
+ */
+import * as vscode from 'vscode';
+import type { BackendClient } from './backendClient';
+import { log } from './log';
+import { BackendStatusPanel } from './panels/backendStatusPanel';
+
+export interface CommandContext {
+  extensionUri: vscode.Uri;
+  backend: BackendClient;
+}
+
+type Handler = (...args: unknown[]) => unknown;
+
+/** Features still to come, with what the user gets told when they call them. */
+const NOT_YET: Record<string, string> = {
+  'brainTumor.trainModel': 'Train Model',
+  'brainTumor.classifyImage': 'Classify Image',
+  'brainTumor.showDataset': 'Show Dataset',
+  'brainTumor.showTraining': 'Show Training',
+  'brainTumor.evaluateModel': 'Evaluate Model',
+  'brainTumor.selectModel': 'Select Model',
+};
+
+export function notAvailableYet(title: string): string {
+  return `Brain Tumor: "${title}" is not available yet in this version of the extension.`;
+}
+
+export function commandTable(ctx: CommandContext): Record<string, Handler> {
+  const table: Record<string, Handler> = {
+    'brainTumor.showBackendStatus': () => {
+      BackendStatusPanel.createOrShow(ctx.extensionUri, ctx.backend);
+    },
+    'brainTumor.restartBackend': async () => {
+      try {
+        await vscode.window.withProgress(
+          { location: vscode.ProgressLocation.Window, title: 'Restarting the Brain Tumor backend' },
+          () => ctx.backend.restart(),
+        );
+        const s = await ctx.backend.status();
+        log.info(`Backend restarted: ${s.backend.kind}, pid ${s.pid}.`);
+      } catch (e) {
+        log.error(`Restart failed: ${(e as Error).message}`);
+        void vscode.window.showErrorMessage(`Brain Tumor: the backend did not restart: ${(e as Error).message}`, 'Open Logs')
+          .then((pick) => pick && log.show());
+      }
+    },
+    'brainTumor.openLogs': () => log.show(),
+  };
+  for (const [id, title] of Object.entries(NOT_YET)) {
+    table[id] = () => void vscode.window.showInformationMessage(notAvailableYet(title));
+  }
+  return table;
+}
+
+export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
+  return Object.entries(commandTable(ctx)).map(([id, handler]) => vscode.commands.registerCommand(id, handler));
+}

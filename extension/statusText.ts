@@ -1,0 +1,24 @@
+/** What the status bar says for each backend state. No vscode import: unit-tested. */
+import type { StatusResult } from '../server/protocol';
+
+export type BackendState = 'stopped' | 'starting' | 'running' | 'failed' | 'untrusted';
+
+/** Text and tooltip for a state; pure, so it is unit-tested. */
+export function describeBackend(state: BackendState, status: StatusResult | undefined, failure?: string): { text: string; tooltip: string; warn: boolean } {
+  switch (state) {
+    case 'running': {
+      if (!status) return { text: '$(sync~spin) Brain Tumor', tooltip: 'Backend running; asking for its status...', warn: false };
+      const b = status.backend;
+      const fellBack = b.requested !== 'auto' && b.requested !== b.kind;
+      return {
+        text: `$(pulse) ${b.kind}${b.threads > 1 ? ` ×${b.threads}` : ''}`,
+        tooltip: `Brain Tumor backend: ${b.kind}, ${b.threads} thread(s)${b.simd ? ', SIMD' : ''}\n${b.reason}\nClick for details.`,
+        warn: fellBack,
+      };
+    }
+    case 'starting': return { text: '$(sync~spin) Brain Tumor', tooltip: 'Brain Tumor backend starting...', warn: false };
+    case 'untrusted': return { text: '$(shield) Brain Tumor', tooltip: 'Backend not started: this workspace is not trusted.', warn: true };
+    case 'failed': return { text: '$(error) Brain Tumor', tooltip: `Backend down: ${failure ?? 'unknown reason'}\nClick for details.`, warn: true };
+    case 'stopped': return { text: '$(circle-slash) Brain Tumor', tooltip: 'Backend stopped.', warn: false };
+  }
+}
