@@ -4,6 +4,7 @@
  */
 import * as crypto from 'node:crypto';
 import * as vscode from 'vscode';
+import { contentSecurityPolicy } from './csp';
 
 export const WEBVIEW_DIR = ['dist', 'webview'] as const;
 
@@ -19,17 +20,6 @@ export function makeNonce(): string {
   return crypto.randomBytes(18).toString('base64');
 }
 
-/** CSP for a panel; `extraImgSrc` admits local image roots a panel shows (e.g. the workspace's MRI files). */
-export function contentSecurityPolicy(webview: vscode.Webview, nonce: string): string {
-  return [
-    "default-src 'none'",
-    `img-src ${webview.cspSource} data:`,
-    `style-src ${webview.cspSource} 'nonce-${nonce}'`,
-    `script-src 'nonce-${nonce}'`,
-    `font-src ${webview.cspSource}`,
-  ].join('; ');
-}
-
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** The page shell; the panel's script (dist/webview/<name>.js) renders everything inside #root. */
@@ -40,7 +30,7 @@ export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri, nam
 <html lang="en">
 <head>
 <meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(webview, nonce)}">
+<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(webview.cspSource, nonce)}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" nonce="${nonce}" href="${asset('common.css')}">
 <title>${escapeHtml(title)}</title>

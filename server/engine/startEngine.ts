@@ -1,8 +1,7 @@
 /** The one place the process picks and starts its tfjs engine. Called once, by the server or the CLI. */
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-// Importing a name (not just the module) keeps esbuild from dropping the registration as "side-effect free".
-import { version_cpu } from '@tensorflow/tfjs-backend-cpu';
+import { MathBackendCPU, version_cpu } from '@tensorflow/tfjs-backend-cpu';
 import type { BackendInfo } from '../protocol';
 import { chooseBackend, type ResolvedPreference } from './chooseBackend';
 import { loadNativeBackend } from './nativeBackend';
@@ -19,7 +18,17 @@ export function defaultWasmDir(): string {
   return path.join(__dirname, 'wasm');
 }
 
+/**
+ * tfjs-backend-cpu registers itself (and its kernels) when its module loads, but its package.json declares it
+ * free of side effects, so a bundler drops an import that uses none of its names. Naming MathBackendCPU here
+ * keeps the module in every bundle that starts the engine; the registration is then only a fallback.
+ */
+function ensureCpuBackend(): void {
+  if (!tf.findBackendFactory('cpu')) tf.registerBackend('cpu', () => new MathBackendCPU(), 1);
+}
+
 export async function startEngine(opts: EngineOptions): Promise<BackendInfo> {
+  ensureCpuBackend();
   // The browser-only and debug chatter of tfjs has no place on a JSON-RPC channel.
   tf.env().set('PROD', true);
   return chooseBackend(opts.preference, {

@@ -1,0 +1,113 @@
+/**
+ * The real backend as a process: dist/server.js over IPC (as the extension spawns it) and `brain-tumor serve`
+ * over stdio (for remote use), each answering `status`, and shutting down cleanly.
+ */
+import * as assert from 'node:assert/strict';
+import { type ChildProcess, fork, spawn } from 'node:child_process';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import {
+  createMessageConnection, IPCMessageReader, IPCMessageWriter, type MessageConnection, StreamMessageReader, StreamMessageWriter,
+} from 'vscode-languageserver-protocol/node';
+import { InitializeRequest, LogMessageNotification, type LogMessageParams, ShutdownRequest, ExitNotification } from 'vscode-languageserver-protocol';
+import * as P from '../../server/protocol';
+
+const DIST = path.resolve(__dirname, '../../../dist');
+
+/** The environment of a child with no engine override from the developer's shell. */
+function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env = { ...process.env, ...extra };
+  if (!extra[P.ENV_BACKEND]) delete env[P.ENV_BACKEND];
+  if (!extra[P.ENV_THREADS]) delete env[P.ENV_THREADS];
+  return env;
+}
+
+interface Session { conn: MessageConnection; child: ChildProcess; logs: string[]; exited: Promise<number | null> }
+
+async function open(child: ChildProcess, conn: MessageConnection, initializationOptions: unknown = {}): Promise<Session> {
+  const logs: string[] = [];
+  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  conn.onNotification(LogMessageNotification.method, (p: LogMessageParams) => { logs.push(p.message); });
+  conn.listen();
+  const init = await conn.sendRequest(InitializeRequest.type, {
+    processId: process.pid, rootUri: null, capabilities: {}, initializationOptions,
+  });
+  assert.equal(init.serverInfo?.name, 'brain-tumor-backend');
+  return { conn, child, logs, exited };
+}
+
+async function close(s: Session): Promise<void> {
+  await s.conn.sendRequest(ShutdownRequest.type);
+  await s.conn.sendNotification(ExitNotification.type);
+  assert.equal(await s.exited, 0, 'the backend exits with 0 after shutdown + exit');
+  s.conn.dispose();
+}
+
+/** Splits a JSON-RPC byte stream into messages; throws on any byte that is not part of one. */
+function parseFrames(buf: Buffer): unknown[] {
+  const out: unknown[] = [];
+  let i = 0;
+  while (i < buf.length) {
+    const headerEnd = buf.indexOf('\r\n\r\n', i);
+    const header = buf.subarray(i, headerEnd).toString('ascii');
+    const m = /^Content-Length: (\d+)$/im.exec(header);
+    if (headerEnd < 0 || !m) throw new Error(`not a JSON-RPC frame at byte ${i}: ${JSON.stringify(buf.subarray(i, i + 80).toString())}`);
+    const start = headerEnd + 4;
+    const len = Number(m[1]);
+    out.push(JSON.parse(buf.subarray(start, start + len).toString('utf8')));
+    i = start + len;
+  }
+  return out;
+}
+
+describe('backend process over IPC (dist/server.js, as the extension starts it)', () => {
+  it('answers status with the engine it chose, then shuts down', async () => {
+    const t0 = performance.now();
+    const child = fork(path.join(DIST, 'server.js'), ['--node-ipc'], { silent: true, env: cleanEnv() });
+    const s = await open(child, createMessageConnection(new IPCMessageReader(child), new IPCMessageWriter(child)));
+    const st = await s.conn.sendRequest(P.status);
+    const ms = performance.now() - t0;
+    assert.equal(st.pid, child.pid);
+    assert.ok(['gpu', 'node', 'wasm', 'cpu'].includes(st.backend.kind));
+    assert.ok(st.backend.attempts.some((a) => a.ok && a.kind === st.backend.kind));
+    assert.ok(st.uptimeMs >= 0 && st.uptimeMs < ms + 1000);
+    assert.ok(s.logs.some((l) => l.startsWith(`Backend ${st.backend.kind}`)), `a start-up log line, got ${JSON.stringify(s.logs)}`);
+    console.log(`# backend spawn -> first status reply: ${ms.toFixed(0)} ms (${st.backend.kind})`);
+    await close(s);
+  });
+
+  it('drops malformed initialization options with a logged warning and still starts', async () => {
+    const child = fork(path.join(DIST, 'server.js'), ['--node-ipc'], { silent: true, env: cleanEnv() });
+    const s = await open(child, createMessageConnection(new IPCMessageReader(child), new IPCMessageWriter(child)), { backend: 'tpu', threads: 'lots' });
+    const st = await s.conn.sendRequest(P.status);
+    assert.equal(st.backend.requested, 'auto');
+    assert.ok(s.logs.some((l) => /initializationOptions\.backend ignored/.test(l)));
+    assert.ok(s.logs.some((l) => /initializationOptions\.threads ignored/.test(l)));
+    await close(s);
+  });
+
+  it('takes the engine from initialization options, and the environment variable beats them', async () => {
+    const child = fork(path.join(DIST, 'server.js'), ['--node-ipc'], { silent: true, env: cleanEnv({ [P.ENV_BACKEND]: 'cpu' }) });
+    const s = await open(child, createMessageConnection(new IPCMessageReader(child), new IPCMessageWriter(child)), { backend: 'wasm' });
+    const st = await s.conn.sendRequest(P.status);
+    assert.equal(st.backend.kind, 'cpu');
+    assert.equal(st.backend.requestedBy, 'env');
+    await close(s);
+  });
+});
+
+describe('brain-tumor serve (JSON-RPC on stdio)', () => {
+  it('speaks only the protocol on stdout, with logs on the channel', async () => {
+    const child = spawn(process.execPath, [path.join(DIST, 'cli.js'), 'serve', '--backend', 'wasm', '--threads', '1'], { env: cleanEnv() });
+    const raw: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => raw.push(b));
+    const s = await open(child, createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin)));
+    const st = await s.conn.sendRequest(P.status);
+    assert.equal(st.backend.kind, 'wasm');
+    assert.equal(st.backend.requestedBy, 'flag');
+    assert.equal(st.backend.threads, 1);
+    await close(s);
+    const frames = parseFrames(Buffer.concat(raw));
+    assert.ok(frames.length >= 3, 'initialize, log and status replies at least');
+  });
+});

@@ -1,0 +1,77 @@
+/** The extension's logic that does not need VS Code: crash policy, status bar text, message validation, CSP. */
+import * as assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { CRASH_WINDOW_MS, CrashPolicy, MAX_CRASHES } from '../../extension/crashPolicy';
+import { contentSecurityPolicy } from '../../extension/panels/csp';
+import { parseFromStatusView } from '../../extension/panels/statusMessages';
+import { describeBackend } from '../../extension/statusText';
+import type { StatusResult } from '../../server/protocol';
+
+describe('CrashPolicy', () => {
+  it('restarts every time but tells the user only once', () => {
+    let t = 0;
+    const p = new CrashPolicy(() => t);
+    const first = p.onCrash();
+    t += 1000;
+    const second = p.onCrash();
+    assert.deepEqual(first, { restart: true, tellUser: true });
+    assert.deepEqual(second, { restart: true, tellUser: false });
+  });
+
+  it('gives up after a burst of crashes, and a manual restart starts the count afresh', () => {
+    let t = 0;
+    const p = new CrashPolicy(() => t);
+    for (let i = 0; i < MAX_CRASHES; i++) { assert.equal(p.onCrash().restart, true); t += 1000; }
+    assert.deepEqual(p.onCrash(), { restart: false, tellUser: true });
+    p.reset();
+    assert.equal(p.onCrash().restart, true);
+  });
+
+  it('forgets crashes older than the window', () => {
+    let t = 0;
+    const p = new CrashPolicy(() => t);
+    for (let i = 0; i < 20; i++) { assert.equal(p.onCrash().restart, true, `crash ${i}`); t += CRASH_WINDOW_MS / MAX_CRASHES + 1; }
+  });
+});
+
+const status = (over: Partial<StatusResult['backend']> = {}): StatusResult => ({
+  serverVersion: '0.1.0', tfjsVersion: '4.22.0', nodeVersion: 'v24', platform: 'linux x64', pid: 1, uptimeMs: 5,
+  activeModel: null, numTensors: 0,
+  backend: { kind: 'wasm', tfBackend: 'wasm', reason: 'because', requested: 'auto', requestedBy: 'default', threads: 2, simd: true, attempts: [], initMs: 10, ...over },
+});
+
+describe('describeBackend (status bar)', () => {
+  it('shows the engine and its threads when running', () => {
+    const d = describeBackend('running', status());
+    assert.equal(d.text, '$(pulse) wasm ×2');
+    assert.match(d.tooltip, /wasm, 2 thread\(s\), SIMD\nbecause/);
+    assert.equal(d.warn, false);
+  });
+  it('warns when a requested engine fell back to another', () => {
+    assert.equal(describeBackend('running', status({ requested: 'gpu', kind: 'wasm' })).warn, true);
+    assert.equal(describeBackend('running', status({ requested: 'cpu', kind: 'cpu', threads: 1 })).text, '$(pulse) cpu');
+  });
+  it('says why the backend is down', () => {
+    assert.match(describeBackend('failed', undefined, 'crashed 5 times').tooltip, /crashed 5 times/);
+    assert.match(describeBackend('untrusted', undefined).tooltip, /not trusted/);
+  });
+});
+
+describe('parseFromStatusView', () => {
+  it('accepts the known messages only', () => {
+    assert.deepEqual(parseFromStatusView({ type: 'refresh' }), { type: 'refresh' });
+    assert.deepEqual(parseFromStatusView({ type: 'restart', extra: 'dropped' }), { type: 'restart' });
+    for (const bad of [null, 'refresh', 42, {}, { type: 'eval', code: 'x' }, { type: ['ready'] }]) {
+      assert.equal(parseFromStatusView(bad), undefined, JSON.stringify(bad));
+    }
+  });
+});
+
+describe('contentSecurityPolicy', () => {
+  it('allows nothing remote and scripts only with the nonce', () => {
+    const csp = contentSecurityPolicy('https://file+.vscode-resource.vscode-cdn.net', 'abc123');
+    assert.match(csp, /^default-src 'none'/);
+    assert.match(csp, /script-src 'nonce-abc123'(;|$)/);
+    assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval|\*|http:/);
+  });
+});
