@@ -7,12 +7,18 @@ export const SECTION = 'brainTumor';
 
 export function serverInitOptions(): ServerInitOptions {
   const cfg = vscode.workspace.getConfiguration(SECTION);
-  const backend = cfg.get<unknown>('backend');
-  const threads = cfg.get<unknown>('threads');
+  // Only values the user set: a default passed along would claim "requested by setting" and hide the env variable.
+  const backend = userValue(cfg, 'backend');
+  const threads = userValue(cfg, 'threads');
   return {
     ...(isBackendPreference(backend) ? { backend } : {}),
     ...(typeof threads === 'number' && Number.isInteger(threads) && threads >= 0 ? { threads } : {}),
   };
+}
+
+function userValue(cfg: vscode.WorkspaceConfiguration, key: string): unknown {
+  const i = cfg.inspect(key);
+  return i?.workspaceFolderValue ?? i?.workspaceValue ?? i?.globalValue;
 }
 
 /** Settings whose change needs a backend restart to take effect. */

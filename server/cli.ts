@@ -76,6 +76,9 @@ export function formatStatus(b: BackendInfo): string {
     `Ready in: ${Math.round(b.initMs)} ms`,
     `tfjs ${tfjsVersion()}, Node ${process.version}, ${process.platform} ${process.arch}`,
   ];
+  if (b.kind !== 'gpu') {
+    lines.push('Hint:     GPU training needs Linux, CUDA 11.2 and cuDNN 8.1, then `npm install @tensorflow/tfjs-node-gpu`', '          next to this tool (README, "GPU training").');
+  }
   return lines.join('\n');
 }
 

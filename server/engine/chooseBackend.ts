@@ -19,6 +19,11 @@ export interface LoadedEngine {
 export type EngineLoader = () => Promise<LoadedEngine>;
 export type EngineLoaders = Record<BackendKind, EngineLoader>;
 
+/** npm package names, as users install them. */
+export const BACKEND_PACKAGES: Record<BackendKind, string> = {
+  gpu: '@tensorflow/tfjs-node-gpu', node: '@tensorflow/tfjs-node', wasm: '@tensorflow/tfjs-backend-wasm', cpu: '@tensorflow/tfjs-backend-cpu',
+};
+
 export const BACKEND_LABELS: Record<BackendKind, string> = {
   gpu: 'tfjs-node-gpu (TensorFlow, CUDA)',
   node: 'tfjs-node (TensorFlow, CPU)',
@@ -107,7 +112,9 @@ function describeChoice(kind: BackendKind, engine: LoadedEngine, before: Backend
   } else if (pref.requested !== 'auto') {
     parts.push(`requested by ${pref.requestedBy}`);
   }
-  for (const a of failed) parts.push(`${BACKEND_LABELS[a.kind]} unavailable: ${a.reason}`);
+  for (const a of failed) {
+    parts.push(a.reason === 'not installed' ? `${BACKEND_PACKAGES[a.kind]} not installed` : `${BACKEND_PACKAGES[a.kind]} failed to load: ${a.reason}`);
+  }
   parts.push(`using ${BACKEND_LABELS[kind]}${engine.note ? ` (${engine.note})` : ''}`);
   return parts.join('; ');
 }

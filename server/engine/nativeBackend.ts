@@ -12,6 +12,9 @@ import { restoreLegacyUtilHelpers } from './nodeUtilShim';
 
 const PACKAGES = { gpu: '@tensorflow/tfjs-node-gpu', node: '@tensorflow/tfjs-node' } as const;
 
+/** The reason when the package is simply absent (the usual case: its install needs a libtensorflow download). */
+export const NOT_INSTALLED = 'not installed';
+
 /** Kept out of the bundle (esbuild.js marks both external): they carry a native binding. */
 function requireNative(name: string): unknown {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -26,7 +29,7 @@ export async function loadNativeBackend(kind: 'gpu' | 'node'): Promise<LoadedEng
   } catch (e) {
     const code = (e as { code?: string }).code;
     if (code === 'MODULE_NOT_FOUND' && String((e as Error).message).includes(`'${pkg}'`)) {
-      throw new Error(`${pkg} is not installed (its install downloads libtensorflow; see README, "GPU training")`, { cause: e });
+      throw new Error(NOT_INSTALLED, { cause: e });
     }
     throw e;
   }

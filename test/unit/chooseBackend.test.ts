@@ -52,7 +52,7 @@ describe('chooseBackend', () => {
     assert.equal(b.simd, true);
     assert.deepEqual(b.attempts.map((a) => [a.kind, a.ok]), [['gpu', false], ['node', false], ['wasm', true]]);
     assert.equal(b.attempts[1]!.reason, 'The specified module could not be found.');
-    assert.match(b.reason, /tfjs-node-gpu .*unavailable: Cannot find module/);
+    assert.match(b.reason, /@tensorflow\/tfjs-node-gpu failed to load: Cannot find module/);
     assert.match(b.reason, /using WebAssembly/);
   });
 

@@ -1,0 +1,158 @@
+// UI tests: the packaged VSIX installed into code-server (the real VS Code workbench), driven in headless
+// Chromium by Playwright the way a user would. Screenshots go to test-results/screenshots/ (git-ignored).
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import sharp from 'sharp';
+import {
+  ensureTools, freePort, installExtension, launchBrowser, prepareDataDir, REPO, RESULTS, startCodeServer,
+} from '../tools/codeServer.mjs';
+
+const WORK = path.join(RESULTS, 'ui');
+const SHOTS = path.join(RESULTS, 'screenshots');
+const WORKSPACE = path.join(WORK, 'workspace');
+const VSIX = path.join(RESULTS, 'brain-tumor-detection.vsix');
+const STATUS_TITLE = 'Brain Tumor: Show Backend Status';
+
+let cs;
+let ctx;
+let page;
+
+async function makeWorkspace() {
+  fs.mkdirSync(path.join(WORKSPACE, 'scans'), { recursive: true });
+  const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64"><rect width="64" height="64"/><circle cx="32" cy="32" r="26" fill="#999"/></svg>');
+  await sharp(svg).png().toFile(path.join(WORKSPACE, 'scan.png'));
+  await sharp(svg).jpeg().toFile(path.join(WORKSPACE, 'scans', 'slice-001.jpg'));
+  fs.writeFileSync(path.join(WORKSPACE, 'notes.txt'), 'not an image\n');
+}
+
+/** Switches the colour theme in the user settings and reloads the window, as after a restart of VS Code. */
+async function reloadWithTheme(theme, workbenchClass) {
+  const file = path.join(WORK, 'data', 'user', 'User', 'settings.json');
+  fs.writeFileSync(file, JSON.stringify({ ...JSON.parse(fs.readFileSync(file, 'utf8')), 'workbench.colorTheme': theme }, null, 2));
+  await page.reload();
+  await page.locator(`.monaco-workbench.${workbenchClass}`).waitFor({ timeout: 60000 });
+}
+
+/** Mean of the r, g, b channels of a CSS colour: 0 black, 255 white. */
+const lightness = (css) => css.match(/\d+/g).slice(0, 3).map(Number).reduce((a, b) => a + b) / 3;
+
+async function runCommand(title) {
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  for (let i = 0; ; i++) {
+    // The palette can be closed by a late focus change (a context menu closing, a panel opening): retry.
+    await page.keyboard.press('F1');
+    try {
+      await input.fill(`>${title}`, { timeout: 3000 });
+      break;
+    } catch (e) {
+      if (i === 4) throw e;
+      await page.keyboard.press('Escape');
+    }
+  }
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title.replace(/^.*?: /, '') }).first().waitFor();
+  await page.keyboard.press('Enter');
+}
+
+const statusFrame = () => page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+
+async function explorerMenu(name) {
+  const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first();
+  await row.waitFor({ timeout: 30000 });
+  await row.click({ button: 'right' });
+  const menu = page.locator('.context-view .monaco-menu');
+  await menu.waitFor({ timeout: 10000 });
+  return menu;
+}
+
+async function closeMenu() {
+  await page.keyboard.press('Escape');
+  await page.locator('.context-view .monaco-menu').waitFor({ state: 'detached', timeout: 5000 }).catch(() => {});
+}
+
+describe('workbench UI with the packaged extension', { timeout: 600000 }, () => {
+  before(async () => {
+    ensureTools();
+    fs.rmSync(WORK, { recursive: true, force: true });
+    fs.mkdirSync(SHOTS, { recursive: true });
+    await makeWorkspace();
+    // The real package, as users get it (runs the production build through vscode:prepublish).
+    execFileSync(path.join(REPO, 'node_modules/.bin/vsce'), ['package', '--allow-missing-repository', '--out', VSIX],
+      { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'] });
+    const port = await freePort();
+    const dataDir = path.join(WORK, 'data');
+    prepareDataDir(dataDir, port, { 'workbench.colorTheme': 'Default Dark Modern' });
+    installExtension(dataDir, VSIX);
+    const env = { ...process.env };
+    delete env.BRAIN_TUMOR_BACKEND;
+    delete env.BRAIN_TUMOR_THREADS;
+    cs = await startCodeServer({ port, dataDir, folder: WORKSPACE, env });
+    ctx = await launchBrowser(path.join(WORK, 'chromium'));
+    page = ctx.pages()[0] ?? await ctx.newPage();
+    await page.goto(`${cs.url}/?folder=${encodeURIComponent(WORKSPACE)}`);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 90000 });
+  });
+
+  after(async () => {
+    if (page) await page.screenshot({ path: path.join(SHOTS, 'last-state.png') }).catch(() => {});
+    await ctx?.close().catch(() => {});
+    cs?.stop();
+  });
+
+  it('shows the running engine in the status bar', async () => {
+    const item = page.locator('.statusbar-item', { hasText: /wasm|gpu|node|cpu/ }).filter({ has: page.locator('.codicon-pulse') });
+    await item.first().waitFor({ timeout: 90000 });
+    assert.match((await item.first().innerText()).trim(), /^(wasm|gpu|node|cpu)( ×\d+)?$/);
+  });
+
+  it('Show Backend Status from the command palette shows the backend inside the webview', async () => {
+    await runCommand(STATUS_TITLE);
+    const kind = statusFrame().locator('#backend-kind');
+    await kind.waitFor({ timeout: 60000 });
+    await statusFrame().locator('#backend-engine').waitFor({ timeout: 60000 });
+    const name = (await kind.textContent())?.trim();
+    assert.ok(['wasm', 'gpu', 'node', 'cpu'].includes(name), `backend name in the panel: ${name}`);
+    const engine = await statusFrame().locator('#backend-engine').textContent();
+    assert.match(engine, /\d+ threads?/);
+    assert.equal((await statusFrame().locator('#backend-state').textContent())?.trim(), 'running');
+    const rows = await statusFrame().locator('#attempts tbody tr').count();
+    assert.ok(rows >= 1, 'the engines tried are listed');
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: path.join(SHOTS, 'backend-status-dark.png') });
+  });
+
+  it('survives a window reload and is readable in a light theme too', async () => {
+    const colours = () => statusFrame().locator('h1').evaluate((h) => [
+      globalThis.getComputedStyle(h.ownerDocument.body).backgroundColor, globalThis.getComputedStyle(h).color]);
+    const [darkBg, darkFg] = await colours();
+    assert.ok(lightness(darkBg) < 80 && lightness(darkFg) > 160, `dark theme: ${darkBg} / ${darkFg}`);
+    await reloadWithTheme('Default Light Modern', 'vs');
+    // The panel comes back by itself (its serializer), and asks the backend again.
+    await statusFrame().locator('#backend-engine').waitFor({ timeout: 60000 });
+    assert.match(await statusFrame().locator('#backend-kind').textContent(), /^(wasm|gpu|node|cpu)$/);
+    const [bg, fg] = await colours();
+    assert.ok(lightness(bg) > 180, `light background in the panel, got ${bg}`);
+    assert.ok(lightness(fg) < 100, `dark text in the panel, got ${fg}`);
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: path.join(SHOTS, 'backend-status-light.png') });
+    await reloadWithTheme('Default Dark Modern', 'vs-dark');
+  });
+
+  it('offers Classify Image in the Explorer context menu of an image and a folder, not of a text file', async () => {
+    let menu = await explorerMenu('scan.png');
+    await menu.getByRole('menuitem', { name: 'Classify Image' }).waitFor({ timeout: 10000 });
+    await page.screenshot({ path: path.join(SHOTS, 'explorer-context-image.png') });
+    await closeMenu();
+
+    menu = await explorerMenu('scans');
+    await menu.getByRole('menuitem', { name: 'Classify Image' }).waitFor({ timeout: 10000 });
+    await closeMenu();
+
+    menu = await explorerMenu('notes.txt');
+    await menu.getByRole('menuitem', { name: 'Copy Path' }).first().waitFor({ timeout: 10000 });
+    assert.equal(await menu.getByRole('menuitem', { name: 'Classify Image' }).count(), 0);
+    await closeMenu();
+  });
+});
