@@ -140,6 +140,39 @@ describe('workbench UI with the packaged extension', { timeout: 600000 }, () => 
     await reloadWithTheme('Default Dark Modern', 'vs-dark');
   });
 
+  it('restarts the backend from the panel button, and a crashed backend comes back with one notice only', async () => {
+    const pidInPanel = async () => Number(/pid (\d+)/.exec(await statusFrame().locator('#backend-versions').textContent())?.[1]);
+    await runCommand(STATUS_TITLE);
+    await statusFrame().locator('#backend-versions').waitFor({ timeout: 60000 });
+    const first = await pidInPanel();
+    assert.ok(first > 0);
+    await statusFrame().locator('#restart').click();
+    const waitForNewPid = async (old) => {
+      for (let i = 0; i < 150; i++) {
+        const now = await pidInPanel().catch(() => NaN);
+        if (now > 0 && now !== old) return now;
+        await page.waitForTimeout(200);
+      }
+      throw new Error(`the panel still shows pid ${old}`);
+    };
+    const second = await waitForNewPid(first);
+
+    // Kill the backend twice: it is restarted each time, and the user hears of it once.
+    process.kill(second, 'SIGKILL');
+    const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'backend stopped unexpectedly' });
+    await toast.first().waitFor({ timeout: 30000 });
+    await page.screenshot({ path: path.join(SHOTS, 'backend-crash-notice.png') });
+    const third = await waitForNewPid(second);
+    process.kill(third, 'SIGKILL');
+    await waitForNewPid(third);
+    await runCommand('Notifications: Show Notifications');
+    const items = page.locator('.notifications-center .notification-list-item', { hasText: 'backend stopped unexpectedly' });
+    await items.first().waitFor({ timeout: 10000 });
+    assert.equal(await items.count(), 1, 'one notice for two crashes');
+    await runCommand('Notifications: Clear All Notifications');
+    assert.equal((await statusFrame().locator('#backend-state').textContent())?.trim(), 'running');
+  });
+
   it('offers Classify Image in the Explorer context menu of an image and a folder, not of a text file', async () => {
     let menu = await explorerMenu('scan.png');
     await menu.getByRole('menuitem', { name: 'Classify Image' }).waitFor({ timeout: 10000 });

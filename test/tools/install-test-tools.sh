@@ -11,6 +11,9 @@ STAMP="$TOOLS/.installed-node$NODE24_VERSION-cs$CODE_SERVER_VERSION"
 if [ -f "$STAMP" ] && [ -x /usr/bin/chromium ]; then exit 0; fi
 mkdir -p "$TOOLS"/{node24,code-server}
 t0=$(date +%s)
+# Run from `npm test`, this script inherits the outer npm's settings as npm_config_* variables, among them a
+# user agent naming Node 20: code-server's postinstall reads the Node version from it and refuses. Drop them all.
+for v in $(compgen -e | grep -i '^npm_'); do unset "$v"; done
 
 # Chromium drives the workbench; libkrb5-dev lets code-server's `kerberos` native module build.
 if ! [ -x /usr/bin/chromium ] || ! [ -f /usr/include/krb5.h ]; then

@@ -46,8 +46,8 @@ describe('brain-tumor CLI', () => {
     assert.match(r.out, /^Why: {6}\S/m);
     if (!nativeInstalled()) {
       assert.match(r.out, /^Backend: {2}wasm \(WebAssembly \(XNNPACK\)\), \d+ threads?, SIMD$/m);
-      assert.match(r.out, /^ {2}gpu {3}no {3}not installed$/m);
-      assert.match(r.out, /^ {2}node {2}no {3}not installed$/m);
+      assert.match(r.out, /^ {2}gpu {3}no {3}not installed( \(\d+ ms\))?$/m);
+      assert.match(r.out, /^ {2}node {2}no {3}not installed( \(\d+ ms\))?$/m);
     }
   });
 

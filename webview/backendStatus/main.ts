@@ -51,7 +51,7 @@ function renderStatus(s: StatusResult): Node[] {
       row('Tensors alive', String(s.numTensors)),
       row('Uptime', formatUptime(s.uptimeMs)),
       row('Engine ready in', `${Math.round(b.initMs)} ms`),
-      row('Versions', `backend ${s.serverVersion} · tfjs ${s.tfjsVersion} · Node ${s.nodeVersion} · ${s.platform} · pid ${s.pid}`),
+      row('Versions', `backend ${s.serverVersion} · tfjs ${s.tfjsVersion} · Node ${s.nodeVersion} · ${s.platform} · pid ${s.pid}`, 'backend-versions'),
     ),
     el('h2', {}, 'Engines tried at start-up'),
     attemptsTable(b.attempts),
