@@ -8,7 +8,7 @@
  * Adding a request: declare its params, result and RequestType here; wire a handler in
  * server/backendServer.ts; call it from extension/; add a test (see README, "Contributing").
  */
-import { RequestType0, ResponseError } from 'vscode-languageserver-protocol';
+import { NotificationType, RequestType, RequestType0, ResponseError } from 'vscode-languageserver-protocol';
 
 /** Method names share this prefix so they never collide with LSP's own. */
 export const METHOD_PREFIX = 'brainTumor/';
@@ -76,6 +76,69 @@ export interface StatusResult {
 export const status = new RequestType0<StatusResult, void>(METHOD_PREFIX + 'status');
 
 // ---------------------------------------------------------------------------------------------
+// Datasets
+
+export type TumorClassName = 'glioma' | 'meningioma' | 'notumor' | 'pituitary';
+export type DatasetSplit = 'Training' | 'Validation' | 'Testing' | 'All';
+
+/** What is wrong with one file. `extension-mismatch` files are still used (they decode fine). */
+export type ProblemKind = 'empty' | 'not-image' | 'unsupported' | 'corrupt' | 'too-large' | 'unreadable' | 'extension-mismatch';
+export interface FileProblem { rel: string; kind: ProblemKind; message: string }
+
+export interface ClassCount { files: number; usable: number; bytes: number }
+export interface SplitSummary { split: DatasetSplit; classes: Record<TumorClassName, ClassCount>; files: number; usable: number }
+
+/** Files with the same content (exact) or within `nearThreshold` bits of dHash of the group's first file. */
+export interface DuplicateGroup { files: string[]; exact: boolean; maxDistance: number; crossSplit: boolean }
+/** A Testing file with a (near) copy in Training: its accuracy would be measured on seen data. */
+export interface Leak { testFile: string; trainFile: string; distance: number; exact: boolean }
+
+export interface ScanReport {
+  root: string;
+  layout: 'splits' | 'single';
+  splits: SplitSummary[];
+  /** Folder names as found and the class each was read as (shows which name variants were recognised). */
+  classFolders: { rel: string; label: TumorClassName }[];
+  totals: { files: number; usable: number; bytes: number };
+  /** The most common sizes (width x height), most frequent first, and how many distinct sizes there are. */
+  sizes: { width: number; height: number; count: number }[];
+  distinctSizes: number;
+  nonSquare: number;
+  /** Widths in buckets: [<256, 256-511, 512, 513-1023, >=1024] style ranges, label -> count. */
+  widthHistogram: { label: string; count: number }[];
+  /** Colour modes as stored: L, LA, RGB, RGBA, P, CMYK. */
+  modes: Record<string, number>;
+  /** Formats by content, not by name. */
+  formats: Record<string, number>;
+  problems: FileProblem[];
+  ignored: { rel: string; reason: string }[];
+  exactDuplicates: DuplicateGroup[];
+  nearDuplicates: DuplicateGroup[];
+  nearThreshold: number;
+  leaks: Leak[];
+  /** Testing files in all, and without the leaked ones ("Testing, deduplicated"). */
+  testing: { files: number; deduplicated: number; leakedByClass: Record<TumorClassName, number> } | null;
+  /** A few files per split and class, for thumbnails. */
+  samples: { split: DatasetSplit; label: TumorClassName; rel: string }[];
+  timing: { ms: number; inspected: number; fromCache: number };
+}
+
+export interface ScanDatasetParams {
+  /** Absolute path of the dataset folder. */
+  root: string;
+  /** Hamming distance (of 256-bit dHash) at or below which two images count as near copies. Default 5. */
+  nearThreshold?: number;
+  /** Set by the client to receive `scanProgress` notifications for this scan. */
+  progressToken?: string;
+}
+/** Client -> server: scan a dataset folder (cancellable; progress through `scanProgress`). */
+export const scanDataset = new RequestType<ScanDatasetParams, ScanReport, void>(METHOD_PREFIX + 'scanDataset');
+
+export interface ScanProgress { progressToken: string; done: number; total: number; phase: 'listing' | 'inspecting' | 'comparing' }
+/** Server -> client: how far a scan got. */
+export const scanProgress = new NotificationType<ScanProgress>(METHOD_PREFIX + 'scanProgress');
+
+// ---------------------------------------------------------------------------------------------
 // Initialization
 
 /** What the extension passes in `initializationOptions`. */
@@ -84,6 +147,8 @@ export interface ServerInitOptions {
   backend?: BackendPreference;
   /** The `brainTumor.threads` setting; 0 means "as many as the machine has". */
   threads?: number;
+  /** Folder for decoded-image and scan caches (the extension passes workspace .brain-tumor/cache or its storage). */
+  cacheDir?: string;
 }
 
 /** Environment variables the backend reads. Documented in the README. */
@@ -101,6 +166,10 @@ export const ErrorCodes = {
   BackendUnavailable: -32010,
   /** The request needs a feature a later version provides. */
   NotImplemented: -32011,
+  /** The dataset folder's layout is not one the backend understands (message says what it expected). */
+  DatasetLayout: -32020,
+  /** The user cancelled the job. */
+  Cancelled: -32800,
 } as const;
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
 

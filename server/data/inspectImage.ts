@@ -1,0 +1,68 @@
+/**
+ * One file's verdict: what it is by content, whether it decodes completely, its size and colour mode, and its
+ * dHash for duplicate search. Never throws for a bad file: a bad file is a finding, not a failure of the scan.
+ */
+import * as crypto from 'node:crypto';
+import * as path from 'node:path';
+import type { FileProblem, ProblemKind } from '../protocol';
+import { dhashOf } from './dhash';
+import { classifyDecodeError, MAX_PIXELS, sharpInput } from './preprocess';
+import { formatForExtension, sniffFormat, type ImageFormat } from './sniffFormat';
+
+export interface ImageInfo { format: ImageFormat; width: number; height: number; mode: string; dhash: string }
+
+export interface Inspection {
+  md5: string;
+  bytes: number;
+  /** Present when the image decoded completely. */
+  info?: ImageInfo;
+  problems: { kind: ProblemKind; message: string }[];
+}
+
+export const INSPECT_VERSION = 3;
+
+export function usable(i: Inspection): boolean {
+  return i.info !== undefined;
+}
+
+function modeOf(meta: { channels: number; space: string; isPalette?: boolean }): string {
+  if (meta.isPalette) return 'P';
+  if (meta.channels === 1) return 'L';
+  if (meta.channels === 2) return 'LA';
+  if (meta.channels === 3) return 'RGB';
+  return meta.space === 'cmyk' ? 'CMYK' : 'RGBA';
+}
+
+export async function inspectImage(bytes: Buffer, fileName: string): Promise<Inspection> {
+  const md5 = crypto.createHash('md5').update(bytes).digest('hex');
+  const base = { md5, bytes: bytes.length };
+  const problem = (kind: ProblemKind, message: string): Inspection => ({ ...base, problems: [{ kind, message }] });
+  if (bytes.length === 0) return problem('empty', 'empty file (0 bytes)');
+  const format = sniffFormat(bytes.subarray(0, 32));
+  if (!format) return problem('not-image', 'not an image: its content matches no image format (JPEG, PNG, WebP, TIFF, BMP)');
+  if (format === 'gif') return problem('unsupported', 'GIF is not an MRI format this tool reads; convert it to PNG');
+  try {
+    const img = sharpInput(bytes);
+    const meta = await img.metadata();
+    const width = meta.autoOrient?.width ?? meta.width ?? 0;
+    const height = meta.autoOrient?.height ?? meta.height ?? 0;
+    if (width * height > MAX_PIXELS) {
+      return problem('too-large', `image too large: ${width}x${height} (${Math.round(width * height / 1e6)} MP) exceeds the ${MAX_PIXELS / 1e6} MP limit; not decoded`);
+    }
+    // Decoding the whole image (for the hash) is what finds truncated and corrupt files.
+    const dhash = await dhashOf(sharpInput(bytes).rotate());
+    const problems: Inspection['problems'] = [];
+    const declared = formatForExtension(path.extname(fileName));
+    if (declared !== format) {
+      problems.push({ kind: 'extension-mismatch', message: `${format.toUpperCase()} data under a ${path.extname(fileName) || 'missing'} extension (still used)` });
+    }
+    return { ...base, info: { format, width, height, mode: modeOf(meta), dhash }, problems };
+  } catch (e) {
+    const err = classifyDecodeError(e);
+    return problem(err.kind, err.message);
+  }
+}
+
+export function problemsOf(rel: string, i: Inspection): FileProblem[] {
+  return i.problems.map((p) => ({ rel, ...p }));
+}

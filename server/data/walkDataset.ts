@@ -1,0 +1,114 @@
+/**
+ * Finds the images of a dataset folder and their labels from its layout:
+ *  - splits: `Training/<class>/`, `Testing/<class>/` (also train/test/val/validation, any case), as the Kaggle
+ *    download unpacks; other folders beside the splits are ignored (and listed);
+ *  - single: `<class>/` folders directly in the root.
+ * Inside a class folder, sub-folders are searched too. Hidden entries and `__MACOSX` are ignored and listed.
+ * A folder where a class folder should be that is not a class is an error naming it and the accepted names.
+ */
+import type { Dirent } from 'node:fs';
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import { ACCEPTED_CLASS_NAMES, canonicalClass, type TumorClass } from './classNames';
+
+export type SplitName = 'Training' | 'Validation' | 'Testing' | 'All';
+export type Layout = 'splits' | 'single';
+
+export interface DatasetFile {
+  abs: string;
+  /** Relative to the dataset root, with forward slashes. */
+  rel: string;
+  split: SplitName;
+  label: TumorClass;
+}
+
+export interface Ignored { rel: string; reason: string }
+
+export interface WalkResult {
+  root: string;
+  layout: Layout;
+  splits: SplitName[];
+  files: DatasetFile[];
+  ignored: Ignored[];
+  /** Class folder names as found, with the class each maps to: shows which variants were recognised. */
+  classFolders: { rel: string; label: TumorClass }[];
+}
+
+export class DatasetLayoutError extends Error {}
+
+export function splitName(folder: string): SplitName | undefined {
+  const s = folder.toLowerCase();
+  if (s === 'training' || s === 'train') return 'Training';
+  if (s === 'testing' || s === 'test') return 'Testing';
+  if (s === 'validation' || s === 'val' || s === 'valid') return 'Validation';
+  return undefined;
+}
+
+const isJunk = (name: string) => name.startsWith('.') || name === '__MACOSX' || name === 'Thumbs.db' || name === 'desktop.ini';
+const toRel = (root: string, abs: string) => path.relative(root, abs).split(path.sep).join('/');
+
+async function listDir(dir: string): Promise<Dirent[]> {
+  try {
+    return (await fs.readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new DatasetLayoutError(`Dataset folder not found: ${dir}`);
+    if (code === 'ENOTDIR') throw new DatasetLayoutError(`Not a folder: ${dir}. Pick the folder that holds Training/ and Testing/ (or the class folders).`);
+    throw new DatasetLayoutError(`Cannot read ${dir}: ${(e as Error).message}`);
+  }
+}
+
+export async function walkDataset(rootIn: string): Promise<WalkResult> {
+  const root = path.resolve(rootIn);
+  const top = await listDir(root);
+  const dirs = top.filter((d) => d.isDirectory() && !isJunk(d.name));
+  const splitDirs = dirs.filter((d) => splitName(d.name));
+  const result: WalkResult = { root, layout: splitDirs.length ? 'splits' : 'single', splits: [], files: [], ignored: [], classFolders: [] };
+
+  if (splitDirs.length) {
+    for (const d of top) {
+      if (splitDirs.includes(d)) continue;
+      result.ignored.push({ rel: d.name, reason: isJunk(d.name) ? 'hidden or system entry' : d.isDirectory() ? 'not a split folder (Training, Testing, Validation)' : 'file outside the split folders' });
+    }
+    for (const d of splitDirs) {
+      const split = splitName(d.name)!;
+      if (!result.splits.includes(split)) result.splits.push(split);
+      await walkSplit(path.join(root, d.name), split, result);
+    }
+  } else {
+    const classDirs = dirs.filter((d) => canonicalClass(d.name));
+    if (!classDirs.length) {
+      throw new DatasetLayoutError(`No dataset layout found in ${root}: expected Training/<class>/ and Testing/<class>/ folders, ` +
+        `or <class>/ folders. Accepted class names: ${ACCEPTED_CLASS_NAMES}.`);
+    }
+    result.splits.push('All');
+    await walkSplit(root, 'All', result);
+  }
+  if (!result.files.length) throw new DatasetLayoutError(`The dataset at ${root} has class folders but no files in them.`);
+  return result;
+}
+
+async function walkSplit(dir: string, split: SplitName, result: WalkResult): Promise<void> {
+  for (const d of await listDir(dir)) {
+    const abs = path.join(dir, d.name);
+    if (isJunk(d.name)) { result.ignored.push({ rel: toRel(result.root, abs), reason: 'hidden or system entry' }); continue; }
+    if (!d.isDirectory()) { result.ignored.push({ rel: toRel(result.root, abs), reason: 'file outside a class folder' }); continue; }
+    const label = canonicalClass(d.name);
+    if (!label) {
+      throw new DatasetLayoutError(`Folder "${toRel(result.root, abs)}" is not a class folder. Accepted class names: ${ACCEPTED_CLASS_NAMES}. ` +
+        'Rename or move it, then scan again.');
+    }
+    result.classFolders.push({ rel: toRel(result.root, abs), label });
+    await walkClass(abs, split, label, result);
+  }
+}
+
+async function walkClass(dir: string, split: SplitName, label: TumorClass, result: WalkResult): Promise<void> {
+  for (const d of await listDir(dir)) {
+    const abs = path.join(dir, d.name);
+    if (isJunk(d.name)) { result.ignored.push({ rel: toRel(result.root, abs), reason: 'hidden or system entry' }); continue; }
+    if (d.isDirectory()) await walkClass(abs, split, label, result);
+    else if (d.isFile()) result.files.push({ abs, rel: toRel(result.root, abs), split, label });
+    else result.ignored.push({ rel: toRel(result.root, abs), reason: 'not a regular file' });
+  }
+}
