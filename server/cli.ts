@@ -4,6 +4,7 @@
  *   brain-tumor serve [--backend B] [--threads N]     JSON-RPC on stdio (what the extension speaks over IPC)
  * Results go to stdout; progress, logs and errors to stderr. Exit codes: 0 ok, 1 failure, 2 usage error.
  */
+import './threadPool';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultCacheDir } from './data/cacheDir';

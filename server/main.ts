@@ -1,4 +1,5 @@
 /** Entry of dist/server.js: the backend process the extension spawns (IPC transport). */
+import './threadPool';
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { startBackendServer } from './backendServer';
 
