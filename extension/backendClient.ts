@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import {
   CloseAction, ErrorAction, LanguageClient, State, TransportKind,
-  type CloseHandlerResult, type ErrorHandlerResult, type LanguageClientOptions, type RequestType0, type ServerOptions,
+  type CloseHandlerResult, type ErrorHandlerResult, type LanguageClientOptions, type ServerOptions,
 } from 'vscode-languageclient/node';
 import * as P from '../server/protocol';
 import { serverInitOptions } from './config';
@@ -26,7 +26,7 @@ export class BackendClient implements vscode.Disposable {
   private readonly crashes = new CrashPolicy();
   private failure: string | undefined;
 
-  constructor(private readonly context: vscode.ExtensionContext) {}
+  constructor(private readonly context: vscode.ExtensionContext, private readonly cacheDir: () => string) {}
 
   get state(): BackendState {
     return this.current;
@@ -58,7 +58,7 @@ export class BackendClient implements vscode.Disposable {
     const clientOptions: LanguageClientOptions = {
       documentSelector: [], // a compute backend, not a language server: it watches no documents
       outputChannel: logChannel(),
-      initializationOptions: serverInitOptions(),
+      initializationOptions: { ...serverInitOptions(), cacheDir: this.cacheDir() },
       errorHandler: {
         error: (_e, _m, count): ErrorHandlerResult => ({
           action: (count ?? 0) <= 3 ? ErrorAction.Continue : ErrorAction.Shutdown, handled: true,
@@ -127,17 +127,32 @@ export class BackendClient implements vscode.Disposable {
 
   /** The backend's status; throws a user-readable error when it is not running. */
   async status(): Promise<P.StatusResult> {
-    return this.request(P.status);
+    return (await this.ready()).sendRequest(P.status);
   }
 
-  private async request<R>(type: RequestType0<R, void>): Promise<R> {
+  /** Scans a dataset folder; `onProgress` hears how far it got; the token cancels it. */
+  async scanDataset(root: string, onProgress: (p: P.ScanProgress) => void, token?: vscode.CancellationToken): Promise<P.ScanReport> {
+    const c = await this.ready();
+    const progressToken = `scan-${++this.sequence}`;
+    const sub = c.onNotification(P.scanProgress, (p) => { if (p.progressToken === progressToken) onProgress(p); });
+    try {
+      return await c.sendRequest(P.scanDataset, { root, progressToken }, token);
+    } finally {
+      sub.dispose();
+    }
+  }
+
+  private sequence = 0;
+
+  /** The running client, waiting for a start in progress; throws a user-readable error when there is none. */
+  private async ready(): Promise<LanguageClient> {
     const c = this.client;
     if (this.current === 'untrusted') throw new Error('The backend does not run in an untrusted workspace. Trust the workspace to use it.');
     if (!c || !c.isRunning()) {
       if (this.current === 'starting' && c) await waitFor(this.onDidChangeState, (s) => s !== 'starting', 60_000);
       if (!c || !c.isRunning()) throw new Error(this.failure ?? 'The backend is not running. Run "Brain Tumor: Restart Backend".');
     }
-    return c.sendRequest(type);
+    return c;
   }
 
   async dispose(): Promise<void> {

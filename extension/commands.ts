@@ -4,6 +4,7 @@
  */
 import * as vscode from 'vscode';
 import type { BackendClient } from './backendClient';
+import { showDataset } from './datasetCommands';
 import { log } from './log';
 import { BackendStatusPanel } from './panels/backendStatusPanel';
 
@@ -18,7 +19,6 @@ type Handler = (...args: unknown[]) => unknown;
 const NOT_YET: Record<string, string> = {
   'brainTumor.trainModel': 'Train Model',
   'brainTumor.classifyImage': 'Classify Image',
-  'brainTumor.showDataset': 'Show Dataset',
   'brainTumor.showTraining': 'Show Training',
   'brainTumor.evaluateModel': 'Evaluate Model',
   'brainTumor.selectModel': 'Select Model',
@@ -48,6 +48,7 @@ export function commandTable(ctx: CommandContext): Record<string, Handler> {
       }
     },
     'brainTumor.openLogs': () => log.show(),
+    'brainTumor.showDataset': (arg?: unknown) => showDataset(ctx.extensionUri, ctx.backend, arg),
   };
   for (const [id, title] of Object.entries(NOT_YET)) {
     table[id] = () => void vscode.window.showInformationMessage(notAvailableYet(title));

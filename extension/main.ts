@@ -1,11 +1,14 @@
 /** Extension entry: wires the backend client, status bar, commands and panels. Logic lives in the modules. */
 import * as vscode from 'vscode';
-import type { StatusResult } from '../server/protocol';
+import type { ScanReport, StatusResult } from '../server/protocol';
 import { BackendClient, type BackendState } from './backendClient';
+import { cacheFolder } from './cacheFolder';
 import { registerCommands } from './commands';
 import { affectsBackend } from './config';
 import { log, logChannel } from './log';
 import { registerBackendStatusSerializer } from './panels/backendStatusPanel';
+import { registerDatasetSerializer } from './panels/datasetPanel';
+import { showDataset } from './datasetCommands';
 import { createStatusBar } from './statusBar';
 
 /** What the extension exports to other extensions (and to its integration tests). */
@@ -13,17 +16,20 @@ export interface BrainTumorApi {
   backendState(): BackendState;
   status(): Promise<StatusResult>;
   restartBackend(): Promise<void>;
+  /** Scans a dataset folder (no UI). */
+  scanDataset(root: string): Promise<ScanReport>;
 }
 
 let backend: BackendClient | undefined;
 
 export function activate(context: vscode.ExtensionContext): BrainTumorApi {
   context.subscriptions.push(logChannel());
-  const client = new BackendClient(context);
+  const client = new BackendClient(context, () => cacheFolder(context));
   backend = client;
   context.subscriptions.push(
     ...registerCommands({ extensionUri: context.extensionUri, backend: client }),
     registerBackendStatusSerializer(context.extensionUri, client),
+    registerDatasetSerializer(context.extensionUri, (root) => void showDataset(context.extensionUri, client, vscode.Uri.file(root))),
     createStatusBar(client),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void client.start()),
     vscode.workspace.onDidChangeConfiguration((e) => {
@@ -38,6 +44,7 @@ export function activate(context: vscode.ExtensionContext): BrainTumorApi {
     backendState: () => client.state,
     status: () => client.status(),
     restartBackend: () => client.restart(),
+    scanDataset: (root) => client.scanDataset(root, () => undefined),
   };
 }
 

@@ -4,11 +4,17 @@
  * `brain-tumor serve` (stdio, for remote machines).
  */
 import * as os from 'node:os';
+import * as path from 'node:path';
 import type { Connection, InitializeResult } from 'vscode-languageserver/node';
 import * as P from './protocol';
 import type { ResolvedPreference } from './engine/chooseBackend';
 import { resolvePreference, BACKEND_LABELS } from './engine/chooseBackend';
 import { numTensors, startEngine, tfjsVersion } from './engine/startEngine';
+import { defaultCacheDir } from './data/cacheDir';
+import { DatasetStore } from './data/datasetStore';
+import { parseScanParams } from './data/scanParams';
+import { ScanCancelledError } from './data/scanDataset';
+import { DatasetLayoutError } from './data/walkDataset';
 import { redirectConsole, type Logger } from './logger';
 
 export const SERVER_VERSION = BUILD_VERSION;
@@ -25,6 +31,10 @@ export function parseInitOptions(raw: unknown, log: Logger): P.ServerInitOptions
   if (o.backend !== undefined) {
     if (P.isBackendPreference(o.backend)) out.backend = o.backend;
     else log.warn(`initializationOptions.backend ignored: ${JSON.stringify(o.backend)}`);
+  }
+  if (o.cacheDir !== undefined) {
+    if (typeof o.cacheDir === 'string' && path.isAbsolute(o.cacheDir)) out.cacheDir = o.cacheDir;
+    else log.warn(`initializationOptions.cacheDir ignored: expected an absolute path, got ${JSON.stringify(o.cacheDir)}`);
   }
   if (o.threads !== undefined) {
     if (typeof o.threads === 'number' && Number.isInteger(o.threads) && o.threads >= 0 && o.threads <= 256) out.threads = o.threads;
@@ -56,6 +66,8 @@ export function startBackendServer(connection: Connection, options: BackendServe
   };
   redirectConsole(log);
   let engine: Promise<P.BackendInfo> | undefined;
+  let cacheDir = defaultCacheDir();
+  const datasets = new DatasetStore();
 
   connection.onInitialize((params): InitializeResult => {
     const init = parseInitOptions(params.initializationOptions, log);
@@ -64,6 +76,7 @@ export function startBackendServer(connection: Connection, options: BackendServe
     });
     if (preference.warning) log.warn(preference.warning);
     const threads = options.flagThreads ?? resolveThreads(process.env[P.ENV_THREADS], init.threads);
+    if (init.cacheDir) cacheDir = init.cacheDir;
     // Start the engine now, in the background: the first request waits for it, nothing else does.
     engine = startEngine({ preference, threads });
     engine.then(
@@ -96,6 +109,25 @@ export function startBackendServer(connection: Connection, options: BackendServe
       activeModel: null,
       numTensors: numTensors(),
     };
+  });
+
+  connection.onRequest(P.scanDataset, async (raw, token): Promise<P.ScanReport> => {
+    const params = parseScanParams(raw);
+    const { progressToken } = params;
+    try {
+      const result = await datasets.scan(params.root, {
+        cacheDir, nearThreshold: params.nearThreshold,
+        isCancelled: () => token.isCancellationRequested,
+        onProgress: (p) => { if (progressToken) void connection.sendNotification(P.scanProgress, { progressToken, ...p }); },
+      });
+      log.info(`Scanned ${result.report.root}: ${result.report.totals.files} files, ${result.report.problems.length} problems, ` +
+        `${result.report.leaks.length} leaks, ${result.report.timing.ms} ms (${result.report.timing.fromCache} from cache).`);
+      return result.report;
+    } catch (e) {
+      if (e instanceof ScanCancelledError) throw P.protocolError(P.ErrorCodes.Cancelled, 'Scan cancelled.');
+      if (e instanceof DatasetLayoutError) throw P.protocolError(P.ErrorCodes.DatasetLayout, e.message);
+      throw e;
+    }
   });
 
   connection.onShutdown(() => {

@@ -3,7 +3,7 @@
  * (extension -> webview) and a `From<Panel>View` union (webview -> extension), discriminated on `type`.
  * Replies carry `error: string | null` instead of throwing across postMessage.
  */
-import type { StatusResult } from '../server/protocol';
+import type { ScanReport, StatusResult } from '../server/protocol';
 
 export type BackendViewState = 'stopped' | 'starting' | 'running' | 'failed' | 'untrusted';
 
@@ -23,4 +23,22 @@ export type FromStatusView =
 /** What the status panel keeps across reloads (vscode.setState). */
 export interface StatusViewState {
   last: ToStatusView | null;
+}
+
+export type ToDatasetView = {
+  type: 'report';
+  report: ScanReport;
+  /** Webview URIs of the sample images, by relative path (the extension maps them; the page cannot). */
+  thumbs: Record<string, string>;
+};
+
+export type FromDatasetView =
+  | { type: 'ready' }
+  /** Open a file of the dataset in an editor; `rel` is relative to the dataset root. */
+  | { type: 'open'; rel: string }
+  | { type: 'rescan' };
+
+/** What the dataset panel keeps across reloads. */
+export interface DatasetViewState {
+  report: ScanReport | null;
 }

@@ -42,8 +42,9 @@ export async function inspectImage(bytes: Buffer, fileName: string): Promise<Ins
   if (!format) return problem('not-image', 'not an image: its content matches no image format (JPEG, PNG, WebP, TIFF, BMP)');
   if (format === 'gif') return problem('unsupported', 'GIF is not an MRI format this tool reads; convert it to PNG');
   try {
-    const img = sharpInput(bytes);
-    const meta = await img.metadata();
+    // Reading the header decodes no pixels, so it is safe without the pixel limit; the limit is checked here
+    // to say how large the image claims to be.
+    const meta = await sharpInput(bytes, false).metadata();
     const width = meta.autoOrient?.width ?? meta.width ?? 0;
     const height = meta.autoOrient?.height ?? meta.height ?? 0;
     if (width * height > MAX_PIXELS) {
@@ -59,8 +60,16 @@ export async function inspectImage(bytes: Buffer, fileName: string): Promise<Ins
     return { ...base, info: { format, width, height, mode: modeOf(meta), dhash }, problems };
   } catch (e) {
     const err = classifyDecodeError(e);
-    return problem(err.kind, err.message);
+    const why = truncation(format, bytes);
+    return problem(err.kind, why && err.kind === 'corrupt' ? `${why} (${err.message})` : err.message);
   }
+}
+
+/** libvips often says only "Unknown error" for a cut-off file: name the missing end marker instead. */
+function truncation(format: ImageFormat, b: Buffer): string | undefined {
+  if (format === 'jpeg' && !(b[b.length - 2] === 0xff && b[b.length - 1] === 0xd9)) return 'truncated JPEG: the file ends before its end-of-image marker';
+  if (format === 'png' && b.lastIndexOf('IEND', undefined, 'latin1') < 0) return 'truncated PNG: no IEND chunk';
+  return undefined;
 }
 
 export function problemsOf(rel: string, i: Inspection): FileProblem[] {

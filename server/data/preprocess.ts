@@ -64,9 +64,9 @@ export class ImageDecodeError extends Error {
 }
 
 /** sharp's constructor input for these bytes: BMP goes through the fallback decoder (libvips has no BMP loader). */
-export function sharpInput(bytes: Buffer, maxPixels = MAX_PIXELS): Sharp {
+export function sharpInput(bytes: Buffer, maxPixels: number | false = MAX_PIXELS): Sharp {
   if (bytes.length >= 2 && bytes[0] === 0x42 && bytes[1] === 0x4d) {
-    const bmp = decodeBmp(bytes, maxPixels);
+    const bmp = decodeBmp(bytes, maxPixels === false ? Number.MAX_SAFE_INTEGER : maxPixels);
     return sharp(bmp.data, { raw: { width: bmp.width, height: bmp.height, channels: bmp.channels } });
   }
   return sharp(bytes, { limitInputPixels: maxPixels, failOn: 'error' });

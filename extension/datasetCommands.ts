@@ -1,0 +1,60 @@
+/** Show Dataset: pick (or get from the Explorer) a folder, scan it in the backend with progress, show the panel. */
+import * as vscode from 'vscode';
+import { ResponseError } from 'vscode-languageclient/node';
+import { ErrorCodes, type ScanReport } from '../server/protocol';
+import type { BackendClient } from './backendClient';
+import { log } from './log';
+import { DatasetPanel } from './panels/datasetPanel';
+
+async function pickFolder(): Promise<vscode.Uri | undefined> {
+  const picked = await vscode.window.showOpenDialog({
+    canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: 'Scan Dataset',
+    title: 'Dataset folder (Training/ and Testing/ with class folders, or class folders)',
+    ...(vscode.workspace.workspaceFolders?.[0] ? { defaultUri: vscode.workspace.workspaceFolders[0].uri } : {}),
+  });
+  return picked?.[0];
+}
+
+/** Scans with a cancellable progress notification; returns undefined when cancelled or failed (user told). */
+export async function scanWithProgress(backend: BackendClient, root: string): Promise<ScanReport | undefined> {
+  try {
+    return await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'Scanning dataset', cancellable: true },
+      async (progress, token) => {
+        let last = 0;
+        return backend.scanDataset(root, (p) => {
+          if (p.phase === 'inspecting' && p.total > 0) {
+            const pct = (100 * p.done) / p.total;
+            progress.report({ message: `${p.done} of ${p.total} files`, increment: pct - last });
+            last = pct;
+          } else if (p.phase === 'comparing') {
+            progress.report({ message: 'looking for duplicates and leaks' });
+          }
+        }, token);
+      });
+  } catch (e) {
+    if (e instanceof ResponseError && e.code === ErrorCodes.Cancelled) {
+      void vscode.window.showInformationMessage('Brain Tumor: scan cancelled. Files inspected so far are cached.');
+      return undefined;
+    }
+    const msg = (e as Error).message;
+    log.error(`Scan of ${root} failed: ${msg}`, false);
+    void vscode.window.showErrorMessage(`Brain Tumor: ${msg}`, 'Open Logs').then((pick) => pick && log.show());
+    return undefined;
+  }
+}
+
+export async function showDataset(extensionUri: vscode.Uri, backend: BackendClient, arg?: unknown): Promise<ScanReport | undefined> {
+  const uri = arg instanceof vscode.Uri ? arg : await pickFolder();
+  if (!uri) return undefined;
+  if (uri.scheme !== 'file') {
+    void vscode.window.showErrorMessage('Brain Tumor: the dataset must be a folder on this machine\'s disk.');
+    return undefined;
+  }
+  const report = await scanWithProgress(backend, uri.fsPath);
+  if (report) {
+    const rescan = (root: string) => void showDataset(extensionUri, backend, vscode.Uri.file(root));
+    DatasetPanel.show(extensionUri, report, rescan);
+  }
+  return report;
+}

@@ -1,0 +1,172 @@
+/** Dataset panel (browser side): renders a scan report; keeps it for window reloads. */
+import type { DuplicateGroup, ScanReport, TumorClassName } from '../../server/protocol';
+import type { DatasetViewState, FromDatasetView, ToDatasetView } from '../protocol';
+import { acquireApi, clear, el } from '../dom';
+
+const vscode = acquireApi<DatasetViewState, FromDatasetView>();
+const root = document.getElementById('root')!;
+const CLASSES: TumorClassName[] = ['glioma', 'meningioma', 'notumor', 'pituitary'];
+const SPLIT_COLOURS = ['var(--vscode-charts-blue)', 'var(--vscode-charts-orange)', 'var(--vscode-charts-green)', 'var(--vscode-charts-purple)'];
+const LIST_LIMIT = 100;
+const SVG = 'http://www.w3.org/2000/svg';
+
+const mib = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
+
+function fileLink(rel: string): HTMLAnchorElement {
+  const a = el('a', { href: '#', className: 'file', title: `Open ${rel}` }, rel);
+  a.addEventListener('click', (e) => { e.preventDefault(); vscode.postMessage({ type: 'open', rel }); });
+  return a;
+}
+
+function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number>, text?: string): SVGElementTagNameMap[K] {
+  const n = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) n.setAttribute(k, String(v));
+  if (text !== undefined) n.textContent = text;
+  return n;
+}
+
+/** Grouped bars: one group per class, one bar per split, the count above each bar. */
+function countsChart(r: ScanReport): SVGSVGElement {
+  const W = 640, H = 240, padL = 44, padB = 28, padT = 18;
+  const max = Math.max(1, ...r.splits.flatMap((s) => CLASSES.map((c) => s.classes[c].files)));
+  const groupW = (W - padL) / CLASSES.length;
+  const barW = Math.min(44, (groupW - 24) / r.splits.length);
+  const chart = svg('svg', { viewBox: `0 0 ${W} ${H}`, width: '100%', role: 'img', 'aria-label': 'Images per class and split', class: 'chart' });
+  const y = (v: number) => padT + (H - padT - padB) * (1 - v / max);
+  for (const t of [0, 0.5, 1]) {
+    const v = Math.round(max * t);
+    chart.append(svg('line', { x1: padL, x2: W, y1: y(v), y2: y(v), class: 'grid' }), svg('text', { x: padL - 6, y: y(v) + 4, 'text-anchor': 'end', class: 'axis' }, String(v)));
+  }
+  CLASSES.forEach((c, ci) => {
+    const x0 = padL + ci * groupW + (groupW - barW * r.splits.length) / 2;
+    r.splits.forEach((s, si) => {
+      const v = s.classes[c].files;
+      const x = x0 + si * barW;
+      const bar = svg('rect', { x: x + 2, y: y(v), width: barW - 4, height: Math.max(0, H - padB - y(v)), fill: SPLIT_COLOURS[si % SPLIT_COLOURS.length]!, rx: 2 });
+      bar.append(svg('title', {}, `${s.split} / ${c}: ${v}`));
+      chart.append(bar, svg('text', { x: x + barW / 2, y: y(v) - 4, 'text-anchor': 'middle', class: 'value' }, String(v)));
+    });
+    chart.append(svg('text', { x: padL + ci * groupW + groupW / 2, y: H - 8, 'text-anchor': 'middle', class: 'label' }, c));
+  });
+  return chart;
+}
+
+function legend(r: ScanReport): HTMLElement {
+  return el('p', { className: 'legend' }, ...r.splits.map((s, i) => {
+    const sw = el('span', { className: 'swatch' });
+    sw.setAttribute('style', `background:${SPLIT_COLOURS[i % SPLIT_COLOURS.length]}`);
+    return el('span', {}, sw, ` ${s.split}`);
+  }));
+}
+
+function countsTable(r: ScanReport): HTMLTableElement {
+  const cell = (split: string, c: string, text: string) => {
+    const td = el('td', { className: 'num' }, text);
+    td.id = `count-${split}-${c}`;
+    return td;
+  };
+  return el('table', { className: 'grid', id: 'counts' },
+    el('thead', {}, el('tr', {}, el('th', {}, 'Split'), ...CLASSES.map((c) => el('th', { className: 'num' }, c)), el('th', { className: 'num' }, 'total'))),
+    el('tbody', {}, ...r.splits.map((s) => el('tr', {},
+      el('th', {}, s.split),
+      ...CLASSES.map((c) => cell(s.split, c, s.classes[c].usable === s.classes[c].files ? String(s.classes[c].files) : `${s.classes[c].usable} of ${s.classes[c].files}`)),
+      cell(s.split, 'total', String(s.files))))));
+}
+
+function samples(r: ScanReport, thumbs: Record<string, string>): HTMLElement {
+  const box = el('div', { className: 'samples' });
+  for (const c of CLASSES) {
+    const items = r.samples.filter((s) => s.label === c && thumbs[s.rel]);
+    if (!items.length) continue;
+    box.append(el('div', { className: 'sample-row' }, el('div', { className: 'sample-label' }, c),
+      ...items.map((s) => {
+        const img = el('img', { src: thumbs[s.rel]!, alt: `${c} sample ${s.rel}`, title: `${s.split}: ${s.rel}`, loading: 'lazy' });
+        const btn = el('button', { className: 'thumb', title: `${s.split}: ${s.rel} (click to open)` }, img);
+        btn.addEventListener('click', () => vscode.postMessage({ type: 'open', rel: s.rel }));
+        return btn;
+      })));
+  }
+  return box;
+}
+
+/** A table that shows the first rows and a button for the rest. */
+function limitedTable(head: string[], rows: (string | Node)[][], id: string): HTMLElement {
+  const tbody = el('tbody', {});
+  const render = (n: number) => {
+    clear(tbody);
+    for (const r of rows.slice(0, n)) tbody.append(el('tr', {}, ...r.map((v) => el('td', {}, v))));
+  };
+  render(LIST_LIMIT);
+  const table = el('table', { className: 'grid', id }, el('thead', {}, el('tr', {}, ...head.map((h) => el('th', {}, h)))), tbody);
+  if (rows.length <= LIST_LIMIT) return table;
+  const more = el('button', { className: 'secondary' }, `Show all ${rows.length}`);
+  more.addEventListener('click', () => { render(rows.length); more.remove(); });
+  return el('div', {}, table, more);
+}
+
+function groupRows(groups: DuplicateGroup[]): (string | Node)[][] {
+  return groups.map((g) => [el('span', {}, ...g.files.flatMap((f, i) => (i ? [', ', fileLink(f)] : [fileLink(f)]))), String(g.files.length),
+    g.exact ? 'identical bytes' : `≤ ${g.maxDistance} bits`, g.crossSplit ? 'yes' : 'no']);
+}
+
+function render(msg: ToDatasetView): void {
+  const r = msg.report;
+  clear(root);
+  const rescan = el('button', { className: 'secondary', id: 'rescan' }, 'Rescan');
+  rescan.addEventListener('click', () => vscode.postMessage({ type: 'rescan' }));
+  root.append(
+    el('h1', {}, 'Dataset'),
+    el('p', { className: 'muted', id: 'dataset-root' }, r.root),
+    el('p', { id: 'dataset-summary' }, `${r.totals.files} files, ${r.totals.usable} usable, ${mib(r.totals.bytes)} · layout: ` +
+      `${r.layout === 'splits' ? r.splits.map((s) => s.split).join(' + ') : 'class folders'} · scanned in ${(r.timing.ms / 1000).toFixed(1)} s ` +
+      `(${r.timing.fromCache} of ${r.totals.files} from cache)`),
+    el('div', { className: 'toolbar' }, rescan),
+  );
+  if (r.testing && r.leaks.length) {
+    root.append(el('p', { className: 'callout warn', id: 'leak-callout' },
+      el('strong', {}, `${r.leaks.length} of ${r.testing.files} Testing files have a copy in Training`),
+      ` (${r.leaks.filter((l) => l.exact).length} byte-identical, the rest within ${r.nearThreshold} bits of dHash). Accuracy on the official ` +
+      `Testing split is optimistic; the deduplicated Testing split keeps ${r.testing.deduplicated} files.`));
+  }
+  root.append(el('h2', {}, 'Images per split and class'), countsChart(r), legend(r), countsTable(r));
+  root.append(el('h2', {}, 'Samples'), samples(r, msg.thumbs));
+  root.append(el('h2', {}, 'Sizes and colour modes'),
+    el('table', {},
+      el('tr', {}, el('th', {}, 'Sizes'), el('td', {}, `${r.distinctSizes} distinct; ${r.nonSquare} not square; most common: ` +
+        r.sizes.slice(0, 6).map((s) => `${s.width}×${s.height} (${s.count})`).join(', '))),
+      el('tr', {}, el('th', {}, 'Widths'), el('td', {}, r.widthHistogram.map((b) => `${b.label}: ${b.count}`).join(' · '))),
+      el('tr', {}, el('th', {}, 'Colour modes'), el('td', { id: 'modes' }, Object.entries(r.modes).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(' · '))),
+      el('tr', {}, el('th', {}, 'Formats (by content)'), el('td', {}, Object.entries(r.formats).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(' · '))),
+      el('tr', {}, el('th', {}, 'Class folders'), el('td', {}, r.classFolders.map((c) => (c.rel.split('/').pop() === c.label ? c.rel : `${c.rel} → ${c.label}`)).join(', '))),
+    ));
+  root.append(el('h2', {}, `Problems (${r.problems.length})`),
+    r.problems.length ? limitedTable(['Kind', 'File', 'What'], r.problems.map((p) => [p.kind, fileLink(p.rel), p.message]), 'problems')
+      : el('p', { className: 'muted' }, 'No bad files.'));
+  if (r.testing) {
+    root.append(el('h2', {}, `Leaks from Training into Testing (${r.leaks.length})`),
+      r.leaks.length ? limitedTable(['Testing file', 'Its copy in Training', 'Distance', 'Identical'],
+        r.leaks.map((l) => [fileLink(l.testFile), fileLink(l.trainFile), `${l.distance} bits`, l.exact ? 'yes' : 'no']), 'leaks')
+        : el('p', { className: 'muted' }, 'No Testing file has a copy in Training.'));
+  }
+  root.append(el('h2', {}, `Duplicates: ${r.exactDuplicates.length} identical groups, ${r.nearDuplicates.length} near groups`),
+    r.exactDuplicates.length + r.nearDuplicates.length
+      ? limitedTable(['Files', 'Count', 'How close', 'Across splits'], groupRows([...r.exactDuplicates, ...r.nearDuplicates]), 'duplicates')
+      : el('p', { className: 'muted' }, 'No duplicates.'));
+  if (r.ignored.length) {
+    root.append(el('h2', {}, `Ignored (${r.ignored.length})`), limitedTable(['Entry', 'Why'], r.ignored.map((i) => [i.rel, i.reason]), 'ignored'));
+  }
+  root.append(el('footer', { className: 'muted' }, 'Research use only, not for clinical diagnosis.'));
+}
+
+let lastThumbs: Record<string, string> = {};
+window.addEventListener('message', (e: MessageEvent<unknown>) => {
+  const m = e.data as Partial<ToDatasetView> | null;
+  if (!m || m.type !== 'report' || !m.report) return;
+  lastThumbs = m.thumbs ?? {};
+  vscode.setState({ report: m.report });
+  render(m as ToDatasetView);
+});
+
+const saved = vscode.getState();
+if (saved?.report) render({ type: 'report', report: saved.report, thumbs: lastThumbs });
+vscode.postMessage({ type: 'ready' });
