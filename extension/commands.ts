@@ -9,7 +9,7 @@ import { log } from './log';
 import { BackendStatusPanel } from './panels/backendStatusPanel';
 
 export interface CommandContext {
-  extensionUri: vscode.Uri;
+  context: vscode.ExtensionContext;
   backend: BackendClient;
 }
 
@@ -31,7 +31,7 @@ export function notAvailableYet(title: string): string {
 export function commandTable(ctx: CommandContext): Record<string, Handler> {
   const table: Record<string, Handler> = {
     'brainTumor.showBackendStatus': () => {
-      BackendStatusPanel.createOrShow(ctx.extensionUri, ctx.backend);
+      BackendStatusPanel.createOrShow(ctx.context.extensionUri, ctx.backend);
     },
     'brainTumor.restartBackend': async () => {
       try {
@@ -48,7 +48,7 @@ export function commandTable(ctx: CommandContext): Record<string, Handler> {
       }
     },
     'brainTumor.openLogs': () => log.show(),
-    'brainTumor.showDataset': (arg?: unknown) => showDataset(ctx.extensionUri, ctx.backend, arg),
+    'brainTumor.showDataset': (arg?: unknown) => showDataset(ctx.context, ctx.backend, arg),
   };
   for (const [id, title] of Object.entries(NOT_YET)) {
     table[id] = () => void vscode.window.showInformationMessage(notAvailableYet(title));

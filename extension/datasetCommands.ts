@@ -4,7 +4,7 @@ import { ResponseError } from 'vscode-languageclient/node';
 import { ErrorCodes, type ScanReport } from '../server/protocol';
 import type { BackendClient } from './backendClient';
 import { log } from './log';
-import { DatasetPanel } from './panels/datasetPanel';
+import { DatasetPanel, type DatasetActions } from './panels/datasetPanel';
 
 async function pickFolder(): Promise<vscode.Uri | undefined> {
   const picked = await vscode.window.showOpenDialog({
@@ -44,7 +44,23 @@ export async function scanWithProgress(backend: BackendClient, root: string): Pr
   }
 }
 
-export async function showDataset(extensionUri: vscode.Uri, backend: BackendClient, arg?: unknown): Promise<ScanReport | undefined> {
+const LAST_ROOT_KEY = 'brainTumor.dataset.lastRoot';
+
+/** The Dataset panel's links to the backend and to the workspace's memory. */
+export function datasetActions(context: vscode.ExtensionContext, backend: BackendClient): DatasetActions {
+  const actions: DatasetActions = {
+    rescan: (root) => void showDataset(context, backend, vscode.Uri.file(root)),
+    load: (root) => backend.scanDataset(root, () => undefined).catch((e: Error) => {
+      log.warn(`Could not restore the Dataset panel for ${root}: ${e.message}`);
+      return undefined;
+    }),
+    remember: (root) => void context.workspaceState.update(LAST_ROOT_KEY, root),
+    lastRoot: () => context.workspaceState.get<string>(LAST_ROOT_KEY),
+  };
+  return actions;
+}
+
+export async function showDataset(context: vscode.ExtensionContext, backend: BackendClient, arg?: unknown): Promise<ScanReport | undefined> {
   const uri = arg instanceof vscode.Uri ? arg : await pickFolder();
   if (!uri) return undefined;
   if (uri.scheme !== 'file') {
@@ -52,9 +68,6 @@ export async function showDataset(extensionUri: vscode.Uri, backend: BackendClie
     return undefined;
   }
   const report = await scanWithProgress(backend, uri.fsPath);
-  if (report) {
-    const rescan = (root: string) => void showDataset(extensionUri, backend, vscode.Uri.file(root));
-    DatasetPanel.show(extensionUri, report, rescan);
-  }
+  if (report) DatasetPanel.show(context.extensionUri, report, datasetActions(context, backend));
   return report;
 }

@@ -8,7 +8,7 @@ import { affectsBackend } from './config';
 import { log, logChannel } from './log';
 import { registerBackendStatusSerializer } from './panels/backendStatusPanel';
 import { registerDatasetSerializer } from './panels/datasetPanel';
-import { showDataset } from './datasetCommands';
+import { datasetActions } from './datasetCommands';
 import { createStatusBar } from './statusBar';
 
 /** What the extension exports to other extensions (and to its integration tests). */
@@ -27,9 +27,9 @@ export function activate(context: vscode.ExtensionContext): BrainTumorApi {
   const client = new BackendClient(context, () => cacheFolder(context));
   backend = client;
   context.subscriptions.push(
-    ...registerCommands({ extensionUri: context.extensionUri, backend: client }),
+    ...registerCommands({ context, backend: client }),
     registerBackendStatusSerializer(context.extensionUri, client),
-    registerDatasetSerializer(context.extensionUri, (root) => void showDataset(context.extensionUri, client, vscode.Uri.file(root))),
+    registerDatasetSerializer(context.extensionUri, datasetActions(context, client)),
     createStatusBar(client),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void client.start()),
     vscode.workspace.onDidChangeConfiguration((e) => {

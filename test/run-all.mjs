@@ -34,7 +34,7 @@ function nodeTestSuite(label, files) {
   const tap = path.join(RESULTS, `${label}.tap`);
   fs.rmSync(tap, { force: true });
   const code = run(label, process.execPath, ['--test', '--test-concurrency=1', '--test-reporter=spec',
-    '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tap}`, ...files]);
+    '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tap}`, ...(process.env.BRAIN_TUMOR_TEST_NAME ? [`--test-name-pattern=${process.env.BRAIN_TUMOR_TEST_NAME}`] : []), ...files]);
   const c = tapCounts(tap);
   if (Number.isNaN(c.passed)) return record(label, { passed: 0, failed: 1 }, `${label}: no test summary (crashed?)`);
   return record(label, { passed: c.passed, failed: c.failed + (code !== 0 && c.failed === 0 ? 1 : 0) });

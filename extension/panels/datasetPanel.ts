@@ -13,53 +13,81 @@ function options(extensionUri: vscode.Uri, root: string): vscode.WebviewPanelOpt
   return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(extensionUri, ...WEBVIEW_DIR), vscode.Uri.file(root)] };
 }
 
+/** What the panel needs from the rest of the extension. */
+export interface DatasetActions {
+  /** Scan again with the progress UI (the Rescan button). */
+  rescan(root: string): void;
+  /** Scan quietly (from the cache, normally) to restore a panel whose saved state was lost. */
+  load(root: string): Promise<ScanReport | undefined>;
+  /** Remember the root of the panel last shown, for that restore. */
+  remember(root: string): void;
+  lastRoot(): string | undefined;
+}
+
 export class DatasetPanel {
   private static current: DatasetPanel | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private disposed = false;
 
-  static show(extensionUri: vscode.Uri, report: ScanReport, rescan: (root: string) => void): DatasetPanel {
+  static show(extensionUri: vscode.Uri, report: ScanReport, actions: DatasetActions): DatasetPanel {
+    actions.remember(report.root);
     const cur = DatasetPanel.current;
-    if (cur && cur.report.root === report.root) {
-      cur.report = report;
+    if (cur && cur.root === report.root) {
+      cur.update(report);
       cur.panel.reveal();
-      cur.post();
       return cur;
     }
     cur?.dispose();
-    const panel = vscode.window.createWebviewPanel(DATASET_VIEW_TYPE, title(report), vscode.ViewColumn.Active, options(extensionUri, report.root));
-    return new DatasetPanel(panel, extensionUri, report, rescan);
+    const panel = vscode.window.createWebviewPanel(DATASET_VIEW_TYPE, title(report.root), vscode.ViewColumn.Active, options(extensionUri, report.root));
+    return new DatasetPanel(panel, extensionUri, report.root, report, actions);
   }
 
-  static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, state: unknown, rescan: (root: string) => void): void {
-    const report = (state as DatasetViewState | undefined)?.report;
-    if (!report || typeof report.root !== 'string') {
-      panel.dispose(); // nothing to show: the panel was saved before it had a report
+  /**
+   * A panel VS Code restores after a reload. Its report comes from the webview's saved state; when the window
+   * went away before that state was saved, the dataset is scanned again (from the cache, so quickly).
+   */
+  static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, state: unknown, actions: DatasetActions): void {
+    const saved = (state as DatasetViewState | undefined)?.report ?? undefined;
+    const root = saved && typeof saved.root === 'string' ? saved.root : actions.lastRoot();
+    log.info(`Restoring the Dataset panel for ${root ?? 'no dataset'} (${saved ? 'saved report' : 'scanning again'}).`);
+    if (!root) {
+      panel.dispose(); // nothing to show: the panel was saved before it had a dataset
       return;
     }
     DatasetPanel.current?.dispose();
-    panel.webview.options = options(extensionUri, report.root);
-    new DatasetPanel(panel, extensionUri, report, rescan);
+    panel.webview.options = options(extensionUri, root);
+    const p = new DatasetPanel(panel, extensionUri, root, saved, actions);
+    if (!saved) {
+      void actions.load(root).then((r) => { if (r) p.update(r); else p.dispose(); });
+    }
   }
 
-  private constructor(private readonly panel: vscode.WebviewPanel, extensionUri: vscode.Uri, private report: ScanReport,
-    private readonly rescan: (root: string) => void) {
+  private constructor(private readonly panel: vscode.WebviewPanel, extensionUri: vscode.Uri, private readonly root: string,
+    private report: ScanReport | undefined, private readonly actions: DatasetActions) {
     DatasetPanel.current = this;
+    panel.title = title(root);
     panel.iconPath = vscode.Uri.joinPath(extensionUri, ...WEBVIEW_DIR, 'icon.svg');
-    panel.webview.html = panelHtml(panel.webview, extensionUri, 'dataset', title(report));
+    panel.webview.html = panelHtml(panel.webview, extensionUri, 'dataset', title(root));
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
       panel.webview.onDidReceiveMessage((m: unknown) => void this.onMessage(m)),
     );
   }
 
+  private update(report: ScanReport): void {
+    this.report = report;
+    this.post();
+  }
+
   private post(): void {
+    const report = this.report;
+    if (!report || this.disposed) return;
     const thumbs: Record<string, string> = {};
-    for (const s of this.report.samples) {
-      const abs = resolveInside(this.report.root, s.rel);
+    for (const s of report.samples) {
+      const abs = resolveInside(report.root, s.rel);
       if (abs) thumbs[s.rel] = this.panel.webview.asWebviewUri(vscode.Uri.file(abs)).toString();
     }
-    const msg: ToDatasetView = { type: 'report', report: this.report, thumbs };
+    const msg: ToDatasetView = { type: 'report', report, thumbs };
     void this.panel.webview.postMessage(msg);
   }
 
@@ -70,10 +98,10 @@ export class DatasetPanel {
       return;
     }
     if (m.type === 'ready') return this.post();
-    if (m.type === 'rescan') return this.rescan(this.report.root);
-    const abs = resolveInside(this.report.root, m.rel);
+    if (m.type === 'rescan') return this.actions.rescan(this.root);
+    const abs = resolveInside(this.root, m.rel);
     if (!abs) {
-      log.warn(`Dataset panel: refused to open ${JSON.stringify(m.rel)}, which is outside ${this.report.root}`);
+      log.warn(`Dataset panel: refused to open ${JSON.stringify(m.rel)}, which is outside ${this.root}`);
       return;
     }
     try {
@@ -92,14 +120,14 @@ export class DatasetPanel {
   }
 }
 
-function title(r: ScanReport): string {
-  return `Dataset: ${r.root.split(/[\\/]/).filter(Boolean).pop() ?? r.root}`;
+function title(root: string): string {
+  return `Dataset: ${root.split(/[\\/]/).filter(Boolean).pop() ?? root}`;
 }
 
-export function registerDatasetSerializer(extensionUri: vscode.Uri, rescan: (root: string) => void): vscode.Disposable {
+export function registerDatasetSerializer(extensionUri: vscode.Uri, actions: DatasetActions): vscode.Disposable {
   return vscode.window.registerWebviewPanelSerializer(DATASET_VIEW_TYPE, {
     deserializeWebviewPanel: (panel: vscode.WebviewPanel, state: unknown) => {
-      DatasetPanel.revive(panel, extensionUri, state, rescan);
+      DatasetPanel.revive(panel, extensionUri, state, actions);
       return Promise.resolve();
     },
   });

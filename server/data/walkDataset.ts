@@ -14,6 +14,9 @@ import { ACCEPTED_CLASS_NAMES, canonicalClass, type TumorClass } from './classNa
 export type SplitName = 'Training' | 'Validation' | 'Testing' | 'All';
 export type Layout = 'splits' | 'single';
 
+/** Reports list splits in this order, whatever order the folders were read in. */
+const SPLIT_ORDER: SplitName[] = ['Training', 'Validation', 'Testing', 'All'];
+
 export interface DatasetFile {
   abs: string;
   /** Relative to the dataset root, with forward slashes. */
@@ -84,6 +87,7 @@ export async function walkDataset(rootIn: string): Promise<WalkResult> {
     result.splits.push('All');
     await walkSplit(root, 'All', result);
   }
+  result.splits.sort((a, b) => SPLIT_ORDER.indexOf(a) - SPLIT_ORDER.indexOf(b));
   if (!result.files.length) throw new DatasetLayoutError(`The dataset at ${root} has class folders but no files in them.`);
   return result;
 }

@@ -26,13 +26,33 @@ async function makeWorkspace() {
   await sharp(svg).png().toFile(path.join(WORKSPACE, 'scan.png'));
   await sharp(svg).jpeg().toFile(path.join(WORKSPACE, 'scans', 'slice-001.jpg'));
   fs.writeFileSync(path.join(WORKSPACE, 'notes.txt'), 'not an image\n');
+  // A small dataset in the Kaggle layout: 3 Training and 2 Testing images per class.
+  const lesions = { glioma: '<circle cx="44" cy="40" r="9" fill="#eee"/>', meningioma: '<rect x="34" y="30" width="20" height="20" fill="#eee"/>',
+    notumor: '', pituitary: '<polygon points="48,28 36,54 60,54" fill="#eee"/>' };
+  let seed = 0;
+  for (const [cls, lesion] of Object.entries(lesions)) {
+    for (const [split, n] of [['Training', 3], ['Testing', 2]]) {
+      const dir = path.join(WORKSPACE, 'mri-dataset', split, cls);
+      fs.mkdirSync(dir, { recursive: true });
+      for (let i = 0; i < n; i++, seed++) {
+        const head = `<ellipse cx="${42 + (seed % 7) * 2}" cy="${46 + (seed % 5) * 2}" rx="${28 + (seed % 6)}" ry="${36 - (seed % 4)}" fill="#777"/>`;
+        await sharp(Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="96" height="96"><rect width="96" height="96"/>${head}${lesion}</svg>`))
+          .greyscale().png().toFile(path.join(dir, `${cls}-${i}.png`));
+      }
+    }
+  }
 }
 
-/** Switches the colour theme in the user settings and reloads the window, as after a restart of VS Code. */
+/**
+ * Switches the colour theme in the user settings and reloads the window with "Developer: Reload Window", which
+ * saves the workbench's state (open editors, webview state) the way a real reload or restart does.
+ */
 async function reloadWithTheme(theme, workbenchClass) {
   const file = path.join(WORK, 'data', 'user', 'User', 'settings.json');
   fs.writeFileSync(file, JSON.stringify({ ...JSON.parse(fs.readFileSync(file, 'utf8')), 'workbench.colorTheme': theme }, null, 2));
-  await page.reload();
+  const navigated = page.waitForEvent('framenavigated', { predicate: (f) => f === page.mainFrame(), timeout: 60000 });
+  await runCommand('Developer: Reload Window');
+  await navigated;
   await page.locator(`.monaco-workbench.${workbenchClass}`).waitFor({ timeout: 60000 });
 }
 
@@ -171,6 +191,35 @@ describe('workbench UI with the packaged extension', { timeout: 600000 }, () => 
     assert.equal(await items.count(), 1, 'one notice for two crashes');
     await runCommand('Notifications: Clear All Notifications');
     assert.equal((await statusFrame().locator('#backend-state').textContent())?.trim(), 'running');
+  });
+
+  it('Show Dataset from the Explorer shows counts and thumbnails, and the panel survives a reload in a light theme', async () => {
+    await runCommand('View: Close All Editors');
+    await page.locator('.statusbar-item .codicon-pulse').first().waitFor({ timeout: 90000 }); // the extension is up
+    const menu = await explorerMenu('mri-dataset');
+    await menu.getByRole('menuitem', { name: 'Show Dataset' }).click();
+    const frame = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+    const cell = frame.locator('#count-Training-glioma');
+    await cell.waitFor({ timeout: 60000 });
+    assert.equal((await cell.textContent())?.trim(), '3');
+    assert.equal((await frame.locator('#count-Testing-total').textContent())?.trim(), '8');
+    const thumbs = frame.locator('button.thumb img');
+    await thumbs.first().waitFor();
+    assert.ok(await thumbs.count() >= 4, 'sample thumbnails per class');
+    await page.waitForFunction(() => true);
+    const loaded = await thumbs.first().evaluate((img) => img.complete && img.naturalWidth > 0);
+    assert.ok(loaded, 'a thumbnail loaded through the CSP');
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: path.join(SHOTS, 'dataset-dark.png') });
+    await frame.locator('#problems, #dataset-summary').first().scrollIntoViewIfNeeded();
+
+    await reloadWithTheme('Default Light Modern', 'vs');
+    const again = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame').locator('#count-Training-glioma');
+    await again.waitFor({ timeout: 60000 });
+    assert.equal((await again.textContent())?.trim(), '3');
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: path.join(SHOTS, 'dataset-light.png') });
+    await reloadWithTheme('Default Dark Modern', 'vs-dark');
   });
 
   it('offers Classify Image in the Explorer context menu of an image and a folder, not of a text file', async () => {

@@ -2,9 +2,11 @@
  * The extension in a real VS Code extension host, talking to a real backend process.
  */
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { BrainTumorApi } from '../../extension/main';
-import type { StatusResult } from '../../server/protocol';
+import type { ScanReport, StatusResult } from '../../server/protocol';
 
 const EXTENSION_ID = 'brain-tumor-tools.brain-tumor-detection';
 
@@ -155,6 +157,33 @@ describe('Brain Tumor Detection in VS Code', () => {
     await vscode.commands.executeCommand('brainTumor.showBackendStatus');
     const count = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((x) => x.label === 'Brain Tumor: Backend Status').length;
     assert.equal(count, 1);
+  });
+
+  it('scans a dataset through the backend and shows it in the Dataset panel', async () => {
+    const root = path.join(process.env.BRAIN_TUMOR_TEST_WORKSPACE!, 'dataset');
+    const report = await vscode.commands.executeCommand<ScanReport | undefined>('brainTumor.showDataset', vscode.Uri.file(root));
+    assert.ok(report, 'Show Dataset returns the report');
+    assert.equal(report.totals.files, 21);
+    const training = report.splits.find((s) => s.split === 'Training')!;
+    assert.deepEqual(Object.values(training.classes).map((c) => c.files), [3, 3, 3, 3]);
+    assert.deepEqual(report.leaks.map((l) => [l.testFile, l.exact]), [['Testing/glioma/leaked.png', true]]);
+    assert.equal(report.testing?.deduplicated, 8);
+    const tab = await eventually(() => {
+      const t = vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((x) => x.label === 'Dataset: dataset');
+      assert.ok(t, 'a Dataset tab');
+      return Promise.resolve(t);
+    });
+    assert.ok(tab.input instanceof vscode.TabInputWebview && /brainTumor\.dataset$/.test(tab.input.viewType));
+    // The cache went to the workspace's .brain-tumor/, which git is told to ignore.
+    const ws = process.env.BRAIN_TUMOR_TEST_WORKSPACE!;
+    assert.ok(fs.readdirSync(path.join(ws, '.brain-tumor', 'cache', 'scans')).length >= 1);
+    assert.equal(fs.readFileSync(path.join(ws, '.brain-tumor', '.gitignore'), 'utf8').trim(), '*');
+  });
+
+  it('gives a clear error for a folder that is not a dataset', async () => {
+    const a = await api();
+    await assert.rejects(a.scanDataset(path.join(process.env.BRAIN_TUMOR_TEST_WORKSPACE!, 'scans')),
+      /No dataset layout found .*Accepted class names/);
   });
 
   it('opens its log channel', async () => {

@@ -4,13 +4,16 @@
  */
 import * as assert from 'node:assert/strict';
 import { type ChildProcess, fork, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import {
-  createMessageConnection, IPCMessageReader, IPCMessageWriter, type MessageConnection, StreamMessageReader, StreamMessageWriter,
+  createMessageConnection, IPCMessageReader, IPCMessageWriter, type MessageConnection, type ResponseError, StreamMessageReader, StreamMessageWriter,
 } from 'vscode-languageserver-protocol/node';
 import { InitializeRequest, LogMessageNotification, type LogMessageParams, ShutdownRequest, ExitNotification } from 'vscode-languageserver-protocol';
 import * as P from '../../server/protocol';
+import { writeSlice } from '../fixtures/images';
 
 const DIST = path.resolve(__dirname, '../../../dist');
 
@@ -92,6 +95,38 @@ describe('backend process over IPC (dist/server.js, as the extension starts it)'
     const st = await s.conn.sendRequest(P.status);
     assert.equal(st.backend.kind, 'cpu');
     assert.equal(st.backend.requestedBy, 'env');
+    await close(s);
+  });
+});
+
+describe('scanDataset over JSON-RPC', () => {
+  it('scans with progress, rejects bad params with InvalidParams, and maps layout errors to DatasetLayout', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bt-rpc-scan-'));
+    for (const [cls, shape] of [['glioma', 'circle'], ['notumor', 'none']] as const) {
+      for (let i = 0; i < 3; i++) await writeSlice(path.join(dir, 'Training', cls, `${i}.png`), shape, i * 5);
+      await writeSlice(path.join(dir, 'Testing', cls, 't.png'), shape, 50);
+    }
+    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bt-rpc-cache-'));
+    const child = fork(path.join(DIST, 'server.js'), ['--node-ipc'], { silent: true, env: cleanEnv() });
+    const s = await open(child, createMessageConnection(new IPCMessageReader(child), new IPCMessageWriter(child)), { cacheDir });
+    const progress: P.ScanProgress[] = [];
+    s.conn.onNotification(P.scanProgress, (p) => { progress.push(p); });
+    const report = await s.conn.sendRequest(P.scanDataset, { root: dir, progressToken: 't1' });
+    assert.equal(report.totals.files, 8);
+    assert.equal(report.splits.find((x) => x.split === 'Training')!.classes.glioma.files, 3);
+    assert.ok(progress.some((p) => p.progressToken === 't1' && p.phase === 'inspecting' && p.done === 8 && p.total === 8), JSON.stringify(progress));
+    assert.ok(fs.readdirSync(path.join(cacheDir, 'scans')).length === 1, 'the scan cache went where the client said');
+
+    await assert.rejects(s.conn.sendRequest(P.scanDataset, { root: 'relative/path' }),
+      (e: ResponseError<void>) => e.code === P.ErrorCodes.InvalidParams && /absolute folder path/.test(e.message));
+    await assert.rejects(s.conn.sendRequest(P.scanDataset, { root: dir, nearThreshold: 'five' } as unknown as P.ScanDatasetParams),
+      (e: ResponseError<void>) => e.code === P.ErrorCodes.InvalidParams);
+    await assert.rejects(s.conn.sendRequest(P.scanDataset, { root: path.join(dir, 'Training', 'glioma') }),
+      (e: ResponseError<void>) => e.code === P.ErrorCodes.DatasetLayout && /No dataset layout found/.test(e.message));
+    await assert.rejects(s.conn.sendRequest(P.scanDataset, { root: path.join(dir, 'nope') }),
+      (e: ResponseError<void>) => e.code === P.ErrorCodes.DatasetLayout && /not found/.test(e.message));
+    // The backend is still healthy after bad requests.
+    assert.equal((await s.conn.sendRequest(P.status)).numTensors, 0);
     await close(s);
   });
 });

@@ -6,11 +6,12 @@ import { acquireApi, clear, el } from '../dom';
 const vscode = acquireApi<DatasetViewState, FromDatasetView>();
 const root = document.getElementById('root')!;
 const CLASSES: TumorClassName[] = ['glioma', 'meningioma', 'notumor', 'pituitary'];
-const SPLIT_COLOURS = ['var(--vscode-charts-blue)', 'var(--vscode-charts-orange)', 'var(--vscode-charts-green)', 'var(--vscode-charts-purple)'];
 const LIST_LIMIT = 100;
 const SVG = 'http://www.w3.org/2000/svg';
 
-const mib = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
+const mib = (b: number) => (b < 2 ** 20 ? `${Math.max(1, Math.round(b / 1024))} KiB` : `${(b / 2 ** 20).toFixed(1)} MiB`);
+/** Split colours come from CSS classes (.s0 ...): the CSP allows no inline styles. */
+const splitClass = (i: number) => `s${i % 4}`;
 
 function fileLink(rel: string): HTMLAnchorElement {
   const a = el('a', { href: '#', className: 'file', title: `Open ${rel}` }, rel);
@@ -42,7 +43,7 @@ function countsChart(r: ScanReport): SVGSVGElement {
     r.splits.forEach((s, si) => {
       const v = s.classes[c].files;
       const x = x0 + si * barW;
-      const bar = svg('rect', { x: x + 2, y: y(v), width: barW - 4, height: Math.max(0, H - padB - y(v)), fill: SPLIT_COLOURS[si % SPLIT_COLOURS.length]!, rx: 2 });
+      const bar = svg('rect', { x: x + 2, y: y(v), width: barW - 4, height: Math.max(0, H - padB - y(v)), class: `bar ${splitClass(si)}`, rx: 2 });
       bar.append(svg('title', {}, `${s.split} / ${c}: ${v}`));
       chart.append(bar, svg('text', { x: x + barW / 2, y: y(v) - 4, 'text-anchor': 'middle', class: 'value' }, String(v)));
     });
@@ -52,11 +53,7 @@ function countsChart(r: ScanReport): SVGSVGElement {
 }
 
 function legend(r: ScanReport): HTMLElement {
-  return el('p', { className: 'legend' }, ...r.splits.map((s, i) => {
-    const sw = el('span', { className: 'swatch' });
-    sw.setAttribute('style', `background:${SPLIT_COLOURS[i % SPLIT_COLOURS.length]}`);
-    return el('span', {}, sw, ` ${s.split}`);
-  }));
+  return el('p', { className: 'legend' }, ...r.splits.map((s, i) => el('span', {}, el('span', { className: `swatch ${splitClass(i)}` }), ` ${s.split}`)));
 }
 
 function countsTable(r: ScanReport): HTMLTableElement {
