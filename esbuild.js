@@ -23,7 +23,9 @@ const common = {
   logLevel: 'warning',
   define: { BUILD_VERSION: JSON.stringify(pkg.version) },
 };
-const nodeCommon = { ...common, platform: 'node', target: 'node20', format: 'cjs' };
+// ES module builds first: every tfjs package then shares one tfjs-core copy, and its side-effect modules
+// (gradients, chained ops) register into that copy.
+const nodeCommon = { ...common, platform: 'node', target: 'node20', format: 'cjs', mainFields: ['module', 'main'] };
 
 /** Lists the .ts files directly inside a folder (test suites). */
 const tsFilesIn = (dir) => fs.existsSync(dir)

@@ -1,9 +1,12 @@
 /** The one place the process picks and starts its tfjs engine. Called once, by the server or the CLI. */
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
+// Gradients of every op: needed for training (tfjs-core alone registers none).
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { MathBackendCPU, version_cpu } from '@tensorflow/tfjs-backend-cpu';
 import type { BackendInfo } from '../protocol';
 import { chooseBackend, type ResolvedPreference } from './chooseBackend';
+import { registerGradientKernels } from './gradientKernels';
 import { loadNativeBackend } from './nativeBackend';
 import { loadWasmBackend } from './wasmBackend';
 
@@ -36,6 +39,7 @@ export async function startEngine(opts: EngineOptions): Promise<BackendInfo> {
     node: () => loadNativeBackend('node'),
     wasm: () => loadWasmBackend({ wasmDir: opts.wasmDir ?? defaultWasmDir(), threads: opts.threads }),
     cpu: async () => {
+      registerGradientKernels('cpu'); // its own Conv2DBackpropFilter takes minutes per batch
       if (!(await tf.setBackend('cpu'))) throw new Error('the cpu backend did not initialise');
       return { tfBackend: 'cpu', threads: 1, simd: null };
     },

@@ -18,6 +18,7 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import type { LoadedEngine } from './chooseBackend';
+import { registerGradientKernels } from './gradientKernels';
 
 // The CommonJS module object, so that the cpus() override below reaches emscripten's own require('os').
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -52,6 +53,8 @@ export async function loadWasmBackend(opts: WasmOptions): Promise<LoadedEngine> 
   const threaded = wanted > 1;
   setWasmPaths(opts.wasmDir + path.sep);
 
+  // Training needs gradient kernels the wasm backend lacks; register them before it initialises.
+  registerGradientKernels('wasm');
   const realCreateObjectURL = URL.createObjectURL.bind(URL);
   const realCpus = os.cpus;
   if (threaded) {

@@ -1,0 +1,113 @@
+/**
+ * The registered gradient kernels (server/engine/gradientKernels.ts) against the cpu backend's own kernels:
+ * conv2d, depthwise conv2d and max-pool gradients for several shapes, strides 1 to 3, 'same' and 'valid',
+ * on the cpu backend with the fast kernels and on the wasm backend with two threads.
+ */
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { before, describe, it } from 'node:test';
+import * as tf from '@tensorflow/tfjs-core';
+import { resolvePreference } from '../../server/engine/chooseBackend';
+import { registerGradientKernels } from '../../server/engine/gradientKernels';
+import { startEngine } from '../../server/engine/startEngine';
+
+const WASM_DIR = path.resolve(__dirname, '../../../dist/wasm');
+
+interface Case { name: string; run: () => tf.Tensor[] }
+
+const rnd = (shape: number[], seed: number) => tf.randomUniform(shape, -1, 1, 'float32', seed);
+
+function convCase(x: number[], k: number[], stride: number, pad: 'same' | 'valid'): Case {
+  return {
+    name: `conv2d x${x.join('x')} k${k.join('x')} s${stride} ${pad}`,
+    run: () => {
+      const xs = rnd(x, 1) as tf.Tensor4D, w = rnd(k, 2) as tf.Tensor4D;
+      const out = tf.conv2d(xs, w, stride, pad);
+      const dy = rnd(out.shape, 3);
+      const g = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, stride, pad), dy)));
+      return g([xs, w]);
+    },
+  };
+}
+
+function depthwiseCase(x: number[], k: number[], stride: number, pad: 'same' | 'valid'): Case {
+  return {
+    name: `depthwise x${x.join('x')} k${k.join('x')} s${stride} ${pad}`,
+    run: () => {
+      const xs = rnd(x, 4) as tf.Tensor4D, w = rnd(k, 5) as tf.Tensor4D;
+      const out = tf.depthwiseConv2d(xs, w, stride, pad);
+      const dy = rnd(out.shape, 6);
+      const g = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.depthwiseConv2d(a as tf.Tensor4D, b as tf.Tensor4D, stride, pad), dy)));
+      return g([xs, w]);
+    },
+  };
+}
+
+function poolCase(x: number[], size: number, stride: number, pad: 'same' | 'valid'): Case {
+  return {
+    name: `maxPool x${x.join('x')} p${size} s${stride} ${pad}`,
+    run: () => {
+      // Pooling after a ReLU, as in the models. Windows of tied zeros then pass no gradient on, whichever
+      // position the kernel credits (the fast kernel credits all tied positions, cpu's the first).
+      const xs = rnd(x, 7) as tf.Tensor4D;
+      const out = tf.maxPool(tf.relu(xs), size, stride, pad);
+      const dy = rnd(out.shape, 8);
+      return [tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(tf.relu(a as tf.Tensor4D), size, stride, pad), dy)))(xs)];
+    },
+  };
+}
+
+const CASES: Case[] = [
+  ...[1, 2, 3].flatMap((s) => (['same', 'valid'] as const).map((p) => convCase([2, 11, 9, 3], [3, 3, 3, 4], s, p))),
+  convCase([1, 16, 16, 2], [5, 5, 2, 3], 2, 'same'),
+  convCase([3, 8, 8, 4], [1, 1, 4, 5], 1, 'valid'),
+  convCase([2, 13, 13, 1], [4, 4, 1, 2], 3, 'same'),
+  ...[1, 2, 3].flatMap((s) => (['same', 'valid'] as const).map((p) => depthwiseCase([2, 10, 9, 3], [3, 3, 3, 1], s, p))),
+  poolCase([2, 8, 12, 3], 2, 2, 'valid'),
+  poolCase([2, 8, 12, 3], 2, 2, 'same'),
+  poolCase([1, 9, 9, 2], 3, 3, 'valid'),
+  poolCase([1, 9, 9, 2], 3, 2, 'valid'), // overlapping windows: the original kernel's path
+];
+
+function compute(): Float32Array[][] {
+  return CASES.map((c) => tf.tidy(() => c.run().map((t) => t.dataSync() as Float32Array)));
+}
+
+function assertClose(name: string, got: Float32Array[], want: Float32Array[]): void {
+  assert.equal(got.length, want.length, name);
+  got.forEach((g, k) => {
+    const w = want[k]!;
+    assert.equal(g.length, w.length, `${name}: gradient ${k} size`);
+    const scale = Math.max(1, ...Array.from(w, Math.abs));
+    for (let i = 0; i < w.length; i++) {
+      if (Math.abs(g[i]! - w[i]!) > 1e-4 * scale) assert.fail(`${name}: gradient ${k}[${i}] = ${g[i]}, cpu reference ${w[i]}`);
+    }
+  });
+}
+
+let reference: Float32Array[][];
+
+before(async () => {
+  // The reference: the cpu backend with its own kernels, before any are replaced.
+  await tf.setBackend('cpu');
+  reference = compute();
+});
+
+describe('gradient kernels', () => {
+  it('on cpu (fast filter gradients) match cpu\'s own kernels', async () => {
+    assert.deepEqual(registerGradientKernels('cpu'), ['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter']);
+    await tf.setBackend('cpu');
+    compute().forEach((got, i) => assertClose(`cpu ${CASES[i]!.name}`, got, reference[i]!));
+  });
+
+  it('on wasm with two threads match cpu\'s own kernels, and leak no tensors', async () => {
+    const info = await startEngine({ preference: resolvePreference({ flag: 'wasm' }), threads: 2, wasmDir: WASM_DIR });
+    assert.equal(info.kind, 'wasm');
+    const before = tf.memory().numTensors;
+    compute().forEach((got, i) => assertClose(`wasm ${CASES[i]!.name}`, got, reference[i]!));
+    assert.equal(tf.memory().numTensors, before);
+    // Registering again changes nothing (idempotent).
+    registerGradientKernels('wasm');
+    assertClose('wasm again', compute()[0]!, reference[0]!);
+  });
+});
