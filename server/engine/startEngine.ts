@@ -3,6 +3,8 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 // Gradients of every op: needed for training (tfjs-core alone registers none).
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
+// Tensor methods (x.reshape(...)) that tfjs-layers calls.
+import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
 import { MathBackendCPU, version_cpu } from '@tensorflow/tfjs-backend-cpu';
 import type { BackendInfo } from '../protocol';
 import { chooseBackend, type ResolvedPreference } from './chooseBackend';
