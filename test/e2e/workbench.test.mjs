@@ -5,10 +5,10 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import sharp from 'sharp';
 import {
   ensureTools, freePort, installExtension, launchBrowser, prepareDataDir, REPO, RESULTS, startCodeServer,
 } from '../tools/codeServer.mjs';
+import { makeTestWorkspace } from '../tools/testWorkspace.mjs';
 
 const WORK = path.join(RESULTS, 'ui');
 const SHOTS = path.join(RESULTS, 'screenshots');
@@ -19,29 +19,6 @@ const STATUS_TITLE = 'Brain Tumor: Show Backend Status';
 let cs;
 let ctx;
 let page;
-
-async function makeWorkspace() {
-  fs.mkdirSync(path.join(WORKSPACE, 'scans'), { recursive: true });
-  const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64"><rect width="64" height="64"/><circle cx="32" cy="32" r="26" fill="#999"/></svg>');
-  await sharp(svg).png().toFile(path.join(WORKSPACE, 'scan.png'));
-  await sharp(svg).jpeg().toFile(path.join(WORKSPACE, 'scans', 'slice-001.jpg'));
-  fs.writeFileSync(path.join(WORKSPACE, 'notes.txt'), 'not an image\n');
-  // A small dataset in the Kaggle layout: 3 Training and 2 Testing images per class.
-  const lesions = { glioma: '<circle cx="44" cy="40" r="9" fill="#eee"/>', meningioma: '<rect x="34" y="30" width="20" height="20" fill="#eee"/>',
-    notumor: '', pituitary: '<polygon points="48,28 36,54 60,54" fill="#eee"/>' };
-  let seed = 0;
-  for (const [cls, lesion] of Object.entries(lesions)) {
-    for (const [split, n] of [['Training', 3], ['Testing', 2]]) {
-      const dir = path.join(WORKSPACE, 'mri-dataset', split, cls);
-      fs.mkdirSync(dir, { recursive: true });
-      for (let i = 0; i < n; i++, seed++) {
-        const head = `<ellipse cx="${42 + (seed % 7) * 2}" cy="${46 + (seed % 5) * 2}" rx="${28 + (seed % 6)}" ry="${36 - (seed % 4)}" fill="#777"/>`;
-        await sharp(Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="96" height="96"><rect width="96" height="96"/>${head}${lesion}</svg>`))
-          .greyscale().png().toFile(path.join(dir, `${cls}-${i}.png`));
-      }
-    }
-  }
-}
 
 /**
  * Switches the colour theme in the user settings and reloads the window with "Developer: Reload Window", which
@@ -97,7 +74,7 @@ describe('workbench UI with the packaged extension', { timeout: 600000 }, () => 
     ensureTools();
     fs.rmSync(WORK, { recursive: true, force: true });
     fs.mkdirSync(SHOTS, { recursive: true });
-    await makeWorkspace();
+    await makeTestWorkspace(WORKSPACE, { datasetName: 'mri-dataset' });
     // The real package, as users get it (runs the production build through vscode:prepublish).
     execFileSync(path.join(REPO, 'node_modules/.bin/vsce'), ['package', '--allow-missing-repository', '--out', VSIX],
       { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'] });

@@ -17,28 +17,15 @@ interface Case { name: string; run: () => tf.Tensor[] }
 
 const rnd = (shape: number[], seed: number) => tf.randomUniform(shape, -1, 1, 'float32', seed);
 
-function convCase(x: number[], k: number[], stride: number, pad: 'same' | 'valid'): Case {
+/** Gradients of a convolution (plain or depthwise) for x and the filter, with a random upstream gradient. */
+function convCase(x: number[], k: number[], stride: number, pad: 'same' | 'valid', depthwise = false): Case {
+  const op = (a: tf.Tensor, b: tf.Tensor) => (depthwise ? tf.depthwiseConv2d : tf.conv2d)(a as tf.Tensor4D, b as tf.Tensor4D, stride, pad);
   return {
-    name: `conv2d x${x.join('x')} k${k.join('x')} s${stride} ${pad}`,
+    name: `${depthwise ? 'depthwise' : 'conv2d'} x${x.join('x')} k${k.join('x')} s${stride} ${pad}`,
     run: () => {
-      const xs = rnd(x, 1) as tf.Tensor4D, w = rnd(k, 2) as tf.Tensor4D;
-      const out = tf.conv2d(xs, w, stride, pad);
-      const dy = rnd(out.shape, 3);
-      const g = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, stride, pad), dy)));
-      return g([xs, w]);
-    },
-  };
-}
-
-function depthwiseCase(x: number[], k: number[], stride: number, pad: 'same' | 'valid'): Case {
-  return {
-    name: `depthwise x${x.join('x')} k${k.join('x')} s${stride} ${pad}`,
-    run: () => {
-      const xs = rnd(x, 4) as tf.Tensor4D, w = rnd(k, 5) as tf.Tensor4D;
-      const out = tf.depthwiseConv2d(xs, w, stride, pad);
-      const dy = rnd(out.shape, 6);
-      const g = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.depthwiseConv2d(a as tf.Tensor4D, b as tf.Tensor4D, stride, pad), dy)));
-      return g([xs, w]);
+      const xs = rnd(x, 1), w = rnd(k, 2);
+      const dy = rnd(op(xs, w).shape, 3);
+      return tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(op(a, b), dy)))([xs, w]);
     },
   };
 }
@@ -62,7 +49,7 @@ const CASES: Case[] = [
   convCase([1, 16, 16, 2], [5, 5, 2, 3], 2, 'same'),
   convCase([3, 8, 8, 4], [1, 1, 4, 5], 1, 'valid'),
   convCase([2, 13, 13, 1], [4, 4, 1, 2], 3, 'same'),
-  ...[1, 2, 3].flatMap((s) => (['same', 'valid'] as const).map((p) => depthwiseCase([2, 10, 9, 3], [3, 3, 3, 1], s, p))),
+  ...[1, 2, 3].flatMap((s) => (['same', 'valid'] as const).map((p) => convCase([2, 10, 9, 3], [3, 3, 3, 1], s, p, true))),
   poolCase([2, 8, 12, 3], 2, 2, 'valid'),
   poolCase([2, 8, 12, 3], 2, 2, 'same'),
   poolCase([1, 9, 9, 2], 3, 3, 'valid'),

@@ -1,0 +1,38 @@
+// The workspace the integration and UI tests open, made fresh by each run with sharp (never the shared
+// Kaggle images): an image in the root, one in a folder, a non-image, and a small dataset in the Kaggle layout.
+import fs from 'node:fs';
+import path from 'node:path';
+import sharp from 'sharp';
+
+const LESIONS = {
+  glioma: '<circle cx="42" cy="42" r="9" fill="#eee"/>',
+  meningioma: '<rect x="32" y="30" width="21" height="21" fill="#eee"/>',
+  notumor: '',
+  pituitary: '<polygon points="48,29 36,55 60,55" fill="#eee"/>',
+};
+
+const slice = (lesion, seed) => Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="96" height="96"><rect width="96" height="96"/>' +
+  `<ellipse cx="${41 + (seed % 7) * 2}" cy="${45 + (seed % 5) * 2}" rx="${27 + (seed % 6)}" ry="${35 - (seed % 4)}" fill="#777"/>${lesion}</svg>`);
+
+/**
+ * Writes the workspace into `dir` (emptied first). The dataset folder `datasetName` holds 3 Training and 2
+ * Testing images per class; with `leak`, one more Testing glioma file that is a byte copy of a Training one.
+ */
+export async function makeTestWorkspace(dir, { datasetName = 'dataset', leak = false } = {}) {
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(path.join(dir, 'scans'), { recursive: true });
+  await sharp(slice(LESIONS.glioma, 0)).greyscale().png().toFile(path.join(dir, 'scan.png'));
+  await sharp(slice(LESIONS.glioma, 1)).greyscale().jpeg().toFile(path.join(dir, 'scans', 'slice-001.jpg'));
+  fs.writeFileSync(path.join(dir, 'notes.txt'), 'not an image\n');
+  let seed = 0;
+  for (const [cls, lesion] of Object.entries(LESIONS)) {
+    for (const [split, n] of [['Training', 3], ['Testing', 2]]) {
+      const folder = path.join(dir, datasetName, split, cls);
+      fs.mkdirSync(folder, { recursive: true });
+      for (let i = 0; i < n; i++, seed++) await sharp(slice(lesion, seed)).greyscale().png().toFile(path.join(folder, `${cls}-${split}-${i}.png`));
+    }
+  }
+  if (leak) {
+    fs.copyFileSync(path.join(dir, datasetName, 'Training/glioma/glioma-Training-0.png'), path.join(dir, datasetName, 'Testing/glioma/leaked.png'));
+  }
+}
