@@ -39,7 +39,7 @@ export async function loadImages(refs: readonly ImageRef[], policy: PreprocessPo
   let done = 0;
   await forEachLimit(refs, opts.concurrency ?? 8, async (ref, i) => {
     if (opts.isCancelled?.()) throw new LoadCancelledError();
-    let px = await cache.get(ref.md5);
+    let px = cache.get(ref.md5);
     if (px) {
       result.fromCache++;
     } else {
@@ -48,7 +48,7 @@ export async function loadImages(refs: readonly ImageRef[], policy: PreprocessPo
         // libuv's four-thread pool (measured: 25% slower overall).
         px = await preprocessImage(fs.readFileSync(ref.abs), policy);
         result.decoded++;
-        await cache.put(ref.md5, px);
+        cache.put(ref.md5, px);
       } catch (e) {
         result.failed.push({ abs: ref.abs, message: (e as Error).message });
       }

@@ -5,7 +5,8 @@
  * Policy (in this order, all in one sharp pipeline):
  *  1. decode any format sharp reads (JPEG, PNG, WebP, TIFF, GIF; BMP through a small fallback decoder), refusing
  *     images over `maxPixels` before decoding them (decompression bombs);
- *  2. apply the EXIF orientation; flatten transparency onto black; convert to greyscale (or sRGB for 3 channels);
+ *  2. apply the EXIF orientation; flatten transparency onto black; convert to greyscale as Rec. 601 luma of the
+ *     sRGB values (or keep/repeat to 3 channels for RGB models);
  *  3. crop the dark border around the head: rows and columns whose pixels all stay at or below `cropThreshold`
  *     are removed (judged on an intermediate image of at most 2 x size on its longer side; skipped when the
  *     image is uniformly dark, where nothing would be left);
@@ -123,18 +124,40 @@ export function brightBox(data: Uint8Array, width: number, height: number, chann
  */
 async function runPipeline(bytes: Buffer, p: PreprocessPolicy): Promise<Uint8Array> {
   const workSide = p.size * 2;
-  let img = sharpInput(bytes).rotate();
-  // JPEG has no alpha channel: skipping the no-op flatten saves a pipeline stage on most MRI files.
-  if (!(bytes[0] === 0xff && bytes[1] === 0xd8)) img = img.flatten({ background: '#000000' });
-  img = p.channels === 1 ? img.greyscale() : img.toColourspace('srgb');
-  const { data, info } = await img
-    .resize(workSide, workSide, { fit: 'inside', withoutEnlargement: true, kernel: p.kernel })
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  if (info.channels !== p.channels) {
-    // greyscale() gives 1 channel and toColourspace('srgb') 3; anything else means the pipeline changed.
-    throw new Error(`decoded to ${info.channels} channels, expected ${p.channels}`);
+  const decode = async (convertInLibvips: boolean) => {
+    let img = sharpInput(bytes).rotate();
+    // JPEG has no alpha channel: skipping the no-op flatten saves a pipeline stage on most MRI files.
+    if (!(bytes[0] === 0xff && bytes[1] === 0xd8)) img = img.flatten({ background: '#000000' });
+    if (convertInLibvips) img = img.toColourspace(p.channels === 1 ? 'b-w' : 'srgb');
+    return img.resize(workSide, workSide, { fit: 'inside', withoutEnlargement: true, kernel: p.kernel }).raw().toBuffer({ resolveWithObject: true });
+  };
+  // libvips' greyscale conversion goes through linear light and cost 30% of the whole decode; the channels are
+  // mapped in JS on the small working image instead (toChannels). Only 4-channel output (CMYK) takes libvips'.
+  let { data, info } = await decode(false);
+  if (info.channels === 4) ({ data, info } = await decode(true));
+  const px = toChannels(data, info.channels, p.channels);
+  const box = p.cropThreshold === null ? null : brightBox(px, info.width, info.height, p.channels, p.cropThreshold);
+  return cropPadResize(px, info.width, info.height, p.channels, box, p.size);
+}
+
+/**
+ * 1 or 3 channels from what sharp decoded: grey is kept (or repeated for RGB); RGB becomes Rec. 601 luma
+ * (0.299 R + 0.587 G + 0.114 B, so a grey image stored as RGB keeps its exact values); grey + alpha keeps grey.
+ */
+export function toChannels(data: Uint8Array, from: number, to: 1 | 3): Uint8Array {
+  if (from === to) return data;
+  const n = data.length / from;
+  const out = new Uint8Array(n * to);
+  for (let i = 0; i < n; i++) {
+    const o = i * from;
+    if (to === 1) {
+      out[i] = from >= 3 ? Math.round(0.299 * data[o]! + 0.587 * data[o + 1]! + 0.114 * data[o + 2]!) : data[o]!;
+    } else {
+      const v = data[o]!;
+      out[i * 3] = from >= 3 ? v : v;
+      out[i * 3 + 1] = from >= 3 ? data[o + 1]! : v;
+      out[i * 3 + 2] = from >= 3 ? data[o + 2]! : v;
+    }
   }
-  const box = p.cropThreshold === null ? null : brightBox(data, info.width, info.height, info.channels, p.cropThreshold);
-  return cropPadResize(data, info.width, info.height, info.channels, box, p.size);
+  return out;
 }

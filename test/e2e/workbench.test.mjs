@@ -56,6 +56,7 @@ async function runCommand(title) {
 const statusFrame = () => page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
 
 async function explorerMenu(name) {
+  await closeMenu(); // a menu left open by an earlier step would swallow the right-click
   const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first();
   await row.waitFor({ timeout: 30000 });
   await row.click({ button: 'right' });
@@ -64,7 +65,21 @@ async function explorerMenu(name) {
   return menu;
 }
 
+/** Clicks a context-menu item and makes sure the click took (an item clicked while the menu still lays out is lost). */
+async function clickMenuItem(menu, name) {
+  const item = menu.getByRole('menuitem', { name });
+  for (let i = 0; i < 3; i++) {
+    await item.click({ timeout: 10000 });
+    try {
+      await page.locator('.context-view .monaco-menu').waitFor({ state: 'detached', timeout: 5000 });
+      return;
+    } catch { /* still open: the click was lost, try again */ }
+  }
+  throw new Error(`clicking "${name}" in the context menu did nothing`);
+}
+
 async function closeMenu() {
+  if (!(await page.locator('.context-view .monaco-menu').count())) return;
   await page.keyboard.press('Escape');
   await page.locator('.context-view .monaco-menu').waitFor({ state: 'detached', timeout: 5000 }).catch(() => {});
 }
@@ -174,7 +189,7 @@ describe('workbench UI with the packaged extension', { timeout: 600000 }, () => 
     await runCommand('View: Close All Editors');
     await page.locator('.statusbar-item .codicon-pulse').first().waitFor({ timeout: 90000 }); // the extension is up
     const menu = await explorerMenu('mri-dataset');
-    await menu.getByRole('menuitem', { name: 'Show Dataset' }).click();
+    await clickMenuItem(menu, 'Show Dataset');
     const frame = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
     const cell = frame.locator('#count-Training-glioma');
     await cell.waitFor({ timeout: 60000 });
