@@ -25,6 +25,8 @@ export class BackendClient implements vscode.Disposable {
   private current: BackendState = 'stopped';
   private readonly crashes = new CrashPolicy();
   private failure: string | undefined;
+  /** Numbers the progress tokens of this client's scans. */
+  private sequence = 0;
 
   constructor(private readonly context: vscode.ExtensionContext, private readonly cacheDir: () => string) {}
 
@@ -141,8 +143,6 @@ export class BackendClient implements vscode.Disposable {
       sub.dispose();
     }
   }
-
-  private sequence = 0;
 
   /** The running client, waiting for a start in progress; throws a user-readable error when there is none. */
   private async ready(): Promise<LanguageClient> {

@@ -154,7 +154,7 @@ export function toChannels(data: Uint8Array, from: number, to: 1 | 3): Uint8Arra
       out[i] = from >= 3 ? Math.round(0.299 * data[o]! + 0.587 * data[o + 1]! + 0.114 * data[o + 2]!) : data[o]!;
     } else {
       const v = data[o]!;
-      out[i * 3] = from >= 3 ? v : v;
+      out[i * 3] = v;
       out[i * 3 + 1] = from >= 3 ? data[o + 1]! : v;
       out[i * 3 + 2] = from >= 3 ? data[o + 2]! : v;
     }

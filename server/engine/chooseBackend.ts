@@ -19,6 +19,9 @@ export interface LoadedEngine {
 export type EngineLoader = () => Promise<LoadedEngine>;
 export type EngineLoaders = Record<BackendKind, EngineLoader>;
 
+/** The reason a native engine gives when its package is simply absent (its install needs a download). */
+export const NOT_INSTALLED = 'not installed';
+
 /** npm package names, as users install them. */
 export const BACKEND_PACKAGES: Record<BackendKind, string> = {
   gpu: '@tensorflow/tfjs-node-gpu', node: '@tensorflow/tfjs-node', wasm: '@tensorflow/tfjs-backend-wasm', cpu: '@tensorflow/tfjs-backend-cpu',
@@ -113,7 +116,7 @@ function describeChoice(kind: BackendKind, engine: LoadedEngine, before: Backend
     parts.push(`requested by ${pref.requestedBy}`);
   }
   for (const a of failed) {
-    parts.push(a.reason === 'not installed' ? `${BACKEND_PACKAGES[a.kind]} not installed` : `${BACKEND_PACKAGES[a.kind]} failed to load: ${a.reason}`);
+    parts.push(a.reason === NOT_INSTALLED ? `${BACKEND_PACKAGES[a.kind]} not installed` : `${BACKEND_PACKAGES[a.kind]} failed to load: ${a.reason}`);
   }
   parts.push(`using ${BACKEND_LABELS[kind]}${engine.note ? ` (${engine.note})` : ''}`);
   return parts.join('; ');

@@ -7,13 +7,10 @@
  */
 import * as os from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
-import type { LoadedEngine } from './chooseBackend';
+import { NOT_INSTALLED, type LoadedEngine } from './chooseBackend';
 import { restoreLegacyUtilHelpers } from './nodeUtilShim';
 
 const PACKAGES = { gpu: '@tensorflow/tfjs-node-gpu', node: '@tensorflow/tfjs-node' } as const;
-
-/** The reason when the package is simply absent (the usual case: its install needs a libtensorflow download). */
-export const NOT_INSTALLED = 'not installed';
 
 /** Kept out of the bundle (esbuild.js marks both external): they carry a native binding. */
 function requireNative(name: string): unknown {
