@@ -24,5 +24,3 @@ const EXTENSIONS: Record<string, ImageFormat> = {
 export function formatForExtension(ext: string): ImageFormat | undefined {
   return EXTENSIONS[ext.toLowerCase()];
 }
-
-export const IMAGE_EXTENSIONS = Object.keys(EXTENSIONS);
