@@ -1,13 +1,19 @@
 /**
- * The training loop (issue 4, in progress): seeded shuffling, on-the-fly augmentation, Adam with a cosine
- * learning-rate schedule, validation after every epoch, the best weights by validation loss kept (and restored
- * at the end), early stopping, progress per batch and epoch, and cancellation within one batch.
- * Run folders, checkpoints, resume and the UI come next; this module only trains and reports.
+ * The training loop: seeded shuffling, on-the-fly augmentation, Adam with a cosine learning-rate schedule,
+ * optional class weights, validation after every epoch, the best weights by validation loss kept (and restored
+ * at the end), early stopping, progress per batch and epoch, cancellation within one batch, and resumption from
+ * a checkpoint taken at the end of any epoch.
+ *
+ * It knows nothing of files: the run folder (runFolder.ts) saves what `onEpoch` hands it, and a resumed run
+ * passes the saved state back in `resume`. Every epoch's randomness is seeded by (seed, epoch), so a run resumed
+ * from epoch k continues exactly as the uninterrupted run would have.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { seededRandom } from '../data/splitDataset';
+import type { NamedTensor } from '@tensorflow/tfjs-core/dist/tensor_types';
 import { augmentInto, type AugmentConfig } from './augment';
+import { setDropoutStep } from './models';
 
 export interface TrainData {
   /** Preprocessed 8-bit pixels, [count, size, size, channels]. */
@@ -27,13 +33,39 @@ export interface TrainOptions {
   seed: number;
   /** Epochs without a better validation loss before stopping; 0 = never stop early. */
   patience: number;
+  /** Weigh each class's loss by total / (classes * count): for imbalanced data. */
+  classWeights: boolean;
+  /** Label smoothing of the training targets (0 = none). */
+  labelSmoothing: number;
 }
 
 export interface EpochStats { epoch: number; loss: number; acc: number; valLoss: number; valAcc: number; lr: number; ms: number }
 
+/** Where a resumed run picks up: the epoch to run next and what the run had learnt so far. */
+export interface ResumeState {
+  nextEpoch: number;
+  history: EpochStats[];
+  bestEpoch: number;
+  bestValLoss: number;
+  /** The best weights so far (model order); the model itself holds the last epoch's weights. */
+  bestWeights: tf.Tensor[] | null;
+  optimizerWeights: NamedTensor[];
+}
+
+export interface Checkpoint {
+  stats: EpochStats;
+  improved: boolean;
+  bestEpoch: number;
+  bestValLoss: number;
+  history: readonly EpochStats[];
+  /** Adam's step count and moments, valid during the callback only. */
+  optimizerWeights: NamedTensor[];
+}
+
 export interface TrainCallbacks {
-  onBatch?(epoch: number, batch: number, batches: number, loss: number): void;
-  onEpoch?(stats: EpochStats): void;
+  onBatch?(epoch: number, batch: number, batches: number, loss: number, acc: number): void;
+  /** Called after each epoch's validation; awaited, so a checkpoint can be written before the next epoch. */
+  onEpoch?(checkpoint: Checkpoint): Promise<void> | void;
   isCancelled?(): boolean;
 }
 
@@ -45,7 +77,14 @@ export function cosineLearningRate(base: number, epoch: number, epochs: number):
   return base * (0.05 + 0.95 * 0.5 * (1 + Math.cos(Math.PI * t)));
 }
 
-function batchTensors(data: TrainData, idx: number[], opts: TrainOptions, augment: AugmentConfig | null, rand: () => number): [tf.Tensor4D, tf.Tensor2D] {
+/** Per-class loss weights total / (classes * count), 1 for a class with no examples. */
+export function classWeightsOf(labels: Int32Array, classes: number): number[] {
+  const counts = new Array<number>(classes).fill(0);
+  for (const l of labels) counts[l]!++;
+  return counts.map((n) => (n === 0 ? 1 : labels.length / (classes * n)));
+}
+
+function batchTensors(data: TrainData, idx: readonly number[], opts: TrainOptions, augment: AugmentConfig | null, rand: () => number): { x: tf.Tensor4D; labels: tf.Tensor1D } {
   const per = opts.size * opts.size * opts.channels;
   const xs = new Float32Array(idx.length * per);
   idx.forEach((i, k) => {
@@ -53,45 +92,72 @@ function batchTensors(data: TrainData, idx: number[], opts: TrainOptions, augmen
     if (augment) augmentInto(src, opts.size, opts.channels, augment, rand, xs, k * per);
     else for (let j = 0; j < per; j++) xs[k * per + j] = src[j]! / 255;
   });
-  const labels = Int32Array.from(idx, (i) => data.labels[i]!);
-  return [tf.tensor4d(xs, [idx.length, opts.size, opts.size, opts.channels]), tf.oneHot(tf.tensor1d(labels, 'int32'), opts.classes) as tf.Tensor2D];
+  return {
+    x: tf.tensor4d(xs, [idx.length, opts.size, opts.size, opts.channels]),
+    labels: tf.tensor1d(Int32Array.from(idx, (i) => data.labels[i]!), 'int32'),
+  };
 }
 
-/** Mean loss and accuracy of `model` on `data`, without augmentation. */
-export async function evaluateLoss(model: tfl.LayersModel, data: TrainData, opts: TrainOptions): Promise<{ loss: number; acc: number }> {
+/** Mean cross-entropy and accuracy of `model` on `data`, without augmentation or dropout. */
+export async function evaluateLoss(model: tfl.LayersModel, data: TrainData, opts: Pick<TrainOptions, 'size' | 'channels' | 'classes' | 'batchSize'>): Promise<{ loss: number; acc: number }> {
+  if (data.count === 0) return { loss: NaN, acc: NaN };
   let lossSum = 0, correct = 0;
+  const o = opts as TrainOptions;
   for (let start = 0; start < data.count; start += opts.batchSize) {
     const idx = Array.from({ length: Math.min(opts.batchSize, data.count - start) }, (_, k) => start + k);
-    const [l, c] = tf.tidy(() => {
-      const [x, y] = batchTensors(data, idx, opts, null, Math.random);
+    const sums = tf.tidy(() => {
+      const { x, labels } = batchTensors(data, idx, o, null, Math.random);
       const p = tf.clipByValue(model.predict(x) as tf.Tensor2D, 1e-7, 1);
+      const y = tf.oneHot(labels, opts.classes);
       const loss = tf.sum(tf.neg(tf.sum(tf.mul(y, tf.log(p)), 1)));
-      const hits = tf.sum(tf.cast(tf.equal(tf.argMax(p, 1), tf.argMax(y, 1)), 'float32'));
-      return [loss, hits];
+      const hits = tf.sum(tf.cast(tf.equal(tf.argMax(p, 1), labels), 'float32'));
+      return tf.stack([loss, hits]);
     });
-    lossSum += (await l.data())[0]!;
-    correct += (await c.data())[0]!;
-    tf.dispose([l, c]);
+    const [l, c] = await sums.data();
+    sums.dispose();
+    lossSum += l!;
+    correct += c!;
   }
   return { loss: lossSum / data.count, acc: correct / data.count };
 }
 
-export async function trainModel(model: tfl.LayersModel, train: TrainData, val: TrainData, opts: TrainOptions, cb: TrainCallbacks = {}): Promise<TrainOutcome> {
-  const rand = seededRandom(opts.seed);
+export async function trainModel(model: tfl.LayersModel, train: TrainData, val: TrainData, opts: TrainOptions,
+  cb: TrainCallbacks = {}, resume?: ResumeState): Promise<TrainOutcome> {
+  if (train.count === 0) throw new Error('No training images.');
   const optimizer = tf.train.adam(opts.learningRate);
-  model.compile({ optimizer, loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
-  const history: EpochStats[] = [];
-  let best: tf.Tensor[] | null = null;
-  let bestLoss = Infinity;
-  let bestEpoch = -1;
+  const weights = tf.tensor1d(opts.classWeights ? classWeightsOf(train.labels, opts.classes) : new Array<number>(opts.classes).fill(1));
+  const history: EpochStats[] = resume ? [...resume.history] : [];
+  let best: tf.Tensor[] | null = resume?.bestWeights ?? null;
+  let bestLoss = resume?.bestValLoss ?? Infinity;
+  let bestEpoch = resume?.bestEpoch ?? -1;
   let end: TrainOutcome['end'] = 'completed';
-  const order = Array.from({ length: train.count }, (_, i) => i);
   const batches = Math.ceil(train.count / opts.batchSize);
+
+  /**
+   * Targets for one batch: one-hot, smoothed, and scaled by the class weight. Cross-entropy is linear in its
+   * target, so scaling the target weighs the image's loss (tfjs's trainOnBatch takes no class weights), and
+   * neither changes the argmax the accuracy metric reads.
+   */
+  const targets = (labels: tf.Tensor1D): tf.Tensor2D => tf.tidy(() => {
+    const y = tf.oneHot(labels, opts.classes).toFloat();
+    const smooth = opts.labelSmoothing > 0 ? tf.add(tf.mul(y, 1 - opts.labelSmoothing), opts.labelSmoothing / opts.classes) : y;
+    return tf.mul(smooth, tf.reshape(tf.gather(weights, labels), [-1, 1]));
+  });
+  // trainOnBatch runs the graph with training=true (dropout on, batch-norm statistics updated); model.apply
+  // does not pass that flag through a functional model's layers.
+  model.compile({ optimizer, loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+
   try {
-    for (let epoch = 0; epoch < opts.epochs && end === 'completed'; epoch++) {
+    if (resume) {
+      // The step count first, then the moments in variable order; Adam copies them into fresh variables.
+      await optimizer.setWeights(resume.optimizerWeights);
+    }
+    for (let epoch = resume?.nextEpoch ?? 0; epoch < opts.epochs && end === 'completed'; epoch++) {
       const t0 = performance.now();
+      const rand = seededRandom((opts.seed * 1_000_003 + epoch * 7_919) >>> 0);
       const lr = cosineLearningRate(opts.learningRate, epoch, opts.epochs);
       (optimizer as unknown as { learningRate: number }).learningRate = lr;
+      const order = Array.from({ length: train.count }, (_, i) => i);
       for (let i = order.length - 1; i > 0; i--) {
         const j = Math.floor(rand() * (i + 1));
         [order[i], order[j]] = [order[j]!, order[i]!];
@@ -100,30 +166,46 @@ export async function trainModel(model: tfl.LayersModel, train: TrainData, val: 
       for (let b = 0; b < batches; b++) {
         if (cb.isCancelled?.()) { end = 'cancelled'; break; }
         const idx = order.slice(b * opts.batchSize, (b + 1) * opts.batchSize);
-        const [x, y] = batchTensors(train, idx, opts, opts.augment, rand);
-        const out = await model.trainOnBatch(x, y) as number[];
-        tf.dispose([x, y]);
-        lossSum += out[0]! * idx.length;
-        accSum += out[1]! * idx.length;
-        cb.onBatch?.(epoch, b, batches, out[0]!);
+        const { x, labels } = batchTensors(train, idx, opts, opts.augment, rand);
+        setDropoutStep(epoch * batches + b);
+        const y = targets(labels);
+        const [loss, acc] = await model.trainOnBatch(x, y) as number[];
+        tf.dispose([x, labels, y]);
+        lossSum += loss! * idx.length;
+        accSum += acc! * idx.length;
+        cb.onBatch?.(epoch, b, batches, loss!, acc!);
+        // Let notifications and cancel messages through between batches.
+        await new Promise<void>((r) => setImmediate(r));
       }
       if (end === 'cancelled') break;
       const v = await evaluateLoss(model, val, opts);
       const stats: EpochStats = { epoch, loss: lossSum / train.count, acc: accSum / train.count, valLoss: v.loss, valAcc: v.acc, lr, ms: performance.now() - t0 };
       history.push(stats);
-      if (v.loss < bestLoss) {
-        bestLoss = v.loss;
+      // With no validation data, the latest weights count as the best.
+      const improved = val.count === 0 || v.loss < bestLoss;
+      if (improved) {
+        bestLoss = val.count === 0 ? stats.loss : v.loss;
         bestEpoch = epoch;
         if (best) tf.dispose(best);
         best = model.getWeights().map((w) => tf.clone(w));
       } else if (opts.patience > 0 && epoch - bestEpoch >= opts.patience) {
         end = 'early-stopped';
       }
-      cb.onEpoch?.(stats);
+      if (cb.onEpoch) {
+        // The moments are the optimiser's live variables; only the step-count scalar is made for the caller.
+        const optimizerWeights = await optimizer.getWeights();
+        try {
+          await cb.onEpoch({ stats, improved, bestEpoch, bestValLoss: bestLoss, history, optimizerWeights });
+        } finally {
+          optimizerWeights[0]?.tensor.dispose();
+        }
+      }
     }
     if (best) model.setWeights(best);
   } finally {
     if (best) tf.dispose(best);
+    weights.dispose();
+    optimizer.dispose();
   }
   return { history, bestEpoch, end };
 }
