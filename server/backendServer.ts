@@ -16,6 +16,10 @@ import { parseScanParams } from './data/scanParams';
 import { ScanCancelledError } from './data/scanDataset';
 import { DatasetLayoutError } from './data/walkDataset';
 import { redirectConsole, type Logger } from './logger';
+import { ConfigError } from './train/trainConfig';
+import { parseRunDir, parseRunId, parseTrainParams } from './train/trainParams';
+import { RunFolderError, runSummary, settledStatus } from './train/runFolder';
+import { TrainingBusyError, TrainingService } from './train/trainingService';
 
 export const SERVER_VERSION = BUILD_VERSION;
 
@@ -48,6 +52,15 @@ export function resolveThreads(env: string | undefined, setting: number | undefi
   const n = env !== undefined && env !== '' ? Number(env) : NaN;
   if (Number.isInteger(n) && n >= 0 && n <= 256) return n;
   return setting ?? 0;
+}
+
+/** Expected training failures as protocol errors with their own codes; anything else stays an internal error. */
+function trainingError(e: unknown): unknown {
+  if (e instanceof TrainingBusyError) return P.protocolError(P.ErrorCodes.TrainingBusy, e.message);
+  if (e instanceof RunFolderError) return P.protocolError(P.ErrorCodes.RunFolder, e.message);
+  if (e instanceof ConfigError) return P.protocolError(P.ErrorCodes.InvalidParams, `train: ${e.message}`);
+  if (e instanceof DatasetLayoutError) return P.protocolError(P.ErrorCodes.DatasetLayout, e.message);
+  return e;
 }
 
 export interface BackendServerOptions {
@@ -127,6 +140,46 @@ export function startBackendServer(connection: Connection, options: BackendServe
       if (e instanceof ScanCancelledError) throw P.protocolError(P.ErrorCodes.Cancelled, 'Scan cancelled.');
       if (e instanceof DatasetLayoutError) throw P.protocolError(P.ErrorCodes.DatasetLayout, e.message);
       throw e;
+    }
+  });
+
+  const training = new TrainingService({
+    datasets, cacheDir: () => cacheDir, engine: requireEngine,
+    events: {
+      progress: (p) => void connection.sendNotification(P.trainProgress, p),
+      epoch: (e) => void connection.sendNotification(P.trainEpoch, e),
+      end: (e) => {
+        log.info(`Training ${e.runId}: ${e.outcome}. ${e.message}`);
+        void connection.sendNotification(P.trainEnd, e);
+      },
+      log: (m) => log.info(m),
+    },
+  });
+
+  connection.onRequest(P.train, async (raw): Promise<P.TrainStarted> => {
+    const params = parseTrainParams(raw);
+    try {
+      const started = await training.start(params);
+      log.info(`Training ${started.runId} started in ${started.runDir}` +
+        `${started.resumedFromEpoch !== null ? ` (resumed at epoch ${started.resumedFromEpoch + 1})` : ''}.`);
+      return started;
+    } catch (e) {
+      throw trainingError(e);
+    }
+  });
+  connection.onNotification(P.cancelTraining, (raw) => {
+    const runId = parseRunId(raw);
+    if (runId === undefined || !training.cancel(runId)) log.warn(`cancelTraining ignored: no running run ${JSON.stringify(runId)}`);
+  });
+  connection.onRequest(P.trainingState, () => training.snapshot());
+  connection.onRequest(P.readRun, (raw): P.RunSummary => {
+    const runDir = parseRunDir('readRun', raw);
+    try {
+      const summary = runSummary(runDir);
+      return { ...summary, status: settledStatus(summary.status, training.isRunning(runDir)),
+        resumable: summary.resumable && !training.isRunning(runDir) };
+    } catch (e) {
+      throw trainingError(e);
     }
   });
 

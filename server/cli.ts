@@ -1,6 +1,8 @@
 /**
  * `brain-tumor`: the backend as a command line, for headless and remote GPU machines.
  *   brain-tumor status [--json] [--backend B] [--threads N]
+ *   brain-tumor scan DIR [--json] [--near N] [--cache DIR | --no-cache]
+ *   brain-tumor train --data DIR [--epochs N] [--model NAME] ... | --resume RUN_DIR
  *   brain-tumor serve [--backend B] [--threads N]     JSON-RPC on stdio (what the extension speaks over IPC)
  * Results go to stdout; progress, logs and errors to stderr. Exit codes: 0 ok, 1 failure, 2 usage error.
  */
@@ -17,6 +19,13 @@ import { BACKEND_LABELS, resolvePreference } from './engine/chooseBackend';
 import { startEngine, tfjsVersion } from './engine/startEngine';
 import { SERVER_VERSION, resolveThreads } from './backendServer';
 import { redirectConsole, stderrLogger } from './logger';
+import { DatasetStore } from './data/datasetStore';
+import { MODEL_NAMES, type TrainConfig } from './protocol';
+import { NO_AUGMENT } from './train/augment';
+import { ConfigError, DEFAULT_TRAIN_CONFIG } from './train/trainConfig';
+import { RunFolderError } from './train/runFolder';
+import { TrainingService } from './train/trainingService';
+import { formatTrainEnd, TrainProgressPrinter } from './trainProgressText';
 
 const HELP = `brain-tumor ${SERVER_VERSION}: brain-MRI tumour classification backend (research use only, not for clinical diagnosis)
 
@@ -25,6 +34,7 @@ Usage: brain-tumor <command> [options]
 Commands:
   status            Start the engine and print which backend runs and why the others were not used
   scan DIR          Check a dataset folder: counts, sizes, modes, bad files, duplicates, Training->Testing leaks
+  train             Train a model on a dataset folder; writes a run folder (model, metadata, history, checkpoint)
   serve             Run the JSON-RPC backend on stdin/stdout (for a remote VS Code or another client)
 
 Options:
@@ -33,6 +43,19 @@ Options:
   --json            machine-readable output (status, scan)
   --near N          scan: dHash Hamming distance that counts as a near copy (default 5)
   --cache DIR       cache folder (default $BRAIN_TUMOR_CACHE or ~/.cache/brain-tumor); --no-cache to bypass
+
+Training (brain-tumor train --data DIR [options]; Ctrl+C stops after the current batch, resumable):
+  --data DIR        dataset folder (Kaggle layout Training/<class>/..., or <class>/... folders)
+  --runs DIR        where run folders go (default ./.brain-tumor/runs)
+  --resume RUN_DIR  continue an interrupted or cancelled run from its last finished epoch
+  --model NAME      ${MODEL_NAMES.join(' | ')} (default ${DEFAULT_TRAIN_CONFIG.model})
+  --epochs N        (default ${DEFAULT_TRAIN_CONFIG.epochs})    --batch N (default ${DEFAULT_TRAIN_CONFIG.batchSize})    --size N  input side in px (default ${DEFAULT_TRAIN_CONFIG.inputSize})
+  --lr X            Adam learning rate, cosine-decayed (default ${DEFAULT_TRAIN_CONFIG.learningRate})
+  --val F           fraction of Training held out for validation (default ${DEFAULT_TRAIN_CONFIG.valFraction})
+  --seed N          (default ${DEFAULT_TRAIN_CONFIG.seed})    --patience N  early stopping, 0 = off (default ${DEFAULT_TRAIN_CONFIG.patience})
+  --class-weights   weigh classes by inverse frequency    --no-augment  train on the images as they are
+  --label-smoothing X  (default ${DEFAULT_TRAIN_CONFIG.labelSmoothing})
+
   -h, --help        this help
   -v, --version     print the version
 `;
@@ -42,6 +65,8 @@ class UsageError extends Error {}
 interface Flags {
   backend?: string; threads?: string; json?: boolean; help?: boolean; version?: boolean;
   near?: string; cache?: string; 'no-cache'?: boolean;
+  data?: string; runs?: string; resume?: string; model?: string; epochs?: string; batch?: string; size?: string; lr?: string;
+  val?: string; seed?: string; patience?: string; 'class-weights'?: boolean; 'no-augment'?: boolean; 'label-smoothing'?: string;
 }
 
 function parse(argv: string[]): { command: string | undefined; args: string[]; flags: Flags } {
@@ -56,6 +81,10 @@ function parse(argv: string[]): { command: string | undefined; args: string[]; f
         near: { type: 'string' },
         cache: { type: 'string' },
         'no-cache': { type: 'boolean' },
+        data: { type: 'string' }, runs: { type: 'string' }, resume: { type: 'string' }, model: { type: 'string' },
+        epochs: { type: 'string' }, batch: { type: 'string' }, size: { type: 'string' }, lr: { type: 'string' },
+        val: { type: 'string' }, seed: { type: 'string' }, patience: { type: 'string' }, 'label-smoothing': { type: 'string' },
+        'class-weights': { type: 'boolean' }, 'no-augment': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -143,6 +172,74 @@ async function cmdScan(args: string[], flags: Flags): Promise<number> {
   }
 }
 
+/** --flags to a partial TrainConfig; the service validates it whole (ranges, names) like any other request. */
+export function trainConfigFromFlags(flags: Flags): Partial<TrainConfig> {
+  const num = (name: string, v: string | undefined): number | undefined => {
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (v.trim() === '' || !Number.isFinite(n)) throw new UsageError(`--${name} must be a number, got "${v}"`);
+    return n;
+  };
+  const c: Partial<TrainConfig> = {};
+  if (flags.model !== undefined) c.model = flags.model as TrainConfig['model'];
+  const set = <K extends keyof TrainConfig>(k: K, v: TrainConfig[K] | undefined) => { if (v !== undefined) c[k] = v; };
+  set('epochs', num('epochs', flags.epochs));
+  set('batchSize', num('batch', flags.batch));
+  set('inputSize', num('size', flags.size));
+  set('learningRate', num('lr', flags.lr));
+  set('valFraction', num('val', flags.val));
+  set('seed', num('seed', flags.seed));
+  set('patience', num('patience', flags.patience));
+  set('labelSmoothing', num('label-smoothing', flags['label-smoothing']));
+  if (flags['class-weights']) c.classWeights = true;
+  if (flags['no-augment']) c.augment = { ...NO_AUGMENT };
+  return c;
+}
+
+async function cmdTrain(flags: Flags): Promise<number> {
+  checkBackendFlag(flags);
+  if (!flags.resume && !flags.data) throw new UsageError('train needs --data DIR (or --resume RUN_DIR)');
+  const config = trainConfigFromFlags(flags);
+  if (flags.resume && Object.keys(config).length) throw new UsageError('--resume continues a run with its own settings; drop the other training options');
+  const preference = resolvePreference({ flag: flags.backend, env: process.env[ENV_BACKEND] });
+  if (preference.warning) stderrLogger.warn(preference.warning);
+  const engine = startEngine({ preference, threads: threadsFrom(flags) });
+  const cacheDir = flags['no-cache'] ? null : path.resolve(flags.cache ?? defaultCacheDir());
+  const tty = process.stderr.isTTY;
+  const out = new TrainProgressPrinter(tty ? process.stderr.columns ?? 100 : 0, (t) => process.stderr.write(t));
+  const service = new TrainingService({
+    datasets: new DatasetStore(), cacheDir: () => cacheDir, engine: () => engine,
+    progressIntervalMs: tty ? 200 : 60_000,
+    events: { progress: (p) => out.progress(p), epoch: (e) => out.epoch(e), end: () => undefined, log: (m) => out.line(m) },
+  });
+  let started;
+  try {
+    started = await service.start({
+      ...(flags.resume ? { resumeRunDir: path.resolve(flags.resume) } : { dataRoot: path.resolve(flags.data!), runsDir: path.resolve(flags.runs ?? '.brain-tumor/runs'), config }),
+    });
+  } catch (e) {
+    if (e instanceof ConfigError || e instanceof DatasetLayoutError || e instanceof RunFolderError) throw new UsageError(e.message);
+    throw e;
+  }
+  const backend = await engine;
+  out.line(`Run ${started.runId} in ${started.runDir}
+  ${started.config.model}, ${started.config.inputSize} px, ${started.config.epochs} epochs, ` +
+    `batch ${started.config.batchSize}, on ${backend.kind} (${backend.threads} thread${backend.threads === 1 ? '' : 's'})` +
+    `${started.resumedFromEpoch !== null ? `, resuming at epoch ${started.resumedFromEpoch + 1}` : ''}`);
+  const onSigint = () => {
+    out.line('Stopping after the current batch (Ctrl+C again to quit at once)...');
+    service.cancel(started.runId);
+    process.once('SIGINT', () => process.exit(130));
+  };
+  process.once('SIGINT', onSigint);
+  const end = await service.done!;
+  process.off('SIGINT', onSigint);
+  out.finish();
+  const history = service.snapshot()?.history ?? [];
+  process.stdout.write(flags.json ? JSON.stringify({ ...end, config: started.config, history }, null, 2) + '\n' : formatTrainEnd(end, history) + '\n');
+  return end.outcome === 'failed' ? 1 : end.outcome === 'cancelled' ? 130 : 0;
+}
+
 async function cmdServe(flags: Flags): Promise<number> {
   checkBackendFlag(flags);
   const threads = flags.threads === undefined ? undefined : threadsFrom(flags);
@@ -178,8 +275,9 @@ export async function main(argv: string[]): Promise<number> {
       case 'status': return await cmdStatus(flags);
       case 'serve': return await cmdServe(flags);
       case 'scan': return await cmdScan(args, flags);
+      case 'train': return await cmdTrain(flags);
       default:
-        throw new UsageError(`unknown command "${command}" (commands: status, scan, serve)`);
+        throw new UsageError(`unknown command "${command}" (commands: status, scan, train, serve)`);
     }
   } catch (e) {
     process.stderr.write(`brain-tumor: ${(e as Error).message}\n`);

@@ -139,6 +139,149 @@ export interface ScanProgress { progressToken: string; done: number; total: numb
 export const scanProgress = new NotificationType<ScanProgress>(METHOD_PREFIX + 'scanProgress');
 
 // ---------------------------------------------------------------------------------------------
+// Training: `train` starts a run and returns at once; `trainProgress` (per batch, throttled), `trainEpoch` and
+// `trainEnd` follow; `cancelTraining` stops it within one batch. One run at a time per backend.
+
+export type ModelName = 'seed-cnn' | 'compact';
+export const MODEL_NAMES: readonly ModelName[] = ['seed-cnn', 'compact'];
+
+export interface AugmentSettings {
+  /** Mirror left-right with probability 0.5 (brain MRI slices are roughly symmetric). */
+  flip: boolean;
+  /** Largest rotation either way, in degrees. */
+  rotateDeg: number;
+  /** Largest zoom in or out, as a fraction (0.1 = 90% to 110%). */
+  zoom: number;
+  /** Largest shift either way, as a fraction of the side. */
+  shift: number;
+  /** Largest brightness change either way, on the 0..1 scale. */
+  brightness: number;
+  /** Largest contrast change either way, as a fraction. */
+  contrast: number;
+}
+
+export interface TrainConfig {
+  model: ModelName;
+  /** Side of the square input in pixels. */
+  inputSize: number;
+  /** 1 = greyscale, 3 = RGB. */
+  channels: 1 | 3;
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  /** Fraction of Training held out for validation (stratified, duplicate groups kept together). */
+  valFraction: number;
+  seed: number;
+  /** Epochs without a better validation loss before stopping early; 0 = never. */
+  patience: number;
+  classWeights: boolean;
+  labelSmoothing: number;
+  augment: AugmentSettings;
+}
+
+export interface EpochStats {
+  epoch: number;
+  loss: number;
+  acc: number;
+  valLoss: number;
+  valAcc: number;
+  lr: number;
+  /** Wall time of the epoch, training and validation, in milliseconds. */
+  ms: number;
+}
+
+export interface TrainParams {
+  /** Absolute path of the dataset folder (Kaggle layout or class folders). Not needed to resume. */
+  dataRoot?: string;
+  /** Absolute path of the folder run folders are created in. */
+  runsDir?: string;
+  /** Settings; missing ones take the defaults. Ignored when resuming (the run's own config is used). */
+  config?: Partial<TrainConfig>;
+  /** Absolute path of an interrupted run folder to continue from its last completed epoch. */
+  resumeRunDir?: string;
+}
+
+export interface TrainStarted { runId: string; runDir: string; config: TrainConfig; resumedFromEpoch: number | null }
+/** Client -> server: start (or resume) a training run. Fails with TrainingBusy while another runs. */
+export const train = new RequestType<TrainParams, TrainStarted, void>(METHOD_PREFIX + 'train');
+
+export type TrainPhase = 'loading' | 'training' | 'validating' | 'finished';
+export interface TrainProgress {
+  runId: string;
+  phase: TrainPhase;
+  /** 0-based epoch being run, and the planned number of epochs. */
+  epoch: number;
+  epochs: number;
+  batch: number;
+  batches: number;
+  /** Running mean loss and accuracy of the epoch so far. */
+  loss: number;
+  acc: number;
+  imgPerSec: number;
+  /** Seconds left for the whole run, null until it can be estimated. */
+  etaSec: number | null;
+  /** Loading phase: images ready so far, of total. */
+  loaded?: { done: number; total: number };
+}
+/** Server -> client: progress of the running training, at most a few times per second. */
+export const trainProgress = new NotificationType<TrainProgress>(METHOD_PREFIX + 'trainProgress');
+
+export interface TrainEpochEvent { runId: string; stats: EpochStats; improved: boolean; bestEpoch: number }
+/** Server -> client: one epoch finished (after its checkpoint is on disk). */
+export const trainEpoch = new NotificationType<TrainEpochEvent>(METHOD_PREFIX + 'trainEpoch');
+
+export type TrainOutcome = 'completed' | 'early-stopped' | 'cancelled' | 'failed';
+export interface TrainEnd {
+  runId: string;
+  runDir: string;
+  outcome: TrainOutcome;
+  /** For `failed`: what went wrong and what to do. */
+  message: string;
+  /** Epoch whose weights the run's model holds (-1 when none finished). */
+  bestEpoch: number;
+  bestValAcc: number | null;
+  epochsRun: number;
+  ms: number;
+}
+/** Server -> client: the run ended. The run folder holds the best model when at least one epoch finished. */
+export const trainEnd = new NotificationType<TrainEnd>(METHOD_PREFIX + 'trainEnd');
+
+/** Client -> server: stop the run within one batch; its last finished epoch stays resumable. */
+export const cancelTraining = new NotificationType<{ runId: string }>(METHOD_PREFIX + 'cancelTraining');
+
+export interface TrainingSnapshot {
+  runId: string;
+  runDir: string;
+  dataRoot: string;
+  config: TrainConfig;
+  backend: { kind: BackendKind; threads: number; simd: boolean | null };
+  counts: { train: number; val: number };
+  history: EpochStats[];
+  /** The latest progress, or null before the first. */
+  progress: TrainProgress | null;
+  end: TrainEnd | null;
+}
+/** Client -> server: the running run (or the last one this backend ran), for a panel that (re)opens mid-run. */
+export const trainingState = new RequestType0<TrainingSnapshot | null, void>(METHOD_PREFIX + 'trainingState');
+
+export interface RunSummary {
+  runId: string;
+  runDir: string;
+  status: 'running' | TrainOutcome | 'interrupted';
+  config: TrainConfig;
+  dataRoot: string;
+  backend: { kind: BackendKind; threads: number; simd: boolean | null };
+  counts: { train: number; val: number };
+  history: EpochStats[];
+  bestEpoch: number;
+  /** A checkpoint exists and the run did not complete: `train` with resumeRunDir continues it. */
+  resumable: boolean;
+  createdAt: string;
+}
+/** Client -> server: read a run folder (for the Training panel of a finished run, and for Resume). */
+export const readRun = new RequestType<{ runDir: string }, RunSummary, void>(METHOD_PREFIX + 'readRun');
+
+// ---------------------------------------------------------------------------------------------
 // Initialization
 
 /** What the extension passes in `initializationOptions`. */
@@ -168,6 +311,10 @@ export const ErrorCodes = {
   NotImplemented: -32011,
   /** The dataset folder's layout is not one the backend understands (message says what it expected). */
   DatasetLayout: -32020,
+  /** A training run is already going; the message names it. */
+  TrainingBusy: -32030,
+  /** A run or model folder is missing, incomplete or not one of ours (message says which file and why). */
+  RunFolder: -32031,
   /** The user cancelled the job. */
   Cancelled: -32800,
 } as const;

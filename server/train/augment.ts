@@ -4,20 +4,9 @@
  * and contrast. Plain JS on 128 px images (well under a millisecond each), so it runs on any engine, and a seeded
  * random source makes a run reproducible.
  */
-export interface AugmentConfig {
-  /** Mirror left-right with probability 0.5 (brain MRI slices are roughly symmetric). */
-  flip: boolean;
-  /** Largest rotation either way, in degrees. */
-  rotateDeg: number;
-  /** Largest zoom in or out, as a fraction (0.1 = 90% to 110%). */
-  zoom: number;
-  /** Largest shift either way, as a fraction of the side. */
-  shift: number;
-  /** Largest brightness change either way, on the 0..1 scale. */
-  brightness: number;
-  /** Largest contrast change either way, as a fraction. */
-  contrast: number;
-}
+import type { AugmentSettings } from '../protocol';
+
+export type AugmentConfig = AugmentSettings;
 
 export const NO_AUGMENT: AugmentConfig = { flip: false, rotateDeg: 0, zoom: 0, shift: 0, brightness: 0, contrast: 0 };
 export const DEFAULT_AUGMENT: AugmentConfig = { flip: true, rotateDeg: 10, zoom: 0.1, shift: 0.08, brightness: 0.1, contrast: 0.15 };

@@ -7,6 +7,9 @@
  */
 import * as tfc from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-layers';
+import { MODEL_NAMES, type ModelName } from '../protocol';
+
+export { MODEL_NAMES };
 
 /**
  * Dropout whose mask is seeded by (seed, training step). tfjs's own Dropout with a seed draws the SAME mask at
@@ -37,14 +40,13 @@ export class StepDropout extends tf.layers.Layer {
 tfc.serialization.registerClass(StepDropout);
 
 export interface ModelConfig {
-  name: 'seed-cnn' | 'compact';
+  name: ModelName;
   inputSize: number;
   channels: 1 | 3;
   classes: number;
   seed?: number;
 }
 
-export const MODEL_NAMES = ['seed-cnn', 'compact'] as const;
 
 export function buildModel(config: ModelConfig): tf.LayersModel {
   if (!(MODEL_NAMES as readonly string[]).includes(config.name)) {

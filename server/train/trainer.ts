@@ -12,6 +12,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { seededRandom } from '../data/splitDataset';
 import type { NamedTensor } from '@tensorflow/tfjs-core/dist/tensor_types';
+import type { EpochStats } from '../protocol';
 import { augmentInto, type AugmentConfig } from './augment';
 import { setDropoutStep } from './models';
 
@@ -39,7 +40,7 @@ export interface TrainOptions {
   labelSmoothing: number;
 }
 
-export interface EpochStats { epoch: number; loss: number; acc: number; valLoss: number; valAcc: number; lr: number; ms: number }
+export type { EpochStats };
 
 /** Where a resumed run picks up: the epoch to run next and what the run had learnt so far. */
 export interface ResumeState {

@@ -1,0 +1,217 @@
+/**
+ * A training run on disk, everything needed to use, audit or continue it:
+ *   <runsDir>/<runId>/
+ *     model.json, weights.bin    the best model so far (by validation loss), loadable by tfjs
+ *     metadata.json              classes, input size, preprocessing policy, dataset fingerprint and counts,
+ *                                backend, config, seed, status, best epoch, timings
+ *     history.json               one entry per finished epoch
+ *     split.json                 which Training files went to validation (evaluation must not use them)
+ *     checkpoint/                the last finished epoch: model + optimizer state + trainer state, for Resume
+ *                                (with model.json above, the best weights so far, that is all a resumed run needs)
+ * Every file is written to a temporary name and renamed, so a crash never leaves a half-written file, and the
+ * checkpoint folder is swapped whole.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import type { NamedTensor } from '@tensorflow/tfjs-core/dist/tensor_types';
+import type { BackendKind, EpochStats, RunSummary, TrainConfig, TrainOutcome, TumorClassName } from '../protocol';
+import type { PreprocessPolicy } from '../data/preprocess';
+import './models'; // registers the custom layers a saved model may use
+
+export const RUN_FORMAT = 'brain-tumor-run';
+
+export interface RunMetadata {
+  format: typeof RUN_FORMAT;
+  formatVersion: 1;
+  runId: string;
+  createdAt: string;
+  updatedAt: string;
+  status: RunSummary['status'];
+  classes: readonly TumorClassName[];
+  inputSize: number;
+  channels: 1 | 3;
+  preprocess: PreprocessPolicy;
+  dataset: { root: string; fingerprint: string; counts: { train: number; val: number }; perClass: Record<string, { train: number; val: number }> };
+  backend: { kind: BackendKind; threads: number; simd: boolean | null };
+  config: TrainConfig;
+  seed: number;
+  bestEpoch: number;
+  bestValAcc: number | null;
+  timings: { loadMs: number; trainMs: number; epochMsMean: number | null };
+  software: { brainTumor: string; tfjs: string };
+}
+
+export interface TrainerState { nextEpoch: number; bestEpoch: number; bestValLoss: number }
+
+export class RunFolderError extends Error {}
+
+function writeAtomic(file: string, data: string | Uint8Array): void {
+  const tmp = `${file}.tmp-${process.pid}`;
+  fs.writeFileSync(tmp, data);
+  fs.renameSync(tmp, file);
+}
+export function writeJson(file: string, value: unknown): void {
+  writeAtomic(file, JSON.stringify(value, null, 1) + '\n');
+}
+function readJson<T>(file: string, what: string): T {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    throw new RunFolderError(`${what} is missing: ${file}`);
+  }
+  try {
+    return JSON.parse(text) as T;
+  } catch (e) {
+    throw new RunFolderError(`${what} is not valid JSON (${(e as Error).message}): ${file}`);
+  }
+}
+
+/** A new, unique run folder: <runsDir>/<yyyy-mm-dd_hh-mm-ss>-<model>. */
+export function createRunDir(runsDir: string, model: string, now = new Date()): { runId: string; runDir: string } {
+  fs.mkdirSync(runsDir, { recursive: true });
+  const stamp = now.toISOString().slice(0, 19).replace('T', '_').replace(/:/g, '-');
+  for (let n = 0; ; n++) {
+    const runId = `${stamp}-${model}${n ? `-${n + 1}` : ''}`;
+    const runDir = path.join(runsDir, runId);
+    try {
+      fs.mkdirSync(runDir);
+      return { runId, runDir };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+  }
+}
+
+/** model.json (topology + manifest pointing at weights.bin) and weights.bin, as tfjs's own file format. */
+export async function saveModel(model: tfl.LayersModel, dir: string): Promise<void> {
+  fs.mkdirSync(dir, { recursive: true });
+  // The handler is synchronous work; tfjs wants a promise back.
+  await model.save(tf.io.withSaveHandler((a) => {
+    const data = a.weightData instanceof ArrayBuffer ? new Uint8Array(a.weightData)
+      : new Uint8Array(tf.io.concatenateArrayBuffers(a.weightData ?? []));
+    writeAtomic(path.join(dir, 'weights.bin'), data);
+    writeJson(path.join(dir, 'model.json'), {
+      format: 'layers-model', generatedBy: `brain-tumor ${BUILD_VERSION}`, convertedBy: null,
+      modelTopology: a.modelTopology, weightsManifest: [{ paths: ['weights.bin'], weights: a.weightSpecs }],
+    });
+    return Promise.resolve({ modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' as const, weightDataBytes: data.byteLength } });
+  }));
+}
+
+/** Loads model.json + its weight files from a folder; errors name the file and what is wrong with it. */
+export async function loadModel(dir: string): Promise<tfl.LayersModel> {
+  const json = readJson<{ modelTopology?: unknown; weightsManifest?: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[] }>(
+    path.join(dir, 'model.json'), 'The model file');
+  if (!json.modelTopology || !Array.isArray(json.weightsManifest)) {
+    throw new RunFolderError(`${path.join(dir, 'model.json')} is not a tfjs layers model (no modelTopology or weightsManifest).`);
+  }
+  const specs: tf.io.WeightsManifestEntry[] = [];
+  const buffers: Uint8Array[] = [];
+  for (const group of json.weightsManifest) {
+    specs.push(...group.weights);
+    for (const p of group.paths) {
+      const file = path.resolve(dir, p);
+      if (path.dirname(file) !== path.resolve(dir)) throw new RunFolderError(`model.json names a weight file outside its folder: ${p}`);
+      try {
+        buffers.push(fs.readFileSync(file));
+      } catch {
+        throw new RunFolderError(`The weights file ${file} is missing.`);
+      }
+    }
+  }
+  const data = new Uint8Array(buffers.reduce((n, b) => n + b.byteLength, 0));
+  let off = 0;
+  for (const b of buffers) { data.set(b, off); off += b.byteLength; }
+  const expected = specs.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1) * (s.dtype === 'float32' || s.dtype === 'int32' ? 4 : 1), 0);
+  if (expected !== data.byteLength) {
+    throw new RunFolderError(`The weights in ${dir} are corrupt: ${data.byteLength} bytes, the manifest needs ${expected}. Retrain or restore the folder.`);
+  }
+  try {
+    return await tfl.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: specs, weightData: data.buffer }));
+  } catch (e) {
+    throw new RunFolderError(`Cannot load the model in ${dir}: ${(e as Error).message}`);
+  }
+}
+
+export function readMetadata(runDir: string): RunMetadata {
+  const m = readJson<RunMetadata>(path.join(runDir, 'metadata.json'), 'The run metadata');
+  if (m.format !== RUN_FORMAT) throw new RunFolderError(`${runDir} is not a brain-tumor run folder (metadata.json format is ${JSON.stringify(m.format)}).`);
+  return m;
+}
+
+export function writeMetadata(runDir: string, m: RunMetadata): void {
+  writeJson(path.join(runDir, 'metadata.json'), { ...m, updatedAt: new Date().toISOString() });
+}
+
+export function readHistory(runDir: string): EpochStats[] {
+  const file = path.join(runDir, 'history.json');
+  return fs.existsSync(file) ? readJson<EpochStats[]>(file, 'The run history') : [];
+}
+
+export function writeHistory(runDir: string, history: readonly EpochStats[]): void {
+  writeJson(path.join(runDir, 'history.json'), history);
+}
+
+/**
+ * The last finished epoch, swapped in whole: written to checkpoint.new/, then the old one moved aside and the
+ * new one renamed into place. A crash in between leaves either the old or the new checkpoint (see readCheckpoint).
+ */
+export async function saveCheckpoint(runDir: string, model: tfl.LayersModel, optimizer: NamedTensor[], state: TrainerState): Promise<void> {
+  const fresh = path.join(runDir, 'checkpoint.new');
+  fs.rmSync(fresh, { recursive: true, force: true });
+  await saveModel(model, fresh);
+  const opt = await tf.io.encodeWeights(optimizer);
+  writeAtomic(path.join(fresh, 'optimizer.bin'), new Uint8Array(opt.data));
+  writeJson(path.join(fresh, 'optimizer.json'), opt.specs);
+  writeJson(path.join(fresh, 'state.json'), state);
+  const current = path.join(runDir, 'checkpoint');
+  const old = path.join(runDir, 'checkpoint.old');
+  fs.rmSync(old, { recursive: true, force: true });
+  if (fs.existsSync(current)) fs.renameSync(current, old);
+  fs.renameSync(fresh, current);
+  fs.rmSync(old, { recursive: true, force: true });
+}
+
+/** The last epoch's model and optimiser; the best model so far is the run folder's own model.json. */
+export interface LoadedCheckpoint { model: tfl.LayersModel; optimizer: NamedTensor[]; state: TrainerState }
+
+function decodeWeights(dir: string, name: string): NamedTensor[] {
+  const specs = readJson<tf.io.WeightsManifestEntry[]>(path.join(dir, `${name}.json`), `The checkpoint's ${name} manifest`);
+  const data = fs.readFileSync(path.join(dir, `${name}.bin`));
+  const map = tf.io.decodeWeights(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength), specs);
+  return specs.map((s) => ({ name: s.name, tensor: map[s.name]! }));
+}
+
+export function hasCheckpoint(runDir: string): boolean {
+  return ['checkpoint', 'checkpoint.old'].some((d) => fs.existsSync(path.join(runDir, d, 'state.json')));
+}
+
+export async function readCheckpoint(runDir: string): Promise<LoadedCheckpoint> {
+  // A crash between the two renames of saveCheckpoint leaves only checkpoint.old: use it.
+  const dir = [path.join(runDir, 'checkpoint'), path.join(runDir, 'checkpoint.old')].find((d) => fs.existsSync(path.join(d, 'state.json')));
+  if (!dir) throw new RunFolderError(`${runDir} has no checkpoint to resume from (no epoch finished before it stopped). Start a new run.`);
+  const state = readJson<TrainerState>(path.join(dir, 'state.json'), 'The checkpoint state');
+  const model = await loadModel(dir);
+  const optimizer = decodeWeights(dir, 'optimizer');
+  return { model, optimizer, state };
+}
+
+export function runSummary(runDir: string): RunSummary {
+  const m = readMetadata(runDir);
+  const history = readHistory(runDir);
+  return {
+    runId: m.runId, runDir, status: m.status, config: m.config, dataRoot: m.dataset.root, backend: m.backend,
+    counts: m.dataset.counts, history, bestEpoch: m.bestEpoch, createdAt: m.createdAt,
+    resumable: m.status !== 'completed' && m.status !== 'early-stopped' && hasCheckpoint(runDir) && history.length < m.config.epochs,
+  };
+}
+
+/** The status a run folder shows after its process died mid-run. */
+export function settledStatus(status: RunSummary['status'], isLive: boolean): RunSummary['status'] {
+  return status === 'running' && !isLive ? 'interrupted' : status;
+}
+
+export type { TrainOutcome };

@@ -1,0 +1,95 @@
+/**
+ * Training settings: the defaults that work best here, and the one validation every entry point uses (the
+ * `train` request, the CLI and a resumed run's saved config), so a bad value fails before any work starts with a
+ * message naming the setting, the value and the allowed range.
+ */
+import { MODEL_NAMES, type AugmentSettings, type TrainConfig } from '../protocol';
+import { DEFAULT_AUGMENT, NO_AUGMENT } from './augment';
+
+export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
+  model: 'compact',
+  inputSize: 128,
+  channels: 1,
+  epochs: 30,
+  batchSize: 32,
+  learningRate: 2e-3,
+  valFraction: 0.15,
+  seed: 42,
+  patience: 8,
+  classWeights: false,
+  labelSmoothing: 0.05,
+  augment: DEFAULT_AUGMENT,
+};
+
+export class ConfigError extends Error {}
+
+type Range = [number, number];
+const NUMBER_RANGES: Partial<Record<keyof TrainConfig, { range: Range; integer: boolean }>> = {
+  inputSize: { range: [32, 512], integer: true },
+  epochs: { range: [1, 1000], integer: true },
+  batchSize: { range: [1, 1024], integer: true },
+  learningRate: { range: [1e-6, 1], integer: false },
+  valFraction: { range: [0.01, 0.5], integer: false },
+  seed: { range: [0, 2 ** 31 - 1], integer: true },
+  patience: { range: [0, 1000], integer: true },
+  labelSmoothing: { range: [0, 0.5], integer: false },
+};
+const AUGMENT_RANGES: Record<Exclude<keyof AugmentSettings, 'flip'>, Range> = {
+  rotateDeg: [0, 45], zoom: [0, 0.5], shift: [0, 0.5], brightness: [0, 0.5], contrast: [0, 0.9],
+};
+
+function checkNumber(name: string, v: unknown, [lo, hi]: Range, integer: boolean): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < lo || v > hi || (integer && !Number.isInteger(v))) {
+    throw new ConfigError(`${name} must be ${integer ? 'an integer' : 'a number'} from ${lo} to ${hi}; got ${JSON.stringify(v)}`);
+  }
+  return v;
+}
+
+/** Defaults filled in and every field checked; unknown fields are errors (a typo must not pass silently). */
+export function resolveTrainConfig(raw: unknown): TrainConfig {
+  if (raw !== undefined && (raw === null || typeof raw !== 'object' || Array.isArray(raw))) {
+    throw new ConfigError(`config must be an object; got ${JSON.stringify(raw)}`);
+  }
+  const o = (raw ?? {}) as Record<string, unknown>;
+  for (const k of Object.keys(o)) {
+    if (!(k in DEFAULT_TRAIN_CONFIG)) throw new ConfigError(`unknown setting "${k}"; known: ${Object.keys(DEFAULT_TRAIN_CONFIG).join(', ')}`);
+  }
+  const out: TrainConfig = { ...DEFAULT_TRAIN_CONFIG, augment: { ...DEFAULT_TRAIN_CONFIG.augment } };
+  if (o.model !== undefined) {
+    if (!(MODEL_NAMES as readonly unknown[]).includes(o.model)) throw new ConfigError(`model must be one of ${MODEL_NAMES.join(', ')}; got ${JSON.stringify(o.model)}`);
+    out.model = o.model as TrainConfig['model'];
+  }
+  if (o.channels !== undefined) {
+    if (o.channels !== 1 && o.channels !== 3) throw new ConfigError(`channels must be 1 (greyscale) or 3 (RGB); got ${JSON.stringify(o.channels)}`);
+    out.channels = o.channels;
+  }
+  for (const [k, { range, integer }] of Object.entries(NUMBER_RANGES)) {
+    if (o[k] !== undefined) (out as unknown as Record<string, number>)[k] = checkNumber(k, o[k], range, integer);
+  }
+  if (o.classWeights !== undefined) {
+    if (typeof o.classWeights !== 'boolean') throw new ConfigError(`classWeights must be true or false; got ${JSON.stringify(o.classWeights)}`);
+    out.classWeights = o.classWeights;
+  }
+  if (o.augment !== undefined) out.augment = resolveAugment(o.augment);
+  return out;
+}
+
+/** `false` turns augmentation off; an object overrides the defaults field by field. */
+function resolveAugment(raw: unknown): AugmentSettings {
+  if (raw === false) return { ...NO_AUGMENT };
+  if (raw === true) return { ...DEFAULT_AUGMENT };
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError(`augment must be an object or false; got ${JSON.stringify(raw)}`);
+  const o = raw as Record<string, unknown>;
+  const out = { ...DEFAULT_AUGMENT };
+  for (const k of Object.keys(o)) {
+    if (!(k in DEFAULT_AUGMENT)) throw new ConfigError(`unknown augment setting "${k}"; known: ${Object.keys(DEFAULT_AUGMENT).join(', ')}`);
+  }
+  if (o.flip !== undefined) {
+    if (typeof o.flip !== 'boolean') throw new ConfigError(`augment.flip must be true or false; got ${JSON.stringify(o.flip)}`);
+    out.flip = o.flip;
+  }
+  for (const [k, range] of Object.entries(AUGMENT_RANGES)) {
+    if (o[k] !== undefined) (out as unknown as Record<string, number>)[k] = checkNumber(`augment.${k}`, o[k], range, false);
+  }
+  return out;
+}

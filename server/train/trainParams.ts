@@ -1,0 +1,38 @@
+/** Validation of the training requests' params: they come from another process and are checked before use. */
+import * as path from 'node:path';
+import { ErrorCodes, protocolError, type TrainParams } from '../protocol';
+
+const bad = (method: string, m: string) => protocolError(ErrorCodes.InvalidParams, `${method}: ${m}`);
+
+function absolute(method: string, o: Record<string, unknown>, key: string): string | undefined {
+  const v = o[key];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string' || !v || !path.isAbsolute(v) || v.includes('\0')) {
+    throw bad(method, `"${key}" must be an absolute folder path, got ${JSON.stringify(v)}`);
+  }
+  return path.normalize(v);
+}
+
+/** A new run needs dataRoot and runsDir; a resumed one needs only resumeRunDir. The config is checked later, whole. */
+export function parseTrainParams(raw: unknown): TrainParams {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw bad('train', 'expected an object');
+  const o = raw as Record<string, unknown>;
+  const resumeRunDir = absolute('train', o, 'resumeRunDir');
+  const dataRoot = absolute('train', o, 'dataRoot');
+  const runsDir = absolute('train', o, 'runsDir');
+  if (!resumeRunDir && (!dataRoot || !runsDir)) throw bad('train', 'a new run needs "dataRoot" and "runsDir" (or "resumeRunDir" to resume one)');
+  return { dataRoot, runsDir, resumeRunDir, config: o.config as TrainParams['config'] };
+}
+
+export function parseRunDir(method: string, raw: unknown): string {
+  if (typeof raw !== 'object' || raw === null) throw bad(method, 'expected an object with "runDir"');
+  const dir = absolute(method, raw as Record<string, unknown>, 'runDir');
+  if (!dir) throw bad(method, '"runDir" is required');
+  return dir;
+}
+
+export function parseRunId(raw: unknown): string | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const id = (raw as Record<string, unknown>).runId;
+  return typeof id === 'string' && id.length <= 200 ? id : undefined;
+}

@@ -1,0 +1,268 @@
+/**
+ * Runs training jobs for the JSON-RPC server and the CLI alike: one at a time, each in its own run folder,
+ * started (or resumed) by `start`, which returns as soon as the run folder exists; progress, epochs and the end
+ * arrive through `events`. The last run's state stays available (`snapshot`) so a Training panel that opens or
+ * reloads mid-run gets the whole history from here, not from the webview.
+ */
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import type * as P from '../protocol';
+import { CLASSES } from '../data/classNames';
+import type { DatasetStore } from '../data/datasetStore';
+import { DEFAULT_POLICY, type PreprocessPolicy } from '../data/preprocess';
+import { tfjsVersion } from '../engine/startEngine';
+import { walkDataset } from '../data/walkDataset';
+import { buildModel } from './models';
+import {
+  createRunDir, loadModel, readCheckpoint, readHistory, readMetadata, runSummary, saveCheckpoint, saveModel,
+  writeHistory, writeJson, writeMetadata, RunFolderError, type RunMetadata,
+} from './runFolder';
+import { resolveTrainConfig } from './trainConfig';
+import { prepareTrainingData } from './trainingData';
+import { trainModel, type ResumeState } from './trainer';
+
+export class TrainingBusyError extends Error {}
+
+export interface TrainingEvents {
+  progress(p: P.TrainProgress): void;
+  epoch(e: P.TrainEpochEvent): void;
+  end(e: P.TrainEnd): void;
+  log(message: string): void;
+}
+
+export interface TrainingDeps {
+  datasets: DatasetStore;
+  cacheDir: () => string | null;
+  engine: () => Promise<P.BackendInfo>;
+  events: TrainingEvents;
+  /** Minimum time between two progress notifications (the last batch of an epoch always reports). */
+  progressIntervalMs?: number;
+}
+
+interface Job {
+  snapshot: P.TrainingSnapshot;
+  cancelled: boolean;
+  done: Promise<P.TrainEnd>;
+}
+
+const round = (v: number, digits = 4) => Math.round(v * 10 ** digits) / 10 ** digits;
+
+export class TrainingService {
+  private job: Job | null = null;
+  private running = false;
+
+  constructor(private readonly deps: TrainingDeps) {}
+
+  /** The running run, or the last one this process ran. */
+  snapshot(): P.TrainingSnapshot | null {
+    return this.job ? structuredClone(this.job.snapshot) : null;
+  }
+
+  /** The end of the current run (for the CLI, which waits for it). */
+  get done(): Promise<P.TrainEnd> | null {
+    return this.job?.done ?? null;
+  }
+
+  isRunning(runDir: string): boolean {
+    return this.running && this.job !== null && path.resolve(this.job.snapshot.runDir) === path.resolve(runDir);
+  }
+
+  cancel(runId: string): boolean {
+    if (!this.running || !this.job || this.job.snapshot.runId !== runId) return false;
+    this.job.cancelled = true;
+    return true;
+  }
+
+  /** Validates everything that can be checked up front, creates (or reopens) the run folder, starts the run. */
+  async start(params: P.TrainParams): Promise<P.TrainStarted> {
+    if (this.running && this.job) {
+      throw new TrainingBusyError(`A training run is already going (${this.job.snapshot.runId}). Cancel it or wait for it to end.`);
+    }
+    this.running = true; // claimed now: a second request arriving during the awaits below is refused
+    try {
+      const backend = await this.deps.engine();
+      const resume = params.resumeRunDir !== undefined;
+      let meta: RunMetadata;
+      let resumedFrom: number | null = null;
+      if (resume) {
+        meta = readMetadata(params.resumeRunDir!);
+        const summary = runSummary(params.resumeRunDir!);
+        if (!summary.resumable) {
+          throw new RunFolderError(summary.status === 'completed' || summary.status === 'early-stopped'
+            ? `Run ${meta.runId} already finished (${summary.status}); start a new run instead.`
+            : `Run ${meta.runId} has no checkpoint to resume from (no epoch finished); start a new run instead.`);
+        }
+        resumedFrom = summary.history.length;
+        meta.status = 'running';
+        meta.backend = { kind: backend.kind, threads: backend.threads, simd: backend.simd };
+        writeMetadata(params.resumeRunDir!, meta);
+      } else {
+        const config = resolveTrainConfig(params.config);
+        await walkDataset(params.dataRoot!); // a wrong folder or layout fails now, not after the run folder exists
+        const policy: PreprocessPolicy = { ...DEFAULT_POLICY, size: config.inputSize, channels: config.channels };
+        const { runId, runDir } = createRunDir(params.runsDir!, config.model);
+        const now = new Date().toISOString();
+        meta = {
+          format: 'brain-tumor-run', formatVersion: 1, runId, createdAt: now, updatedAt: now, status: 'running',
+          classes: CLASSES, inputSize: config.inputSize, channels: config.channels, preprocess: policy,
+          dataset: { root: params.dataRoot!, fingerprint: '', counts: { train: 0, val: 0 }, perClass: {} },
+          backend: { kind: backend.kind, threads: backend.threads, simd: backend.simd }, config, seed: config.seed,
+          bestEpoch: -1, bestValAcc: null, timings: { loadMs: 0, trainMs: 0, epochMsMean: null },
+          software: { brainTumor: BUILD_VERSION, tfjs: tfjsVersion() },
+        };
+        writeMetadata(runDir, meta);
+      }
+      const runDir = resume ? params.resumeRunDir! : path.join(params.runsDir!, meta.runId);
+      const job: Job = {
+        snapshot: {
+          runId: meta.runId, runDir, dataRoot: meta.dataset.root, config: meta.config, backend: meta.backend,
+          counts: meta.dataset.counts, history: resume ? readHistory(runDir) : [], progress: null, end: null,
+        },
+        cancelled: false,
+        done: Promise.resolve(null as unknown as P.TrainEnd),
+      };
+      this.job = job;
+      job.done = this.run(job, meta, runDir, resume).finally(() => { this.running = false; });
+      return { runId: meta.runId, runDir, config: meta.config, resumedFromEpoch: resumedFrom };
+    } catch (e) {
+      this.running = false;
+      throw e;
+    }
+  }
+
+  private async run(job: Job, meta: RunMetadata, runDir: string, resume: boolean): Promise<P.TrainEnd> {
+    const t0 = performance.now();
+    const { events } = this.deps;
+    const config = meta.config;
+    const snap = job.snapshot;
+    const interval = this.deps.progressIntervalMs ?? 250;
+    let lastSent = 0;
+    const progress = (p: Omit<P.TrainProgress, 'runId'>, force = false) => {
+      snap.progress = { runId: snap.runId, ...p };
+      const now = performance.now();
+      if (force || now - lastSent >= interval) {
+        lastSent = now;
+        events.progress(snap.progress);
+      }
+    };
+    let model: tfl.LayersModel | null = null;
+    let resumeState: ResumeState | undefined;
+    let outcome: P.TrainOutcome;
+    let message: string;
+    try {
+      // 1. Data: scan (cached), split, decode (cached).
+      progress({ phase: 'loading', epoch: 0, epochs: config.epochs, batch: 0, batches: 0, loss: NaN, acc: NaN, imgPerSec: 0, etaSec: null }, true);
+      const cacheDir = this.deps.cacheDir();
+      const scan = await this.deps.datasets.scan(meta.dataset.root, { cacheDir, isCancelled: () => job.cancelled });
+      const data = await prepareTrainingData(scan, meta.preprocess, {
+        valFraction: config.valFraction, seed: config.seed, cacheDir, isCancelled: () => job.cancelled,
+        onProgress: (done, total) => progress({ phase: 'loading', epoch: 0, epochs: config.epochs, batch: 0, batches: 0,
+          loss: NaN, acc: NaN, imgPerSec: 0, etaSec: null, loaded: { done, total } }, done === total),
+      });
+      if (resume && data.fingerprint !== meta.dataset.fingerprint) {
+        throw new RunFolderError(`The dataset in ${meta.dataset.root} changed since run ${meta.runId} started (files added, removed or ` +
+          'edited), so it cannot be resumed exactly. Start a new run.');
+      }
+      for (const f of data.failed) events.log(`Skipped (cannot decode): ${f.abs}: ${f.message}`);
+      snap.counts = { train: data.train.count, val: data.val.count };
+      meta.dataset = { ...meta.dataset, fingerprint: data.fingerprint, counts: snap.counts, perClass: data.perClass };
+      meta.timings.loadMs = Math.round(data.loadMs);
+      writeMetadata(runDir, meta);
+      if (!resume) writeJson(path.join(runDir, 'split.json'), { seed: config.seed, valFraction: config.valFraction, validation: data.valFiles });
+
+      // 2. Model: fresh, or the checkpoint's with the best weights so far from the run's model.json.
+      if (resume) {
+        const ckpt = await readCheckpoint(runDir);
+        model = ckpt.model;
+        const best = await loadModel(runDir);
+        const bestWeights = best.getWeights().map((w) => tf.clone(w));
+        best.dispose();
+        const history = readHistory(runDir).slice(0, ckpt.state.nextEpoch);
+        snap.history = [...history];
+        resumeState = { nextEpoch: ckpt.state.nextEpoch, history, bestEpoch: ckpt.state.bestEpoch, bestValLoss: ckpt.state.bestValLoss,
+          bestWeights, optimizerWeights: ckpt.optimizer };
+        events.log(`Resuming ${meta.runId} at epoch ${ckpt.state.nextEpoch + 1} of ${config.epochs}.`);
+      } else {
+        model = buildModel({ name: config.model, inputSize: config.inputSize, channels: config.channels, classes: CLASSES.length, seed: config.seed });
+      }
+
+      // 3. Train; every epoch ends with the best model, the history and a checkpoint on disk.
+      const tTrain = performance.now();
+      const firstEpoch = resumeState?.nextEpoch ?? 0;
+      let batchT0 = performance.now();
+      let epochLoss = 0, epochAcc = 0, seen = 0;
+      const sessionEpochMs: number[] = [];
+      const m = model;
+      // From here the trainer owns (and frees) the best-weights copy; the optimiser state stays ours to free.
+      const trainerTakes = resumeState;
+      resumeState = resumeState ? { ...resumeState, bestWeights: null } : undefined;
+      const result = await trainModel(m, data.train, data.val, {
+        size: config.inputSize, channels: config.channels, classes: CLASSES.length, epochs: config.epochs,
+        batchSize: config.batchSize, learningRate: config.learningRate, augment: config.augment, seed: config.seed,
+        patience: config.patience, classWeights: config.classWeights, labelSmoothing: config.labelSmoothing,
+      }, {
+        isCancelled: () => job.cancelled,
+        onBatch: (epoch, b, batches, loss, acc) => {
+          if (b === 0) { batchT0 = performance.now(); epochLoss = 0; epochAcc = 0; seen = 0; }
+          const n = Math.min(config.batchSize, data.train.count - b * config.batchSize);
+          epochLoss += loss * n; epochAcc += acc * n; seen += n;
+          const elapsed = (performance.now() - batchT0) / 1000;
+          const imgPerSec = seen / Math.max(elapsed, 1e-3);
+          // Validation costs about a tenth of a training pass per image; count it in the estimate.
+          const perEpochSec = sessionEpochMs.length ? sessionEpochMs.reduce((a, v) => a + v, 0) / sessionEpochMs.length / 1000
+            : (data.train.count + data.val.count * 0.35) / imgPerSec;
+          const etaSec = (1 - (b + 1) / batches) * perEpochSec + (config.epochs - epoch - 1) * perEpochSec;
+          progress({ phase: 'training', epoch, epochs: config.epochs, batch: b + 1, batches, loss: round(epochLoss / seen), acc: round(epochAcc / seen),
+            imgPerSec: round(imgPerSec, 1), etaSec: b + 1 >= 2 || sessionEpochMs.length ? Math.round(etaSec) : null }, b + 1 === batches);
+        },
+        onEpoch: async (c) => {
+          sessionEpochMs.push(c.stats.ms);
+          if (c.improved) {
+            await saveModel(m, runDir);
+            meta.bestEpoch = c.bestEpoch;
+            meta.bestValAcc = round(c.stats.valAcc);
+          }
+          const stats = { ...c.stats, ms: Math.round(c.stats.ms) };
+          snap.history.push(stats);
+          writeHistory(runDir, snap.history);
+          await saveCheckpoint(runDir, m, c.optimizerWeights, { nextEpoch: c.stats.epoch + 1, bestEpoch: c.bestEpoch, bestValLoss: c.bestValLoss });
+          meta.timings.trainMs += Math.round(c.stats.ms);
+          meta.timings.epochMsMean = Math.round(meta.timings.trainMs / snap.history.length);
+          writeMetadata(runDir, meta);
+          events.epoch({ runId: snap.runId, stats, improved: c.improved, bestEpoch: c.bestEpoch });
+        },
+      }, trainerTakes);
+      outcome = result.end;
+      const ran = result.history.length - firstEpoch;
+      message = outcome === 'cancelled' ? `Cancelled after ${snap.history.length} finished epoch(s); resume continues from there.`
+        : `${outcome === 'early-stopped' ? 'Stopped early' : 'Finished'} after ${snap.history.length} epoch(s) (${ran} in this session, ` +
+          `${Math.round((performance.now() - tTrain) / 1000)} s).`;
+    } catch (e) {
+      outcome = job.cancelled ? 'cancelled' : 'failed';
+      message = job.cancelled ? `Cancelled while ${snap.history.length ? 'training' : 'loading the data'}.` : (e as Error).message;
+      if (!job.cancelled) events.log(`Training ${snap.runId} failed: ${(e as Error).stack ?? String(e)}`);
+    } finally {
+      if (resumeState) {
+        tf.dispose(resumeState.optimizerWeights.map((w) => w.tensor));
+        if (resumeState.bestWeights) tf.dispose(resumeState.bestWeights);
+      }
+      model?.dispose();
+    }
+    meta.status = outcome;
+    try {
+      writeMetadata(runDir, meta);
+    } catch (e) {
+      events.log(`Cannot update ${runDir}/metadata.json: ${(e as Error).message}`);
+    }
+    const best = meta.bestEpoch >= 0 ? snap.history[meta.bestEpoch] : undefined;
+    const end: P.TrainEnd = {
+      runId: snap.runId, runDir, outcome, message, bestEpoch: meta.bestEpoch, bestValAcc: best ? round(best.valAcc) : null,
+      epochsRun: snap.history.length, ms: Math.round(performance.now() - t0),
+    };
+    snap.end = end;
+    if (snap.progress) snap.progress = { ...snap.progress, phase: 'finished' };
+    events.end(end);
+    return end;
+  }
+}
