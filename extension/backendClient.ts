@@ -18,6 +18,12 @@ import type { BackendState } from './statusText';
 
 export type { BackendState };
 
+/** What a training run tells the extension while it runs, in one stream. */
+export type TrainEvent =
+  | { kind: 'progress'; progress: P.TrainProgress }
+  | { kind: 'epoch'; epoch: P.TrainEpochEvent }
+  | { kind: 'end'; end: P.TrainEnd };
+
 export class BackendClient implements vscode.Disposable {
   private client: LanguageClient | undefined;
   private readonly stateEmitter = new vscode.EventEmitter<BackendState>();
@@ -25,6 +31,9 @@ export class BackendClient implements vscode.Disposable {
   private current: BackendState = 'stopped';
   private readonly crashes = new CrashPolicy();
   private failure: string | undefined;
+  private readonly trainEmitter = new vscode.EventEmitter<TrainEvent>();
+  /** Training notifications of whichever backend process is current (they survive restarts). */
+  readonly onTrainEvent = this.trainEmitter.event;
   /** Numbers the progress tokens of this client's scans. */
   private sequence = 0;
 
@@ -70,6 +79,9 @@ export class BackendClient implements vscode.Disposable {
     };
     const client = new LanguageClient('brainTumorBackend', 'Brain Tumor Backend', serverOptions, clientOptions);
     this.client = client;
+    client.onNotification(P.trainProgress, (progress) => this.trainEmitter.fire({ kind: 'progress', progress }));
+    client.onNotification(P.trainEpoch, (epoch) => this.trainEmitter.fire({ kind: 'epoch', epoch }));
+    client.onNotification(P.trainEnd, (end) => this.trainEmitter.fire({ kind: 'end', end }));
     client.onDidChangeState((e) => {
       if (e.newState === State.Running) {
         this.failure = undefined;
@@ -144,6 +156,23 @@ export class BackendClient implements vscode.Disposable {
     }
   }
 
+  /** Starts (or resumes) a training run; returns when the run folder exists. Events follow on onTrainEvent. */
+  async train(params: P.TrainParams): Promise<P.TrainStarted> {
+    return (await this.ready()).sendRequest(P.train, params);
+  }
+
+  async cancelTraining(runId: string): Promise<void> {
+    await (await this.ready()).sendNotification(P.cancelTraining, { runId });
+  }
+
+  async trainingState(): Promise<P.TrainingSnapshot | null> {
+    return (await this.ready()).sendRequest(P.trainingState);
+  }
+
+  async readRun(runDir: string): Promise<P.RunSummary> {
+    return (await this.ready()).sendRequest(P.readRun, { runDir });
+  }
+
   /** The running client, waiting for a start in progress; throws a user-readable error when there is none. */
   private async ready(): Promise<LanguageClient> {
     const c = this.client;
@@ -159,6 +188,7 @@ export class BackendClient implements vscode.Disposable {
     const c = this.client;
     this.client = undefined;
     this.stateEmitter.dispose();
+    this.trainEmitter.dispose();
     if (c) await c.stop().catch(() => undefined);
   }
 }

@@ -7,19 +7,20 @@ import type { BackendClient } from './backendClient';
 import { showDataset } from './datasetCommands';
 import { log } from './log';
 import { BackendStatusPanel } from './panels/backendStatusPanel';
+import { resumeTraining, showTraining, trainModel } from './training/trainCommands';
+import type { TrainingController } from './training/trainingController';
 
 export interface CommandContext {
   context: vscode.ExtensionContext;
   backend: BackendClient;
+  training: TrainingController;
 }
 
 type Handler = (...args: unknown[]) => unknown;
 
 /** Features still to come, with what the user gets told when they call them. */
 const NOT_YET: Record<string, string> = {
-  'brainTumor.trainModel': 'Train Model',
   'brainTumor.classifyImage': 'Classify Image',
-  'brainTumor.showTraining': 'Show Training',
   'brainTumor.evaluateModel': 'Evaluate Model',
   'brainTumor.selectModel': 'Select Model',
 };
@@ -29,6 +30,7 @@ export function notAvailableYet(title: string): string {
 }
 
 export function commandTable(ctx: CommandContext): Record<string, Handler> {
+  const deps = { context: ctx.context, backend: ctx.backend, controller: ctx.training };
   const table: Record<string, Handler> = {
     'brainTumor.showBackendStatus': () => {
       BackendStatusPanel.createOrShow(ctx.context.extensionUri, ctx.backend);
@@ -49,6 +51,10 @@ export function commandTable(ctx: CommandContext): Record<string, Handler> {
     },
     'brainTumor.openLogs': () => log.show(),
     'brainTumor.showDataset': (arg?: unknown) => showDataset(ctx.context, ctx.backend, arg),
+    'brainTumor.trainModel': (arg?: unknown) => trainModel(deps, arg),
+    'brainTumor.resumeTraining': (arg?: unknown) => resumeTraining(deps, arg),
+    'brainTumor.cancelTraining': () => ctx.training.cancel(),
+    'brainTumor.showTraining': (arg?: unknown) => showTraining(deps, arg),
   };
   for (const [id, title] of Object.entries(NOT_YET)) {
     table[id] = () => void vscode.window.showInformationMessage(notAvailableYet(title));

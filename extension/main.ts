@@ -1,6 +1,6 @@
 /** Extension entry: wires the backend client, status bar, commands and panels. Logic lives in the modules. */
 import * as vscode from 'vscode';
-import type { ScanReport, StatusResult } from '../server/protocol';
+import type { ScanReport, StatusResult, TrainingSnapshot, TrainParams, TrainStarted } from '../server/protocol';
 import { BackendClient, type BackendState } from './backendClient';
 import { cacheFolder } from './cacheFolder';
 import { registerCommands } from './commands';
@@ -10,6 +10,10 @@ import { registerBackendStatusSerializer } from './panels/backendStatusPanel';
 import { registerDatasetSerializer } from './panels/datasetPanel';
 import { datasetActions } from './datasetCommands';
 import { createStatusBar } from './statusBar';
+import { registerTrainingSerializer } from './panels/trainingPanel';
+import { onTrainingEnded, panelActions, resumeAfterReload } from './training/trainCommands';
+import { TrainingController } from './training/trainingController';
+import type { TrainEvent } from './backendClient';
 
 /** What the extension exports to other extensions (and to its integration tests). */
 export interface BrainTumorApi {
@@ -18,6 +22,12 @@ export interface BrainTumorApi {
   restartBackend(): Promise<void>;
   /** Scans a dataset folder (no UI). */
   scanDataset(root: string): Promise<ScanReport>;
+  /** The backend's view of the running (or last) training run. */
+  trainingState(): Promise<TrainingSnapshot | null>;
+  /** Starts a run with no UI but the progress notification; rejects with the backend's error (e.g. TrainingBusy). */
+  train(params: TrainParams): Promise<TrainStarted>;
+  /** Every training notification, as the extension receives it. */
+  onTrainEvent: vscode.Event<TrainEvent>;
 }
 
 let backend: BackendClient | undefined;
@@ -26,8 +36,13 @@ export function activate(context: vscode.ExtensionContext): BrainTumorApi {
   context.subscriptions.push(logChannel());
   const client = new BackendClient(context, () => cacheFolder(context));
   backend = client;
+  // The controller calls back when a run ends; the callback needs the controller itself, hence the late binding.
+  const training: TrainingController = new TrainingController(client, (end, view) => onTrainingEnded(trainingDeps, end, view));
+  const trainingDeps = { context, backend: client, controller: training };
   context.subscriptions.push(
-    ...registerCommands({ context, backend: client }),
+    training,
+    ...registerCommands({ context, backend: client, training }),
+    registerTrainingSerializer(context.extensionUri, client, training, panelActions(trainingDeps)),
     registerBackendStatusSerializer(context.extensionUri, client),
     registerDatasetSerializer(context.extensionUri, datasetActions(context, client)),
     createStatusBar(client),
@@ -39,12 +54,15 @@ export function activate(context: vscode.ExtensionContext): BrainTumorApi {
     }),
   );
   // Not awaited: activation must stay quick; the status bar shows the start and any failure.
-  client.start().catch((e: Error) => log.error(`Backend start failed: ${e.message}`));
+  client.start().then(() => resumeAfterReload(trainingDeps), (e: Error) => log.error(`Backend start failed: ${e.message}`));
   return {
     backendState: () => client.state,
     status: () => client.status(),
     restartBackend: () => client.restart(),
     scanDataset: (root) => client.scanDataset(root, () => undefined),
+    trainingState: () => client.trainingState(),
+    train: (params) => training.start(params),
+    onTrainEvent: client.onTrainEvent,
   };
 }
 

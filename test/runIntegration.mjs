@@ -14,7 +14,7 @@ const resultsFile = path.join(RESULTS, 'integration.json');
 
 fs.mkdirSync(RESULTS, { recursive: true });
 fs.rmSync(resultsFile, { force: true });
-await makeTestWorkspace(workspace, { datasetName: 'dataset', leak: true });
+await makeTestWorkspace(workspace, { datasetName: 'dataset', leak: true, trainingSet: 10 });
 if (!useDownload) ensureTools();
 // The backend must pick its engine on its own here; a developer's override would change what is tested.
 delete process.env.BRAIN_TUMOR_BACKEND;

@@ -3,7 +3,7 @@
  * (extension -> webview) and a `From<Panel>View` union (webview -> extension), discriminated on `type`.
  * Replies carry `error: string | null` instead of throwing across postMessage.
  */
-import type { ScanReport, StatusResult } from '../server/protocol';
+import type { BackendKind, EpochStats, ScanReport, StatusResult, TrainConfig, TrainEnd, TrainProgress } from '../server/protocol';
 
 export type BackendViewState = 'stopped' | 'starting' | 'running' | 'failed' | 'untrusted';
 
@@ -41,4 +41,36 @@ export type FromDatasetView =
 /** What the dataset panel keeps across reloads. */
 export interface DatasetViewState {
   report: ScanReport | null;
+}
+
+/** Everything the Training panel shows, for a live run or a finished one read from its folder. */
+export interface TrainingView {
+  runId: string;
+  runDir: string;
+  dataRoot: string;
+  /** live: this window's backend is running it now. */
+  live: boolean;
+  status: 'loading' | 'training' | 'completed' | 'early-stopped' | 'cancelled' | 'failed' | 'interrupted' | 'running';
+  config: TrainConfig;
+  backend: { kind: BackendKind; threads: number; simd: boolean | null };
+  counts: { train: number; val: number };
+  history: EpochStats[];
+  bestEpoch: number;
+  progress: TrainProgress | null;
+  end: TrainEnd | null;
+  resumable: boolean;
+}
+
+export type ToTrainingView = { type: 'view'; view: TrainingView | null; error: string | null };
+
+export type FromTrainingView =
+  | { type: 'ready' }
+  | { type: 'cancel'; runId: string }
+  | { type: 'resume'; runDir: string }
+  | { type: 'openFolder'; runDir: string };
+
+/** What the Training panel keeps across reloads: which run it shows (the data comes back from the backend). */
+export interface TrainingViewState {
+  runDir: string | null;
+  last: TrainingView | null;
 }

@@ -1,0 +1,214 @@
+/**
+ * Train Model, Resume Training, Cancel Training and Show Training. Settings are picked in a few quick steps
+ * (dataset folder, model, epochs) and remembered per workspace; integration tests and other extensions can pass
+ * them as the command's argument instead.
+ *
+ * A window reload ends the extension host and with it the backend and its run. The run folder keeps every
+ * finished epoch, so the run is resumed automatically when the window comes back (`resumeAfterReload`).
+ */
+import * as fs from 'node:fs';
+import * as vscode from 'vscode';
+import { ResponseError } from 'vscode-languageclient/node';
+import { ErrorCodes, MODEL_NAMES, type ModelName, type RunSummary, type TrainEnd, type TrainParams, type TrainStarted } from '../../server/protocol';
+import type { TrainingView } from '../../webview/protocol';
+import type { BackendClient } from '../backendClient';
+import { log } from '../log';
+import { TrainingPanel, type TrainingPanelActions } from '../panels/trainingPanel';
+import { listRunDirs, runsFolder } from './runsFolder';
+import type { TrainingController } from './trainingController';
+
+const SETTINGS_KEY = 'brainTumor.training.lastSettings';
+const LIVE_RUN_KEY = 'brainTumor.training.liveRun';
+
+interface RememberedSettings { dataRoot?: string; model?: ModelName; epochs?: number }
+
+const MODEL_DESCRIPTIONS: Record<ModelName, { label: string; detail: string }> = {
+  compact: { label: 'compact', detail: 'Default: depthwise-separable blocks with batch norm and global average pooling (about 60k parameters)' },
+  'seed-cnn': { label: 'seed-cnn', detail: 'The original Keras notebook\'s CNN: 4 x (Conv2D + MaxPool), Dense 512, Dropout (about 2.6M parameters)' },
+};
+
+export interface TrainingDeps {
+  context: vscode.ExtensionContext;
+  backend: BackendClient;
+  controller: TrainingController;
+}
+
+export function panelActions(deps: TrainingDeps): TrainingPanelActions {
+  return { resume: (runDir) => void resumeTraining(deps, runDir) };
+}
+
+function showPanel(deps: TrainingDeps, runDir?: string): void {
+  TrainingPanel.show(deps.context.extensionUri, deps.backend, deps.controller, panelActions(deps), runDir);
+}
+
+/** A user-readable reason from a failed request (the backend's messages already say what to do). */
+function reason(e: unknown): string {
+  return e instanceof ResponseError || e instanceof Error ? e.message : String(e);
+}
+
+async function runSummaries(deps: TrainingDeps): Promise<RunSummary[]> {
+  const out: RunSummary[] = [];
+  for (const dir of listRunDirs(runsFolder(deps.context)).slice(0, 30)) {
+    try {
+      out.push(await deps.backend.readRun(dir));
+    } catch (e) {
+      log.warn(`Skipping run folder ${dir}: ${reason(e)}`);
+    }
+  }
+  return out;
+}
+
+/** Reads a command argument: a folder Uri from the Explorer, or TrainParams-like settings from code. */
+function paramsFromArg(arg: unknown, runsDir: string): TrainParams | vscode.Uri | undefined {
+  if (arg instanceof vscode.Uri) return arg;
+  if (typeof arg !== 'object' || arg === null) return undefined;
+  const o = arg as { dataRoot?: unknown; config?: unknown; resumeRunDir?: unknown; runsDir?: unknown };
+  if (typeof o.resumeRunDir === 'string') return { resumeRunDir: o.resumeRunDir };
+  if (typeof o.dataRoot !== 'string') return undefined;
+  return {
+    dataRoot: o.dataRoot, runsDir: typeof o.runsDir === 'string' ? o.runsDir : runsDir,
+    ...(typeof o.config === 'object' && o.config !== null ? { config: o.config } : {}),
+  };
+}
+
+async function pickDataset(remembered: RememberedSettings): Promise<string | undefined> {
+  const items: (vscode.QuickPickItem & { root?: string })[] = [];
+  if (remembered.dataRoot && fs.existsSync(remembered.dataRoot)) items.push({ label: '$(history) ' + remembered.dataRoot, description: 'last used', root: remembered.dataRoot });
+  items.push({ label: '$(folder-opened) Choose a dataset folder...', description: 'Training/ and Testing/ with class folders, or class folders' });
+  const pick = items.length > 1 ? await vscode.window.showQuickPick(items, { title: 'Train Model (1/3): dataset', ignoreFocusOut: true }) : items[0];
+  if (!pick) return undefined;
+  if (pick.root) return pick.root;
+  const uri = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: 'Train on this folder', title: 'Dataset folder' });
+  return uri?.[0]?.fsPath;
+}
+
+async function pickSettings(deps: TrainingDeps, dataRoot?: string): Promise<TrainParams | undefined> {
+  const remembered = deps.context.workspaceState.get<RememberedSettings>(SETTINGS_KEY) ?? {};
+  const root = dataRoot ?? await pickDataset(remembered);
+  if (!root) return undefined;
+  const model = await vscode.window.showQuickPick(MODEL_NAMES.map((m) => ({ ...MODEL_DESCRIPTIONS[m], picked: m === (remembered.model ?? 'compact') }))
+    .sort((a, b) => Number(b.picked) - Number(a.picked)), { title: 'Train Model (2/3): model', ignoreFocusOut: true });
+  if (!model) return undefined;
+  const epochsText = await vscode.window.showInputBox({
+    title: 'Train Model (3/3): epochs', prompt: 'Passes over the training images (early stopping may end sooner)',
+    value: String(remembered.epochs ?? 30), ignoreFocusOut: true,
+    validateInput: (v) => (/^\d+$/.test(v.trim()) && Number(v) >= 1 && Number(v) <= 1000 ? undefined : 'A whole number from 1 to 1000'),
+  });
+  if (!epochsText) return undefined;
+  const settings: RememberedSettings = { dataRoot: root, model: model.label as ModelName, epochs: Number(epochsText) };
+  await deps.context.workspaceState.update(SETTINGS_KEY, settings);
+  return { dataRoot: root, runsDir: runsFolder(deps.context), config: { model: settings.model!, epochs: settings.epochs! } };
+}
+
+async function start(deps: TrainingDeps, params: TrainParams): Promise<TrainStarted | undefined> {
+  try {
+    const started = await deps.controller.start(params);
+    await deps.context.workspaceState.update(LIVE_RUN_KEY, started.runDir);
+    log.info(`Training ${started.runId} started in ${started.runDir}.`);
+    showPanel(deps, started.runDir);
+    return started;
+  } catch (e) {
+    const busy = e instanceof ResponseError && e.code === ErrorCodes.TrainingBusy;
+    log.error(`Training did not start: ${reason(e)}`, false);
+    void vscode.window.showErrorMessage(`Brain Tumor: ${reason(e)}`, ...(busy ? ['Show Training'] : ['Open Logs'])).then((pick) => {
+      if (pick === 'Show Training') showPanel(deps);
+      if (pick === 'Open Logs') log.show();
+    });
+    return undefined;
+  }
+}
+
+export async function trainModel(deps: TrainingDeps, arg?: unknown): Promise<TrainStarted | undefined> {
+  const running = deps.controller.current;
+  if (running) {
+    const pick = await vscode.window.showWarningMessage(`Brain Tumor: training ${running.started.runId} is running. One run at a time.`, 'Show Training', 'Cancel It');
+    if (pick === 'Show Training') showPanel(deps, running.started.runDir);
+    if (pick === 'Cancel It') await deps.controller.cancel();
+    return undefined;
+  }
+  const given = paramsFromArg(arg, runsFolder(deps.context));
+  if (given && !(given instanceof vscode.Uri)) return start(deps, given);
+  if (!given) {
+    // Offer to continue an interrupted run before starting a new one.
+    const resumable = (await runSummaries(deps)).filter((r) => r.resumable);
+    if (resumable.length) {
+      const pick = await vscode.window.showQuickPick([
+        { label: '$(add) New training run', runDir: undefined },
+        ...resumable.map((r) => ({ label: `$(debug-continue) Resume ${r.runId}`, description: `${r.status}, epoch ${r.history.length} of ${r.config.epochs}`, detail: r.dataRoot, runDir: r.runDir })),
+      ], { title: 'Train Model', ignoreFocusOut: true });
+      if (!pick) return undefined;
+      if (pick.runDir) return start(deps, { resumeRunDir: pick.runDir });
+    }
+  }
+  const params = await pickSettings(deps, given instanceof vscode.Uri ? given.fsPath : undefined);
+  return params ? start(deps, params) : undefined;
+}
+
+export async function resumeTraining(deps: TrainingDeps, arg?: unknown): Promise<TrainStarted | undefined> {
+  let runDir = typeof arg === 'string' ? arg : arg instanceof vscode.Uri ? arg.fsPath : undefined;
+  if (!runDir) {
+    const resumable = (await runSummaries(deps)).filter((r) => r.resumable);
+    if (!resumable.length) {
+      void vscode.window.showInformationMessage(`Brain Tumor: no interrupted run to resume in ${runsFolder(deps.context)}.`);
+      return undefined;
+    }
+    const pick = await vscode.window.showQuickPick(resumable.map((r) => ({
+      label: r.runId, description: `${r.status}, epoch ${r.history.length} of ${r.config.epochs}`, detail: r.dataRoot, runDir: r.runDir,
+    })), { title: 'Resume Training' });
+    runDir = pick?.runDir;
+  }
+  return runDir ? start(deps, { resumeRunDir: runDir }) : undefined;
+}
+
+export async function showTraining(deps: TrainingDeps, arg?: unknown): Promise<void> {
+  const runDir = typeof arg === 'string' ? arg : arg instanceof vscode.Uri ? arg.fsPath : undefined;
+  if (runDir || deps.controller.current || deps.controller.lastView) return showPanel(deps, runDir ?? deps.controller.lastView?.runDir);
+  const runs = await runSummaries(deps);
+  if (!runs.length) {
+    void vscode.window.showInformationMessage('Brain Tumor: no training runs yet. Run "Brain Tumor: Train Model" to start one.');
+    return;
+  }
+  const pick = runs.length === 1 ? { runDir: runs[0]!.runDir } : await vscode.window.showQuickPick(runs.map((r) => ({
+    label: r.runId, description: `${r.status}, ${r.history.length} epoch(s)${r.bestEpoch >= 0 ? `, val acc ${(100 * r.history[r.bestEpoch]!.valAcc).toFixed(1)}%` : ''}`,
+    detail: r.dataRoot, runDir: r.runDir,
+  })), { title: 'Show Training' });
+  if (pick) showPanel(deps, pick.runDir);
+}
+
+/** How a run ended, told once, with the next step offered. */
+export function onTrainingEnded(deps: TrainingDeps, end: TrainEnd, view: TrainingView): void {
+  void deps.context.workspaceState.update(LIVE_RUN_KEY, undefined);
+  const best = end.bestValAcc !== null ? ` Best validation accuracy ${(end.bestValAcc * 100).toFixed(1)}% (epoch ${end.bestEpoch + 1}).` : '';
+  const then = (pick: string | undefined) => {
+    if (pick === 'Show Training') showPanel(deps, end.runDir);
+    if (pick === 'Resume') void resumeTraining(deps, end.runDir);
+    if (pick === 'Open Logs') log.show();
+  };
+  if (end.outcome === 'failed') {
+    void vscode.window.showErrorMessage(`Brain Tumor: training failed. ${end.message}`, ...(view.resumable ? ['Resume'] : []), 'Open Logs').then(then);
+  } else if (end.outcome === 'cancelled') {
+    void vscode.window.showInformationMessage(`Brain Tumor: training cancelled. ${end.message}`, ...(view.resumable ? ['Resume'] : []), 'Show Training').then(then);
+  } else {
+    void vscode.window.showInformationMessage(`Brain Tumor: training ${end.outcome === 'early-stopped' ? 'stopped early' : 'completed'}.${best}`, 'Show Training').then(then);
+  }
+}
+
+/** After a window reload: the run that was live when the window went away continues from its last epoch. */
+export async function resumeAfterReload(deps: TrainingDeps): Promise<void> {
+  const runDir = deps.context.workspaceState.get<string>(LIVE_RUN_KEY);
+  if (!runDir) return;
+  await deps.context.workspaceState.update(LIVE_RUN_KEY, undefined);
+  try {
+    const live = await deps.backend.trainingState();
+    if (live && !live.end) return; // still running (a backend that outlived the window)
+    const summary = await deps.backend.readRun(runDir);
+    if (!summary.resumable) {
+      log.info(`Run ${summary.runId} was live before the reload but cannot be resumed (${summary.status}, ${summary.history.length} epochs).`);
+      return;
+    }
+    log.info(`Resuming ${summary.runId} after the window reload.`);
+    await start(deps, { resumeRunDir: runDir });
+  } catch (e) {
+    log.warn(`Could not resume ${runDir} after the reload: ${reason(e)}`);
+  }
+}

@@ -1,0 +1,110 @@
+/**
+ * `brain-tumor train` as users run it (node dist/cli.js) on a generated dataset: it writes a complete run folder,
+ * Ctrl+C stops it after a batch with a resume hint, --resume completes it, and bad input fails clearly.
+ */
+import * as assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { writeTrainingSet } from '../fixtures/images';
+
+const ROOT = path.resolve(__dirname, '../../..');
+const CLI = path.join(ROOT, 'dist', 'cli.js');
+const TINY = ['--size', '32', '--batch', '4', '--model', 'compact', '--patience', '0'];
+
+function env(): NodeJS.ProcessEnv {
+  const e = { ...process.env };
+  delete e.BRAIN_TUMOR_BACKEND;
+  delete e.BRAIN_TUMOR_THREADS;
+  return e;
+}
+
+function cli(args: string[], cwd: string) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: env(), cwd, timeout: 120_000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+const runDirOf = (stderr: string) => /^Run \S+ in (.+)$/m.exec(stderr)?.[1];
+
+describe('brain-tumor train', () => {
+  let tmp: string;
+  let data: string;
+
+  before(async () => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bt-cli-train-'));
+    data = await writeTrainingSet(path.join(tmp, 'data'), 10);
+  });
+  after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  it('trains and writes the run folder: model, metadata, history, split, checkpoint', () => {
+    const r = cli(['train', '--data', data, '--epochs', '2', ...TINY, '--no-cache', '--json'], tmp);
+    assert.equal(r.code, 0, r.err);
+    const result = JSON.parse(r.out) as { outcome: string; runDir: string; history: { epoch: number; valAcc: number }[]; config: { epochs: number } };
+    assert.equal(result.outcome, 'completed');
+    assert.equal(result.history.length, 2);
+    assert.equal(path.dirname(result.runDir), path.join(fs.realpathSync(tmp), '.brain-tumor', 'runs'), 'default runs folder is ./.brain-tumor/runs');
+    for (const f of ['model.json', 'weights.bin', 'metadata.json', 'history.json', 'split.json', 'checkpoint/state.json']) {
+      assert.ok(fs.existsSync(path.join(result.runDir, f)), `${f} exists`);
+    }
+    const meta = JSON.parse(fs.readFileSync(path.join(result.runDir, 'metadata.json'), 'utf8')) as Record<string, unknown> & {
+      status: string; inputSize: number; preprocess: { size: number }; dataset: { counts: { train: number; val: number } }; backend: { kind: string };
+    };
+    assert.equal(meta.status, 'completed');
+    assert.equal(meta.inputSize, 32);
+    assert.equal(meta.preprocess.size, 32, 'the preprocessing policy matches the input size');
+    assert.equal(meta.dataset.counts.train + meta.dataset.counts.val, 40);
+    assert.ok(meta.dataset.counts.val >= 4, 'every class has validation images');
+    assert.match(r.err, /epoch 2\/2 .*val_acc/, 'plain progress lines when stderr is not a terminal');
+    // A finished run cannot be resumed; it says so and what to do instead.
+    const again = cli(['train', '--resume', result.runDir], tmp);
+    assert.equal(again.code, 2);
+    assert.match(again.err, /already finished \(completed\); start a new run/);
+  });
+
+  it('stops on Ctrl+C after the current batch, and --resume completes the run', async () => {
+    const child = spawn(process.execPath, [CLI, 'train', '--data', data, '--runs', path.join(tmp, 'runs'), '--epochs', '4', ...TINY, '--no-cache'],
+      { env: env(), cwd: tmp });
+    let err = '', out = '';
+    child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+    const code = await new Promise<number | null>((resolve) => {
+      child.stderr.on('data', (d: Buffer) => {
+        err += d.toString();
+        if (/epoch 1\/4 /.test(err) && !child.killed) child.kill('SIGINT'); // after the first finished epoch
+      });
+      child.on('exit', (c) => resolve(c));
+    });
+    assert.equal(code, 130, err);
+    assert.match(out, /Training cancelled/);
+    const runDir = runDirOf(err);
+    assert.ok(runDir, err);
+    assert.match(out, new RegExp(`Resume with: brain-tumor train --resume "${runDir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"`));
+    const done = (JSON.parse(fs.readFileSync(path.join(runDir, 'history.json'), 'utf8')) as unknown[]).length;
+    assert.ok(done >= 1 && done < 4, `finished epochs before the stop: ${done}`);
+
+    const r = cli(['train', '--resume', runDir, '--json'], tmp);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.err, new RegExp(`resuming at epoch ${done + 1}`));
+    const result = JSON.parse(r.out) as { outcome: string; history: { epoch: number }[] };
+    assert.equal(result.outcome, 'completed');
+    assert.deepEqual(result.history.map((h) => h.epoch), [0, 1, 2, 3]);
+  });
+
+  it('refuses bad input with a clear message and exit code 2', () => {
+    const bad = [
+      { args: ['train'], msg: /train needs --data DIR/ },
+      { args: ['train', '--data', data, '--epochs', 'many'], msg: /--epochs must be a number/ },
+      { args: ['train', '--data', data, '--epochs', '0'], msg: /epochs must be an integer from 1 to 1000; got 0/ },
+      { args: ['train', '--data', data, '--model', 'resnet'], msg: /model must be one of seed-cnn, compact/ },
+      { args: ['train', '--data', path.join(tmp, 'nowhere')], msg: /nowhere/ },
+      { args: ['train', '--resume', path.join(tmp, 'nowhere')], msg: /run metadata is missing/ },
+      { args: ['train', '--resume', tmp, '--epochs', '3'], msg: /--resume continues a run with its own settings/ },
+    ];
+    for (const b of bad) {
+      const r = cli(b.args, tmp);
+      assert.equal(r.code, 2, `${b.args.join(' ')}: ${r.err}`);
+      assert.match(r.err, b.msg, b.args.join(' '));
+    }
+  });
+});
