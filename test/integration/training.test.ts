@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { BrainTumorApi } from '../../extension/main';
 import type { TrainEvent } from '../../extension/backendClient';
-import type { TrainEnd, TrainStarted } from '../../server/protocol';
+import type { TrainConfig, TrainEnd, TrainStarted } from '../../server/protocol';
 import { ErrorCodes } from '../../server/protocol';
 
 const EXTENSION_ID = 'brain-tumor-tools.brain-tumor-detection';
@@ -36,7 +36,7 @@ const endOf = (runId: string) => (e: TrainEvent): TrainEnd | undefined => (e.kin
 
 describe('Training in VS Code', () => {
   const dataRoot = path.join(WORKSPACE, 'train-set');
-  const config = { model: 'compact', inputSize: 32, epochs: 6, batchSize: 4, patience: 0 };
+  const config: Partial<TrainConfig> = { model: 'compact', inputSize: 32, epochs: 6, batchSize: 4, patience: 0 };
   let started: TrainStarted;
 
   it('Train Model starts a run that streams progress and epochs, and opens the Training panel', async () => {
