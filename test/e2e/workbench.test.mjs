@@ -89,7 +89,7 @@ describe('workbench UI with the packaged extension', { timeout: 600000 }, () => 
     ensureTools();
     fs.rmSync(WORK, { recursive: true, force: true });
     fs.mkdirSync(SHOTS, { recursive: true });
-    await makeTestWorkspace(WORKSPACE, { datasetName: 'mri-dataset' });
+    await makeTestWorkspace(WORKSPACE, { datasetName: 'mri-dataset', trainingSet: 10 });
     // The real package, as users get it (runs the production build through vscode:prepublish).
     execFileSync(path.join(REPO, 'node_modules/.bin/vsce'), ['package', '--allow-missing-repository', '--out', VSIX],
       { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'] });
@@ -211,6 +211,43 @@ describe('workbench UI with the packaged extension', { timeout: 600000 }, () => 
     assert.equal((await again.textContent())?.trim(), '3');
     await page.waitForTimeout(500);
     await page.screenshot({ path: path.join(SHOTS, 'dataset-light.png') });
+    await reloadWithTheme('Default Dark Modern', 'vs-dark');
+  });
+
+  it('Train Model from the Explorer trains with live curves, and the Training panel comes back after a reload', async () => {
+    await runCommand('View: Close All Editors');
+    await page.locator('.statusbar-item .codicon-pulse').first().waitFor({ timeout: 90000 });
+    const menu = await explorerMenu('train-set');
+    await clickMenuItem(menu, 'Train Model');
+    // Step 2/3: the model (the remembered or default one is first); step 3/3: epochs.
+    const input = page.locator('.quick-input-widget .quick-input-box input');
+    await page.locator('.quick-input-widget', { hasText: 'Train Model (2/3)' }).waitFor({ timeout: 30000 });
+    await page.keyboard.press('Enter');
+    await page.locator('.quick-input-widget', { hasText: 'Train Model (3/3)' }).waitFor({ timeout: 30000 });
+    await input.fill('2');
+    await page.keyboard.press('Enter');
+    const frame = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+    // The panel opens at the start and fills in as epochs end; the second epoch's row and the end come live.
+    const cell = frame.locator('#epoch-2-valAcc');
+    await cell.waitFor({ timeout: 180000 });
+    await frame.locator('#run-end').waitFor({ timeout: 60000 });
+    assert.match((await frame.locator('#run-status').textContent()) ?? '', /Completed|Stopped early/);
+    const runs = path.join(WORKSPACE, '.brain-tumor', 'runs');
+    const [runId] = fs.readdirSync(runs);
+    const history = JSON.parse(fs.readFileSync(path.join(runs, runId, 'history.json'), 'utf8'));
+    assert.equal(history.length, 2);
+    assert.equal((await cell.textContent())?.trim(), `${(history[1].valAcc * 100).toFixed(1)}%`, 'the panel shows the run folder\'s figure');
+    assert.ok(await frame.locator('#chart-loss').evaluate((c) => c.width > 100 && c.height > 100), 'the loss chart is drawn');
+    assert.match((await frame.locator('#run-backend').textContent()) ?? '', /(wasm|gpu|node|cpu), \d+ threads?/);
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: path.join(SHOTS, 'training-dark.png') });
+
+    await reloadWithTheme('Default Light Modern', 'vs');
+    const again = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame').locator('#epoch-2-valAcc');
+    await again.waitFor({ timeout: 60000 });
+    assert.equal((await again.textContent())?.trim(), `${(history[1].valAcc * 100).toFixed(1)}%`);
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: path.join(SHOTS, 'training-light.png') });
     await reloadWithTheme('Default Dark Modern', 'vs-dark');
   });
 

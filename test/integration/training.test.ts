@@ -48,6 +48,11 @@ describe('Training in VS Code', () => {
     assert.ok(started?.runId, 'the command returns the started run');
     assert.equal(path.dirname(started.runDir), path.join(WORKSPACE, '.brain-tumor', 'runs'), 'runs go to the workspace');
     const p = await training;
+    // Requests keep being answered while a run trains (the trainer yields between batches).
+    const t0 = Date.now();
+    const status = await a.status();
+    assert.ok(Date.now() - t0 < 10_000, `status answered in ${Date.now() - t0} ms during training`);
+    assert.ok(status.numTensors > 0);
     assert.equal(p.runId, started.runId);
     assert.equal(p.epochs, 6);
     assert.ok(p.batches >= 1 && p.batch >= 1 && p.batch <= p.batches);
