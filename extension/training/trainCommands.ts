@@ -104,7 +104,6 @@ async function start(deps: TrainingDeps, params: TrainParams): Promise<TrainStar
   try {
     const started = await deps.controller.start(params);
     await deps.context.workspaceState.update(LIVE_RUN_KEY, started.runDir);
-    log.info(`Training ${started.runId} started in ${started.runDir}.`);
     showPanel(deps, started.runDir);
     return started;
   } catch (e) {

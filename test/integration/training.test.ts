@@ -58,7 +58,12 @@ describe('Training in VS Code', () => {
     assert.ok(p.batches >= 1 && p.batch >= 1 && p.batch <= p.batches);
     const e = await firstEpoch;
     assert.ok(Number.isFinite(e.stats.loss) && Number.isFinite(e.stats.valAcc), JSON.stringify(e.stats));
-    const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs.map((t) => t.label));
+    // The tab model reaches the extension host asynchronously: poll it for a while.
+    let tabs: string[] = [];
+    for (let i = 0; i < 50 && !tabs.some((l) => l.startsWith('Training')); i++) {
+      tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs.map((t) => t.label));
+      await new Promise((r) => setTimeout(r, 200));
+    }
     assert.ok(tabs.some((l) => l.startsWith('Training')), `a Training tab is open: ${tabs.join(', ')}`);
   });
 
