@@ -117,6 +117,8 @@ export class TrainingController implements vscode.Disposable {
     const v = run.view;
     if (e.kind === 'progress') {
       if (e.progress.runId !== v.runId) return;
+      // Loading just ended: the backend's snapshot now has the image counts and the engine; fetch it once.
+      if (v.status === 'loading' && e.progress.phase === 'training') void this.refresh();
       v.progress = e.progress;
       v.status = e.progress.phase === 'loading' ? 'loading' : 'training';
     } else if (e.kind === 'epoch') {
