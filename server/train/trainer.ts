@@ -99,6 +99,26 @@ function batchTensors(data: TrainData, idx: readonly number[], opts: TrainOption
   };
 }
 
+/**
+ * Re-estimates batch normalisation's moving statistics for the current weights, before validation: forward
+ * passes in training mode over up to `maxBatches` batches of (unaugmented) training images, no weight update.
+ * Why: the moving averages trail the weights by ~1/(1 - momentum) steps, so on a small dataset (a few steps per
+ * epoch) validation would score stale statistics (measured: chance-level validation accuracy on a 40-image set
+ * with 100% training accuracy). On the Kaggle set it costs ~2% of an epoch. No-op for models without BN.
+ */
+export function refreshBatchNorm(model: tfl.LayersModel, data: TrainData, opts: Pick<TrainOptions, 'size' | 'channels' | 'batchSize'>, maxBatches = 30): void {
+  if (!model.layers.some((l) => l.getClassName() === 'BatchNormalization') || data.count === 0) return;
+  const o = opts as TrainOptions;
+  // Small sets are cycled through: the averages need ~30 updates to forget their old values (momentum 0.9).
+  for (let b = 0; b < maxBatches; b++) {
+    const idx = Array.from({ length: Math.min(opts.batchSize, data.count) }, (_, k) => (b * opts.batchSize + k) % data.count);
+    tf.tidy(() => {
+      const { x } = batchTensors(data, idx, o, null, Math.random);
+      model.apply(x, { training: true });
+    });
+  }
+}
+
 /** Mean cross-entropy and accuracy of `model` on `data`, without augmentation or dropout. */
 export async function evaluateLoss(model: tfl.LayersModel, data: TrainData, opts: Pick<TrainOptions, 'size' | 'channels' | 'classes' | 'batchSize'>): Promise<{ loss: number; acc: number }> {
   if (data.count === 0) return { loss: NaN, acc: NaN };
@@ -179,6 +199,7 @@ export async function trainModel(model: tfl.LayersModel, train: TrainData, val: 
         await new Promise<void>((r) => setImmediate(r));
       }
       if (end === 'cancelled') break;
+      refreshBatchNorm(model, train, opts);
       const v = await evaluateLoss(model, val, opts);
       const stats: EpochStats = { epoch, loss: lossSum / train.count, acc: accSum / train.count, valLoss: v.loss, valAcc: v.acc, lr, ms: performance.now() - t0 };
       history.push(stats);

@@ -190,7 +190,8 @@ export class TrainingService {
       // 3. Train; every epoch ends with the best model, the history and a checkpoint on disk.
       const tTrain = performance.now();
       const firstEpoch = resumeState?.nextEpoch ?? 0;
-      let batchT0 = performance.now();
+      // An epoch's clock starts when the previous one ended (its first batch included).
+      let epochT0 = performance.now();
       let epochLoss = 0, epochAcc = 0, seen = 0;
       const sessionEpochMs: number[] = [];
       const m = model;
@@ -204,10 +205,10 @@ export class TrainingService {
       }, {
         isCancelled: () => job.cancelled,
         onBatch: (epoch, b, batches, loss, acc) => {
-          if (b === 0) { batchT0 = performance.now(); epochLoss = 0; epochAcc = 0; seen = 0; }
+          if (b === 0) { epochLoss = 0; epochAcc = 0; seen = 0; }
           const n = Math.min(config.batchSize, data.train.count - b * config.batchSize);
           epochLoss += loss * n; epochAcc += acc * n; seen += n;
-          const elapsed = (performance.now() - batchT0) / 1000;
+          const elapsed = (performance.now() - epochT0) / 1000;
           const imgPerSec = seen / Math.max(elapsed, 1e-3);
           // Validation costs about a tenth of a training pass per image; count it in the estimate.
           const perEpochSec = sessionEpochMs.length ? sessionEpochMs.reduce((a, v) => a + v, 0) / sessionEpochMs.length / 1000
@@ -231,6 +232,7 @@ export class TrainingService {
           meta.timings.epochMsMean = Math.round(meta.timings.trainMs / snap.history.length);
           writeMetadata(runDir, meta);
           events.epoch({ runId: snap.runId, stats, improved: c.improved, bestEpoch: c.bestEpoch });
+          epochT0 = performance.now();
         },
       }, trainerTakes);
       outcome = result.end;

@@ -251,6 +251,36 @@ describe('workbench UI with the packaged extension', { timeout: 600000 }, () => 
     await reloadWithTheme('Default Dark Modern', 'vs-dark');
   });
 
+  it('a run goes on after a window reload mid-run, and Cancel in the panel stops it with Resume offered', async () => {
+    await runCommand('View: Close All Editors');
+    const menu = await explorerMenu('train-set');
+    await clickMenuItem(menu, 'Train Model');
+    const input = page.locator('.quick-input-widget .quick-input-box input');
+    await page.locator('.quick-input-widget', { hasText: 'Train Model (2/3)' }).waitFor({ timeout: 30000 });
+    await page.keyboard.press('Enter');
+    await page.locator('.quick-input-widget', { hasText: 'Train Model (3/3)' }).waitFor({ timeout: 30000 });
+    await input.fill('40');
+    await page.keyboard.press('Enter');
+    let frame = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+    await frame.locator('#epoch-1-valAcc').waitFor({ timeout: 180000 });
+
+    await reloadWithTheme('Default Dark Modern', 'vs-dark');
+    frame = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+    // The panel comes back with the epochs from the run folder; the run resumes by itself and goes on.
+    await frame.locator('#epoch-1-valAcc').waitFor({ timeout: 90000 });
+    const cancel = frame.locator('#cancel');
+    await cancel.waitFor({ timeout: 120000 });
+    const next = await frame.locator('table.history tbody tr').count();
+    await frame.locator(`#epoch-${next + 1}-valAcc`).waitFor({ timeout: 120000 });
+    await frame.locator('#run-progress').waitFor({ timeout: 60000 });
+    await page.screenshot({ path: path.join(SHOTS, 'training-live-dark.png') });
+    await cancel.click();
+    await frame.locator('#run-status', { hasText: 'Cancelled' }).waitFor({ timeout: 60000 });
+    await frame.locator('#resume').waitFor({ timeout: 10000 });
+    assert.match((await frame.locator('#run-end').textContent()) ?? '', /Cancelled after \d+ finished epoch/);
+    await page.screenshot({ path: path.join(SHOTS, 'training-cancelled-dark.png') });
+  });
+
   it('offers Classify Image in the Explorer context menu of an image and a folder, not of a text file', async () => {
     let menu = await explorerMenu('scan.png');
     await menu.getByRole('menuitem', { name: 'Classify Image' }).waitFor({ timeout: 10000 });
