@@ -1,0 +1,224 @@
+/**
+ * Evaluation metrics of a K-class classifier, on plain arrays: confusion matrix, precision / recall / F1 (per class,
+ * macro, weighted), one-vs-rest ROC AUC and ROC curves, calibration (ECE, reliability diagram), negative
+ * log-likelihood and temperature scaling.
+ *
+ * Pure on purpose (no tfjs, no I/O): every number here is checked against hand computations in
+ * test/unit/metrics.test.ts, and the same code serves the backend, the CLI and the panels.
+ *
+ * Inputs, everywhere:
+ *   labels  the true class index of each image: Int32Array or number[], integers in 0..K-1.
+ *   probs   one probability vector of length K per image: number[][] (N rows), or a flat row-major Float32Array of
+ *           N * K values (what `dataSync()` of an [N, K] tensor gives). Entries in [0, 1], rows summing to 1.
+ * Predicted class = argmax of the row; a tie goes to the lowest class index (as numpy's argmax), so results do not
+ * depend on the order of floating-point noise.
+ * Every function validates its input and throws an Error that names the function and the problem.
+ */
+
+export type Labels = Int32Array | readonly number[];
+export type Probs = Float32Array | readonly (readonly number[])[];
+
+/** How far a probability row may sum from 1: float32 softmax outputs are off by ~1e-7, a bug by far more. */
+const ROW_SUM_TOLERANCE = 1e-3;
+
+// ---------------------------------------------------------------------------------------------
+// Input validation: one flat row-major view of the matrix, whichever shape it came in
+
+/** N rows of K values, row-major. */
+interface Matrix { n: number; k: number; data: ArrayLike<number> }
+
+function fail(fn: string, message: string): never {
+  throw new Error(`${fn}: ${message}`);
+}
+
+/**
+ * Reads number[][] or a flat Float32Array as an N x K matrix. A flat array has no row boundaries of its own, so
+ * its shape comes from `shape`: K when given, else N (the number of labels).
+ */
+function readMatrix(fn: string, what: string, values: Probs, shape: { n?: number; k?: number }): Matrix {
+  if (values instanceof Float32Array) {
+    const k = shape.k ?? (shape.n ? values.length / shape.n : NaN);
+    const n = values.length / k;
+    if (!Number.isInteger(k) || !Number.isInteger(n)) {
+      fail(fn, `a flat ${what} array of ${values.length} values is not ${shape.n ?? 'N'} rows of ${shape.k ?? 'K'}`);
+    }
+    return checkShape(fn, what, { n, k, data: values }, shape);
+  }
+  const n = values.length;
+  const k = shape.k ?? values[0]?.length ?? 0;
+  const data = new Float64Array(n * k);
+  values.forEach((row, i) => {
+    if (row.length !== k) fail(fn, `${what} row ${i} has ${row.length} values, expected ${k}`);
+    data.set(row, i * k);
+  });
+  return checkShape(fn, what, { n, k, data }, shape);
+}
+
+function checkShape(fn: string, what: string, m: Matrix, shape: { n?: number }): Matrix {
+  if (m.k < 2) fail(fn, `need at least 2 classes, got K = ${m.k}`);
+  if (shape.n !== undefined && m.n !== shape.n) fail(fn, `${shape.n} labels but ${m.n} ${what} rows`);
+  return m;
+}
+
+/** Rejects NaN and infinities, which would otherwise turn every average they touch into NaN silently. */
+function checkFinite(fn: string, what: string, m: Matrix): void {
+  for (let i = 0; i < m.data.length; i++) {
+    if (!Number.isFinite(m.data[i])) fail(fn, `${what} row ${Math.floor(i / m.k)} has a non-finite value ${m.data[i]}`);
+  }
+}
+
+function checkProbabilities(fn: string, m: Matrix): void {
+  checkFinite(fn, 'probs', m);
+  for (let i = 0; i < m.n; i++) {
+    let sum = 0;
+    for (let j = 0; j < m.k; j++) {
+      const p = at(m, i, j);
+      if (p < 0 || p > 1) fail(fn, `probs row ${i} has ${p}, outside [0, 1]`);
+      sum += p;
+    }
+    if (Math.abs(sum - 1) > ROW_SUM_TOLERANCE) fail(fn, `probs row ${i} sums to ${sum}, not 1`);
+  }
+}
+
+function checkLabels(fn: string, labels: Labels, k: number, what = 'label'): void {
+  for (let i = 0; i < labels.length; i++) {
+    const y = labels[i]!;
+    if (!Number.isInteger(y) || y < 0 || y >= k) fail(fn, `${what} ${i} is ${y}, not a class index in 0..${k - 1}`);
+  }
+}
+
+/** The shared prelude: labels and probability rows that match, with at least one image and two classes. */
+function readLabelledProbs(fn: string, labels: Labels, probs: Probs, k?: number): Matrix {
+  if (labels.length === 0) fail(fn, 'no labels: need at least one image');
+  const m = readMatrix(fn, 'probs', probs, { n: labels.length, k });
+  checkProbabilities(fn, m);
+  checkLabels(fn, labels, m.k);
+  return m;
+}
+
+function at(m: Matrix, i: number, j: number): number {
+  return m.data[i * m.k + j]!;
+}
+
+/** Class of the largest value of row i; ties go to the lowest index. */
+function argmaxRow(m: Matrix, i: number): number {
+  let best = 0;
+  for (let j = 1; j < m.k; j++) if (at(m, i, j) > at(m, i, best)) best = j;
+  return best;
+}
+
+function argmaxAll(m: Matrix): Int32Array {
+  const preds = new Int32Array(m.n);
+  for (let i = 0; i < m.n; i++) preds[i] = argmaxRow(m, i);
+  return preds;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Predictions, confusion matrix, precision / recall / F1
+
+/** Predicted class per row of `probs` (argmax; ties to the lowest index). `k` is needed to cut a flat array. */
+export function argmaxPredictions(probs: Probs, k: number): Int32Array {
+  const m = readMatrix('argmaxPredictions', 'probs', probs, { k });
+  checkFinite('argmaxPredictions', 'probs', m);
+  return argmaxAll(m);
+}
+
+/** K x K counts: rows are the true class, columns the predicted one (scikit-learn's orientation). */
+export function confusionMatrix(labels: Labels, preds: Labels, k: number): number[][] {
+  const fn = 'confusionMatrix';
+  if (!Number.isInteger(k) || k < 2) fail(fn, `need at least 2 classes, got K = ${k}`);
+  if (labels.length !== preds.length) fail(fn, `${labels.length} labels but ${preds.length} predictions`);
+  checkLabels(fn, labels, k);
+  checkLabels(fn, preds, k, 'prediction');
+  return countConfusion(labels, preds, k);
+}
+
+function countConfusion(labels: Labels, preds: Labels, k: number): number[][] {
+  const cm = Array.from({ length: k }, () => new Array<number>(k).fill(0));
+  for (let i = 0; i < labels.length; i++) cm[labels[i]!]![preds[i]!]! += 1;
+  return cm;
+}
+
+export interface ClassMetrics {
+  name: string;
+  precision: number;
+  recall: number;
+  f1: number;
+  /** Images whose true class is this one. */
+  support: number;
+  /** Images predicted as this class. */
+  predicted: number;
+  /** Whether the class counts in the macro average: it appears in the labels or in the predictions. */
+  inMacroAverage: boolean;
+}
+
+export interface AveragedMetrics { precision: number; recall: number; f1: number }
+
+export interface ClassificationReport {
+  /** Fraction of images whose predicted class is the true one. */
+  accuracy: number;
+  /** One entry per class name, in class-index order, including classes that appear nowhere. */
+  perClass: ClassMetrics[];
+  macro: AveragedMetrics;
+  weighted: AveragedMetrics;
+  /** K x K counts, rows = true class, columns = predicted class. */
+  confusion: number[][];
+  /** Number of images. */
+  count: number;
+}
+
+/**
+ * Accuracy, per-class precision / recall / F1 with their macro and weighted averages, and the confusion matrix.
+ *
+ * Conventions (scikit-learn's `zero_division=0`, without its warnings):
+ * - a class never predicted has precision 0;
+ * - a class absent from the labels has support 0 and recall 0;
+ * - F1 = 2 TP / (2 TP + FP + FN), 0 when that denominator is 0 (the harmonic mean of precision and recall
+ *   whenever both are defined);
+ * - macro = unweighted mean over the classes that appear in the labels OR in the predictions, which is what
+ *   scikit-learn averages over when `labels=` is not given. A class that appears in neither (e.g. no pituitary
+ *   image in a small test set and none predicted) would only drag the mean towards 0 for no information, so it is
+ *   listed in perClass with `inMacroAverage: false` but left out of the mean;
+ * - weighted = mean weighted by support, so absent classes weigh nothing and weighted recall equals accuracy.
+ */
+export function classificationReport(labels: Labels, probs: Probs, classNames: readonly string[]): ClassificationReport {
+  const m = readLabelledProbs('classificationReport', labels, probs, classNames.length);
+  const confusion = countConfusion(labels, argmaxAll(m), m.k);
+  const perClass = classNames.map((name, c) => classMetrics(name, confusion, c));
+  const correct = confusion.reduce((s, row, c) => s + row[c]!, 0);
+  return {
+    accuracy: correct / m.n,
+    perClass,
+    macro: average(perClass.filter((c) => c.inMacroAverage), () => 1),
+    weighted: average(perClass, (c) => c.support),
+    confusion,
+    count: m.n,
+  };
+}
+
+function classMetrics(name: string, confusion: number[][], c: number): ClassMetrics {
+  const tp = confusion[c]![c]!;
+  const support = confusion[c]!.reduce((s, v) => s + v, 0);
+  const predicted = confusion.reduce((s, row) => s + row[c]!, 0);
+  const fp = predicted - tp, fn = support - tp;
+  return {
+    name,
+    precision: safeRatio(tp, predicted),
+    recall: safeRatio(tp, support),
+    f1: safeRatio(2 * tp, 2 * tp + fp + fn),
+    support,
+    predicted,
+    inMacroAverage: support > 0 || predicted > 0,
+  };
+}
+
+/** a / b, and 0 for 0 / 0 (the zero_division=0 convention). */
+function safeRatio(a: number, b: number): number {
+  return b === 0 ? 0 : a / b;
+}
+
+function average(classes: readonly ClassMetrics[], weight: (c: ClassMetrics) => number): AveragedMetrics {
+  const total = classes.reduce((s, c) => s + weight(c), 0);
+  const mean = (key: keyof AveragedMetrics) => safeRatio(classes.reduce((s, c) => s + weight(c) * c[key], 0), total);
+  return { precision: mean('precision'), recall: mean('recall'), f1: mean('f1') };
+}
