@@ -222,3 +222,93 @@ function average(classes: readonly ClassMetrics[], weight: (c: ClassMetrics) => 
   const mean = (key: keyof AveragedMetrics) => safeRatio(classes.reduce((s, c) => s + weight(c) * c[key], 0), total);
   return { precision: mean('precision'), recall: mean('recall'), f1: mean('f1') };
 }
+
+// ---------------------------------------------------------------------------------------------
+// ROC: one class against the rest, scored by that class's probability
+
+export interface RocAuc {
+  /**
+   * AUC per class, or null when it is undefined: the class is absent from the labels (no positives) or is the only
+   * class present (no negatives).
+   */
+  perClass: (number | null)[];
+  /** Unweighted mean over the classes whose AUC is defined; null when none is. */
+  macro: number | null;
+}
+
+/**
+ * One-vs-rest ROC AUC of each class, exactly, by the rank statistic (Mann-Whitney U): AUC is the probability that a
+ * random image of the class scores higher than a random image of another class, ties counting one half. Tied
+ * scores share their average rank, which gives that one half (constant scores give exactly 0.5) and equals the
+ * trapezoidal area under `rocCurve`.
+ */
+export function rocAucOneVsRest(labels: Labels, probs: Probs, k: number): RocAuc {
+  const m = readLabelledProbs('rocAucOneVsRest', labels, probs, k);
+  const perClass = Array.from({ length: m.k }, (_, c) => rankAuc(column(m, c), positivesOf(labels, c)));
+  const defined = perClass.filter((a): a is number => a !== null);
+  return { perClass, macro: defined.length ? defined.reduce((s, a) => s + a, 0) / defined.length : null };
+}
+
+export interface RocPoint { fpr: number; tpr: number; threshold: number }
+
+/**
+ * The ROC curve of class `c` against the rest, one point per distinct score (scikit-learn's `roc_curve` with
+ * `drop_intermediate=False`): the point of threshold t counts the images scoring >= t as positive. It starts at
+ * (0, 0) with threshold Infinity (nothing predicted positive; note JSON.stringify writes Infinity as null) and ends
+ * at (1, 1) with the lowest score. Null when the curve is undefined (no positives or no negatives), like the AUC.
+ */
+export function rocCurve(labels: Labels, probs: Probs, c: number): RocPoint[] | null {
+  const fn = 'rocCurve';
+  const m = readLabelledProbs(fn, labels, probs);
+  if (!Number.isInteger(c) || c < 0 || c >= m.k) fail(fn, `class ${c} is not a class index in 0..${m.k - 1}`);
+  const scores = column(m, c), positive = positivesOf(labels, c);
+  const nPos = positive.reduce((s, v) => s + v, 0), nNeg = m.n - nPos;
+  if (nPos === 0 || nNeg === 0) return null;
+  const order = sortedIndices(scores).reverse(); // highest score first
+  const points: RocPoint[] = [{ fpr: 0, tpr: 0, threshold: Infinity }];
+  let tp = 0, fp = 0;
+  forEachTieGroup(scores, order, (start, end) => {
+    for (let r = start; r < end; r++) {
+      if (positive[order[r]!]) tp++;
+      else fp++;
+    }
+    points.push({ fpr: fp / nNeg, tpr: tp / nPos, threshold: scores[order[start]!]! });
+  });
+  return points;
+}
+
+/** AUC = (sum of the positives' ranks - nPos (nPos + 1) / 2) / (nPos nNeg), ranks ascending, ties averaged. */
+function rankAuc(scores: Float64Array, positive: Uint8Array): number | null {
+  const nPos = positive.reduce((s, v) => s + v, 0), nNeg = scores.length - nPos;
+  if (nPos === 0 || nNeg === 0) return null;
+  const order = sortedIndices(scores);
+  let rankSum = 0;
+  forEachTieGroup(scores, order, (start, end) => {
+    const rank = (start + 1 + end) / 2; // the mean of the 1-based ranks start+1 .. end
+    for (let r = start; r < end; r++) if (positive[order[r]!]) rankSum += rank;
+  });
+  return (rankSum - (nPos * (nPos + 1)) / 2) / (nPos * nNeg);
+}
+
+/** Calls `visit(start, end)` for each run order[start..end) of equal scores. */
+function forEachTieGroup(scores: Float64Array, order: Int32Array, visit: (start: number, end: number) => void): void {
+  for (let start = 0; start < order.length;) {
+    let end = start + 1;
+    while (end < order.length && scores[order[end]!] === scores[order[start]!]) end++;
+    visit(start, end);
+    start = end;
+  }
+}
+
+function sortedIndices(scores: Float64Array): Int32Array {
+  return Int32Array.from(scores.keys()).sort((a, b) => scores[a]! - scores[b]!);
+}
+
+function column(m: Matrix, c: number): Float64Array {
+  return Float64Array.from({ length: m.n }, (_, i) => at(m, i, c));
+}
+
+/** 1 where the label is class c, else 0 (a byte array, so that the counts are plain sums). */
+function positivesOf(labels: Labels, c: number): Uint8Array {
+  return Uint8Array.from({ length: labels.length }, (_, i) => (labels[i] === c ? 1 : 0));
+}

@@ -6,8 +6,9 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  argmaxPredictions, classificationReport, confusionMatrix, type Probs,
+  argmaxPredictions, classificationReport, confusionMatrix, rocAucOneVsRest, rocCurve, type Probs, type RocPoint,
 } from '../../server/eval/metrics';
+import { seededRandom } from '../../server/data/splitDataset';
 
 const NAMES = ['glioma', 'meningioma', 'notumor', 'pituitary'] as const;
 
@@ -118,6 +119,110 @@ describe('classificationReport', () => {
   });
 });
 
+/** Two-class rows [1 - s, s] from scores s of class 1. */
+const binary = (scores: readonly number[]): number[][] => scores.map((s) => [1 - s, s]);
+
+/** Area under a ROC curve by trapezoids. */
+function trapezoidArea(points: readonly RocPoint[]): number {
+  let area = 0;
+  for (let i = 1; i < points.length; i++) {
+    const a = points[i - 1]!, b = points[i]!;
+    area += ((b.fpr - a.fpr) * (a.tpr + b.tpr)) / 2;
+  }
+  return area;
+}
+
+describe('rocAucOneVsRest', () => {
+  it('matches the rank statistic by hand (scikit-learn roc_auc_score example)', () => {
+    // labels [0, 0, 1, 1], class-1 scores [0.1, 0.4, 0.35, 0.8].
+    // Ranks ascending: 0.1 -> 1, 0.35 -> 2, 0.4 -> 3, 0.8 -> 4; the positives (0.35, 0.8) sum to 2 + 4 = 6.
+    // U = 6 - 2*3/2 = 3; AUC = 3 / (2 * 2) = 0.75. Class 0 scores 1 - s: the order reverses and so do the roles,
+    // so class 0 also gets 0.75.
+    const r = rocAucOneVsRest([0, 0, 1, 1], binary([0.1, 0.4, 0.35, 0.8]), 2);
+    near(r.perClass[0], 0.75); near(r.perClass[1], 0.75); near(r.macro, 0.75);
+  });
+
+  it('gives tied scores their average rank', () => {
+    // labels [0, 1, 0, 1, 1], class-1 scores [0.2, 0.2, 0.5, 0.5, 0.9]
+    // Ranks: the two 0.2 share (1 + 2) / 2 = 1.5, the two 0.5 share (3 + 4) / 2 = 3.5, 0.9 -> 5.
+    // Positives (0.2, 0.5, 0.9): 1.5 + 3.5 + 5 = 10; U = 10 - 3*4/2 = 4; AUC = 4 / (3 * 2) = 2/3.
+    // By pairs: 0.2 vs {0.2, 0.5} = 1/2 + 0, 0.5 vs {0.2, 0.5} = 1 + 1/2, 0.9 vs both = 2 -> 4 of 6 pairs.
+    const r = rocAucOneVsRest([0, 1, 0, 1, 1], binary([0.2, 0.2, 0.5, 0.5, 0.9]), 2);
+    near(r.perClass[1], 2 / 3);
+  });
+
+  it('gives 0.5 to constant scores, 1 to a perfect ranking and 0 to a reversed one', () => {
+    near(rocAucOneVsRest([0, 1, 0, 1], binary([0.5, 0.5, 0.5, 0.5]), 2).perClass[1], 0.5);
+    near(rocAucOneVsRest([0, 0, 1, 1], binary([0.1, 0.2, 0.8, 0.9]), 2).perClass[1], 1);
+    near(rocAucOneVsRest([0, 0, 1, 1], binary([0.9, 0.8, 0.2, 0.1]), 2).perClass[1], 0);
+  });
+
+  it('is null for a class absent from the labels and for the only class present, and macro skips those', () => {
+    // 3 classes, labels only 0 and 1: class 2 has no positives -> null.
+    // Class 0 scores [0.6, 0.3, 0.2, 0.1] for labels [0, 0, 1, 1]: both positives above both negatives -> 1.
+    // Class 1 scores [0.2, 0.5, 0.7, 0.1]: positives 0.7, 0.1 vs negatives 0.2, 0.5 -> pairs won 2 + 0 of 4 = 0.5.
+    // macro over classes 0 and 1: (1 + 0.5) / 2 = 0.75.
+    const probs = [[0.6, 0.2, 0.2], [0.3, 0.5, 0.2], [0.2, 0.7, 0.1], [0.1, 0.1, 0.8]];
+    const r = rocAucOneVsRest([0, 0, 1, 1], probs, 3);
+    assert.equal(r.perClass[2], null);
+    near(r.perClass[0], 1); near(r.perClass[1], 0.5); near(r.macro, 0.75);
+    // Only class 0 present: class 0 has no negatives, class 1 no positives -> nothing defined.
+    assert.deepEqual(rocAucOneVsRest([0, 0], binary([0.3, 0.6]), 2), { perClass: [null, null], macro: null });
+  });
+});
+
+describe('rocCurve', () => {
+  it('has one point per distinct threshold, from (0, 0) to (1, 1)', () => {
+    // labels [0, 0, 1, 1], scores [0.1, 0.4, 0.35, 0.8]; 2 positives, 2 negatives. Thresholds high to low:
+    //   Infinity: nothing positive                -> (0, 0)
+    //   0.8:  {0.8}            TP 1, FP 0         -> (0, 0.5)
+    //   0.4:  {0.8, 0.4}       TP 1, FP 1         -> (0.5, 0.5)
+    //   0.35: {.., 0.35}       TP 2, FP 1         -> (0.5, 1)
+    //   0.1:  everything       TP 2, FP 2         -> (1, 1)
+    const curve = rocCurve([0, 0, 1, 1], binary([0.1, 0.4, 0.35, 0.8]), 1);
+    assert.deepEqual(curve, [
+      { fpr: 0, tpr: 0, threshold: Infinity },
+      { fpr: 0, tpr: 0.5, threshold: 0.8 },
+      { fpr: 0.5, tpr: 0.5, threshold: 0.4 },
+      { fpr: 0.5, tpr: 1, threshold: 0.35 },
+      { fpr: 1, tpr: 1, threshold: 0.1 },
+    ]);
+  });
+
+  it('moves diagonally through tied scores, so its trapezoids give the tie-averaged AUC', () => {
+    // labels [0, 1, 0, 1, 1], scores [0.2, 0.2, 0.5, 0.5, 0.9]; 3 positives, 2 negatives:
+    //   0.9 -> (0, 1/3); 0.5 (one of each) -> (1/2, 2/3); 0.2 (one of each) -> (1, 1)
+    // trapezoids: 0 + (1/2)(1/3 + 2/3)/2 + (1/2)(2/3 + 1)/2 = 1/4 + 5/12 = 2/3, the AUC above.
+    const curve = rocCurve([0, 1, 0, 1, 1], binary([0.2, 0.2, 0.5, 0.5, 0.9]), 1)!;
+    assert.deepEqual(curve.map((p) => [p.fpr, p.tpr]), [[0, 0], [0, 1 / 3], [0.5, 2 / 3], [1, 1]]);
+    near(trapezoidArea(curve), 2 / 3);
+  });
+
+  it('is null when the class has no positives or no negatives', () => {
+    assert.equal(rocCurve([0, 0], binary([0.3, 0.6]), 1), null);
+    assert.equal(rocCurve([0, 0], binary([0.3, 0.6]), 0), null);
+  });
+
+  it('agrees with the rank-statistic AUC on random data with many ties', () => {
+    // Scores rounded to 0.1 so most of them tie; 4 classes, flat Float32Array input.
+    const rand = seededRandom(11), n = 300, k = 4;
+    const labels = Int32Array.from({ length: n }, () => Math.floor(rand() * k));
+    const flat = new Float32Array(n * k);
+    for (let i = 0; i < n; i++) {
+      const w = Array.from({ length: k }, (_, j) => Math.round((rand() + (j === labels[i] ? 0.5 : 0)) * 10) + 1);
+      const total = w.reduce((s, v) => s + v, 0);
+      w.forEach((v, j) => { flat[i * k + j] = v / total; });
+    }
+    const auc = rocAucOneVsRest(labels, flat, k);
+    for (let c = 0; c < k; c++) {
+      const curve = rocCurve(labels, flat, c)!;
+      assert.deepEqual(curve.at(-1), { fpr: 1, tpr: 1, threshold: curve.at(-1)!.threshold });
+      near(trapezoidArea(curve), auc.perClass[c]!, 1e-12, `class ${c}`);
+      assert.ok(auc.perClass[c]! > 0.6, 'the generated scores favour the true class');
+    }
+  });
+});
+
 describe('input validation', () => {
   const ok: Probs = [[0.9, 0.1], [0.2, 0.8]];
   const cases: [string, () => unknown, RegExp][] = [
@@ -134,6 +239,8 @@ describe('input validation', () => {
     ['flat array of the wrong size', () => classificationReport([0, 1], new Float32Array(5), ['a', 'b']), /5 values is not 2 rows of 2/],
     ['confusion lengths differ', () => confusionMatrix([0, 1], [0], 2), /2 labels but 1 predictions/],
     ['prediction out of range', () => confusionMatrix([0, 1], [0, -1], 2), /prediction 1 is -1/],
+    ['AUC probs rows of the wrong length', () => rocAucOneVsRest([0, 1], ok, 3), /row 0 has 2 values, expected 3/],
+    ['ROC class out of range', () => rocCurve([0, 1], ok, 2), /class 2 is not a class index in 0\.\.1/],
   ];
   for (const [what, call, message] of cases) {
     it(`throws when ${what}`, () => assert.throws(call, message));
