@@ -312,3 +312,64 @@ function column(m: Matrix, c: number): Float64Array {
 function positivesOf(labels: Labels, c: number): Uint8Array {
   return Uint8Array.from({ length: labels.length }, (_, i) => (labels[i] === c ? 1 : 0));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Calibration: is a 90 % confident prediction right 90 % of the time?
+
+export interface CalibrationBin {
+  /** Confidences c with lower <= c < upper fall in this bin; the last bin also takes c = 1. */
+  lower: number;
+  upper: number;
+  count: number;
+  /** Fraction of the bin's predictions that are right; null for an empty bin. */
+  accuracy: number | null;
+  /** Mean top-class confidence in the bin; null for an empty bin. */
+  confidence: number | null;
+}
+
+export interface Calibration {
+  /** Expected calibration error: sum over bins of (count / N) |accuracy - confidence|. */
+  ece: number;
+  /** The largest |accuracy - confidence| of a non-empty bin. */
+  maxCalibrationError: number;
+  /** Every bin, empty ones included: the data of a reliability diagram. */
+  bins: CalibrationBin[];
+}
+
+/**
+ * Expected calibration error of the top-class confidence (Guo et al. 2017) over `bins` equal-width bins of [0, 1].
+ * A flat Float32Array is cut into rows of probs.length / labels.length.
+ */
+export function expectedCalibrationError(labels: Labels, probs: Probs, bins = 15): Calibration {
+  const fn = 'expectedCalibrationError';
+  if (!Number.isInteger(bins) || bins < 1) fail(fn, `bins must be a positive integer, got ${bins}`);
+  const m = readLabelledProbs(fn, labels, probs);
+  const count = new Array<number>(bins).fill(0), correct = count.slice(), confSum = count.slice();
+  for (let i = 0; i < m.n; i++) {
+    const pred = argmaxRow(m, i), conf = at(m, i, pred), b = binOf(conf, bins);
+    count[b]! += 1;
+    confSum[b]! += conf;
+    if (pred === labels[i]) correct[b]! += 1;
+  }
+  const result: Calibration = { ece: 0, maxCalibrationError: 0, bins: [] };
+  for (let b = 0; b < bins; b++) {
+    const n = count[b]!, accuracy = n ? correct[b]! / n : null, confidence = n ? confSum[b]! / n : null;
+    result.bins.push({ lower: b / bins, upper: (b + 1) / bins, count: n, accuracy, confidence });
+    if (accuracy === null || confidence === null) continue;
+    const gap = Math.abs(accuracy - confidence);
+    result.ece += (n / m.n) * gap;
+    result.maxCalibrationError = Math.max(result.maxCalibrationError, gap);
+  }
+  return result;
+}
+
+/**
+ * The bin of confidence c: floor(c * bins), then nudged so that it agrees with the edges b / bins reported in the
+ * result (c * bins can round across an edge, e.g. a float32 confidence just below 0.6).
+ */
+function binOf(c: number, bins: number): number {
+  let b = Math.min(Math.floor(c * bins), bins - 1);
+  if (b > 0 && c < b / bins) b--;
+  else if (b < bins - 1 && c >= (b + 1) / bins) b++;
+  return b;
+}

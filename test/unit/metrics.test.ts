@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  argmaxPredictions, classificationReport, confusionMatrix, rocAucOneVsRest, rocCurve, type Probs, type RocPoint,
+  argmaxPredictions, classificationReport, confusionMatrix, expectedCalibrationError, rocAucOneVsRest, rocCurve, type Probs, type RocPoint,
 } from '../../server/eval/metrics';
 import { seededRandom } from '../../server/data/splitDataset';
 
@@ -223,6 +223,56 @@ describe('rocCurve', () => {
   });
 });
 
+describe('expectedCalibrationError', () => {
+  it('matches a hand computation with the default 15 bins', () => {
+    // Top-class confidences 0.9, 0.9, 0.6, 0.6; the two 0.9 are right, the two 0.6 wrong.
+    const probs = [[0.9, 0.1], [0.9, 0.1], [0.6, 0.4], [0.4, 0.6]];
+    const labels = [0, 0, 1, 0]; // predictions 0, 0, 0, 1
+    const r = expectedCalibrationError(labels, probs);
+    // 0.9 * 15 = 13.5 -> bin 13 = [13/15, 14/15): 2 predictions, accuracy 1, confidence 0.9, gap 0.1
+    // 0.6 * 15 = 9    -> bin 9  = [9/15, 10/15):  2 predictions, accuracy 0, confidence 0.6, gap 0.6
+    // ECE = (2/4) 0.1 + (2/4) 0.6 = 0.35; MCE = max(0.1, 0.6) = 0.6
+    near(r.ece, 0.35, 1e-12); near(r.maxCalibrationError, 0.6, 1e-12);
+    assert.equal(r.bins.length, 15);
+    assert.deepEqual(r.bins[13], { lower: 13 / 15, upper: 14 / 15, count: 2, accuracy: 1, confidence: 0.9 });
+    assert.deepEqual(r.bins[9], { lower: 9 / 15, upper: 10 / 15, count: 2, accuracy: 0, confidence: 0.6 });
+    const empty = r.bins.filter((_, b) => b !== 9 && b !== 13);
+    assert.ok(empty.every((b) => b.count === 0 && b.accuracy === null && b.confidence === null));
+  });
+
+  it('gives the same ECE with 10 bins, where the two groups sit in bins 9 and 6', () => {
+    const r = expectedCalibrationError([0, 0, 1, 0], [[0.9, 0.1], [0.9, 0.1], [0.6, 0.4], [0.4, 0.6]], 10);
+    assert.deepEqual(r.bins.map((b) => b.count), [0, 0, 0, 0, 0, 0, 2, 0, 0, 2]);
+    near(r.ece, 0.35, 1e-12);
+  });
+
+  it('is 0 when the confidence matches the accuracy', () => {
+    // confidence 0.75 four times, 3 of 4 right: gap |0.75 - 0.75| = 0
+    const r = expectedCalibrationError([0, 0, 0, 1], Array.from({ length: 4 }, () => [0.75, 0.25]));
+    assert.equal(r.ece, 0);
+    assert.equal(r.maxCalibrationError, 0);
+  });
+
+  it('puts confidence 1 in the last bin and a confidence on an edge in the bin that starts there', () => {
+    const top = expectedCalibrationError([0], [[1, 0]], 15);
+    assert.equal(top.bins[14]?.count, 1);
+    near(top.ece, 0); // confidence 1, right
+    // 15/22 * 22 = 14.999999999999998 in floating point: a bare floor would put it in bin 14, below its edge.
+    const edge = expectedCalibrationError([0], [[15 / 22, 7 / 22]], 22);
+    assert.equal(edge.bins[15]?.count, 1);
+    assert.equal(edge.bins[15]?.lower, 15 / 22);
+  });
+
+  it('reads a flat Float32Array, taking K = values / labels', () => {
+    const flat = Float32Array.from([0.25, 0.25, 0.5, /* row 1 */ 0.1, 0.8, 0.1]);
+    const r = expectedCalibrationError([2, 0], flat, 4);
+    // confidences 0.5 (right) -> bin 2 = [0.5, 0.75); 0.8 (wrong) -> bin 3 (float32 0.8 is 0.800000011920929)
+    // ECE = (1/2)|1 - 0.5| + (1/2)|0 - 0.8| = 0.25 + 0.4 = 0.65 (to float32 precision)
+    assert.deepEqual(r.bins.map((b) => b.count), [0, 0, 1, 1]);
+    near(r.ece, 0.65, 1e-7);
+  });
+});
+
 describe('input validation', () => {
   const ok: Probs = [[0.9, 0.1], [0.2, 0.8]];
   const cases: [string, () => unknown, RegExp][] = [
@@ -240,6 +290,8 @@ describe('input validation', () => {
     ['confusion lengths differ', () => confusionMatrix([0, 1], [0], 2), /2 labels but 1 predictions/],
     ['prediction out of range', () => confusionMatrix([0, 1], [0, -1], 2), /prediction 1 is -1/],
     ['AUC probs rows of the wrong length', () => rocAucOneVsRest([0, 1], ok, 3), /row 0 has 2 values, expected 3/],
+    ['bins not a positive integer', () => expectedCalibrationError([0, 1], ok, 0), /bins must be a positive integer, got 0/],
+    ['flat array that is not N rows', () => expectedCalibrationError([0, 1], new Float32Array(3), 4), /3 values is not 2 rows of K/],
     ['ROC class out of range', () => rocCurve([0, 1], ok, 2), /class 2 is not a class index in 0\.\.1/],
   ];
   for (const [what, call, message] of cases) {
