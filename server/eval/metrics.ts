@@ -373,3 +373,125 @@ function binOf(c: number, bins: number): number {
   else if (b < bins - 1 && c >= (b + 1) / bins) b++;
   return b;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Negative log-likelihood and temperature scaling
+
+/**
+ * Probabilities are clipped to at least this before the log (scikit-learn's historical log_loss eps): a float32
+ * softmax can round a confident miss to exactly 0, and one Infinity would hide every other image's loss.
+ */
+export const NLL_EPSILON = 1e-15;
+
+/** Mean over images of -ln p(true class), with p clipped to [NLL_EPSILON, 1]. */
+export function negativeLogLikelihood(labels: Labels, probs: Probs): number {
+  const m = readLabelledProbs('negativeLogLikelihood', labels, probs);
+  let sum = 0;
+  for (let i = 0; i < m.n; i++) sum -= Math.log(Math.max(at(m, i, labels[i]!), NLL_EPSILON));
+  return sum / m.n;
+}
+
+export interface TemperatureOptions {
+  /** Search range of T; defaults 0.05 and 20. */
+  minTemperature?: number;
+  maxTemperature?: number;
+  /** Width of the final bracket on ln T; default 1e-6 (T to about 1e-6 relative). */
+  tolerance?: number;
+}
+
+export interface TemperatureFit {
+  temperature: number;
+  /** Mean NLL of softmax(logits), i.e. at T = 1. */
+  nllBefore: number;
+  /** Mean NLL of softmax(logits / temperature). */
+  nllAfter: number;
+}
+
+/**
+ * Temperature scaling (Guo et al. 2017): the T > 0 minimising the mean NLL of softmax(logits / T) over the labelled
+ * images. Fit it on held-out data (validation), never on the test set it is then evaluated on.
+ *
+ * `logits` may be raw logits or log-probabilities (they differ by a constant per row, which softmax ignores), as
+ * number[][] or a flat Float32Array; they must be finite, so clip probabilities before taking their log.
+ * The NLL is convex in 1/T, hence unimodal in ln T, so a golden-section search on ln T over
+ * [minTemperature, maxTemperature] finds it deterministically. When the optimum lies outside the range (e.g. a
+ * perfectly separated set, whose NLL keeps falling as T -> 0) the result is the nearest end of the range.
+ */
+export function fitTemperature(labels: Labels, logits: Probs, opts: TemperatureOptions = {}): TemperatureFit {
+  const fn = 'fitTemperature';
+  const { minTemperature = 0.05, maxTemperature = 20, tolerance = 1e-6 } = opts;
+  if (!(minTemperature > 0 && maxTemperature > minTemperature && Number.isFinite(maxTemperature))) {
+    fail(fn, `need 0 < minTemperature < maxTemperature < Infinity, got ${minTemperature} and ${maxTemperature}`);
+  }
+  if (!(tolerance > 0)) fail(fn, `tolerance must be positive, got ${tolerance}`);
+  if (labels.length === 0) fail(fn, 'no labels: need at least one image');
+  const m = readMatrix(fn, 'logits', logits, { n: labels.length });
+  checkFinite(fn, 'logits', m);
+  checkLabels(fn, labels, m.k);
+  const nllAt = (t: number) => logitsNll(labels, m, t);
+  const logT = goldenSectionMinimum((u) => nllAt(Math.exp(u)), Math.log(minTemperature), Math.log(maxTemperature), tolerance);
+  const temperature = Math.exp(logT);
+  return { temperature, nllBefore: nllAt(1), nllAfter: nllAt(temperature) };
+}
+
+/** Mean NLL of softmax(logits / t), through log-sum-exp so that large logits do not overflow. */
+function logitsNll(labels: Labels, m: Matrix, t: number): number {
+  let sum = 0;
+  for (let i = 0; i < m.n; i++) {
+    let max = -Infinity;
+    for (let j = 0; j < m.k; j++) max = Math.max(max, at(m, i, j) / t);
+    let z = 0;
+    for (let j = 0; j < m.k; j++) z += Math.exp(at(m, i, j) / t - max);
+    sum += max + Math.log(z) - at(m, i, labels[i]!) / t;
+  }
+  return sum / m.n;
+}
+
+/** Minimum of a unimodal f on [lo, hi], to a bracket narrower than tol; one new evaluation per step. */
+function goldenSectionMinimum(f: (x: number) => number, lo: number, hi: number, tol: number): number {
+  const g = (Math.sqrt(5) - 1) / 2;
+  let a = lo, b = hi;
+  let c = b - g * (b - a), d = a + g * (b - a);
+  let fc = f(c), fd = f(d);
+  while (b - a > tol) {
+    if (fc <= fd) {
+      b = d; d = c; fd = fc;
+      c = b - g * (b - a); fc = f(c);
+    } else {
+      a = c; c = d; fc = fd;
+      d = a + g * (b - a); fd = f(d);
+    }
+  }
+  return (a + b) / 2;
+}
+
+/**
+ * Rescales probability vectors by a temperature: softmax(ln p / T), i.e. p^(1/T) renormalised. T > 1 softens,
+ * T < 1 sharpens, T = 1 changes nothing; a zero probability stays 0. Returns the shape it was given; a flat
+ * Float32Array needs `k` to be cut into rows.
+ */
+export function applyTemperature(probs: Float32Array, t: number, k: number): Float32Array;
+export function applyTemperature(probs: readonly (readonly number[])[], t: number): number[][];
+export function applyTemperature(probs: Probs, t: number, k?: number): Float32Array | number[][] {
+  const fn = 'applyTemperature';
+  if (!(t > 0 && Number.isFinite(t))) fail(fn, `temperature must be positive and finite, got ${t}`);
+  if (probs instanceof Float32Array && k === undefined) fail(fn, 'a flat Float32Array needs k, the number of classes');
+  const m = readMatrix(fn, 'probs', probs, { k });
+  checkProbabilities(fn, m);
+  const out = new Float64Array(m.n * m.k);
+  for (let i = 0; i < m.n; i++) temperedRow(m, i, t, out.subarray(i * m.k, (i + 1) * m.k));
+  if (probs instanceof Float32Array) return Float32Array.from(out);
+  return Array.from({ length: m.n }, (_, i) => Array.from(out.subarray(i * m.k, (i + 1) * m.k)));
+}
+
+/** softmax(ln p / t) of row i into `out`, shifted by the row maximum (ln 0 = -Infinity gives exp = 0). */
+function temperedRow(m: Matrix, i: number, t: number, out: Float64Array): void {
+  let max = -Infinity;
+  for (let j = 0; j < m.k; j++) max = Math.max(max, Math.log(at(m, i, j)) / t);
+  let z = 0;
+  for (let j = 0; j < m.k; j++) {
+    out[j] = Math.exp(Math.log(at(m, i, j)) / t - max);
+    z += out[j]!;
+  }
+  for (let j = 0; j < m.k; j++) out[j]! /= z;
+}

@@ -6,7 +6,8 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  argmaxPredictions, classificationReport, confusionMatrix, expectedCalibrationError, rocAucOneVsRest, rocCurve, type Probs, type RocPoint,
+  applyTemperature, argmaxPredictions, classificationReport, confusionMatrix, expectedCalibrationError, fitTemperature,
+  negativeLogLikelihood, NLL_EPSILON, rocAucOneVsRest, rocCurve, type Probs, type RocPoint,
 } from '../../server/eval/metrics';
 import { seededRandom } from '../../server/data/splitDataset';
 
@@ -273,6 +274,107 @@ describe('expectedCalibrationError', () => {
   });
 });
 
+describe('negativeLogLikelihood', () => {
+  it('is the mean of -ln p(true class)', () => {
+    // -(ln 0.5 + ln 0.8) / 2 = (ln 2 + ln 1.25) / 2 = ln 2.5 / 2 = 0.4581...
+    near(negativeLogLikelihood([0, 1], [[0.5, 0.5], [0.2, 0.8]]), Math.log(2.5) / 2, 1e-15);
+    assert.equal(negativeLogLikelihood([0], [[1, 0]]), 0);
+  });
+
+  it('clips a zero probability of the true class to NLL_EPSILON instead of returning Infinity', () => {
+    near(negativeLogLikelihood([0], [[0, 1]]), -Math.log(NLL_EPSILON), 1e-12); // 15 ln 10 = 34.54
+  });
+});
+
+/** Standard normal draws from a seeded uniform source (Box-Muller). */
+function gaussian(rand: () => number): number {
+  return Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
+}
+
+function softmax(z: readonly number[], t = 1): number[] {
+  const max = Math.max(...z.map((v) => v / t));
+  const e = z.map((v) => Math.exp(v / t - max));
+  const total = e.reduce((s, v) => s + v, 0);
+  return e.map((v) => v / total);
+}
+
+/** n images of k classes: logits 3 N(0, 1), labels drawn from softmax(logits / t0) with a seeded PRNG. */
+function synthetic(seed: number, n: number, k: number, t0: number): { logits: number[][]; labels: Int32Array } {
+  const rand = seededRandom(seed);
+  const logits = Array.from({ length: n }, () => Array.from({ length: k }, () => 3 * gaussian(rand)));
+  const labels = Int32Array.from(logits, (z) => {
+    const p = softmax(z, t0);
+    let u = rand(), c = 0;
+    while (c < k - 1 && u >= p[c]!) u -= p[c++]!;
+    return c;
+  });
+  return { logits, labels };
+}
+
+describe('fitTemperature', () => {
+  it('finds the closed-form optimum of a two-class case', () => {
+    // Four images with logits [1, 0]; three are class 0, one class 1. NLL(T) is minimal where the model's
+    // p(class 0) = sigmoid(1 / T) equals the observed 3/4: 1 / T = ln(3/4 / (1/4)) = ln 3, T = 1 / ln 3 = 0.9102.
+    // There NLL = -(3/4 ln 3/4 + 1/4 ln 1/4) = 0.5623; at T = 1 it is 3/4 ln(1 + e^-1) + 1/4 ln(1 + e) = 0.5633.
+    const fit = fitTemperature([0, 0, 0, 1], Array.from({ length: 4 }, () => [1, 0]));
+    near(fit.temperature, 1 / Math.log(3), 1e-5);
+    near(fit.nllAfter, -(0.75 * Math.log(0.75) + 0.25 * Math.log(0.25)), 1e-10);
+    near(fit.nllBefore, 0.75 * Math.log(1 + Math.exp(-1)) + 0.25 * Math.log(1 + Math.E), 1e-12);
+  });
+
+  for (const t0 of [0.5, 2]) {
+    it(`recovers T0 = ${t0} from labels drawn from softmax(logits / T0)`, () => {
+      const { logits, labels } = synthetic(2024, 4000, 4, t0);
+      const fit = fitTemperature(labels, logits);
+      assert.ok(Math.abs(fit.temperature / t0 - 1) < 0.1, `fitted ${fit.temperature} for T0 = ${t0}`);
+      assert.ok(fit.nllAfter < fit.nllBefore, 'scaling lowers the NLL when the data are mis-calibrated');
+    });
+  }
+
+  it('gives the same temperature from log-probabilities, as a flat Float32Array, as from logits', () => {
+    const { logits, labels } = synthetic(7, 500, 4, 1.5);
+    const logProbs = Float32Array.from(logits.flatMap((z) => softmax(z).map(Math.log)));
+    near(fitTemperature(labels, logProbs).temperature, fitTemperature(labels, logits).temperature, 1e-4);
+  });
+
+  it('stops at the ends of the range when the optimum is beyond them', () => {
+    // Separable: NLL keeps falling as T -> 0. Uninformative (same logits, both labels): best at T -> Infinity.
+    near(fitTemperature([0, 1], [[2, 0], [0, 2]]).temperature, 0.05, 1e-5);
+    near(fitTemperature([0, 1], [[1, 0], [1, 0]]).temperature, 20, 1e-3);
+    near(fitTemperature([0, 1], [[2, 0], [0, 2]], { minTemperature: 0.5 }).temperature, 0.5, 1e-5);
+  });
+});
+
+describe('applyTemperature', () => {
+  it('raises probabilities to 1 / T and renormalises', () => {
+    // T = 2: sqrt(0.8) = 2 sqrt(0.2), so [2, 1] / 3.  T = 1/2: [0.64, 0.04] / 0.68 = [16/17, 1/17].
+    const [soft] = applyTemperature([[0.8, 0.2]], 2), [sharp] = applyTemperature([[0.8, 0.2]], 0.5);
+    near(soft?.[0], 2 / 3, 1e-15); near(soft?.[1], 1 / 3, 1e-15);
+    near(sharp?.[0], 16 / 17, 1e-15); near(sharp?.[1], 1 / 17, 1e-15);
+    const [same] = applyTemperature([[0.8, 0.2]], 1);
+    near(same?.[0], 0.8, 1e-15);
+  });
+
+  it('keeps zeros at zero and returns a Float32Array for a Float32Array', () => {
+    const out = applyTemperature(Float32Array.from([0, 0.25, 0.75, /* row 1 */ 1, 0, 0]), 3, 3);
+    assert.ok(out instanceof Float32Array);
+    assert.equal(out[0], 0);
+    assert.deepEqual(Array.from(out.subarray(3)), [1, 0, 0]);
+    // row 0 at T = 3: [0, 0.25^(1/3), 0.75^(1/3)] / sum = [0, 1, 3^(1/3)] / (1 + 3^(1/3))
+    near(out[2], Math.cbrt(3) / (1 + Math.cbrt(3)), 1e-7);
+  });
+
+  it('equals softmax(logits / T) for probabilities that came from softmax(logits)', () => {
+    const z = [1.5, -0.3, 0.2, 2.4];
+    const [scaled] = applyTemperature([softmax(z)], 1.7);
+    softmax(z, 1.7).forEach((p, j) => near(scaled?.[j], p, 1e-12));
+    // and the NLL fitTemperature reports is the NLL of those probabilities
+    const { logits, labels } = synthetic(3, 200, 4, 1.3);
+    const fit = fitTemperature(labels, logits);
+    near(negativeLogLikelihood(labels, applyTemperature(logits.map((row) => softmax(row)), fit.temperature)), fit.nllAfter, 1e-9);
+  });
+});
+
 describe('input validation', () => {
   const ok: Probs = [[0.9, 0.1], [0.2, 0.8]];
   const cases: [string, () => unknown, RegExp][] = [
@@ -292,6 +394,14 @@ describe('input validation', () => {
     ['AUC probs rows of the wrong length', () => rocAucOneVsRest([0, 1], ok, 3), /row 0 has 2 values, expected 3/],
     ['bins not a positive integer', () => expectedCalibrationError([0, 1], ok, 0), /bins must be a positive integer, got 0/],
     ['flat array that is not N rows', () => expectedCalibrationError([0, 1], new Float32Array(3), 4), /3 values is not 2 rows of K/],
+    ['NLL label out of range', () => negativeLogLikelihood([0, 5], ok), /label 1 is 5/],
+    ['non-finite logits', () => fitTemperature([0, 1], [[1, -Infinity], [0, 1]]), /logits row 0 has a non-finite value -Infinity/],
+    ['logits and labels differ in length', () => fitTemperature([0], [[1, 0], [0, 1]]), /1 labels but 2 logits rows/],
+    ['bad temperature range', () => fitTemperature([0, 1], ok, { minTemperature: 0 }), /0 < minTemperature < maxTemperature/],
+    ['no images to fit', () => fitTemperature([], []), /at least one image/],
+    ['temperature not positive', () => applyTemperature(ok, 0), /temperature must be positive and finite, got 0/],
+    ['temperature NaN', () => applyTemperature(ok, NaN), /got NaN/],
+    ['flat array without k', () => applyTemperature(new Float32Array(4), 2, undefined as unknown as number), /needs k/],
     ['ROC class out of range', () => rocCurve([0, 1], ok, 2), /class 2 is not a class index in 0\.\.1/],
   ];
   for (const [what, call, message] of cases) {
