@@ -36,6 +36,9 @@ function fail(fn: string, message: string): never {
  * its shape comes from `shape`: K when given, else N (the number of labels).
  */
 function readMatrix(fn: string, what: string, values: Probs, shape: { n?: number; k?: number }): Matrix {
+  if (shape.k !== undefined && !(Number.isInteger(shape.k) && shape.k >= 2)) {
+    fail(fn, `need an integer number of classes K >= 2, got ${shape.k}`);
+  }
   if (values instanceof Float32Array) {
     const k = shape.k ?? (shape.n ? values.length / shape.n : NaN);
     const n = values.length / k;
@@ -55,7 +58,7 @@ function readMatrix(fn: string, what: string, values: Probs, shape: { n?: number
 }
 
 function checkShape(fn: string, what: string, m: Matrix, shape: { n?: number }): Matrix {
-  if (m.k < 2) fail(fn, `need at least 2 classes, got K = ${m.k}`);
+  if (m.k < 2) fail(fn, `need K >= 2 classes, got rows of ${m.k}`);
   if (shape.n !== undefined && m.n !== shape.n) fail(fn, `${shape.n} labels but ${m.n} ${what} rows`);
   return m;
 }
@@ -126,7 +129,7 @@ export function argmaxPredictions(probs: Probs, k: number): Int32Array {
 /** K x K counts: rows are the true class, columns the predicted one (scikit-learn's orientation). */
 export function confusionMatrix(labels: Labels, preds: Labels, k: number): number[][] {
   const fn = 'confusionMatrix';
-  if (!Number.isInteger(k) || k < 2) fail(fn, `need at least 2 classes, got K = ${k}`);
+  if (!Number.isInteger(k) || k < 2) fail(fn, `need an integer number of classes K >= 2, got ${k}`);
   if (labels.length !== preds.length) fail(fn, `${labels.length} labels but ${preds.length} predictions`);
   checkLabels(fn, labels, k);
   checkLabels(fn, preds, k, 'prediction');

@@ -380,7 +380,11 @@ describe('input validation', () => {
   const cases: [string, () => unknown, RegExp][] = [
     ['lengths differ', () => classificationReport([0, 1, 1], ok, ['a', 'b']), /3 labels but 2 probs rows/],
     ['no images', () => classificationReport([], [], ['a', 'b']), /at least one image/],
-    ['one class', () => classificationReport([0], [[1]], ['a']), /at least 2 classes/],
+    ['one class', () => classificationReport([0], [[1]], ['a']), /K >= 2, got 1/],
+    ['rows of one class', () => expectedCalibrationError([0], [[1]]), /K >= 2 classes, got rows of 1/],
+    ['no class names with a flat array', () => classificationReport([0], new Float32Array(2), []), /K >= 2, got 0/],
+    ['fractional K', () => rocAucOneVsRest([0], [[0.5, 0.5]], 2.5), /K >= 2, got 2\.5/],
+    ['confusion K of 1', () => confusionMatrix([0], [0], 1), /K >= 2, got 1/],
     ['label out of range', () => classificationReport([0, 2], ok, ['a', 'b']), /label 1 is 2, not a class index in 0\.\.1/],
     ['non-integer label', () => classificationReport([0, 0.5], ok, ['a', 'b']), /label 1 is 0\.5/],
     ['NaN probability', () => classificationReport([0, 1], [[NaN, 1], [0.2, 0.8]], ['a', 'b']), /row 0 has a non-finite value NaN/],
