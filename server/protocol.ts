@@ -282,6 +282,102 @@ export interface RunSummary {
 export const readRun = new RequestType<{ runDir: string }, RunSummary, void>(METHOD_PREFIX + 'readRun');
 
 // ---------------------------------------------------------------------------------------------
+// Evaluation: a model (run folder) on a dataset's Testing split, official and deduplicated, with every metric.
+
+export interface ClassScores {
+  name: TumorClassName;
+  precision: number;
+  recall: number;
+  f1: number;
+  /** Images whose true class this is. */
+  support: number;
+  /** Images predicted as this class. */
+  predicted: number;
+  /** One-vs-rest ROC AUC; null when undefined (the class is absent, or the only one present). */
+  auc: number | null;
+}
+
+export interface CalibrationBinScores { lower: number; upper: number; count: number; accuracy: number | null; confidence: number | null }
+
+export interface SplitScores {
+  /** What was scored: 'official' = the whole Testing split; 'deduplicated' = Testing minus files with a near copy in Training. */
+  key: 'official' | 'deduplicated' | 'validation';
+  /** Human name, e.g. "Testing (official)". */
+  label: string;
+  count: number;
+  accuracy: number;
+  macro: { precision: number; recall: number; f1: number };
+  weighted: { precision: number; recall: number; f1: number };
+  perClass: ClassScores[];
+  /** Rows = true class, columns = predicted class, in CLASS order. */
+  confusion: number[][];
+  rocAucMacro: number | null;
+  /** Per class: the ROC curve (at most ~200 points, from (0,0) to (1,1)), null when undefined. */
+  roc: ({ fpr: number[]; tpr: number[] } | null)[];
+  /** Expected calibration error (15 bins) and the reliability diagram's bins, after temperature scaling if any. */
+  ece: number;
+  maxCalibrationError: number;
+  calibrationBins: CalibrationBinScores[];
+  /** Mean negative log-likelihood of the true class. */
+  nll: number;
+  /** The same scores with test-time augmentation (mean of the image and its mirror), when asked for. */
+  tta: { accuracy: number; macroF1: number; ece: number } | null;
+}
+
+/** One scored image, for the galleries of mistakes and of the least confident predictions. */
+export interface ImageVerdict {
+  /** Relative to the dataset root. */
+  rel: string;
+  label: TumorClassName;
+  predicted: TumorClassName;
+  /** Probabilities in CLASS order (after temperature scaling if any). */
+  probs: number[];
+  confidence: number;
+  /** Also in "Testing, deduplicated" (false: it has a near copy in Training). */
+  inDeduplicated: boolean;
+}
+
+export interface EvaluationReport {
+  format: 'brain-tumor-evaluation';
+  createdAt: string;
+  modelDir: string;
+  runId: string | null;
+  model: { name: string; inputSize: number; channels: 1 | 3; params: number };
+  dataRoot: string;
+  classes: TumorClassName[];
+  /** Temperature fitted on the run's validation split (stored in the model's metadata), or null. */
+  calibration: { temperature: number; fittedOn: 'validation'; nllBefore: number; nllAfter: number; count: number } | null;
+  /** The official split first, then the deduplicated one. */
+  splits: SplitScores[];
+  /** Leaks behind the deduplicated split: Testing files with a near copy in Training, and the scan's threshold. */
+  leaks: { count: number; nearThreshold: number };
+  misclassified: ImageVerdict[];
+  leastConfident: ImageVerdict[];
+  tta: boolean;
+  backend: { kind: BackendKind; threads: number; simd: boolean | null };
+  timing: { ms: number; images: number; imgPerSec: number };
+  /** Images that could not be decoded (skipped, and named here). */
+  skipped: { rel: string; message: string }[];
+}
+
+export interface EvaluateParams {
+  /** Absolute path of a run folder (or any folder with model.json and metadata.json). */
+  modelDir: string;
+  /** Absolute path of the dataset; default: the one the run trained on. */
+  dataRoot?: string;
+  /** Test-time augmentation (mirror), reported separately. Default false. */
+  tta?: boolean;
+  /** Fit (or refit) temperature scaling on the run's validation split and store it in metadata.json. Default true. */
+  calibrate?: boolean;
+  progressToken?: string;
+}
+/** Client -> server: evaluate a model on a dataset's Testing split (cancellable; progress via `evaluateProgress`). */
+export const evaluate = new RequestType<EvaluateParams, EvaluationReport, void>(METHOD_PREFIX + 'evaluate');
+
+export interface EvaluateProgress { progressToken: string; phase: 'loading' | 'predicting' | 'calibrating'; done: number; total: number }
+export const evaluateProgress = new NotificationType<EvaluateProgress>(METHOD_PREFIX + 'evaluateProgress');
+
+// ---------------------------------------------------------------------------------------------
 // Initialization
 
 /** What the extension passes in `initializationOptions`. */
@@ -315,6 +411,8 @@ export const ErrorCodes = {
   TrainingBusy: -32030,
   /** A run or model folder is missing, incomplete or not one of ours (message says which file and why). */
   RunFolder: -32031,
+  /** The model does not fit the request (classes, input size, channels): message says what and what to do. */
+  IncompatibleModel: -32032,
   /** The user cancelled the job. */
   Cancelled: -32800,
 } as const;
