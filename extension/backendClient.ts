@@ -173,6 +173,22 @@ export class BackendClient implements vscode.Disposable {
     return (await this.ready()).sendRequest(P.readRun, { runDir });
   }
 
+  /** Evaluates a model on its dataset's Testing split; `onProgress` hears how far it got; the token cancels it. */
+  async evaluate(params: Omit<P.EvaluateParams, 'progressToken'>, onProgress: (p: P.EvaluateProgress) => void, token?: vscode.CancellationToken): Promise<P.EvaluationReport> {
+    const c = await this.ready();
+    const progressToken = `evaluate-${++this.sequence}`;
+    const sub = c.onNotification(P.evaluateProgress, (p) => { if (p.progressToken === progressToken) onProgress(p); });
+    try {
+      return await c.sendRequest(P.evaluate, { ...params, progressToken }, token);
+    } finally {
+      sub.dispose();
+    }
+  }
+
+  async readEvaluation(runDir: string): Promise<P.EvaluationReport | null> {
+    return (await this.ready()).sendRequest(P.readEvaluation, { runDir });
+  }
+
   /** The running client, waiting for a start in progress; throws a user-readable error when there is none. */
   private async ready(): Promise<LanguageClient> {
     const c = this.client;

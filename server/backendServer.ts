@@ -17,6 +17,8 @@ import { ScanCancelledError } from './data/scanDataset';
 import { DatasetLayoutError } from './data/walkDataset';
 import { redirectConsole, type Logger } from './logger';
 import { ConfigError } from './train/trainConfig';
+import { EvaluationError, evaluateModel, readEvaluation, saveEvaluation } from './eval/evaluate';
+import { parseEvaluateParams } from './eval/evaluateParams';
 import { parseRunDir, parseRunId, parseTrainParams } from './train/trainParams';
 import { RunFolderError, runSummary, settledStatus } from './train/runFolder';
 import { TrainingBusyError, TrainingService } from './train/trainingService';
@@ -182,6 +184,28 @@ export function startBackendServer(connection: Connection, options: BackendServe
       throw trainingError(e);
     }
   });
+
+  connection.onRequest(P.evaluate, async (raw, token): Promise<P.EvaluationReport> => {
+    const params = parseEvaluateParams(raw);
+    const backend = await requireEngine();
+    const { progressToken } = params;
+    try {
+      const report = await evaluateModel(params.modelDir, {
+        datasets, cacheDir, backend, tta: params.tta, calibrate: params.calibrate, isCancelled: () => token.isCancellationRequested,
+        ...(params.dataRoot ? { dataRoot: params.dataRoot } : {}),
+        onProgress: (p) => { if (progressToken) void connection.sendNotification(P.evaluateProgress, { progressToken, ...p }); },
+      });
+      saveEvaluation(params.modelDir, report);
+      log.info(`Evaluated ${params.modelDir}: ${report.splits.map((s) => `${s.label} ${(s.accuracy * 100).toFixed(2)}%`).join(', ')}.`);
+      return report;
+    } catch (e) {
+      if (e instanceof EvaluationError) {
+        throw P.protocolError(e.kind === 'cancelled' ? P.ErrorCodes.Cancelled : e.kind === 'incompatible' ? P.ErrorCodes.IncompatibleModel : P.ErrorCodes.DatasetLayout, e.message);
+      }
+      throw trainingError(e);
+    }
+  });
+  connection.onRequest(P.readEvaluation, (raw): P.EvaluationReport | null => readEvaluation(parseRunDir('readEvaluation', raw)) ?? null);
 
   connection.onShutdown(() => {
     log.info('Backend shutting down.');

@@ -7,6 +7,7 @@
  * Results go to stdout; progress, logs and errors to stderr. Exit codes: 0 ok, 1 failure, 2 usage error.
  */
 import './threadPool';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultCacheDir } from './data/cacheDir';
@@ -26,6 +27,8 @@ import { ConfigError, DEFAULT_TRAIN_CONFIG } from './train/trainConfig';
 import { RunFolderError } from './train/runFolder';
 import { TrainingService } from './train/trainingService';
 import { formatTrainEnd, TrainProgressPrinter } from './trainProgressText';
+import { EvaluationError, evaluateModel, saveEvaluation } from './eval/evaluate';
+import { formatEvaluation } from './formatEvaluation';
 
 const HELP = `brain-tumor ${SERVER_VERSION}: brain-MRI tumour classification backend (research use only, not for clinical diagnosis)
 
@@ -35,6 +38,7 @@ Commands:
   status            Start the engine and print which backend runs and why the others were not used
   scan DIR          Check a dataset folder: counts, sizes, modes, bad files, duplicates, Training->Testing leaks
   train             Train a model on a dataset folder; writes a run folder (model, metadata, history, checkpoint)
+  evaluate          Score a model on the Testing split, official and deduplicated (accuracy, F1, AUC, calibration)
   serve             Run the JSON-RPC backend on stdin/stdout (for a remote VS Code or another client)
 
 Options:
@@ -56,6 +60,13 @@ Training (brain-tumor train --data DIR [options]; Ctrl+C stops after the current
   --class-weights   weigh classes by inverse frequency    --no-augment  train on the images as they are
   --label-smoothing X  (default ${DEFAULT_TRAIN_CONFIG.labelSmoothing})
 
+Evaluation (brain-tumor evaluate --model RUN_DIR [--data DIR] [options]):
+  --model DIR       a run folder (model.json + metadata.json)
+  --data DIR        dataset with a Testing split (default: the one the model trained on)
+  --tta             also score test-time augmentation (image + mirror), reported separately
+  --no-calibrate    do not fit temperature scaling on the run's validation split
+  --json            the full report as JSON       --report FILE  also write a self-contained HTML report
+
   -h, --help        this help
   -v, --version     print the version
 `;
@@ -67,6 +78,7 @@ interface Flags {
   near?: string; cache?: string; 'no-cache'?: boolean;
   data?: string; runs?: string; resume?: string; model?: string; epochs?: string; batch?: string; size?: string; lr?: string;
   val?: string; seed?: string; patience?: string; 'class-weights'?: boolean; 'no-augment'?: boolean; 'label-smoothing'?: string;
+  tta?: boolean; 'no-calibrate'?: boolean; report?: string;
 }
 
 function parse(argv: string[]): { command: string | undefined; args: string[]; flags: Flags } {
@@ -85,6 +97,7 @@ function parse(argv: string[]): { command: string | undefined; args: string[]; f
         epochs: { type: 'string' }, batch: { type: 'string' }, size: { type: 'string' }, lr: { type: 'string' },
         val: { type: 'string' }, seed: { type: 'string' }, patience: { type: 'string' }, 'label-smoothing': { type: 'string' },
         'class-weights': { type: 'boolean' }, 'no-augment': { type: 'boolean' },
+        tta: { type: 'boolean' }, 'no-calibrate': { type: 'boolean' }, report: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -240,6 +253,43 @@ async function cmdTrain(flags: Flags): Promise<number> {
   return end.outcome === 'failed' ? 1 : end.outcome === 'cancelled' ? 130 : 0;
 }
 
+async function cmdEvaluate(flags: Flags): Promise<number> {
+  checkBackendFlag(flags);
+  if (!flags.model) throw new UsageError('evaluate needs --model RUN_DIR');
+  const modelDir = path.resolve(flags.model);
+  const preference = resolvePreference({ flag: flags.backend, env: process.env[ENV_BACKEND] });
+  if (preference.warning) stderrLogger.warn(preference.warning);
+  const backend = await startEngine({ preference, threads: threadsFrom(flags) });
+  const cacheDir = flags['no-cache'] ? null : path.resolve(flags.cache ?? defaultCacheDir());
+  let cancelled = false;
+  const onSigint = () => { cancelled = true; };
+  process.once('SIGINT', onSigint);
+  const tty = process.stderr.isTTY;
+  try {
+    const report = await evaluateModel(modelDir, {
+      datasets: new DatasetStore(), cacheDir, backend, tta: !!flags.tta, calibrate: !flags['no-calibrate'], isCancelled: () => cancelled,
+      ...(flags.data ? { dataRoot: path.resolve(flags.data) } : {}),
+      onProgress: (p) => { if (tty) process.stderr.write(`\r${p.phase} ${p.done}/${p.total}\x1b[K`); },
+    });
+    if (tty) process.stderr.write('\r\x1b[K');
+    saveEvaluation(modelDir, report);
+    if (flags.report) {
+      const file = path.resolve(flags.report);
+      fs.writeFileSync(file.replace(/\.html?$/i, '') + '.json', JSON.stringify(report, null, 1) + '\n');
+      process.stderr.write(`Report: ${file}\n`);
+    }
+    process.stdout.write(flags.json ? JSON.stringify(report, null, 2) + '\n' : formatEvaluation(report) + '\n');
+    return 0;
+  } catch (e) {
+    if (tty) process.stderr.write('\n');
+    if (e instanceof EvaluationError && e.kind === 'cancelled') return 130;
+    if (e instanceof EvaluationError || e instanceof RunFolderError || e instanceof DatasetLayoutError) throw new UsageError(e.message);
+    throw e;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
 async function cmdServe(flags: Flags): Promise<number> {
   checkBackendFlag(flags);
   const threads = flags.threads === undefined ? undefined : threadsFrom(flags);
@@ -276,8 +326,9 @@ export async function main(argv: string[]): Promise<number> {
       case 'serve': return await cmdServe(flags);
       case 'scan': return await cmdScan(args, flags);
       case 'train': return await cmdTrain(flags);
+      case 'evaluate': return await cmdEvaluate(flags);
       default:
-        throw new UsageError(`unknown command "${command}" (commands: status, scan, train, serve)`);
+        throw new UsageError(`unknown command "${command}" (commands: status, scan, train, evaluate, serve)`);
     }
   } catch (e) {
     process.stderr.write(`brain-tumor: ${(e as Error).message}\n`);

@@ -205,7 +205,7 @@ export interface TrainStarted { runId: string; runDir: string; config: TrainConf
 /** Client -> server: start (or resume) a training run. Fails with TrainingBusy while another runs. */
 export const train = new RequestType<TrainParams, TrainStarted, void>(METHOD_PREFIX + 'train');
 
-export type TrainPhase = 'loading' | 'training' | 'validating' | 'finished';
+export type TrainPhase = 'loading' | 'training' | 'validating' | 'evaluating' | 'finished';
 export interface TrainProgress {
   runId: string;
   phase: TrainPhase;
@@ -242,7 +242,13 @@ export interface TrainEnd {
   bestValAcc: number | null;
   epochsRun: number;
   ms: number;
+  /**
+   * The automatic evaluation of the finished model on the dataset's Testing split (official and deduplicated),
+   * saved as evaluation.json in the run folder; null when the dataset has no Testing split or the run did not finish.
+   */
+  evaluation?: { official: HeadlineScores | null; deduplicated: HeadlineScores | null; error?: string } | null;
 }
+export interface HeadlineScores { accuracy: number; macroF1: number; ece: number; count: number }
 /** Server -> client: the run ended. The run folder holds the best model when at least one epoch finished. */
 export const trainEnd = new NotificationType<TrainEnd>(METHOD_PREFIX + 'trainEnd');
 
@@ -373,6 +379,9 @@ export interface EvaluateParams {
 }
 /** Client -> server: evaluate a model on a dataset's Testing split (cancellable; progress via `evaluateProgress`). */
 export const evaluate = new RequestType<EvaluateParams, EvaluationReport, void>(METHOD_PREFIX + 'evaluate');
+
+/** Client -> server: the saved evaluation of a run folder (evaluation.json), or null when it has none. */
+export const readEvaluation = new RequestType<{ runDir: string }, EvaluationReport | null, void>(METHOD_PREFIX + 'readEvaluation');
 
 export interface EvaluateProgress { progressToken: string; phase: 'loading' | 'predicting' | 'calibrating'; done: number; total: number }
 export const evaluateProgress = new NotificationType<EvaluateProgress>(METHOD_PREFIX + 'evaluateProgress');

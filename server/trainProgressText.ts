@@ -22,6 +22,7 @@ export function progressBar(p: TrainProgress, width: number): string {
   if (p.phase === 'loading') {
     return p.loaded ? `loading images ${p.loaded.done}/${p.loaded.total}` : 'scanning the dataset...';
   }
+  if (p.phase === 'evaluating') return `evaluating on Testing ${p.loaded?.done ?? 0}/${p.loaded?.total ?? 0}`;
   const frac = p.batches ? p.batch / p.batches : 0;
   const head = `epoch ${p.epoch + 1}/${p.epochs} `;
   const tail = ` ${p.batch}/${p.batches} loss ${p.loss.toFixed(3)} acc ${pct(p.acc)} ${p.imgPerSec.toFixed(1)} img/s ETA ${formatDuration(p.etaSec)}`;
@@ -73,6 +74,11 @@ export function formatTrainEnd(end: TrainEnd, history: readonly EpochStats[]): s
   const lines = [`${end.outcome === 'failed' ? 'Training failed' : `Training ${end.outcome}`}: ${end.message}`];
   if (best) {
     lines.push(`Best epoch ${best.epoch + 1}: val_loss ${best.valLoss.toFixed(4)}, val_acc ${pct(best.valAcc)} (model.json in the run folder)`);
+  }
+  const ev = end.evaluation;
+  if (ev?.error) lines.push(`Evaluation on Testing failed: ${ev.error}`);
+  for (const [name, h] of [['official', ev?.official], ['deduplicated', ev?.deduplicated]] as const) {
+    if (h) lines.push(`Testing (${name}, ${h.count} images): accuracy ${pct(h.accuracy)}, macro F1 ${h.macroF1.toFixed(3)}, ECE ${h.ece.toFixed(3)}`);
   }
   lines.push(`Run folder: ${end.runDir}`);
   if (end.outcome === 'cancelled' || end.outcome === 'failed') {

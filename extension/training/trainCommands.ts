@@ -177,7 +177,9 @@ export async function showTraining(deps: TrainingDeps, arg?: unknown): Promise<v
 /** How a run ended, told once, with the next step offered. */
 export function onTrainingEnded(deps: TrainingDeps, end: TrainEnd, view: TrainingView): void {
   void deps.context.workspaceState.update(LIVE_RUN_KEY, undefined);
-  const best = end.bestValAcc !== null ? ` Best validation accuracy ${(end.bestValAcc * 100).toFixed(1)}% (epoch ${end.bestEpoch + 1}).` : '';
+  const best = (end.bestValAcc !== null ? ` Best validation accuracy ${(end.bestValAcc * 100).toFixed(1)}% (epoch ${end.bestEpoch + 1}).` : '') +
+    (end.evaluation?.official ? ` Testing accuracy ${(end.evaluation.official.accuracy * 100).toFixed(1)}%` +
+      (end.evaluation.deduplicated ? `, deduplicated ${(end.evaluation.deduplicated.accuracy * 100).toFixed(1)}%.` : '.') : '');
   const then = (pick: string | undefined) => {
     if (pick === 'Show Training') showPanel(deps, end.runDir);
     if (pick === 'Resume') void resumeTraining(deps, end.runDir);

@@ -41,6 +41,7 @@ function bestOf(history: readonly P.EpochStats[]): number {
 
 export function progressMessage(p: P.TrainProgress): string {
   if (p.phase === 'loading') return p.loaded ? `loading images ${p.loaded.done} of ${p.loaded.total}` : 'scanning the dataset';
+  if (p.phase === 'evaluating') return 'evaluating the model on Testing';
   return `epoch ${p.epoch + 1}/${p.epochs}, batch ${p.batch}/${p.batches}, loss ${p.loss.toFixed(3)}, ` +
     `acc ${(p.acc * 100).toFixed(1)}%, ETA ${formatDuration(p.etaSec)}`;
 }

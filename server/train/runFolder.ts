@@ -16,7 +16,7 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { NamedTensor } from '@tensorflow/tfjs-core/dist/tensor_types';
-import type { BackendKind, EpochStats, RunSummary, TrainConfig, TrainOutcome, TumorClassName } from '../protocol';
+import type { BackendKind, EpochStats, EvaluationReport, RunSummary, TrainConfig, TrainOutcome, TumorClassName } from '../protocol';
 import type { PreprocessPolicy } from '../data/preprocess';
 import './models'; // registers the custom layers a saved model may use
 
@@ -41,6 +41,10 @@ export interface RunMetadata {
   bestValAcc: number | null;
   timings: { loadMs: number; trainMs: number; epochMsMean: number | null };
   software: { brainTumor: string; tfjs: string };
+  /** Temperature scaling fitted on the validation split by an evaluation (classification applies it). */
+  calibration?: EvaluationReport['calibration'];
+  /** Headline test figures of the last evaluation, for pickers and the status bar. */
+  evaluation?: { official: { accuracy: number; macroF1: number; ece: number } | null; deduplicated: { accuracy: number; macroF1: number; ece: number } | null; at: string };
 }
 
 export interface TrainerState { nextEpoch: number; bestEpoch: number; bestValLoss: number }

@@ -13,6 +13,7 @@ import type { DatasetStore } from '../data/datasetStore';
 import { DEFAULT_POLICY, type PreprocessPolicy } from '../data/preprocess';
 import { tfjsVersion } from '../engine/startEngine';
 import { walkDataset } from '../data/walkDataset';
+import { EvaluationError, evaluateModel, saveEvaluation } from '../eval/evaluate';
 import { buildModel } from './models';
 import {
   createRunDir, loadModel, readCheckpoint, readHistory, readMetadata, runSummary, saveCheckpoint, saveModel,
@@ -128,6 +129,30 @@ export class TrainingService {
     } catch (e) {
       this.running = false;
       throw e;
+    }
+  }
+
+  /** The end-of-training evaluation; its failure is reported in the result, never fails the run. */
+  private async evaluateFinished(runDir: string, dataRoot: string, onProgress: (done: number, total: number) => void): Promise<P.TrainEnd['evaluation']> {
+    try {
+      const scan = this.deps.datasets.get(dataRoot);
+      if (scan && !scan.files.some((f) => f.split === 'Testing')) return null;
+      const report = await evaluateModel(runDir, {
+        datasets: this.deps.datasets, cacheDir: this.deps.cacheDir(), backend: await this.deps.engine(),
+        onProgress: (p) => onProgress(p.done, p.total),
+      });
+      saveEvaluation(runDir, report);
+      const head = (key: P.SplitScores['key']): P.HeadlineScores | null => {
+        const s = report.splits.find((x) => x.key === key);
+        return s ? { accuracy: s.accuracy, macroF1: s.macro.f1, ece: s.ece, count: s.count } : null;
+      };
+      this.deps.events.log(`Evaluated ${runDir} on Testing: ${report.splits.map((s) => `${s.label} accuracy ${(s.accuracy * 100).toFixed(2)}% ` +
+        `(macro F1 ${s.macro.f1.toFixed(3)}, ECE ${s.ece.toFixed(3)}, ${s.count} images)`).join('; ')}.`);
+      return { official: head('official'), deduplicated: head('deduplicated') };
+    } catch (e) {
+      if (e instanceof EvaluationError && /no usable images in a Testing split/.test(e.message)) return null;
+      this.deps.events.log(`Evaluation after training failed: ${(e as Error).message}`);
+      return { official: null, deduplicated: null, error: (e as Error).message };
     }
   }
 
@@ -257,10 +282,17 @@ export class TrainingService {
     } catch (e) {
       events.log(`Cannot update ${runDir}/metadata.json: ${(e as Error).message}`);
     }
+    // A finished model is scored on Testing at once (official and deduplicated), when the dataset has one.
+    let evaluation: P.TrainEnd['evaluation'] = null;
+    if ((outcome === 'completed' || outcome === 'early-stopped') && meta.bestEpoch >= 0) {
+      evaluation = await this.evaluateFinished(runDir, meta.dataset.root, (done, total) =>
+        progress({ phase: 'evaluating', epoch: snap.history.length - 1, epochs: config.epochs, batch: 0, batches: 0, loss: NaN, acc: NaN,
+          imgPerSec: 0, etaSec: null, loaded: { done, total } }, done === 0));
+    }
     const best = meta.bestEpoch >= 0 ? snap.history[meta.bestEpoch] : undefined;
     const end: P.TrainEnd = {
       runId: snap.runId, runDir, outcome, message, bestEpoch: meta.bestEpoch, bestValAcc: best ? round(best.valAcc) : null,
-      epochsRun: snap.history.length, ms: Math.round(performance.now() - t0),
+      epochsRun: snap.history.length, ms: Math.round(performance.now() - t0), evaluation,
     };
     snap.end = end;
     if (snap.progress) snap.progress = { ...snap.progress, phase: 'finished' };

@@ -1,0 +1,27 @@
+/** Validation of `evaluate` params: they come from another process and are checked before use. */
+import * as path from 'node:path';
+import { ErrorCodes, protocolError, type EvaluateParams } from '../protocol';
+
+export function parseEvaluateParams(raw: unknown): EvaluateParams {
+  const bad = (m: string) => protocolError(ErrorCodes.InvalidParams, `evaluate: ${m}`);
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw bad('expected an object with "modelDir"');
+  const o = raw as Record<string, unknown>;
+  const abs = (key: string): string | undefined => {
+    const v = o[key];
+    if (v === undefined) return undefined;
+    if (typeof v !== 'string' || !path.isAbsolute(v) || v.includes('\0')) throw bad(`"${key}" must be an absolute folder path, got ${JSON.stringify(v)}`);
+    return path.normalize(v);
+  };
+  const modelDir = abs('modelDir');
+  if (!modelDir) throw bad('"modelDir" is required');
+  for (const k of ['tta', 'calibrate'] as const) {
+    if (o[k] !== undefined && typeof o[k] !== 'boolean') throw bad(`"${k}" must be true or false`);
+  }
+  if (o.progressToken !== undefined && (typeof o.progressToken !== 'string' || o.progressToken.length > 200)) throw bad('"progressToken" must be a short string');
+  const dataRoot = abs('dataRoot');
+  return {
+    modelDir, ...(dataRoot ? { dataRoot } : {}), ...(o.tta !== undefined ? { tta: o.tta as boolean } : {}),
+    ...(o.calibrate !== undefined ? { calibrate: o.calibrate as boolean } : {}),
+    ...(typeof o.progressToken === 'string' ? { progressToken: o.progressToken } : {}),
+  };
+}
