@@ -1,0 +1,102 @@
+/**
+ * `brain-tumor evaluate` and the end-of-training evaluation as users run them (node dist/cli.js), on a generated
+ * dataset with a Testing split that leaks one Training image: both splits are scored and consistent with each
+ * other, temperature scaling is fitted on validation and stored with the model, and a model that does not fit
+ * gets an error naming what is wrong.
+ */
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { EvaluationReport } from '../../server/protocol';
+import { writeTrainingSet } from '../fixtures/images';
+
+const ROOT = path.resolve(__dirname, '../../..');
+const CLI = path.join(ROOT, 'dist', 'cli.js');
+
+function cli(args: string[], cwd: string) {
+  const env = { ...process.env };
+  delete env.BRAIN_TUMOR_BACKEND;
+  delete env.BRAIN_TUMOR_THREADS;
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env, cwd, timeout: 180_000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+describe('brain-tumor evaluate', () => {
+  let tmp: string, data: string, runDir: string;
+
+  before(async () => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bt-eval-'));
+    data = await writeTrainingSet(path.join(tmp, 'data'), 8, 4);
+    // One Testing image that is a byte copy of a Training image: a leak the deduplicated split must drop.
+    fs.copyFileSync(path.join(data, 'Training/glioma/glioma-0.png'), path.join(data, 'Testing/glioma/leaked.png'));
+    const r = cli(['train', '--data', data, '--epochs', '2', '--size', '32', '--batch', '4', '--no-cache', '--json'], tmp);
+    assert.equal(r.code, 0, r.err);
+    const end = JSON.parse(r.out) as { runDir: string; evaluation: { official: { count: number }; deduplicated: { count: number } } };
+    runDir = end.runDir;
+    // Training ends with an evaluation of both splits, saved with the run.
+    assert.equal(end.evaluation.official.count, 17);
+    assert.equal(end.evaluation.deduplicated.count, 16);
+    assert.ok(fs.existsSync(path.join(runDir, 'evaluation.json')));
+  });
+  after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  it('scores the official and the deduplicated Testing split, consistently', () => {
+    const r = cli(['evaluate', '--model', runDir, '--tta', '--json', '--no-cache'], tmp);
+    assert.equal(r.code, 0, r.err);
+    const report = JSON.parse(r.out) as EvaluationReport;
+    const [official, dedup] = report.splits;
+    assert.equal(official?.key, 'official');
+    assert.equal(dedup?.key, 'deduplicated');
+    assert.equal(official.count, 17);
+    assert.equal(dedup.count, 16, 'the leaked copy is left out');
+    assert.equal(report.leaks.count, 1);
+    for (const s of report.splits) {
+      const total = s.confusion.flat().reduce((a, b) => a + b, 0);
+      assert.equal(total, s.count, 'the confusion matrix counts every image once');
+      const correct = s.confusion.reduce((a, row, i) => a + row[i]!, 0);
+      assert.ok(Math.abs(correct / s.count - s.accuracy) < 1e-4, 'accuracy is the confusion diagonal');
+      assert.deepEqual(s.perClass.map((c) => c.support), s.confusion.map((row) => row.reduce((a, b) => a + b, 0)));
+      assert.ok(s.ece >= 0 && s.ece <= 1 && s.calibrationBins.length === 15);
+      assert.ok(s.tta && s.tta.accuracy >= 0 && s.tta.accuracy <= 1, 'TTA is scored separately');
+      for (const roc of s.roc) assert.ok(roc && roc.fpr[0] === 0 && roc.tpr.at(-1) === 1);
+    }
+    // Galleries: every misclassified image is a real Testing file with a wrong prediction.
+    for (const v of report.misclassified) {
+      assert.notEqual(v.predicted, v.label);
+      assert.ok(fs.existsSync(path.join(data, v.rel)), v.rel);
+      assert.ok(Math.abs(v.probs.reduce((a, b) => a + b, 0) - 1) < 1e-3);
+    }
+    assert.equal(report.misclassified.length, official.count - Math.round(official.accuracy * official.count));
+    // Temperature scaling needs at least 20 validation images; this run has 4 (15% of 32), so none is fitted.
+    assert.equal(report.calibration, null);
+    const meta = JSON.parse(fs.readFileSync(path.join(runDir, 'metadata.json'), 'utf8')) as { evaluation: { official: { accuracy: number } } };
+    assert.equal(meta.evaluation.official.accuracy, official.accuracy, 'headline figures are saved with the model');
+  });
+
+  it('prints a readable table, and fails clearly for a model that does not fit', () => {
+    const r = cli(['evaluate', '--model', runDir, '--no-cache'], tmp);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /Testing \(official\)\s+Testing \(deduplicated\)/);
+    assert.match(r.out, /^accuracy\s+\d+\.\d\d%\s+\d+\.\d\d%$/m);
+    assert.match(r.out, /Leaks: 1 Testing files have a near copy in Training/);
+
+    const broken = path.join(tmp, 'broken');
+    fs.cpSync(runDir, broken, { recursive: true });
+    const metaFile = path.join(broken, 'metadata.json');
+    const meta = JSON.parse(fs.readFileSync(metaFile, 'utf8')) as { classes: string[] };
+    meta.classes = ['cat', 'dog'];
+    fs.writeFileSync(metaFile, JSON.stringify(meta));
+    const bad = cli(['evaluate', '--model', broken, '--no-cache'], tmp);
+    assert.equal(bad.code, 2);
+    assert.match(bad.err, /predicts the classes \["cat","dog"\]; this version needs \["glioma","meningioma","notumor","pituitary"\]/);
+    const missing = cli(['evaluate', '--model', path.join(tmp, 'nowhere')], tmp);
+    assert.equal(missing.code, 2);
+    assert.match(missing.err, /run metadata is missing/);
+    const noTesting = cli(['evaluate', '--model', runDir, '--data', path.join(data, 'Training'), '--no-cache'], tmp);
+    assert.equal(noTesting.code, 2);
+    assert.match(noTesting.err, /no usable images in a Testing split/);
+  });
+});
