@@ -51,7 +51,8 @@ Options:
 Training (brain-tumor train --data DIR [options]; Ctrl+C stops after the current batch, resumable):
   --data DIR        dataset folder (Kaggle layout Training/<class>/..., or <class>/... folders)
   --runs DIR        where run folders go (default ./.brain-tumor/runs)
-  --resume RUN_DIR  continue an interrupted or cancelled run from its last finished epoch
+  --resume RUN_DIR  continue an interrupted or cancelled run from its last finished epoch (with --epochs N:
+                    make it longer or shorter; the learning-rate schedule stretches from there)
   --model NAME      ${MODEL_NAMES.join(' | ')} (default ${DEFAULT_TRAIN_CONFIG.model})
   --epochs N        (default ${DEFAULT_TRAIN_CONFIG.epochs})    --batch N (default ${DEFAULT_TRAIN_CONFIG.batchSize})    --size N  input side in px (default ${DEFAULT_TRAIN_CONFIG.inputSize})
   --lr X            Adam learning rate, cosine-decayed (default ${DEFAULT_TRAIN_CONFIG.learningRate})
@@ -213,7 +214,9 @@ async function cmdTrain(flags: Flags): Promise<number> {
   checkBackendFlag(flags);
   if (!flags.resume && !flags.data) throw new UsageError('train needs --data DIR (or --resume RUN_DIR)');
   const config = trainConfigFromFlags(flags);
-  if (flags.resume && Object.keys(config).length) throw new UsageError('--resume continues a run with its own settings; drop the other training options');
+  if (flags.resume && Object.keys(config).some((k) => k !== 'epochs')) {
+    throw new UsageError('--resume continues a run with its own settings; only --epochs may change (to make it longer or shorter)');
+  }
   const preference = resolvePreference({ flag: flags.backend, env: process.env[ENV_BACKEND] });
   if (preference.warning) stderrLogger.warn(preference.warning);
   const engine = startEngine({ preference, threads: threadsFrom(flags) });
@@ -228,7 +231,7 @@ async function cmdTrain(flags: Flags): Promise<number> {
   let started;
   try {
     started = await service.start({
-      ...(flags.resume ? { resumeRunDir: path.resolve(flags.resume) } : { dataRoot: path.resolve(flags.data!), runsDir: path.resolve(flags.runs ?? '.brain-tumor/runs'), config }),
+      ...(flags.resume ? { resumeRunDir: path.resolve(flags.resume), ...(config.epochs !== undefined ? { config: { epochs: config.epochs } } : {}) } : { dataRoot: path.resolve(flags.data!), runsDir: path.resolve(flags.runs ?? '.brain-tumor/runs'), config }),
     });
   } catch (e) {
     if (e instanceof ConfigError || e instanceof DatasetLayoutError || e instanceof RunFolderError) throw new UsageError(e.message);

@@ -16,10 +16,10 @@ import { walkDataset } from '../data/walkDataset';
 import { EvaluationError, evaluateModel, saveEvaluation } from '../eval/evaluate';
 import { buildModel } from './models';
 import {
-  createRunDir, loadModel, readCheckpoint, readHistory, readMetadata, runSummary, saveCheckpoint, saveModel,
+  createRunDir, hasCheckpoint, loadModel, readCheckpoint, readHistory, readMetadata, runSummary, saveCheckpoint, saveModel,
   writeHistory, writeJson, writeMetadata, RunFolderError, type RunMetadata,
 } from './runFolder';
-import { resolveTrainConfig } from './trainConfig';
+import { ConfigError, resolveTrainConfig } from './trainConfig';
 import { prepareTrainingData } from './trainingData';
 import { trainModel, type ResumeState } from './trainer';
 
@@ -83,18 +83,30 @@ export class TrainingService {
     this.running = true; // claimed now: a second request arriving during the awaits below is refused
     try {
       const backend = await this.deps.engine();
+      const { events } = this.deps;
       const resume = params.resumeRunDir !== undefined;
       let meta: RunMetadata;
       let resumedFrom: number | null = null;
       if (resume) {
         meta = readMetadata(params.resumeRunDir!);
         const summary = runSummary(params.resumeRunDir!);
-        if (!summary.resumable) {
+        const extending = params.config?.epochs !== undefined && params.config.epochs > summary.history.length && hasCheckpoint(params.resumeRunDir!);
+        if (!summary.resumable && !extending) {
           throw new RunFolderError(summary.status === 'completed' || summary.status === 'early-stopped'
-            ? `Run ${meta.runId} already finished (${summary.status}); start a new run instead.`
+            ? `Run ${meta.runId} already finished (${summary.status}); start a new run, or make it longer with more epochs (--epochs N).`
             : `Run ${meta.runId} has no checkpoint to resume from (no epoch finished); start a new run instead.`);
         }
         resumedFrom = summary.history.length;
+        // A resumed run keeps its settings, except that it may be made longer or shorter (the cosine schedule
+        // then stretches from here on, so the result differs from a run planned that long from the start).
+        const extra = Object.keys(params.config ?? {}).filter((k) => k !== 'epochs');
+        if (extra.length) throw new ConfigError(`a resumed run keeps its settings; only epochs can change (got ${extra.join(', ')})`);
+        if (params.config?.epochs !== undefined) {
+          const epochs = resolveTrainConfig({ epochs: params.config.epochs }).epochs;
+          if (epochs <= resumedFrom) throw new ConfigError(`epochs must be more than the ${resumedFrom} already finished; got ${epochs}`);
+          if (epochs !== meta.config.epochs) events.log(`Run ${meta.runId}: epochs changed from ${meta.config.epochs} to ${epochs} on resume.`);
+          meta.config = { ...meta.config, epochs };
+        }
         meta.status = 'running';
         meta.backend = { kind: backend.kind, threads: backend.threads, simd: backend.simd };
         writeMetadata(params.resumeRunDir!, meta);

@@ -57,10 +57,18 @@ describe('brain-tumor train', () => {
     assert.equal(meta.dataset.counts.train + meta.dataset.counts.val, 40);
     assert.ok(meta.dataset.counts.val >= 4, 'every class has validation images');
     assert.match(r.err, /epoch 2\/2 .*val_acc/, 'plain progress lines when stderr is not a terminal');
-    // A finished run cannot be resumed; it says so and what to do instead.
+    // A finished run cannot be resumed as it is; it says so and what to do instead: a new run, or more epochs.
     const again = cli(['train', '--resume', result.runDir], tmp);
     assert.equal(again.code, 2);
-    assert.match(again.err, /already finished \(completed\); start a new run/);
+    assert.match(again.err, /already finished \(completed\); start a new run, or make it longer with more epochs/);
+    const same = cli(['train', '--resume', result.runDir, '--epochs', '2'], tmp);
+    assert.equal(same.code, 2);
+    assert.match(same.err, /already finished \(completed\)/, 'as many epochs as it has is not longer');
+    const longer = cli(['train', '--resume', result.runDir, '--epochs', '3', '--no-cache', '--json'], tmp);
+    assert.equal(longer.code, 0, longer.err);
+    const extended = JSON.parse(longer.out) as { outcome: string; history: { epoch: number }[]; config: { epochs: number } };
+    assert.deepEqual(extended.history.map((h) => h.epoch), [0, 1, 2]);
+    assert.equal(extended.config.epochs, 3);
   });
 
   it('stops on Ctrl+C after the current batch, and --resume completes the run', async () => {
@@ -83,6 +91,9 @@ describe('brain-tumor train', () => {
     const done = (JSON.parse(fs.readFileSync(path.join(runDir, 'history.json'), 'utf8')) as unknown[]).length;
     assert.ok(done >= 1 && done < 4, `finished epochs before the stop: ${done}`);
 
+    const tooShort = cli(['train', '--resume', runDir, '--epochs', String(done)], tmp);
+    assert.equal(tooShort.code, 2);
+    assert.match(tooShort.err, new RegExp(`epochs must be more than the ${done} already finished; got ${done}`));
     const r = cli(['train', '--resume', runDir, '--json'], tmp);
     assert.equal(r.code, 0, r.err);
     assert.match(r.err, new RegExp(`resuming at epoch ${done + 1}`));
@@ -99,7 +110,7 @@ describe('brain-tumor train', () => {
       { args: ['train', '--data', data, '--model', 'resnet'], msg: /model must be one of seed-cnn, compact/ },
       { args: ['train', '--data', path.join(tmp, 'nowhere')], msg: /nowhere/ },
       { args: ['train', '--resume', path.join(tmp, 'nowhere')], msg: /run metadata is missing/ },
-      { args: ['train', '--resume', tmp, '--epochs', '3'], msg: /--resume continues a run with its own settings/ },
+      { args: ['train', '--resume', tmp, '--model', 'compact'], msg: /--resume continues a run with its own settings; only --epochs may change/ },
     ];
     for (const b of bad) {
       const r = cli(b.args, tmp);
