@@ -83,6 +83,11 @@ export class MetricsPanel {
     );
   }
 
+  /** The open Metrics panel, if any (for commands that act on the report it shows). */
+  static get active(): MetricsPanel | undefined {
+    return MetricsPanel.current;
+  }
+
   /** The report on screen (for commands such as export). */
   get shown(): EvaluationReport {
     return this.report;

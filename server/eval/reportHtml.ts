@@ -284,7 +284,7 @@ function splitSection(s: SplitScores, classes: readonly string[]): string {
     ], ['weighted average', esc(pct(s.weighted.precision)), esc(pct(s.weighted.recall)), esc(pct(s.weighted.f1)), esc(int(s.count)), '', '']]),
     'grid per-class');
   return `<section class="split"><h2>${esc(s.label)}: ${esc(pct(s.accuracy))} accuracy on ${esc(int(s.count))} images</h2>` +
-    `<p class="muted">${esc(SPLIT_NOTE[s.key] ?? '')}</p>${perClass}` +
+    `<p class="muted">${esc(Object.hasOwn(SPLIT_NOTE, s.key) ? SPLIT_NOTE[s.key] : '')}</p>${perClass}` +
     `<div class="plots">${confusionSvg(s, classes)}${rocSvg(s, classes)}${reliabilitySvg(s)}</div></section>`;
 }
 
