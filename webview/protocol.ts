@@ -3,7 +3,9 @@
  * (extension -> webview) and a `From<Panel>View` union (webview -> extension), discriminated on `type`.
  * Replies carry `error: string | null` instead of throwing across postMessage.
  */
-import type { BackendKind, EpochStats, ScanReport, StatusResult, TrainConfig, TrainEnd, TrainProgress } from '../server/protocol';
+import type {
+  BackendKind, EpochStats, EvaluationReport, ScanReport, SplitScores, StatusResult, TrainConfig, TrainEnd, TrainProgress,
+} from '../server/protocol';
 
 export type BackendViewState = 'stopped' | 'starting' | 'running' | 'failed' | 'untrusted';
 
@@ -73,4 +75,36 @@ export type FromTrainingView =
 export interface TrainingViewState {
   runDir: string | null;
   last: TrainingView | null;
+}
+
+/** Everything the Metrics panel shows: one evaluation report, optionally another to compare with, and the run's curves. */
+export type ToMetricsView = {
+  type: 'report';
+  report: EvaluationReport;
+  /** Webview URIs of the gallery images (misclassified, least confident), by path relative to the dataset root. */
+  thumbs: Record<string, string>;
+  /** A second report (another run, or the same model evaluated differently) shown beside this one, or null. */
+  compare: EvaluationReport | null;
+  /** The training history of the report's run, when its run folder could be read; null otherwise. */
+  history: EpochStats[] | null;
+};
+
+export type FromMetricsView =
+  | { type: 'ready' }
+  /** Open an image of the dataset; `rel` is relative to the report's dataRoot. */
+  | { type: 'open'; rel: string }
+  /** Write the self-contained HTML report (and the JSON) somewhere the user picks. */
+  | { type: 'export' }
+  /** Pick another evaluation report to compare with. */
+  | { type: 'compare' }
+  /** Stop comparing. */
+  | { type: 'clearCompare' };
+
+/** What the Metrics panel keeps across reloads: the reports themselves (there is no backend state to ask). */
+export interface MetricsViewState {
+  report: EvaluationReport | null;
+  compare: EvaluationReport | null;
+  history: EpochStats[] | null;
+  /** The split whose ROC curves and reliability diagram are shown. */
+  chartSplit: SplitScores['key'];
 }
