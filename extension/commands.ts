@@ -7,6 +7,7 @@ import type { BackendClient } from './backendClient';
 import { showDataset } from './datasetCommands';
 import { log } from './log';
 import { BackendStatusPanel } from './panels/backendStatusPanel';
+import { evaluateModel, showMetrics } from './evaluation/evaluateCommands';
 import { resumeTraining, showTraining, trainModel } from './training/trainCommands';
 import type { TrainingController } from './training/trainingController';
 
@@ -21,7 +22,6 @@ type Handler = (...args: unknown[]) => unknown;
 /** Features still to come, with what the user gets told when they call them. */
 const NOT_YET: Record<string, string> = {
   'brainTumor.classifyImage': 'Classify Image',
-  'brainTumor.evaluateModel': 'Evaluate Model',
   'brainTumor.selectModel': 'Select Model',
 };
 
@@ -55,6 +55,8 @@ export function commandTable(ctx: CommandContext): Record<string, Handler> {
     'brainTumor.resumeTraining': (arg?: unknown) => resumeTraining(deps, arg),
     'brainTumor.cancelTraining': () => ctx.training.cancel(),
     'brainTumor.showTraining': (arg?: unknown) => showTraining(deps, arg),
+    'brainTumor.evaluateModel': (arg?: unknown) => evaluateModel(deps, arg),
+    'brainTumor.showMetrics': (arg?: unknown) => showMetrics(deps, arg),
   };
   for (const [id, title] of Object.entries(NOT_YET)) {
     table[id] = () => void vscode.window.showInformationMessage(notAvailableYet(title));

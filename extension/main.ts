@@ -11,6 +11,8 @@ import { registerDatasetSerializer } from './panels/datasetPanel';
 import { datasetActions } from './datasetCommands';
 import { createStatusBar } from './statusBar';
 import { registerTrainingSerializer } from './panels/trainingPanel';
+import { registerMetricsSerializer } from './panels/metricsPanel';
+import { metricsActions } from './evaluation/evaluateCommands';
 import { onTrainingEnded, panelActions, resumeAfterReload } from './training/trainCommands';
 import { TrainingController } from './training/trainingController';
 import type { TrainEvent } from './backendClient';
@@ -43,6 +45,7 @@ export function activate(context: vscode.ExtensionContext): BrainTumorApi {
     training,
     ...registerCommands({ context, backend: client, training }),
     registerTrainingSerializer(context.extensionUri, client, training, panelActions(trainingDeps)),
+    registerMetricsSerializer(context.extensionUri, metricsActions(trainingDeps)),
     registerBackendStatusSerializer(context.extensionUri, client),
     registerDatasetSerializer(context.extensionUri, datasetActions(context, client)),
     createStatusBar(client),

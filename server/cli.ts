@@ -28,6 +28,8 @@ import { RunFolderError } from './train/runFolder';
 import { TrainingService } from './train/trainingService';
 import { formatTrainEnd, TrainProgressPrinter } from './trainProgressText';
 import { EvaluationError, evaluateModel, saveEvaluation } from './eval/evaluate';
+import { renderReportHtml, type ReportRunInfo } from './eval/reportHtml';
+import { readHistory, readMetadata } from './train/runFolder';
 import { formatEvaluation } from './formatEvaluation';
 
 const HELP = `brain-tumor ${SERVER_VERSION}: brain-MRI tumour classification backend (research use only, not for clinical diagnosis)
@@ -256,6 +258,16 @@ async function cmdTrain(flags: Flags): Promise<number> {
   return end.outcome === 'failed' ? 1 : end.outcome === 'cancelled' ? 130 : 0;
 }
 
+/** What the HTML report tells of the run behind a model: its settings, curves and data counts. */
+function reportRunOf(modelDir: string): ReportRunInfo | null {
+  try {
+    const m = readMetadata(modelDir);
+    return { config: m.config, history: readHistory(modelDir), bestEpoch: m.bestEpoch, dataset: { trainVal: m.dataset.counts } };
+  } catch {
+    return null;
+  }
+}
+
 async function cmdEvaluate(flags: Flags): Promise<number> {
   checkBackendFlag(flags);
   if (!flags.model) throw new UsageError('evaluate needs --model RUN_DIR');
@@ -278,6 +290,7 @@ async function cmdEvaluate(flags: Flags): Promise<number> {
     saveEvaluation(modelDir, report);
     if (flags.report) {
       const file = path.resolve(flags.report);
+      fs.writeFileSync(file, renderReportHtml(report, reportRunOf(modelDir)));
       fs.writeFileSync(file.replace(/\.html?$/i, '') + '.json', JSON.stringify(report, null, 1) + '\n');
       process.stderr.write(`Report: ${file}\n`);
     }

@@ -1,0 +1,129 @@
+/**
+ * Evaluate Model: pick a finished run (or get its folder from the Explorer or a caller), score it on its
+ * dataset's Testing split in the backend with a cancellable progress notification, and show the Metrics panel.
+ * The panel's Export Report writes the self-contained HTML report (and its JSON) where the user chooses, and
+ * Compare With... puts a second run's saved evaluation beside it.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { ResponseError } from 'vscode-languageclient/node';
+import { ErrorCodes, type EvaluationReport, type RunSummary } from '../../server/protocol';
+import { renderReportHtml } from '../../server/eval/reportHtml';
+import type { BackendClient } from '../backendClient';
+import { log } from '../log';
+import { MetricsPanel, type MetricsActions } from '../panels/metricsPanel';
+import { listRunDirs, runsFolder } from '../training/runsFolder';
+
+export interface EvaluateDeps {
+  context: vscode.ExtensionContext;
+  backend: BackendClient;
+}
+
+async function finishedRuns(deps: EvaluateDeps): Promise<RunSummary[]> {
+  const out: RunSummary[] = [];
+  for (const dir of listRunDirs(runsFolder(deps.context)).slice(0, 50)) {
+    try {
+      const r = await deps.backend.readRun(dir);
+      if (r.bestEpoch >= 0) out.push(r);
+    } catch (e) {
+      log.warn(`Skipping run folder ${dir}: ${(e as Error).message}`);
+    }
+  }
+  return out;
+}
+
+async function pickRun(deps: EvaluateDeps, title: string, exclude?: string): Promise<string | undefined> {
+  const runs = (await finishedRuns(deps)).filter((r) => r.runDir !== exclude);
+  if (!runs.length) {
+    void vscode.window.showInformationMessage(`Brain Tumor: no trained model in ${runsFolder(deps.context)}. Run "Brain Tumor: Train Model" first.`);
+    return undefined;
+  }
+  const pick = await vscode.window.showQuickPick(runs.map((r) => ({
+    label: r.runId,
+    description: `${r.config.model}, ${r.history.length} epochs, ${r.status}` +
+      (r.bestEpoch >= 0 ? `, val acc ${(r.history[r.bestEpoch]!.valAcc * 100).toFixed(1)}%` : ''),
+    detail: r.dataRoot, runDir: r.runDir,
+  })), { title, ignoreFocusOut: true });
+  return pick?.runDir;
+}
+
+export function metricsActions(deps: EvaluateDeps): MetricsActions {
+  return {
+    exportReport: (report) => void exportReport(deps, report),
+    history: async (report) => (await deps.backend.readRun(report.modelDir).catch(() => null))?.history ?? null,
+    pickCompare: async (report) => {
+      const runDir = await pickRun(deps, 'Compare with which run? (its last evaluation is used)', report.modelDir);
+      if (!runDir) return undefined;
+      const other = await deps.backend.readEvaluation(runDir);
+      if (!other) {
+        void vscode.window.showInformationMessage('Brain Tumor: that run has not been evaluated yet. Run "Brain Tumor: Evaluate Model" on it first.');
+        return undefined;
+      }
+      return other;
+    },
+  };
+}
+
+async function exportReport(deps: EvaluateDeps, report: EvaluationReport): Promise<void> {
+  const target = await vscode.window.showSaveDialog({
+    title: 'Export evaluation report', saveLabel: 'Export',
+    defaultUri: vscode.Uri.file(path.join(report.modelDir, 'report.html')), filters: { 'HTML report': ['html'] },
+  });
+  if (!target) return;
+  try {
+    const run = await deps.backend.readRun(report.modelDir).catch(() => null);
+    fs.writeFileSync(target.fsPath, renderReportHtml(report, run ? { config: run.config, history: run.history, bestEpoch: run.bestEpoch, dataset: { trainVal: run.counts } } : null));
+    const json = target.fsPath.replace(/\.html?$/i, '') + '.json';
+    fs.writeFileSync(json, JSON.stringify(report, null, 1) + '\n');
+    const pick = await vscode.window.showInformationMessage(`Brain Tumor: report written to ${target.fsPath} (and ${path.basename(json)}).`, 'Reveal');
+    if (pick) await vscode.commands.executeCommand('revealFileInOS', target);
+  } catch (e) {
+    void vscode.window.showErrorMessage(`Brain Tumor: cannot write the report: ${(e as Error).message}`);
+  }
+}
+
+/** Runs the evaluation; returns the report (also for callers and tests), or undefined when cancelled or failed. */
+export async function evaluateModel(deps: EvaluateDeps, arg?: unknown): Promise<EvaluationReport | undefined> {
+  const given = typeof arg === 'string' ? arg : arg instanceof vscode.Uri ? arg.fsPath
+    : typeof arg === 'object' && arg !== null && typeof (arg as { modelDir?: unknown }).modelDir === 'string' ? (arg as { modelDir: string }).modelDir : undefined;
+  const tta = typeof arg === 'object' && arg !== null && (arg as { tta?: unknown }).tta === true;
+  const modelDir = given ?? await pickRun(deps, 'Evaluate which model? (scored on its dataset\'s Testing split)');
+  if (!modelDir) return undefined;
+  try {
+    const report = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Evaluating ${path.basename(modelDir)}`, cancellable: true },
+      (progress, token) => {
+        let last = 0;
+        return deps.backend.evaluate({ modelDir, tta }, (p) => {
+          const pct = p.total ? (100 * p.done) / p.total : 0;
+          const what = p.phase === 'calibrating' ? 'fitting temperature on validation' : p.phase === 'loading' ? 'loading Testing images' : 'predicting';
+          progress.report({ message: `${what} ${p.done}/${p.total}`, increment: p.phase === 'predicting' ? Math.max(0, pct - last) : 0 });
+          if (p.phase === 'predicting') last = Math.max(last, pct);
+        }, token);
+      });
+    MetricsPanel.show(deps.context.extensionUri, report, metricsActions(deps));
+    return report;
+  } catch (e) {
+    if (e instanceof ResponseError && e.code === ErrorCodes.Cancelled) {
+      void vscode.window.showInformationMessage('Brain Tumor: evaluation cancelled.');
+      return undefined;
+    }
+    log.error(`Evaluation of ${modelDir} failed: ${(e as Error).message}`, false);
+    void vscode.window.showErrorMessage(`Brain Tumor: ${(e as Error).message}`, 'Open Logs').then((pick) => pick && log.show());
+    return undefined;
+  }
+}
+
+/** Show Metrics: the saved evaluation of a run, without computing anything. */
+export async function showMetrics(deps: EvaluateDeps, arg?: unknown): Promise<void> {
+  const runDir = typeof arg === 'string' ? arg : arg instanceof vscode.Uri ? arg.fsPath : await pickRun(deps, 'Show the metrics of which run?');
+  if (!runDir) return;
+  const report = await deps.backend.readEvaluation(runDir);
+  if (!report) {
+    const pick = await vscode.window.showInformationMessage('Brain Tumor: this run has not been evaluated yet.', 'Evaluate Now');
+    if (pick) await evaluateModel(deps, runDir);
+    return;
+  }
+  MetricsPanel.show(deps.context.extensionUri, report, metricsActions(deps));
+}
