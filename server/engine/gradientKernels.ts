@@ -12,7 +12,10 @@
  *    [kh, kw, ci, co].
  *  - Conv2DBackpropInput as a conv2d of zero-dilated, padded dy with the filter rotated 180 degrees (in/out
  *    channels swapped); depthwise likewise with depthwiseConv2d.
- *  - MaxPoolGrad (non-overlapping windows) as a nearest-neighbour upsampling and an equality mask.
+ *  - MaxPoolGrad (non-overlapping windows) as a broadcast upsampling and a mask from Sub and Step.
+ * On wasm a few forward kernels that training leans on are replaced too, where the stock one is a scalar loop
+ * and XNNPACK can do the same work: BatchMatMul with transposed operands (Dense gradients), Tile as a
+ * broadcast (batch-norm gradients), Sum and Mean over N, H and W (bias and batch-norm gradients).
  * Each is checked against the cpu backend's own kernels in test/unit/gradientKernels.test.ts. The module has no
  * dependency on the rest of the product, so it can go upstream as it is.
  *
@@ -129,24 +132,102 @@ export const depthwiseBackpropInput: KernelImpl = ({ inputs, attrs }) => {
   return backpropInputCommon(T(inputs.dy!), filter, attrs!, true);
 };
 
-/** Non-overlapping windows (pool size == stride, dividing the input) with fast ops; anything else: the original. */
+/**
+ * Non-overlapping windows (pool size == stride; 'valid', or 'same' on sizes the stride divides) with XNNPACK
+ * element-wise ops only: wasm's Equal, Select and ResizeNearestNeighbor are scalar loops (about 5 ns per
+ * element, several times the cost of a Multiply), so the mask is built from Sub and Step. Anything else: the
+ * original kernel.
+ */
 function maxPoolGrad(orig: tf.KernelConfig | undefined): KernelImpl {
   return (args) => {
     const { inputs, attrs } = args;
     const dy = T(inputs.dy!), input = T(inputs.input!), output = T(inputs.output!);
     const [fh, fw] = pair(attrs!.filterSize as number[]);
     const [sh, sw] = pair(attrs!.strides as number[]);
-    const [, H, W] = input.shape;
-    const simple = fh === sh && fw === sw && H % sh === 0 && W % sw === 0 && (attrs!.pad === 'valid' || attrs!.pad === 'same');
+    const [b, H, W, c] = input.shape;
+    const [, h, w] = output.shape;
+    const fits = attrs!.pad === 'valid' || (attrs!.pad === 'same' && H % sh === 0 && W % sw === 0);
+    const simple = fh === sh && fw === sw && fits && h * sh <= H && w * sw <= W && input.dtype === 'float32';
     if (!simple) {
       if (!orig) throw new Error('MaxPoolGrad: only non-overlapping windows are supported on this backend');
       return orig.kernelFunc(args as never) as tf.TensorInfo;
     }
     return tf.tidy(() => {
-      // Repeat each pooled value over its window (resizeNearestNeighbor: Tile is very slow on wasm). Ties get
-      // the gradient more than once; after a ReLU tied values are zeros, whose gradient is zero anyway.
-      const up = (t: tf.Tensor4D) => tf.image.resizeNearestNeighbor(t, [H, W]);
-      return tf.where(tf.equal(input, up(output)), up(dy), tf.zerosLike(input));
+      // Repeat each pooled value over its window: a broadcasting Multiply (XNNPACK), padded with zeros up to
+      // the input's size where a 'valid' pool dropped the last rows or columns (their gradient is zero).
+      const ones = tf.ones([1, sh, 1, sw, 1]);
+      const up = (t: tf.Tensor4D) => {
+        const u = tf.reshape<tf.Rank.R4>(tf.mul(tf.reshape(t, [b * h, 1, w, 1, c]), ones), [b, h * sh, w * sw, c]);
+        return h * sh === H && w * sw === W ? u : tf.pad(u, [[0, 0], [0, H - h * sh], [0, W - w * sw], [0, 0]]);
+      };
+      // step(max - x) is 0 exactly where x is its window's maximum, 1 elsewhere (x <= max; x < max implies
+      // max - x > 0 in IEEE arithmetic). Ties all get the gradient; after a ReLU tied values are zeros, whose
+      // gradient is zero anyway. In the padding, the gradient is 0 - 0 * step(...) = 0.
+      const d = up(dy);
+      return tf.sub(d, tf.mul(d, tf.step(tf.sub(up(output), input))));
+    });
+  };
+}
+
+/**
+ * wasm's BatchMatMul runs a scalar loop when asked to transpose an operand (8 to 20 times slower than its
+ * XNNPACK path, e.g. a Dense layer's weight gradient); transposing explicitly first is far cheaper. Of the
+ * two equivalent forms (A^T B or (B^T A)^T, and so on), the one that moves fewer elements is used.
+ */
+function batchMatMul(orig: tf.KernelConfig | undefined): KernelImpl {
+  return (args) => {
+    const { transposeA, transposeB } = args.attrs as { transposeA: boolean; transposeB: boolean };
+    const a = args.inputs.a as tf.Tensor, b = args.inputs.b as tf.Tensor;
+    if (!orig) throw new Error('BatchMatMul: the backend has no kernel to delegate to');
+    if ((!transposeA && !transposeB) || a.rank > 3 || b.rank > 3 || a.rank !== b.rank) return orig.kernelFunc(args as never) as tf.TensorInfo;
+    const tr = (t: tf.Tensor) => tf.transpose(t, t.rank === 3 ? [0, 2, 1] : [1, 0]);
+    const outSize = (transposeA ? a.shape[a.rank - 1]! : a.shape[a.rank - 2]!) * (transposeB ? b.shape[b.rank - 2]! : b.shape[b.rank - 1]!) * (a.rank === 3 ? Math.max(a.shape[0], b.shape[0]) : 1);
+    return tf.tidy(() => {
+      if (transposeA && transposeB) return a.size + b.size <= outSize ? tf.matMul(tr(a), tr(b)) : tr(tf.matMul(b, a));
+      if (transposeA) return a.size <= b.size + outSize ? tf.matMul(tr(a), b) : tr(tf.matMul(tr(b), a));
+      return b.size <= a.size + outSize ? tf.matMul(a, tr(b)) : tr(tf.matMul(b, tr(a)));
+    });
+  };
+}
+
+/**
+ * Tile on wasm is a scalar loop (0.6 s for a [1, 1, 1, 48] to [32, 64, 64, 48] broadcast, which tfjs-core's
+ * batch-norm gradient does five times per layer). When every tiled axis has size 1 (a broadcast) it is a
+ * Multiply by ones, which XNNPACK broadcasts; anything else: the original.
+ */
+function tile(orig: tf.KernelConfig | undefined): KernelImpl {
+  return (args) => {
+    const x = args.inputs.x as tf.Tensor;
+    const reps = args.attrs!.reps as number[];
+    const broadcast = reps.length === x.rank && x.rank <= 6 && x.shape.every((d, i) => d === 1 || reps[i] === 1);
+    if (!broadcast || x.dtype !== 'float32') {
+      if (!orig) throw new Error('Tile: the backend has no kernel to delegate to');
+      return orig.kernelFunc(args as never) as tf.TensorInfo;
+    }
+    return tf.tidy(() => tf.mul(x, tf.ones(reps)));
+  };
+}
+
+/**
+ * Sum (and Mean) over every axis but the channels of an NHWC tensor, the bias and batch-norm gradients: wasm
+ * transposes the reduced axes inwards first (80 ms for [32, 126, 126, 32]); XNNPACK's average pooling over
+ * the whole image reads the tensor once (4 ms). Then a small sum over the batch. Anything else: the original.
+ */
+function reduceToChannels(orig: tf.KernelConfig | undefined, mean: boolean): KernelImpl {
+  return (args) => {
+    const x = args.inputs.x as tf.Tensor;
+    const { axis, keepDims } = args.attrs as { axis: number | number[]; keepDims: boolean };
+    const axes = tf.util.parseAxisParam(axis, x.shape).sort((p, q) => p - q);
+    const spatial = x.rank === 4 ? x.shape[1]! * x.shape[2]! : 0;
+    if (!(x.rank === 4 && x.dtype === 'float32' && axes.join() === '0,1,2' && spatial > 1)) {
+      if (!orig) throw new Error('Sum/Mean: the backend has no kernel to delegate to');
+      return orig.kernelFunc(args as never) as tf.TensorInfo;
+    }
+    return tf.tidy(() => {
+      const [n, hh, ww, c] = x.shape as [number, number, number, number];
+      const perImage = tf.reshape(tf.avgPool(x as tf.Tensor4D, [hh, ww], [hh, ww], 'valid'), [n, c]);
+      const r = mean ? tf.mean(perImage, 0) : tf.mul(tf.sum(perImage, 0), spatial);
+      return keepDims ? tf.reshape(r, [1, 1, 1, c]) : r;
     });
   };
 }
@@ -165,8 +246,8 @@ function setKernel(backendName: string, kernelName: string, make: (orig: tf.Kern
 }
 
 /**
- * Registers the kernels for `backendName`: on wasm the three missing ones plus fast Conv2DBackpropInput and
- * MaxPoolGrad; on cpu the fast filter gradients. Call before the backend is first used. Idempotent.
+ * Registers the kernels for `backendName`: on wasm the three missing ones plus fast Conv2DBackpropInput,
+ * MaxPoolGrad, BatchMatMul, Tile, Sum and Mean; on cpu the fast filter gradients. Call before the backend is first used. Idempotent.
  */
 export function registerGradientKernels(backendName: 'wasm' | 'cpu'): string[] {
   const done: string[] = [];
@@ -177,6 +258,10 @@ export function registerGradientKernels(backendName: 'wasm' | 'cpu'): string[] {
     add('DepthwiseConv2dNativeBackpropInput', () => depthwiseBackpropInput);
     add('Conv2DBackpropInput', conv2dBackpropInput);
     add('MaxPoolGrad', maxPoolGrad);
+    add('BatchMatMul', batchMatMul);
+    add('Tile', tile);
+    add('Sum', (orig) => reduceToChannels(orig, false));
+    add('Mean', (orig) => reduceToChannels(orig, true));
   }
   return done;
 }
