@@ -15,7 +15,8 @@
  *  - MaxPoolGrad (non-overlapping windows) as a broadcast upsampling and a mask from Sub and Step.
  * On wasm a few forward kernels that training leans on are replaced too, where the stock one is a scalar loop
  * and XNNPACK can do the same work: BatchMatMul with transposed operands (Dense gradients), Tile as a
- * broadcast (batch-norm gradients), Sum and Mean over N, H and W (bias and batch-norm gradients).
+ * broadcast (batch-norm gradients), Sum and Mean over N, H and W (bias and batch-norm gradients); and Slice,
+ * Identity and same-dtype Cast, which copy far more than needed there.
  * Each is checked against the cpu backend's own kernels in test/unit/gradientKernels.test.ts. The module has no
  * dependency on the rest of the product, so it can go upstream as it is.
  *
@@ -113,8 +114,10 @@ function backpropInputCommon(dy: tf.Tensor4D, filter: tf.Tensor4D, attrs: Record
     const pt = kh - 1 - top, pl = kw - 1 - left;
     const pb = inputShape[1] + kh - 1 - d.shape[1] - pt, pr = inputShape[2] + kw - 1 - d.shape[2] - pl;
     const rotated = tf.reverse(filter, [0, 1]);
-    const src = padOrCrop(d, pt, pb, pl, pr);
-    return depthwise ? tf.depthwiseConv2d(src, rotated, 1, 'valid') : tf.conv2d(src, tf.transpose(rotated, [0, 1, 3, 2]), 1, 'valid');
+    // Crops here; the zero padding is the convolution's own (XNNPACK pads as it reads, no padded copy of dy).
+    const src = padOrCrop(d, Math.min(0, pt), Math.min(0, pb), Math.min(0, pl), Math.min(0, pr));
+    const pad: tf.backend_util.ExplicitPadding = [[0, 0], [Math.max(0, pt), Math.max(0, pb)], [Math.max(0, pl), Math.max(0, pr)], [0, 0]];
+    return depthwise ? tf.depthwiseConv2d(src, rotated, 1, pad) : tf.conv2d(src, tf.transpose(rotated, [0, 1, 3, 2]), 1, pad);
   });
 }
 
@@ -232,6 +235,63 @@ function reduceToChannels(orig: tf.KernelConfig | undefined, mean: boolean): Ker
   };
 }
 
+/** The parts of tfjs-backend-wasm's BackendWasm (public methods of its class) that the copy-free kernels use. */
+interface WasmMemory {
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  typedArrayFromHeap(t: tf.TensorInfo): tf.TypedArray;
+  incRef(dataId: tf.TensorInfo['dataId']): void;
+}
+const delegate = (orig: tf.KernelConfig | undefined, args: Args, name: string): tf.TensorInfo => {
+  if (!orig) throw new Error(`${name}: the backend has no kernel to delegate to`);
+  return orig.kernelFunc(args as never) as tf.TensorInfo;
+};
+
+/**
+ * Slice on wasm first copies the WHOLE input out of the wasm heap (readSync), then picks the slice: cutting one
+ * row off a 64 MB tensor costs 300 ms. This copies only the slice, run by contiguous run, from heap views.
+ */
+function slice(orig: tf.KernelConfig | undefined): KernelImpl {
+  return (args) => {
+    const x = args.inputs.x!;
+    if (x.dtype === 'string') return delegate(orig, args, 'Slice');
+    const backend = args.backend as WasmMemory;
+    const [begin, size] = tf.slice_util.parseSliceParams(x, args.attrs!.begin as number[], args.attrs!.size as number[]) as [number[], number[]];
+    const out = backend.makeOutput(size, x.dtype);
+    const rank = x.shape.length;
+    if (size.some((d) => d === 0)) return out;
+    if (rank === 0) { backend.typedArrayFromHeap(out).set(backend.typedArrayFromHeap(x)); return out; }
+    // Views made after makeOutput, which may have grown (and so replaced) the heap.
+    const src = backend.typedArrayFromHeap(x), dst = backend.typedArrayFromHeap(out);
+    const strides = [...tf.util.computeStrides(x.shape), 1];
+    // Axes after k are taken whole, so each index over axes 0..k-1 is one contiguous run.
+    let k = rank - 1;
+    while (k > 0 && size[k] === x.shape[k]) k--;
+    const run = size[k]! * strides[k]!;
+    const idx = new Array<number>(k).fill(0);
+    for (let o = 0; o < dst.length; o += run) {
+      let off = begin[k]! * strides[k]!;
+      for (let i = 0; i < k; i++) off += (begin[i]! + idx[i]!) * strides[i]!;
+      dst.set(src.subarray(off, off + run), o);
+      for (let i = k - 1; i >= 0 && ++idx[i]! === size[i]; i--) idx[i] = 0;
+    }
+    return out;
+  };
+}
+
+/**
+ * Identity, and Cast to the same dtype, copy the whole tensor on wasm (tfjs-layers and the ReLU gradient call
+ * them on every activation). tfjs tensors are immutable, so, as the cpu backend does, share the data instead.
+ */
+function shareData(orig: tf.KernelConfig | undefined, name: string): KernelImpl {
+  return (args) => {
+    const x = args.inputs.x!;
+    const dtype = (args.attrs?.dtype as tf.DataType | undefined) ?? x.dtype;
+    if (x.dtype === 'string' || dtype !== x.dtype) return delegate(orig, args, name);
+    (args.backend as WasmMemory).incRef(x.dataId);
+    return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+  };
+}
+
 const PATCHED = Symbol('brainTumorGradientKernel');
 
 function setKernel(backendName: string, kernelName: string, make: (orig: tf.KernelConfig | undefined) => KernelImpl): void {
@@ -247,7 +307,7 @@ function setKernel(backendName: string, kernelName: string, make: (orig: tf.Kern
 
 /**
  * Registers the kernels for `backendName`: on wasm the three missing ones plus fast Conv2DBackpropInput,
- * MaxPoolGrad, BatchMatMul, Tile, Sum and Mean; on cpu the fast filter gradients. Call before the backend is first used. Idempotent.
+ * MaxPoolGrad, BatchMatMul, Tile, Sum, Mean, Slice, Identity and Cast; on cpu the fast filter gradients. Call before the backend is first used. Idempotent.
  */
 export function registerGradientKernels(backendName: 'wasm' | 'cpu'): string[] {
   const done: string[] = [];
@@ -262,6 +322,9 @@ export function registerGradientKernels(backendName: 'wasm' | 'cpu'): string[] {
     add('Tile', tile);
     add('Sum', (orig) => reduceToChannels(orig, false));
     add('Mean', (orig) => reduceToChannels(orig, true));
+    add('Slice', slice);
+    add('Identity', (orig) => shareData(orig, 'Identity'));
+    add('Cast', (orig) => shareData(orig, 'Cast'));
   }
   return done;
 }

@@ -73,6 +73,16 @@ const CASES: Case[] = [
   opCase('tile broadcast', [[1, 1, 1, 5]], (x) => tf.tile(x, [2, 3, 4, 1])),
   opCase('tile broadcast inner', [[2, 1, 3]], (x) => tf.tile(x, [1, 4, 1])),
   opCase('tile general', [[2, 3]], (x) => tf.tile(x, [2, 2])), // the original kernel
+  opCase('slice contiguous rows', [[5, 4, 3, 2]], (x) => tf.slice(x, [1, 0, 0, 0], [3, -1, -1, -1])),
+  opCase('slice strided 4d', [[5, 4, 3, 2]], (x) => tf.slice(x, [1, 1, 0, 1], [3, 2, 3, 1])),
+  opCase('slice strided 2d', [[6, 7]], (x) => tf.slice(x, [2, 3], [3, 4])),
+  opCase('slice 1d', [[9]], (x) => tf.slice(x, [4], [3])),
+  opCase('slice 5d', [[2, 3, 4, 3, 2]], (x) => tf.slice(x, [1, 1, 1, 0, 1], [1, 2, 3, 3, 1])),
+  opCase('slice empty', [[4, 3]], (x) => tf.slice(x, [1, 0], [0, 3])),
+  opCase('slice to a scalar shape', [[4, 3]], (x) => tf.reshape(tf.slice(x, [2, 1], [1, 1]), [])),
+  // Identity and same-dtype Cast share the input's data: the result must outlive the input.
+  opCase('clone outlives its input', [[3, 4]], (x) => { const t = tf.add(x, 1), y = tf.clone(t); t.dispose(); return y; }),
+  opCase('cast to the same dtype, then to int32', [[3, 4]], (x) => tf.cast(tf.cast(tf.mul(tf.cast(x, 'float32'), 10), 'int32'), 'float32')),
   opCase('sum over N, H, W', [[3, 5, 7, 4]], (x) => tf.sum(x, [0, 1, 2])),
   opCase('sum over N, H, W keepDims', [[3, 5, 7, 4]], (x) => tf.sum(x, [2, 0, 1], true)),
   opCase('mean over N, H, W', [[3, 5, 7, 4]], (x) => tf.mean(x, [0, 1, 2])),
