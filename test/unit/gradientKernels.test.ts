@@ -54,6 +54,11 @@ const CASES: Case[] = [
   convCase([1, 16, 16, 2], [5, 5, 2, 3], 2, 'same'),
   convCase([3, 8, 8, 4], [1, 1, 4, 5], 1, 'valid'),
   convCase([2, 13, 13, 1], [4, 4, 1, 2], 3, 'same'),
+  // Stride 1 with kh*kw*ci <= 32: the filter gradient as an im2col matmul (a first layer); above: the conv.
+  convCase([2, 12, 10, 1], [3, 3, 1, 5], 1, 'valid'),
+  convCase([2, 12, 10, 1], [3, 3, 1, 5], 1, 'same'),
+  convCase([2, 8, 8, 5], [3, 3, 5, 3], 1, 'same'),
+  convCase([2, 5, 6, 40], [1, 1, 40, 3], 1, 'same'), // 1x1 kernels always take the matmul
   ...[1, 2, 3].flatMap((s) => (['same', 'valid'] as const).map((p) => convCase([2, 10, 9, 3], [3, 3, 3, 1], s, p, true))),
   poolCase([2, 8, 12, 3], 2, 2, 'valid'),
   poolCase([2, 8, 12, 3], 2, 2, 'same'),
