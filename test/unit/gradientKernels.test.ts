@@ -60,6 +60,8 @@ const CASES: Case[] = [
   convCase([2, 8, 8, 5], [3, 3, 5, 3], 1, 'same'),
   convCase([2, 5, 6, 40], [1, 1, 40, 3], 1, 'same'), // 1x1 kernels always take the matmul
   ...[1, 2, 3].flatMap((s) => (['same', 'valid'] as const).map((p) => convCase([2, 10, 9, 3], [3, 3, 3, 1], s, p, true))),
+  convCase([2, 3, 3, 4], [3, 3, 4, 1], 1, 'valid', true), // depthwise, a 1x1 output per image
+  convCase([3, 12, 11, 6], [5, 5, 6, 1], 1, 'same', true),
   poolCase([2, 8, 12, 3], 2, 2, 'valid'),
   poolCase([2, 8, 12, 3], 2, 2, 'same'),
   poolCase([1, 9, 9, 2], 3, 3, 'valid'),
