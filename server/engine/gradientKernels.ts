@@ -12,7 +12,11 @@
  *    [kh, kw, ci, co].
  *  - Conv2DBackpropInput as a conv2d of zero-dilated, padded dy with the filter rotated 180 degrees (in/out
  *    channels swapped); depthwise likewise with depthwiseConv2d.
- *  - MaxPoolGrad (non-overlapping windows) as a nearest-neighbour upsampling and an equality mask.
+ *  - MaxPoolGrad (non-overlapping windows) as a broadcast upsampling and a mask from Sub and Step.
+ * On wasm a few forward kernels that training leans on are replaced too, where the stock one is a scalar loop
+ * and XNNPACK can do the same work: BatchMatMul with transposed operands (Dense gradients), Tile as a
+ * broadcast (batch-norm gradients), Sum and Mean over N, H and W (bias and batch-norm gradients); and Slice,
+ * Identity and same-dtype Cast, which copy far more than needed there.
  * Each is checked against the cpu backend's own kernels in test/unit/gradientKernels.test.ts. The module has no
  * dependency on the rest of the product, so it can go upstream as it is.
  *
@@ -64,6 +68,9 @@ function paddedInput(x: tf.Tensor4D, info: tf.backend_util.Conv2DInfo, kh: numbe
   return xp;
 }
 
+/** Largest kh*kw*ci (besides 1x1 kernels) for which Conv2DBackpropFilter uses the matmul (9 wins; 288 does not). */
+const IM2COL_MAX_ROWS = 32;
+
 export const conv2dBackpropFilter: KernelImpl = ({ inputs, attrs }) => {
   const x = T(inputs.x!), dy = T(inputs.dy!);
   const filterShape = attrs!.filterShape as [number, number, number, number];
@@ -71,8 +78,29 @@ export const conv2dBackpropFilter: KernelImpl = ({ inputs, attrs }) => {
   const [dh, dw] = pair(attrs!.dilations as number[] | undefined);
   if (dh !== 1 || dw !== 1) throw new Error('Conv2DBackpropFilter: dilated convolutions are not supported');
   const info = tf.backend_util.computeConv2DInfo(x.shape, filterShape, [sh, sw], 1, attrs!.pad as Pad, attrs!.dimRoundingMode as Rounding, false, 'channelsLast');
+  const [kh, kw, ci, co] = filterShape;
   return tf.tidy(() => {
-    const xp = paddedInput(x, info, filterShape[0], filterShape[1], sh, sw, 1, 1);
+    const xp = paddedInput(x, info, kh, kw, sh, sw, 1, 1);
+    if (sh === 1 && sw === 1 && (kh * kw === 1 || kh * kw * ci <= IM2COL_MAX_ROWS)) {
+      // A 1x1 kernel, or few input channels (a first layer): one matmul over the P = b*oh*ow output pixels,
+      // dW^T [co, kh*kw*ci] = dy^T [co, P] x cols [P, kh*kw*ci]. XNNPACK packs a matmul's second operand on
+      // every call (about 6 ns per element, the cost that dominates the conv form below), so the big dy is the
+      // first operand, transposed in 2D (about 1 ns per element), and only the small cols are packed. Measured
+      // on the seed CNN's first layer (fresh dy, as in training): 107 ms with dy packed, 58 ms this way.
+      const [b, , , c] = xp.shape;
+      const P = b * info.outHeight * info.outWidth;
+      let cols: tf.Tensor2D;
+      if (kh * kw === 1) {
+        cols = tf.reshape(xp, [P, c]);
+      } else {
+        // Rows ordered (kh, kw, ci), each a shifted crop of x over (b, oh, ow): cheap contiguous-run copies.
+        const xt = c === 1 ? tf.reshape<tf.Rank.R4>(xp, [1, b, xp.shape[1], xp.shape[2]]) : tf.transpose(xp, [3, 0, 1, 2]);
+        const rows: tf.Tensor2D[] = [];
+        for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++) rows.push(tf.reshape(tf.slice(xt, [0, 0, i, j], [c, b, info.outHeight, info.outWidth]), [c, P]));
+        cols = tf.transpose(tf.concat(rows, 0));
+      }
+      return tf.reshape(tf.transpose(tf.matMul(tf.transpose(tf.reshape(dy, [P, co])), cols)), filterShape);
+    }
     const out = tf.conv2d(tf.transpose(xp, [3, 1, 2, 0]), tf.transpose(dy, [1, 2, 0, 3]), 1, 'valid', 'NHWC', [sh, sw]);
     return tf.transpose(out, [1, 2, 0, 3]);
   });
@@ -110,8 +138,10 @@ function backpropInputCommon(dy: tf.Tensor4D, filter: tf.Tensor4D, attrs: Record
     const pt = kh - 1 - top, pl = kw - 1 - left;
     const pb = inputShape[1] + kh - 1 - d.shape[1] - pt, pr = inputShape[2] + kw - 1 - d.shape[2] - pl;
     const rotated = tf.reverse(filter, [0, 1]);
-    const src = padOrCrop(d, pt, pb, pl, pr);
-    return depthwise ? tf.depthwiseConv2d(src, rotated, 1, 'valid') : tf.conv2d(src, tf.transpose(rotated, [0, 1, 3, 2]), 1, 'valid');
+    // Crops here; the zero padding is the convolution's own (XNNPACK pads as it reads, no padded copy of dy).
+    const src = padOrCrop(d, Math.min(0, pt), Math.min(0, pb), Math.min(0, pl), Math.min(0, pr));
+    const pad: tf.backend_util.ExplicitPadding = [[0, 0], [Math.max(0, pt), Math.max(0, pb)], [Math.max(0, pl), Math.max(0, pr)], [0, 0]];
+    return depthwise ? tf.depthwiseConv2d(src, rotated, 1, pad) : tf.conv2d(src, tf.transpose(rotated, [0, 1, 3, 2]), 1, pad);
   });
 }
 
@@ -129,25 +159,160 @@ export const depthwiseBackpropInput: KernelImpl = ({ inputs, attrs }) => {
   return backpropInputCommon(T(inputs.dy!), filter, attrs!, true);
 };
 
-/** Non-overlapping windows (pool size == stride, dividing the input) with fast ops; anything else: the original. */
+/**
+ * Non-overlapping windows (pool size == stride; 'valid', or 'same' on sizes the stride divides) with XNNPACK
+ * element-wise ops only: wasm's Equal, Select and ResizeNearestNeighbor are scalar loops (about 5 ns per
+ * element, several times the cost of a Multiply), so the mask is built from Sub and Step. Anything else: the
+ * original kernel.
+ */
 function maxPoolGrad(orig: tf.KernelConfig | undefined): KernelImpl {
   return (args) => {
     const { inputs, attrs } = args;
     const dy = T(inputs.dy!), input = T(inputs.input!), output = T(inputs.output!);
     const [fh, fw] = pair(attrs!.filterSize as number[]);
     const [sh, sw] = pair(attrs!.strides as number[]);
-    const [, H, W] = input.shape;
-    const simple = fh === sh && fw === sw && H % sh === 0 && W % sw === 0 && (attrs!.pad === 'valid' || attrs!.pad === 'same');
+    const [b, H, W, c] = input.shape;
+    const [, h, w] = output.shape;
+    const fits = attrs!.pad === 'valid' || (attrs!.pad === 'same' && H % sh === 0 && W % sw === 0);
+    const simple = fh === sh && fw === sw && fits && h * sh <= H && w * sw <= W && input.dtype === 'float32';
     if (!simple) {
       if (!orig) throw new Error('MaxPoolGrad: only non-overlapping windows are supported on this backend');
       return orig.kernelFunc(args as never) as tf.TensorInfo;
     }
     return tf.tidy(() => {
-      // Repeat each pooled value over its window (resizeNearestNeighbor: Tile is very slow on wasm). Ties get
-      // the gradient more than once; after a ReLU tied values are zeros, whose gradient is zero anyway.
-      const up = (t: tf.Tensor4D) => tf.image.resizeNearestNeighbor(t, [H, W]);
-      return tf.where(tf.equal(input, up(output)), up(dy), tf.zerosLike(input));
+      // Repeat each pooled value over its window: a broadcasting Multiply (XNNPACK), padded with zeros up to
+      // the input's size where a 'valid' pool dropped the last rows or columns (their gradient is zero).
+      const ones = tf.ones([1, sh, 1, sw, 1]);
+      const up = (t: tf.Tensor4D) => {
+        const u = tf.reshape<tf.Rank.R4>(tf.mul(tf.reshape(t, [b * h, 1, w, 1, c]), ones), [b, h * sh, w * sw, c]);
+        return h * sh === H && w * sw === W ? u : tf.pad(u, [[0, 0], [0, H - h * sh], [0, W - w * sw], [0, 0]]);
+      };
+      // step(max - x) is 0 exactly where x is its window's maximum, 1 elsewhere (x <= max; x < max implies
+      // max - x > 0 in IEEE arithmetic). Ties all get the gradient; after a ReLU tied values are zeros, whose
+      // gradient is zero anyway. In the padding, the gradient is 0 - 0 * step(...) = 0.
+      const d = up(dy);
+      return tf.sub(d, tf.mul(d, tf.step(tf.sub(up(output), input))));
     });
+  };
+}
+
+/**
+ * wasm's BatchMatMul runs a scalar loop when asked to transpose an operand (8 to 20 times slower than its
+ * XNNPACK path, e.g. a Dense layer's weight gradient); transposing explicitly first is far cheaper. Of the
+ * two equivalent forms (A^T B or (B^T A)^T, and so on), the one that moves fewer elements is used.
+ */
+function batchMatMul(orig: tf.KernelConfig | undefined): KernelImpl {
+  return (args) => {
+    const { transposeA, transposeB } = args.attrs as { transposeA: boolean; transposeB: boolean };
+    const a = args.inputs.a as tf.Tensor, b = args.inputs.b as tf.Tensor;
+    if (!orig) throw new Error('BatchMatMul: the backend has no kernel to delegate to');
+    if ((!transposeA && !transposeB) || a.rank > 3 || b.rank > 3 || a.rank !== b.rank) return orig.kernelFunc(args as never) as tf.TensorInfo;
+    const tr = (t: tf.Tensor) => tf.transpose(t, t.rank === 3 ? [0, 2, 1] : [1, 0]);
+    const outSize = (transposeA ? a.shape[a.rank - 1]! : a.shape[a.rank - 2]!) * (transposeB ? b.shape[b.rank - 2]! : b.shape[b.rank - 1]!) * (a.rank === 3 ? Math.max(a.shape[0], b.shape[0]) : 1);
+    return tf.tidy(() => {
+      if (transposeA && transposeB) return a.size + b.size <= outSize ? tf.matMul(tr(a), tr(b)) : tr(tf.matMul(b, a));
+      if (transposeA) return a.size <= b.size + outSize ? tf.matMul(tr(a), b) : tr(tf.matMul(tr(b), a));
+      return b.size <= a.size + outSize ? tf.matMul(a, tr(b)) : tr(tf.matMul(b, tr(a)));
+    });
+  };
+}
+
+/**
+ * Tile on wasm is a scalar loop (0.6 s for a [1, 1, 1, 48] to [32, 64, 64, 48] broadcast, which tfjs-core's
+ * batch-norm gradient does five times per layer). When every tiled axis has size 1 (a broadcast) it is a
+ * Multiply by ones, which XNNPACK broadcasts; anything else: the original.
+ */
+function tile(orig: tf.KernelConfig | undefined): KernelImpl {
+  return (args) => {
+    const x = args.inputs.x as tf.Tensor;
+    const reps = args.attrs!.reps as number[];
+    const broadcast = reps.length === x.rank && x.rank <= 6 && x.shape.every((d, i) => d === 1 || reps[i] === 1);
+    if (!broadcast || x.dtype !== 'float32') {
+      if (!orig) throw new Error('Tile: the backend has no kernel to delegate to');
+      return orig.kernelFunc(args as never) as tf.TensorInfo;
+    }
+    return tf.tidy(() => tf.mul(x, tf.ones(reps)));
+  };
+}
+
+/**
+ * Sum (and Mean) over every axis but the channels of an NHWC tensor, the bias and batch-norm gradients: wasm
+ * transposes the reduced axes inwards first (80 ms for [32, 126, 126, 32]); XNNPACK's average pooling over
+ * the whole image reads the tensor once (4 ms). Then a small sum over the batch. Anything else: the original.
+ */
+function reduceToChannels(orig: tf.KernelConfig | undefined, mean: boolean): KernelImpl {
+  return (args) => {
+    const x = args.inputs.x as tf.Tensor;
+    const { axis, keepDims } = args.attrs as { axis: number | number[]; keepDims: boolean };
+    const axes = tf.util.parseAxisParam(axis, x.shape).sort((p, q) => p - q);
+    const spatial = x.rank === 4 ? x.shape[1]! * x.shape[2]! : 0;
+    if (!(x.rank === 4 && x.dtype === 'float32' && axes.join() === '0,1,2' && spatial > 1)) {
+      if (!orig) throw new Error('Sum/Mean: the backend has no kernel to delegate to');
+      return orig.kernelFunc(args as never) as tf.TensorInfo;
+    }
+    return tf.tidy(() => {
+      const [n, hh, ww, c] = x.shape as [number, number, number, number];
+      const perImage = tf.reshape(tf.avgPool(x as tf.Tensor4D, [hh, ww], [hh, ww], 'valid'), [n, c]);
+      const r = mean ? tf.mean(perImage, 0) : tf.mul(tf.sum(perImage, 0), spatial);
+      return keepDims ? tf.reshape(r, [1, 1, 1, c]) : r;
+    });
+  };
+}
+
+/** The parts of tfjs-backend-wasm's BackendWasm (public methods of its class) that the copy-free kernels use. */
+interface WasmMemory {
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  typedArrayFromHeap(t: tf.TensorInfo): tf.TypedArray;
+  incRef(dataId: tf.TensorInfo['dataId']): void;
+}
+const delegate = (orig: tf.KernelConfig | undefined, args: Args, name: string): tf.TensorInfo => {
+  if (!orig) throw new Error(`${name}: the backend has no kernel to delegate to`);
+  return orig.kernelFunc(args as never) as tf.TensorInfo;
+};
+
+/**
+ * Slice on wasm first copies the WHOLE input out of the wasm heap (readSync), then picks the slice: cutting one
+ * row off a 64 MB tensor costs 300 ms. This copies only the slice, run by contiguous run, from heap views.
+ */
+function slice(orig: tf.KernelConfig | undefined): KernelImpl {
+  return (args) => {
+    const x = args.inputs.x!;
+    if (x.dtype === 'string') return delegate(orig, args, 'Slice');
+    const backend = args.backend as WasmMemory;
+    const [begin, size] = tf.slice_util.parseSliceParams(x, args.attrs!.begin as number[], args.attrs!.size as number[]) as [number[], number[]];
+    const out = backend.makeOutput(size, x.dtype);
+    const rank = x.shape.length;
+    if (size.some((d) => d === 0)) return out;
+    if (rank === 0) { backend.typedArrayFromHeap(out).set(backend.typedArrayFromHeap(x)); return out; }
+    // Views made after makeOutput, which may have grown (and so replaced) the heap.
+    const src = backend.typedArrayFromHeap(x), dst = backend.typedArrayFromHeap(out);
+    const strides = [...tf.util.computeStrides(x.shape), 1];
+    // Axes after k are taken whole, so each index over axes 0..k-1 is one contiguous run.
+    let k = rank - 1;
+    while (k > 0 && size[k] === x.shape[k]) k--;
+    const run = size[k]! * strides[k]!;
+    const idx = new Array<number>(k).fill(0);
+    for (let o = 0; o < dst.length; o += run) {
+      let off = begin[k]! * strides[k]!;
+      for (let i = 0; i < k; i++) off += (begin[i]! + idx[i]!) * strides[i]!;
+      dst.set(src.subarray(off, off + run), o);
+      for (let i = k - 1; i >= 0 && ++idx[i]! === size[i]; i--) idx[i] = 0;
+    }
+    return out;
+  };
+}
+
+/**
+ * Identity, and Cast to the same dtype, copy the whole tensor on wasm (tfjs-layers and the ReLU gradient call
+ * them on every activation). tfjs tensors are immutable, so, as the cpu backend does, share the data instead.
+ */
+function shareData(orig: tf.KernelConfig | undefined, name: string): KernelImpl {
+  return (args) => {
+    const x = args.inputs.x!;
+    const dtype = (args.attrs?.dtype as tf.DataType | undefined) ?? x.dtype;
+    if (x.dtype === 'string' || dtype !== x.dtype) return delegate(orig, args, name);
+    (args.backend as WasmMemory).incRef(x.dataId);
+    return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
   };
 }
 
@@ -165,8 +330,8 @@ function setKernel(backendName: string, kernelName: string, make: (orig: tf.Kern
 }
 
 /**
- * Registers the kernels for `backendName`: on wasm the three missing ones plus fast Conv2DBackpropInput and
- * MaxPoolGrad; on cpu the fast filter gradients. Call before the backend is first used. Idempotent.
+ * Registers the kernels for `backendName`: on wasm the three missing ones plus fast Conv2DBackpropInput,
+ * MaxPoolGrad, BatchMatMul, Tile, Sum, Mean, Slice, Identity and Cast; on cpu the fast filter gradients. Call before the backend is first used. Idempotent.
  */
 export function registerGradientKernels(backendName: 'wasm' | 'cpu'): string[] {
   const done: string[] = [];
@@ -177,6 +342,13 @@ export function registerGradientKernels(backendName: 'wasm' | 'cpu'): string[] {
     add('DepthwiseConv2dNativeBackpropInput', () => depthwiseBackpropInput);
     add('Conv2DBackpropInput', conv2dBackpropInput);
     add('MaxPoolGrad', maxPoolGrad);
+    add('BatchMatMul', batchMatMul);
+    add('Tile', tile);
+    add('Sum', (orig) => reduceToChannels(orig, false));
+    add('Mean', (orig) => reduceToChannels(orig, true));
+    add('Slice', slice);
+    add('Identity', (orig) => shareData(orig, 'Identity'));
+    add('Cast', (orig) => shareData(orig, 'Cast'));
   }
   return done;
 }

@@ -44,16 +44,58 @@ function poolCase(x: number[], size: number, stride: number, pad: 'same' | 'vali
   };
 }
 
+/** A forward op whose wasm kernel is replaced (matMul with transposes, tile, sum and mean). */
+function opCase(name: string, shapes: number[][], op: (...xs: tf.Tensor[]) => tf.Tensor): Case {
+  return { name, run: () => [op(...shapes.map((s, i) => rnd(s, 11 + i)))] };
+}
+
 const CASES: Case[] = [
   ...[1, 2, 3].flatMap((s) => (['same', 'valid'] as const).map((p) => convCase([2, 11, 9, 3], [3, 3, 3, 4], s, p))),
   convCase([1, 16, 16, 2], [5, 5, 2, 3], 2, 'same'),
   convCase([3, 8, 8, 4], [1, 1, 4, 5], 1, 'valid'),
   convCase([2, 13, 13, 1], [4, 4, 1, 2], 3, 'same'),
+  // Stride 1 with kh*kw*ci <= 32: the filter gradient as an im2col matmul (a first layer); above: the conv.
+  convCase([2, 12, 10, 1], [3, 3, 1, 5], 1, 'valid'),
+  convCase([2, 12, 10, 1], [3, 3, 1, 5], 1, 'same'),
+  convCase([2, 8, 8, 5], [3, 3, 5, 3], 1, 'same'),
+  convCase([2, 5, 6, 40], [1, 1, 40, 3], 1, 'same'), // 1x1 kernels always take the matmul
   ...[1, 2, 3].flatMap((s) => (['same', 'valid'] as const).map((p) => convCase([2, 10, 9, 3], [3, 3, 3, 1], s, p, true))),
+  convCase([2, 3, 3, 4], [3, 3, 4, 1], 1, 'valid', true), // depthwise, a 1x1 output per image
+  convCase([3, 12, 11, 6], [5, 5, 6, 1], 1, 'same', true),
   poolCase([2, 8, 12, 3], 2, 2, 'valid'),
   poolCase([2, 8, 12, 3], 2, 2, 'same'),
   poolCase([1, 9, 9, 2], 3, 3, 'valid'),
   poolCase([1, 9, 9, 2], 3, 2, 'valid'), // overlapping windows: the original kernel's path
+  poolCase([2, 9, 7, 3], 2, 2, 'valid'), // odd sizes: the last row and column get no gradient
+  poolCase([1, 9, 9, 2], 3, 3, 'same'), // 'same' on sizes the stride does not divide: the original kernel
+  ...([[false, false], [true, false], [false, true], [true, true]] as const).flatMap(([ta, tb]) => [
+    opCase(`matMul 2d tA=${ta} tB=${tb}`, [ta ? [7, 5] : [5, 7], tb ? [6, 7] : [7, 6]], (a, b) => tf.matMul(a, b, ta, tb)),
+    opCase(`matMul 2d wide tA=${ta} tB=${tb}`, [ta ? [3, 40] : [40, 3], tb ? [50, 3] : [3, 50]], (a, b) => tf.matMul(a, b, ta, tb)),
+    opCase(`matMul 3d tA=${ta} tB=${tb}`, [ta ? [2, 7, 5] : [2, 5, 7], tb ? [2, 6, 7] : [2, 7, 6]], (a, b) => tf.matMul(a, b, ta, tb)),
+  ]),
+  // Shapes where transposing the result and the other operand moves fewer elements (the second form).
+  opCase('matMul tall tA', [[100, 3], [100, 2]], (a, b) => tf.matMul(a, b, true, false)),
+  opCase('matMul tall tB', [[2, 100], [3, 100]], (a, b) => tf.matMul(a, b, false, true)),
+  opCase('matMul tall tA 3d', [[2, 100, 3], [2, 100, 2]], (a, b) => tf.matMul(a, b, true, false)),
+  opCase('tile broadcast', [[1, 1, 1, 5]], (x) => tf.tile(x, [2, 3, 4, 1])),
+  opCase('tile broadcast inner', [[2, 1, 3]], (x) => tf.tile(x, [1, 4, 1])),
+  opCase('tile general', [[2, 3]], (x) => tf.tile(x, [2, 2])), // the original kernel
+  opCase('slice contiguous rows', [[5, 4, 3, 2]], (x) => tf.slice(x, [1, 0, 0, 0], [3, -1, -1, -1])),
+  opCase('slice strided 4d', [[5, 4, 3, 2]], (x) => tf.slice(x, [1, 1, 0, 1], [3, 2, 3, 1])),
+  opCase('slice strided 2d', [[6, 7]], (x) => tf.slice(x, [2, 3], [3, 4])),
+  opCase('slice 1d', [[9]], (x) => tf.slice(x, [4], [3])),
+  opCase('slice 5d', [[2, 3, 4, 3, 2]], (x) => tf.slice(x, [1, 1, 1, 0, 1], [1, 2, 3, 3, 1])),
+  opCase('slice empty', [[4, 3]], (x) => tf.slice(x, [1, 0], [0, 3])),
+  opCase('slice to a scalar shape', [[4, 3]], (x) => tf.reshape(tf.slice(x, [2, 1], [1, 1]), [])),
+  // Identity and same-dtype Cast share the input's data: the result must outlive the input.
+  opCase('clone outlives its input', [[3, 4]], (x) => { const t = tf.add(x, 1), y = tf.clone(t); t.dispose(); return y; }),
+  opCase('cast to the same dtype, then to int32', [[3, 4]], (x) => tf.cast(tf.cast(tf.mul(tf.cast(x, 'float32'), 10), 'int32'), 'float32')),
+  opCase('sum over N, H, W', [[3, 5, 7, 4]], (x) => tf.sum(x, [0, 1, 2])),
+  opCase('sum over N, H, W keepDims', [[3, 5, 7, 4]], (x) => tf.sum(x, [2, 0, 1], true)),
+  opCase('mean over N, H, W', [[3, 5, 7, 4]], (x) => tf.mean(x, [0, 1, 2])),
+  opCase('mean over N, H, W keepDims', [[3, 5, 7, 4]], (x) => tf.mean(x, [0, 1, 2], true)),
+  opCase('sum over H, W', [[3, 5, 7, 4]], (x) => tf.sum(x, [1, 2])), // the original kernel
+  opCase('sum over 1x1 images', [[3, 1, 1, 4]], (x) => tf.sum(x, [0, 1, 2])), // the original kernel
 ];
 
 function compute(): Float32Array[][] {
