@@ -281,6 +281,33 @@ describe('workbench UI with the packaged extension', { timeout: 600000 }, () => 
     await page.screenshot({ path: path.join(SHOTS, 'training-cancelled-dark.png') });
   });
 
+  it('Evaluate Model shows the confusion matrix of the trained run, in dark and light themes', async () => {
+    await runCommand('View: Close All Editors');
+    await runCommand('Brain Tumor: Evaluate Model');
+    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: 'completed' }).first();
+    await row.waitFor({ timeout: 30000 });
+    await row.click();
+    const frame = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+    const cell = frame.locator('#cm-official-glioma-glioma');
+    await cell.waitFor({ timeout: 120000 });
+    const runs = path.join(WORKSPACE, '.brain-tumor', 'runs');
+    const runDir = fs.readdirSync(runs).map((d) => path.join(runs, d)).find((d) => JSON.parse(fs.readFileSync(path.join(d, 'metadata.json'), 'utf8')).status === 'completed');
+    const report = JSON.parse(fs.readFileSync(path.join(runDir, 'evaluation.json'), 'utf8'));
+    const official = report.splits.find((s) => s.key === 'official');
+    assert.equal(((await cell.textContent()) ?? '').trim().split(/\s+/)[0], String(official.confusion[0][0]), 'the cell shows the saved count');
+    const acc = ((await frame.locator('#metric-official-accuracy').textContent()) ?? '').trim();
+    assert.ok(acc.startsWith((official.accuracy * 100).toFixed(1)), `accuracy cell "${acc}" vs ${official.accuracy}`);
+    await frame.locator('#metric-deduplicated-accuracy').waitFor();
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: path.join(SHOTS, 'metrics-dark.png') });
+    await reloadWithTheme('Default Light Modern', 'vs');
+    const again = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame').locator('#cm-official-glioma-glioma');
+    await again.waitFor({ timeout: 60000 });
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: path.join(SHOTS, 'metrics-light.png') });
+    await reloadWithTheme('Default Dark Modern', 'vs-dark');
+  });
+
   it('offers Classify Image in the Explorer context menu of an image and a folder, not of a text file', async () => {
     let menu = await explorerMenu('scan.png');
     await menu.getByRole('menuitem', { name: 'Classify Image' }).waitFor({ timeout: 10000 });

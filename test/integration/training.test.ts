@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { BrainTumorApi } from '../../extension/main';
 import type { TrainEvent } from '../../extension/backendClient';
-import type { TrainConfig, TrainEnd, TrainStarted } from '../../server/protocol';
+import type { EvaluationReport, TrainConfig, TrainEnd, TrainStarted } from '../../server/protocol';
 import { ErrorCodes } from '../../server/protocol';
 
 const EXTENSION_ID = 'brain-tumor-tools.brain-tumor-detection';
@@ -100,10 +100,39 @@ describe('Training in VS Code', () => {
     assert.equal((await resumedEpoch).stats.epoch, before, 'the first epoch after resuming is the one after the last finished');
     const end = await ended;
     assert.equal(end.outcome, 'completed', end.message);
+    // A finished run is evaluated on the dataset's Testing split at once.
+    assert.equal(end.evaluation?.official?.count, 12, JSON.stringify(end.evaluation));
+    assert.ok(fs.existsSync(path.join(started.runDir, 'evaluation.json')));
     const history = JSON.parse(fs.readFileSync(path.join(started.runDir, 'history.json'), 'utf8')) as { epoch: number }[];
     assert.deepEqual(history.map((h) => h.epoch), [0, 1, 2, 3, 4, 5]);
     const state = await a.trainingState();
     assert.equal(state?.end?.outcome, 'completed');
     assert.equal(state?.history.length, 6);
   });
+});
+
+describe('Evaluation in VS Code', () => {
+  it('Evaluate Model scores a trained run on both Testing splits and opens the Metrics panel', async () => {
+    const runs = path.join(WORKSPACE, '.brain-tumor', 'runs');
+    const runDir = fs.readdirSync(runs).map((d) => path.join(runs, d)).find((d) => fs.existsSync(path.join(d, 'model.json')));
+    assert.ok(runDir, 'a trained run from the training tests');
+    const report = await vscode.commands.executeCommand<EvaluationReport>('brainTumor.evaluateModel', { modelDir: runDir, tta: true });
+    assert.ok(report, 'the command returns the report');
+    assert.deepEqual(report.splits.map((s) => s.key), ['official', 'deduplicated']);
+    assert.equal(report.splits[0]!.count, 12);
+    for (const s of report.splits) {
+      assert.equal(s.confusion.flat().reduce((a, b) => a + b, 0), s.count);
+      assert.ok(s.tta, 'test-time augmentation is reported separately');
+      assert.equal(s.perClass.length, 4);
+    }
+    const saved = JSON.parse(fs.readFileSync(path.join(runDir, 'evaluation.json'), 'utf8')) as EvaluationReport;
+    assert.equal(saved.createdAt, report.createdAt, 'the report is saved with the run');
+    let tabs: string[] = [];
+    for (let i = 0; i < 50 && !tabs.some((l) => l.startsWith('Metrics')); i++) {
+      tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs.map((t) => t.label));
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.ok(tabs.some((l) => l.startsWith('Metrics')), `a Metrics tab is open: ${tabs.join(', ')}`);
+  });
+
 });

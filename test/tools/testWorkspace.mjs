@@ -17,7 +17,7 @@ const slice = (lesion, seed) => Buffer.from('<svg xmlns="http://www.w3.org/2000/
 /**
  * Writes the workspace into `dir` (emptied first). The dataset folder `datasetName` holds 3 Training and 2
  * Testing images per class; with `leak`, one more Testing glioma file that is a byte copy of a Training one.
- * With `trainingSet: n`, also `train-set/Training/<class>/` with n images per class, enough to train on.
+ * With `trainingSet: n`, also `train-set/` with n Training and 3 Testing images per class, enough to train on.
  */
 export async function makeTestWorkspace(dir, { datasetName = 'dataset', leak = false, trainingSet = 0 } = {}) {
   fs.rmSync(dir, { recursive: true, force: true });
@@ -39,16 +39,21 @@ export async function makeTestWorkspace(dir, { datasetName = 'dataset', leak = f
   }
 }
 
-/** n Training images per class, each with its own position and size (so none are near copies), 64 x 64. */
+/**
+ * n Training and 3 Testing images per class, each with its own position and size (so none are near copies),
+ * 64 x 64.
+ */
 async function writeTrainingSet(root, n) {
   let seed = 100;
   for (const [cls, lesion] of Object.entries(LESIONS)) {
-    const folder = path.join(root, 'Training', cls);
-    fs.mkdirSync(folder, { recursive: true });
-    for (let i = 0; i < n; i++, seed++) {
-      const dx = (seed * 7) % 17 - 8, dy = (seed * 11) % 15 - 7;
-      const svg = slice(`<g transform="translate(${dx} ${dy})">${lesion}</g>`, seed);
-      await sharp(svg).resize(64, 64).greyscale().png().toFile(path.join(folder, `${cls}-${i}.png`));
+    for (const [split, count] of [['Training', n], ['Testing', 3]]) {
+      const folder = path.join(root, split, cls);
+      fs.mkdirSync(folder, { recursive: true });
+      for (let i = 0; i < count; i++, seed++) {
+        const dx = (seed * 7) % 17 - 8, dy = (seed * 11) % 15 - 7;
+        const svg = slice(`<g transform="translate(${dx} ${dy})">${lesion}</g>`, seed);
+        await sharp(svg).resize(64, 64).greyscale().png().toFile(path.join(folder, `${cls}-${i}.png`));
+      }
     }
   }
 }
