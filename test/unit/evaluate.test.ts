@@ -83,6 +83,17 @@ describe('brain-tumor evaluate', () => {
     assert.match(r.out, /^accuracy\s+\d+\.\d\d%\s+\d+\.\d\d%$/m);
     assert.match(r.out, /Leaks: 1 Testing files have a near copy in Training/);
 
+    // --report writes a self-contained HTML report and its JSON beside it.
+    const html = path.join(tmp, 'report.html');
+    const rep = cli(['evaluate', '--model', runDir, '--no-cache', '--report', html], tmp);
+    assert.equal(rep.code, 0, rep.err);
+    const page = fs.readFileSync(html, 'utf8');
+    assert.match(page, /<h2>Model card<\/h2>/);
+    assert.match(page, /not for clinical/i);
+    assert.match(page, /Testing \(deduplicated\)/);
+    assert.doesNotMatch(page, /<script|https?:\/\//i, 'no scripts, no remote content');
+    assert.equal((JSON.parse(fs.readFileSync(path.join(tmp, 'report.json'), 'utf8')) as EvaluationReport).format, 'brain-tumor-evaluation');
+
     const broken = path.join(tmp, 'broken');
     fs.cpSync(runDir, broken, { recursive: true });
     const metaFile = path.join(broken, 'metadata.json');
