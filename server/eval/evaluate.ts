@@ -17,6 +17,7 @@ import { loadImages } from '../data/loadImages';
 import { validatePolicy, type PreprocessPolicy } from '../data/preprocess';
 import { deduplicatedTesting, type ScannedFile } from '../data/scanDataset';
 import { loadModel, readMetadata, writeJson, writeMetadata, type RunMetadata } from '../train/runFolder';
+import { yieldToEventLoop } from '../train/yieldToEventLoop';
 import {
   applyTemperature, classificationReport, expectedCalibrationError, fitTemperature, negativeLogLikelihood, rocAucOneVsRest, rocCurve,
 } from './metrics';
@@ -74,7 +75,7 @@ export async function predictProbs(model: tfl.LayersModel, pixels: Uint8Array, n
     out.set(await p.data(), start * k);
     p.dispose();
     onBatch?.(start + m);
-    await new Promise<void>((r) => setImmediate(r)); // let other requests and the cancel through
+    await yieldToEventLoop(); // other requests and the cancel get through
   }
   return out;
 }

@@ -15,6 +15,7 @@ import type { NamedTensor } from '@tensorflow/tfjs-core/dist/tensor_types';
 import type { EpochStats } from '../protocol';
 import { augmentInto, type AugmentConfig } from './augment';
 import { setDropoutStep } from './models';
+import { yieldToEventLoop } from './yieldToEventLoop';
 
 export interface TrainData {
   /** Preprocessed 8-bit pixels, [count, size, size, channels]. */
@@ -106,25 +107,35 @@ function batchTensors(data: TrainData, idx: readonly number[], opts: TrainOption
  * epoch) validation would score stale statistics (measured: chance-level validation accuracy on a 40-image set
  * with 100% training accuracy). On the Kaggle set it costs ~2% of an epoch. No-op for models without BN.
  */
-export function refreshBatchNorm(model: tfl.LayersModel, data: TrainData, opts: Pick<TrainOptions, 'size' | 'channels' | 'batchSize'>, maxBatches = 30): void {
+export async function refreshBatchNorm(model: tfl.LayersModel, data: TrainData, opts: Pick<TrainOptions, 'size' | 'channels' | 'batchSize'>,
+  isCancelled: () => boolean = () => false, maxBatches = 30): Promise<void> {
   if (!model.layers.some((l) => l.getClassName() === 'BatchNormalization') || data.count === 0) return;
   const o = opts as TrainOptions;
   // Small sets are cycled through: the averages need ~30 updates to forget their old values (momentum 0.9).
   for (let b = 0; b < maxBatches; b++) {
+    if (isCancelled()) throw new TrainingCancelled();
     const idx = Array.from({ length: Math.min(opts.batchSize, data.count) }, (_, k) => (b * opts.batchSize + k) % data.count);
     tf.tidy(() => {
       const { x } = batchTensors(data, idx, o, null, Math.random);
       model.apply(x, { training: true });
     });
+    await yieldToEventLoop(4);
   }
 }
 
+/** Thrown out of the end-of-epoch work when a cancel arrives: the epoch is dropped, its checkpoint never written. */
+export class TrainingCancelled extends Error {
+  constructor() { super('Training cancelled.'); }
+}
+
 /** Mean cross-entropy and accuracy of `model` on `data`, without augmentation or dropout. */
-export async function evaluateLoss(model: tfl.LayersModel, data: TrainData, opts: Pick<TrainOptions, 'size' | 'channels' | 'classes' | 'batchSize'>): Promise<{ loss: number; acc: number }> {
+export async function evaluateLoss(model: tfl.LayersModel, data: TrainData, opts: Pick<TrainOptions, 'size' | 'channels' | 'classes' | 'batchSize'>,
+  isCancelled: () => boolean = () => false): Promise<{ loss: number; acc: number }> {
   if (data.count === 0) return { loss: NaN, acc: NaN };
   let lossSum = 0, correct = 0;
   const o = opts as TrainOptions;
   for (let start = 0; start < data.count; start += opts.batchSize) {
+    if (isCancelled()) throw new TrainingCancelled();
     const idx = Array.from({ length: Math.min(opts.batchSize, data.count - start) }, (_, k) => start + k);
     const sums = tf.tidy(() => {
       const { x, labels } = batchTensors(data, idx, o, null, Math.random);
@@ -136,6 +147,7 @@ export async function evaluateLoss(model: tfl.LayersModel, data: TrainData, opts
     });
     const [l, c] = await sums.data();
     sums.dispose();
+    await yieldToEventLoop(2);
     lossSum += l!;
     correct += c!;
   }
@@ -195,12 +207,20 @@ export async function trainModel(model: tfl.LayersModel, train: TrainData, val: 
         lossSum += loss! * idx.length;
         accSum += acc! * idx.length;
         cb.onBatch?.(epoch, b, batches, loss!, acc!);
-        // Let notifications and cancel messages through between batches.
-        await new Promise<void>((r) => setImmediate(r));
+        await yieldToEventLoop(); // requests, notifications and a cancel get through between batches
       }
       if (end === 'cancelled') break;
-      refreshBatchNorm(model, train, opts);
-      const v = await evaluateLoss(model, val, opts);
+      // A cancel during the end-of-epoch work drops this epoch: the last checkpoint is the previous epoch's.
+      let v: { loss: number; acc: number };
+      try {
+        const cancelled = () => cb.isCancelled?.() ?? false;
+        await refreshBatchNorm(model, train, opts, cancelled);
+        v = await evaluateLoss(model, val, opts, cancelled);
+      } catch (e) {
+        if (!(e instanceof TrainingCancelled)) throw e;
+        end = 'cancelled';
+        break;
+      }
       const stats: EpochStats = { epoch, loss: lossSum / train.count, acc: accSum / train.count, valLoss: v.loss, valAcc: v.acc, lr, ms: performance.now() - t0 };
       history.push(stats);
       // With no validation data, the latest weights count as the best.

@@ -275,7 +275,7 @@ describe('workbench UI with the packaged extension', { timeout: 600000 }, () => 
     await frame.locator('#run-progress').waitFor({ timeout: 60000 });
     await page.screenshot({ path: path.join(SHOTS, 'training-live-dark.png') });
     await cancel.click();
-    await frame.locator('#run-status', { hasText: 'Cancelled' }).waitFor({ timeout: 60000 });
+    await frame.locator('#run-status', { hasText: 'Cancelled' }).waitFor({ timeout: 120000 });
     await frame.locator('#resume').waitFor({ timeout: 10000 });
     assert.match((await frame.locator('#run-end').textContent()) ?? '', /Cancelled after \d+ finished epoch/);
     await page.screenshot({ path: path.join(SHOTS, 'training-cancelled-dark.png') });
