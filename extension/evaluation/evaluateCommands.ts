@@ -11,6 +11,7 @@ import { ResponseError } from 'vscode-languageclient/node';
 import { ErrorCodes, type EvaluationReport, type RunSummary } from '../../server/protocol';
 import { renderReportHtml } from '../../server/eval/reportHtml';
 import type { BackendClient } from '../backendClient';
+import { SECTION } from '../config';
 import { log } from '../log';
 import { MetricsPanel, type MetricsActions } from '../panels/metricsPanel';
 import { listRunDirs, runsFolder } from '../training/runsFolder';
@@ -87,7 +88,8 @@ async function exportReport(deps: EvaluateDeps, report: EvaluationReport): Promi
 export async function evaluateModel(deps: EvaluateDeps, arg?: unknown): Promise<EvaluationReport | undefined> {
   const given = typeof arg === 'string' ? arg : arg instanceof vscode.Uri ? arg.fsPath
     : typeof arg === 'object' && arg !== null && typeof (arg as { modelDir?: unknown }).modelDir === 'string' ? (arg as { modelDir: string }).modelDir : undefined;
-  const tta = typeof arg === 'object' && arg !== null && (arg as { tta?: unknown }).tta === true;
+  const argTta = typeof arg === 'object' && arg !== null ? (arg as { tta?: unknown }).tta : undefined;
+  const tta = typeof argTta === 'boolean' ? argTta : vscode.workspace.getConfiguration(SECTION).get<boolean>('evaluation.testTimeAugmentation') === true;
   const modelDir = given ?? await pickRun(deps, 'Evaluate which model? (scored on its dataset\'s Testing split)');
   if (!modelDir) return undefined;
   try {
