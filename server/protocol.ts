@@ -283,6 +283,8 @@ export interface RunSummary {
   /** A checkpoint exists and the run did not complete: `train` with resumeRunDir continues it. */
   resumable: boolean;
   createdAt: string;
+  /** Headline Testing figures of the run's last evaluation, if any. */
+  evaluation: { official: HeadlineScores | null; deduplicated: HeadlineScores | null } | null;
 }
 /** Client -> server: read a run folder (for the Training panel of a finished run, and for Resume). */
 export const readRun = new RequestType<{ runDir: string }, RunSummary, void>(METHOD_PREFIX + 'readRun');

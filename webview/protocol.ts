@@ -61,6 +61,8 @@ export interface TrainingView {
   progress: TrainProgress | null;
   end: TrainEnd | null;
   resumable: boolean;
+  /** Testing figures of the run's evaluation (at the end of training, or a later Evaluate Model). */
+  evaluation: TrainEnd['evaluation'];
 }
 
 export type ToTrainingView = { type: 'view'; view: TrainingView | null; error: string | null };
@@ -69,7 +71,8 @@ export type FromTrainingView =
   | { type: 'ready' }
   | { type: 'cancel'; runId: string }
   | { type: 'resume'; runDir: string }
-  | { type: 'openFolder'; runDir: string };
+  | { type: 'openFolder'; runDir: string }
+  | { type: 'showMetrics'; runDir: string };
 
 /** What the Training panel keeps across reloads: which run it shows (the data comes back from the backend). */
 export interface TrainingViewState {

@@ -9,6 +9,6 @@ export function parseFromTrainingView(m: unknown): FromTrainingView | undefined 
   const o = m as { type?: unknown; runId?: unknown; runDir?: unknown };
   if (o.type === 'ready') return { type: 'ready' };
   if (o.type === 'cancel' && shortString(o.runId)) return { type: 'cancel', runId: o.runId };
-  if ((o.type === 'resume' || o.type === 'openFolder') && shortString(o.runDir) && path.isAbsolute(o.runDir)) return { type: o.type, runDir: o.runDir };
+  if ((o.type === 'resume' || o.type === 'openFolder' || o.type === 'showMetrics') && shortString(o.runDir) && path.isAbsolute(o.runDir)) return { type: o.type, runDir: o.runDir };
   return undefined;
 }

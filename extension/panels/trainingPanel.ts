@@ -106,6 +106,9 @@ export class TrainingPanel {
       case 'openFolder':
         if (v?.runDir === m.runDir) await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(m.runDir));
         return;
+      case 'showMetrics':
+        if (v?.runDir === m.runDir) await vscode.commands.executeCommand('brainTumor.showMetrics', m.runDir);
+        return;
     }
   }
 

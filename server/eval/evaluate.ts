@@ -223,7 +223,7 @@ export function saveEvaluation(modelDir: string, report: P.EvaluationReport): st
   writeJson(file, report);
   const head = (key: P.SplitScores['key']) => {
     const s = report.splits.find((x) => x.key === key);
-    return s ? { accuracy: s.accuracy, macroF1: s.macro.f1, ece: s.ece } : null;
+    return s ? { accuracy: s.accuracy, macroF1: s.macro.f1, ece: s.ece, count: s.count } : null;
   };
   const meta = readMetadata(modelDir);
   meta.evaluation = { official: head('official'), deduplicated: head('deduplicated'), at: report.createdAt };

@@ -16,7 +16,7 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { NamedTensor } from '@tensorflow/tfjs-core/dist/tensor_types';
-import type { BackendKind, EpochStats, EvaluationReport, RunSummary, TrainConfig, TrainOutcome, TumorClassName } from '../protocol';
+import type { BackendKind, EpochStats, EvaluationReport, HeadlineScores, RunSummary, TrainConfig, TrainOutcome, TumorClassName } from '../protocol';
 import type { PreprocessPolicy } from '../data/preprocess';
 import './models'; // registers the custom layers a saved model may use
 
@@ -44,7 +44,7 @@ export interface RunMetadata {
   /** Temperature scaling fitted on the validation split by an evaluation (classification applies it). */
   calibration?: EvaluationReport['calibration'];
   /** Headline test figures of the last evaluation, for pickers and the status bar. */
-  evaluation?: { official: { accuracy: number; macroF1: number; ece: number } | null; deduplicated: { accuracy: number; macroF1: number; ece: number } | null; at: string };
+  evaluation?: { official: HeadlineScores | null; deduplicated: HeadlineScores | null; at: string };
 }
 
 export interface TrainerState { nextEpoch: number; bestEpoch: number; bestValLoss: number }
@@ -209,6 +209,7 @@ export function runSummary(runDir: string): RunSummary {
   return {
     runId: m.runId, runDir, status: m.status, config: m.config, dataRoot: m.dataset.root, backend: m.backend,
     counts: m.dataset.counts, history, bestEpoch: m.bestEpoch, createdAt: m.createdAt,
+    evaluation: m.evaluation ? { official: m.evaluation.official, deduplicated: m.evaluation.deduplicated } : null,
     resumable: m.status !== 'completed' && m.status !== 'early-stopped' && hasCheckpoint(runDir) && history.length < m.config.epochs,
   };
 }

@@ -232,6 +232,9 @@ describe('workbench UI with the packaged extension', { timeout: 600000 }, () => 
     await cell.waitFor({ timeout: 180000 });
     await frame.locator('#run-end').waitFor({ timeout: 60000 });
     assert.match((await frame.locator('#run-status').textContent()) ?? '', /Completed|Stopped early/);
+    // The finished run was evaluated on the generated Testing split (12 images) at once.
+    await frame.locator('#run-test').waitFor({ timeout: 60000 });
+    assert.match((await frame.locator('#run-test').textContent()) ?? '', /Testing accuracy \d+\.\d% on the official split \(12 images\)/);
     const runs = path.join(WORKSPACE, '.brain-tumor', 'runs');
     const [runId] = fs.readdirSync(runs);
     const history = JSON.parse(fs.readFileSync(path.join(runs, runId, 'history.json'), 'utf8'));

@@ -125,6 +125,7 @@ describe('training text and messages', () => {
     assert.deepEqual(parseFromTrainingView({ type: 'ready' }), { type: 'ready' });
     assert.deepEqual(parseFromTrainingView({ type: 'cancel', runId: 'r1' }), { type: 'cancel', runId: 'r1' });
     assert.deepEqual(parseFromTrainingView({ type: 'resume', runDir: '/w/runs/r1' }), { type: 'resume', runDir: '/w/runs/r1' });
+    assert.deepEqual(parseFromTrainingView({ type: 'showMetrics', runDir: '/w/runs/r1' }), { type: 'showMetrics', runDir: '/w/runs/r1' });
     for (const bad of [null, 'ready', { type: 'cancel' }, { type: 'resume', runDir: 'relative/dir' }, { type: 'openFolder', runDir: '/a\0b' }, { type: 'eval' }]) {
       assert.equal(parseFromTrainingView(bad), undefined, JSON.stringify(bad));
     }

@@ -180,6 +180,16 @@ function render(): void {
   const progress = progressSection(v);
   if (progress) root.append(progress);
   if (v.end) root.append(el('p', { className: `callout${v.end.outcome === 'failed' ? ' warn' : ''}`, id: 'run-end' }, v.end.message));
+  const ev = v.evaluation;
+  if (ev?.official) {
+    const show = el('button', { className: 'secondary', id: 'show-metrics' }, 'Show Metrics');
+    show.addEventListener('click', () => vscode.postMessage({ type: 'showMetrics', runDir: v.runDir }));
+    root.append(el('p', { id: 'run-test' }, `Testing accuracy ${pct(ev.official.accuracy)} on the official split (${ev.official.count} images)` +
+      (ev.deduplicated ? `, ${pct(ev.deduplicated.accuracy)} on the deduplicated split (${ev.deduplicated.count}; near copies of Training images left out)` : '') +
+      `; macro F1 ${ev.official.macroF1.toFixed(3)}. `, show));
+  } else if (ev?.error) {
+    root.append(el('p', { className: 'callout warn' }, `The evaluation on Testing failed: ${ev.error}`));
+  }
   else if (v.status === 'interrupted') root.append(el('p', { className: 'callout warn', id: 'run-end' }, 'This run stopped before it finished (the backend or the window went away). Resume continues from its last finished epoch.'));
   root.append(actions(v));
   root.append(el('h2', {}, 'Curves'));
