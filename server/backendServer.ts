@@ -191,11 +191,11 @@ export function startBackendServer(connection: Connection, options: BackendServe
     const { progressToken } = params;
     try {
       const report = await evaluateModel(params.modelDir, {
-        datasets, cacheDir, backend, tta: params.tta, calibrate: params.calibrate, isCancelled: () => token.isCancellationRequested,
+        datasets, cacheDir, backend, tta: params.tta, calibrate: params.calibrate, split: params.split, isCancelled: () => token.isCancellationRequested,
         ...(params.dataRoot ? { dataRoot: params.dataRoot } : {}),
         onProgress: (p) => { if (progressToken) void connection.sendNotification(P.evaluateProgress, { progressToken, ...p }); },
       });
-      saveEvaluation(params.modelDir, report);
+      if (params.split !== 'Validation') saveEvaluation(params.modelDir, report); // evaluation.json holds the Testing scores
       log.info(`Evaluated ${params.modelDir}: ${report.splits.map((s) => `${s.label} ${(s.accuracy * 100).toFixed(2)}%`).join(', ')}.`);
       return report;
     } catch (e) {

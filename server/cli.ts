@@ -66,6 +66,7 @@ Training (brain-tumor train --data DIR [options]; Ctrl+C stops after the current
 Evaluation (brain-tumor evaluate --model RUN_DIR [--data DIR] [options]):
   --model DIR       a run folder (model.json + metadata.json)
   --data DIR        dataset with a Testing split (default: the one the model trained on)
+  --split S         Testing (default: official and deduplicated) or Validation (the run's held-out files)
   --tta             also score test-time augmentation (image + mirror), reported separately
   --no-calibrate    do not fit temperature scaling on the run's validation split
   --json            the full report as JSON       --report FILE  also write a self-contained HTML report
@@ -81,7 +82,7 @@ interface Flags {
   near?: string; cache?: string; 'no-cache'?: boolean;
   data?: string; runs?: string; resume?: string; model?: string; epochs?: string; batch?: string; size?: string; lr?: string;
   val?: string; seed?: string; patience?: string; 'class-weights'?: boolean; 'no-augment'?: boolean; 'label-smoothing'?: string;
-  tta?: boolean; 'no-calibrate'?: boolean; report?: string;
+  tta?: boolean; 'no-calibrate'?: boolean; report?: string; split?: string;
 }
 
 function parse(argv: string[]): { command: string | undefined; args: string[]; flags: Flags } {
@@ -100,7 +101,7 @@ function parse(argv: string[]): { command: string | undefined; args: string[]; f
         epochs: { type: 'string' }, batch: { type: 'string' }, size: { type: 'string' }, lr: { type: 'string' },
         val: { type: 'string' }, seed: { type: 'string' }, patience: { type: 'string' }, 'label-smoothing': { type: 'string' },
         'class-weights': { type: 'boolean' }, 'no-augment': { type: 'boolean' },
-        tta: { type: 'boolean' }, 'no-calibrate': { type: 'boolean' }, report: { type: 'string' },
+        tta: { type: 'boolean' }, 'no-calibrate': { type: 'boolean' }, report: { type: 'string' }, split: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -272,6 +273,8 @@ async function cmdEvaluate(flags: Flags): Promise<number> {
   checkBackendFlag(flags);
   if (!flags.model) throw new UsageError('evaluate needs --model RUN_DIR');
   const modelDir = path.resolve(flags.model);
+  const split = flags.split ?? 'Testing';
+  if (split !== 'Testing' && split !== 'Validation') throw new UsageError(`--split must be Testing or Validation, got "${split}"`);
   const preference = resolvePreference({ flag: flags.backend, env: process.env[ENV_BACKEND] });
   if (preference.warning) stderrLogger.warn(preference.warning);
   const backend = await startEngine({ preference, threads: threadsFrom(flags) });
@@ -282,12 +285,12 @@ async function cmdEvaluate(flags: Flags): Promise<number> {
   const tty = process.stderr.isTTY;
   try {
     const report = await evaluateModel(modelDir, {
-      datasets: new DatasetStore(), cacheDir, backend, tta: !!flags.tta, calibrate: !flags['no-calibrate'], isCancelled: () => cancelled,
+      datasets: new DatasetStore(), cacheDir, backend, tta: !!flags.tta, calibrate: !flags['no-calibrate'], split, isCancelled: () => cancelled,
       ...(flags.data ? { dataRoot: path.resolve(flags.data) } : {}),
       onProgress: (p) => { if (tty) process.stderr.write(`\r${p.phase} ${p.done}/${p.total}\x1b[K`); },
     });
     if (tty) process.stderr.write('\r\x1b[K');
-    saveEvaluation(modelDir, report);
+    if (split === 'Testing') saveEvaluation(modelDir, report); // evaluation.json holds the Testing scores
     if (flags.report) {
       const file = path.resolve(flags.report);
       fs.writeFileSync(file, renderReportHtml(report, reportRunOf(modelDir)));

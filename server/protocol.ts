@@ -375,6 +375,8 @@ export interface EvaluateParams {
   dataRoot?: string;
   /** Test-time augmentation (mirror), reported separately. Default false. */
   tta?: boolean;
+  /** 'Testing' (default; official and deduplicated) or 'Validation' (the run's held-out Training files). */
+  split?: 'Testing' | 'Validation';
   /** Fit (or refit) temperature scaling on the run's validation split and store it in metadata.json. Default true. */
   calibrate?: boolean;
   progressToken?: string;

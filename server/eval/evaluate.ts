@@ -33,6 +33,8 @@ export interface EvaluateOptions {
   dataRoot?: string;
   tta?: boolean;
   calibrate?: boolean;
+  /** 'Testing' (default: official and deduplicated), or 'Validation': the run's held-out Training files (split.json). */
+  split?: 'Testing' | 'Validation';
   onProgress?: (p: Omit<P.EvaluateProgress, 'progressToken'>) => void;
   isCancelled?: () => boolean;
 }
@@ -141,7 +143,12 @@ export async function evaluateModel(modelDir: string, opts: EvaluateOptions): Pr
   const policy = meta.preprocess;
   const dataRoot = opts.dataRoot ?? meta.dataset.root;
   const scan = await opts.datasets.scan(dataRoot, { cacheDir: opts.cacheDir, isCancelled: opts.isCancelled });
-  const testing = scan.files.filter((f) => f.split === 'Testing' && usable(f.inspection)).sort((a, b) => (a.rel < b.rel ? -1 : 1));
+  const onValidation = opts.split === 'Validation';
+  const valRels = onValidation ? validationFiles(modelDir) : null;
+  // The images scored: Testing, or the run's own validation files (which were never trained on).
+  const testing = scan.files.filter((f) => (valRels ? valRels.has(f.rel) : f.split === 'Testing') && usable(f.inspection))
+    .sort((a, b) => (a.rel < b.rel ? -1 : 1));
+  if (valRels && !testing.length) throw new EvaluationError(`None of the run's validation files (split.json) are in ${scan.report.root}.`);
   if (!testing.length) {
     throw new EvaluationError(`${scan.report.root} has no usable images in a Testing split. Evaluation needs Testing/<class>/ folders ` +
       '(the Kaggle layout); Training images are never used to score a model.');
@@ -156,7 +163,7 @@ export async function evaluateModel(modelDir: string, opts: EvaluateOptions): Pr
     // 1. Temperature on the run's validation images (split.json), when asked and available.
     let calibration = meta.calibration ?? null;
     const splitFile = path.join(modelDir, 'split.json');
-    if ((opts.calibrate ?? true) && fs.existsSync(splitFile) && path.resolve(dataRoot) === path.resolve(meta.dataset.root)) {
+    if ((opts.calibrate ?? true) && !onValidation && fs.existsSync(splitFile) && path.resolve(dataRoot) === path.resolve(meta.dataset.root)) {
       const valRels = new Set((JSON.parse(fs.readFileSync(splitFile, 'utf8')) as { validation: string[] }).validation);
       const valFiles = scan.files.filter((f) => valRels.has(f.rel) && usable(f.inspection));
       if (valFiles.length >= 20) {
@@ -190,10 +197,11 @@ export async function evaluateModel(modelDir: string, opts: EvaluateOptions): Pr
     if (ttaProbs) ttaProbs = averageProbs(probs, ttaProbs);
     const ok = testing.map((f, i) => i).filter((i) => !failed.has(testing[i]!.abs));
     const splits: P.SplitScores[] = [];
-    for (const [key, label, idx] of [
+    const parts: [P.SplitScores['key'], string, number[]][] = onValidation ? [['validation', 'Validation (held out of Training)', ok]] : [
       ['official', 'Testing (official)', ok],
       ['deduplicated', 'Testing (deduplicated)', ok.filter((i) => dedupSet.has(testing[i]!.rel))],
-    ] as const) {
+    ];
+    for (const [key, label, idx] of parts) {
       if (!idx.length) continue;
       const labels = Int32Array.from(idx, (i) => CLASSES.indexOf(testing[i]!.label));
       splits.push(scoreSplit(key, label, labels, rowsOf(probs, idx), ttaProbs ? rowsOf(ttaProbs, idx) : null));
@@ -214,6 +222,15 @@ export async function evaluateModel(modelDir: string, opts: EvaluateOptions): Pr
     return report;
   } finally {
     model.dispose();
+  }
+}
+
+/** The run's validation files (relative paths), from split.json; errors say what is missing. */
+function validationFiles(modelDir: string): Set<string> {
+  try {
+    return new Set((JSON.parse(fs.readFileSync(path.join(modelDir, 'split.json'), 'utf8')) as { validation: string[] }).validation);
+  } catch (e) {
+    throw new EvaluationError(`${modelDir} has no readable split.json (${(e as Error).message}), so its validation files are unknown.`);
   }
 }
 

@@ -18,10 +18,12 @@ export function parseEvaluateParams(raw: unknown): EvaluateParams {
     if (o[k] !== undefined && typeof o[k] !== 'boolean') throw bad(`"${k}" must be true or false`);
   }
   if (o.progressToken !== undefined && (typeof o.progressToken !== 'string' || o.progressToken.length > 200)) throw bad('"progressToken" must be a short string');
+  if (o.split !== undefined && o.split !== 'Testing' && o.split !== 'Validation') throw bad(`"split" must be "Testing" or "Validation", got ${JSON.stringify(o.split)}`);
   const dataRoot = abs('dataRoot');
   return {
     modelDir, ...(dataRoot ? { dataRoot } : {}), ...(o.tta !== undefined ? { tta: o.tta as boolean } : {}),
     ...(o.calibrate !== undefined ? { calibrate: o.calibrate as boolean } : {}),
     ...(typeof o.progressToken === 'string' ? { progressToken: o.progressToken } : {}),
+    ...(o.split !== undefined ? { split: o.split } : {}),
   };
 }

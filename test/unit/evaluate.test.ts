@@ -83,6 +83,18 @@ describe('brain-tumor evaluate', () => {
     assert.match(r.out, /^accuracy\s+\d+\.\d\d%\s+\d+\.\d\d%$/m);
     assert.match(r.out, /Leaks: 1 Testing files have a near copy in Training/);
 
+    // --split Validation scores the run's own held-out Training files (split.json), and leaves evaluation.json alone.
+    const before = fs.readFileSync(path.join(runDir, 'evaluation.json'), 'utf8');
+    const val = cli(['evaluate', '--model', runDir, '--split', 'Validation', '--json', '--no-cache'], tmp);
+    assert.equal(val.code, 0, val.err);
+    const valReport = JSON.parse(val.out) as EvaluationReport;
+    const split = JSON.parse(fs.readFileSync(path.join(runDir, 'split.json'), 'utf8')) as { validation: string[] };
+    assert.deepEqual(valReport.splits.map((s) => [s.key, s.count]), [['validation', split.validation.length]]);
+    assert.equal(fs.readFileSync(path.join(runDir, 'evaluation.json'), 'utf8'), before);
+    const badSplit = cli(['evaluate', '--model', runDir, '--split', 'Train'], tmp);
+    assert.equal(badSplit.code, 2);
+    assert.match(badSplit.err, /--split must be Testing or Validation, got "Train"/);
+
     // --report writes a self-contained HTML report and its JSON beside it.
     const html = path.join(tmp, 'report.html');
     const rep = cli(['evaluate', '--model', runDir, '--no-cache', '--report', html], tmp);
