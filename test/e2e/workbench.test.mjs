@@ -84,6 +84,18 @@ async function closeMenu() {
   await page.locator('.context-view .monaco-menu').waitFor({ state: 'detached', timeout: 5000 }).catch(() => {});
 }
 
+/** Right-click a dataset folder, Train Model, keep the first model offered (remembered or default), set the epochs. */
+async function trainFromExplorer(folder, epochs) {
+  const menu = await explorerMenu(folder);
+  await clickMenuItem(menu, 'Train Model');
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await page.locator('.quick-input-widget', { hasText: 'Train Model (2/3)' }).waitFor({ timeout: 30000 });
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget', { hasText: 'Train Model (3/3)' }).waitFor({ timeout: 30000 });
+  await input.fill(String(epochs));
+  await page.keyboard.press('Enter');
+}
+
 describe('workbench UI with the packaged extension', { timeout: 600000 }, () => {
   before(async () => {
     ensureTools();
@@ -217,15 +229,7 @@ describe('workbench UI with the packaged extension', { timeout: 600000 }, () => 
   it('Train Model from the Explorer trains with live curves, and the Training panel comes back after a reload', async () => {
     await runCommand('View: Close All Editors');
     await page.locator('.statusbar-item .codicon-pulse').first().waitFor({ timeout: 90000 });
-    const menu = await explorerMenu('train-set');
-    await clickMenuItem(menu, 'Train Model');
-    // Step 2/3: the model (the remembered or default one is first); step 3/3: epochs.
-    const input = page.locator('.quick-input-widget .quick-input-box input');
-    await page.locator('.quick-input-widget', { hasText: 'Train Model (2/3)' }).waitFor({ timeout: 30000 });
-    await page.keyboard.press('Enter');
-    await page.locator('.quick-input-widget', { hasText: 'Train Model (3/3)' }).waitFor({ timeout: 30000 });
-    await input.fill('2');
-    await page.keyboard.press('Enter');
+    await trainFromExplorer('train-set', 2);
     const frame = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
     // The panel opens at the start and fills in as epochs end; the second epoch's row and the end come live.
     const cell = frame.locator('#epoch-2-valAcc');
@@ -256,14 +260,7 @@ describe('workbench UI with the packaged extension', { timeout: 600000 }, () => 
 
   it('a run goes on after a window reload mid-run, and Cancel in the panel stops it with Resume offered', async () => {
     await runCommand('View: Close All Editors');
-    const menu = await explorerMenu('train-set');
-    await clickMenuItem(menu, 'Train Model');
-    const input = page.locator('.quick-input-widget .quick-input-box input');
-    await page.locator('.quick-input-widget', { hasText: 'Train Model (2/3)' }).waitFor({ timeout: 30000 });
-    await page.keyboard.press('Enter');
-    await page.locator('.quick-input-widget', { hasText: 'Train Model (3/3)' }).waitFor({ timeout: 30000 });
-    await input.fill('40');
-    await page.keyboard.press('Enter');
+    await trainFromExplorer('train-set', 40);
     let frame = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
     await frame.locator('#epoch-1-valAcc').waitFor({ timeout: 180000 });
 
