@@ -205,7 +205,7 @@ export interface TrainStarted { runId: string; runDir: string; config: TrainConf
 /** Client -> server: start (or resume) a training run. Fails with TrainingBusy while another runs. */
 export const train = new RequestType<TrainParams, TrainStarted, void>(METHOD_PREFIX + 'train');
 
-export type TrainPhase = 'loading' | 'training' | 'validating' | 'evaluating' | 'finished';
+export type TrainPhase = 'loading' | 'training' | 'evaluating' | 'finished';
 export interface TrainProgress {
   runId: string;
   phase: TrainPhase;

@@ -16,7 +16,7 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { NamedTensor } from '@tensorflow/tfjs-core/dist/tensor_types';
-import type { BackendKind, EpochStats, EvaluationReport, HeadlineScores, RunSummary, TrainConfig, TrainOutcome, TumorClassName } from '../protocol';
+import type { BackendKind, EpochStats, EvaluationReport, HeadlineScores, RunSummary, TrainConfig, TumorClassName } from '../protocol';
 import type { PreprocessPolicy } from '../data/preprocess';
 import './models'; // registers the custom layers a saved model may use
 
@@ -219,4 +219,3 @@ export function settledStatus(status: RunSummary['status'], isLive: boolean): Ru
   return status === 'running' && !isLive ? 'interrupted' : status;
 }
 
-export type { TrainOutcome };
