@@ -391,6 +391,126 @@ export interface EvaluateProgress { progressToken: string; phase: 'loading' | 'p
 export const evaluateProgress = new NotificationType<EvaluateProgress>(METHOD_PREFIX + 'evaluateProgress');
 
 // ---------------------------------------------------------------------------------------------
+// Classification: images through a model (the active one, or the bundled default), with calibrated
+// confidence, an uncertainty verdict and optionally a Grad-CAM heat map.
+
+/** A model as classification sees it: where it is, what it is and how well it scored. */
+export interface ModelInfo {
+  /** Absolute folder holding model.json, weights.bin and metadata.json. */
+  modelDir: string;
+  /** The model shipped with the extension (models/ folder), used when the user picked none. */
+  bundled: boolean;
+  runId: string | null;
+  /** Architecture name from the run's config (e.g. "seed-cnn"). */
+  architecture: string;
+  inputSize: number;
+  channels: 1 | 3;
+  params: number;
+  classes: TumorClassName[];
+  /** Temperature fitted on validation (probabilities are divided through it), or null when uncalibrated. */
+  temperature: number | null;
+  /** Headline Testing figures from the model's evaluation, or null when it was never evaluated. */
+  evaluation: { official: HeadlineScores | null; deduplicated: HeadlineScores | null } | null;
+  /** Feature statistics for the out-of-distribution check are present (fitted on validation). */
+  featureStats: boolean;
+  createdAt: string;
+}
+
+export interface LoadModelParams {
+  /** Absolute model folder; omitted: the bundled default model. */
+  modelDir?: string;
+}
+/** Client -> server: load and check a model (classes, input size, weights), make it the one `status` reports. */
+export const loadModel = new RequestType<LoadModelParams, ModelInfo, void>(METHOD_PREFIX + 'loadModel');
+
+/** A Grad-CAM heat map on the model's input (the preprocessed square image), row-major, values in 0..1. */
+export interface Heatmap {
+  width: number;
+  height: number;
+  values: number[];
+  /** The class whose evidence it shows (the predicted one) and the layer it was taken at. */
+  targetClass: TumorClassName;
+  layer: string;
+}
+
+/** How an image was judged in or out of what the model was trained on (brain MRI slices). */
+export interface DistributionCheck {
+  outOfDistribution: boolean;
+  /** Plain-language reasons, empty when the image looks like a brain MRI slice. */
+  reasons: string[];
+  /** Mean channel spread of the decoded image, 0..255 (MRI slices are grey: near 0). */
+  colourfulness: number;
+  /** Share of the image's border that is dark (MRI slices sit on a black background). */
+  darkBorder: number;
+  /** Distance of the image's features from the nearest class centre, in units of the validation set's 99th
+   *  percentile (> 1: farther than 99% of validation images); null when the model has no feature statistics. */
+  featureDistance: number | null;
+}
+
+export interface ClassifiedImage {
+  ok: true;
+  /** As given (absolute). */
+  path: string;
+  predicted: TumorClassName;
+  /** In CLASS order, after temperature scaling; they sum to 1. */
+  probabilities: number[];
+  /** The predicted class's calibrated probability. */
+  confidence: number;
+  /** Needs expert review: confidence below the threshold, or out of distribution. */
+  uncertain: boolean;
+  uncertainReasons: string[];
+  distribution: DistributionCheck;
+  heatmap: Heatmap | null;
+  /** The model's input (cropped, padded, resized) as a PNG data URL, when `withInput` was asked for. */
+  input: string | null;
+  /** Original size in pixels. */
+  width: number;
+  height: number;
+}
+
+export interface FailedImage {
+  ok: false;
+  path: string;
+  /** What is wrong and what to do. */
+  error: string;
+  kind: ProblemKind | 'missing';
+}
+
+export type ClassifyItem = ClassifiedImage | FailedImage;
+
+export interface ClassifyParams {
+  /** Absolute image files and/or folders (folders: every image inside, recursively). */
+  paths: string[];
+  /** Absolute model folder; omitted: the bundled default model. */
+  modelDir?: string;
+  /** Compute Grad-CAM heat maps. Default false. */
+  explain?: boolean;
+  /** Include each model input as a PNG data URL (for display). Default false. */
+  withInput?: boolean;
+  /** Calibrated confidence below this is "uncertain". Default 0.7. */
+  threshold?: number;
+  progressToken?: string;
+}
+
+export interface ClassifyResult {
+  model: ModelInfo;
+  items: ClassifyItem[];
+  threshold: number;
+  backend: BackendKind;
+  timing: { ms: number; images: number; imgPerSec: number };
+}
+/** Client -> server: classify images (cancellable; progress via `classifyProgress`). */
+export const classify = new RequestType<ClassifyParams, ClassifyResult, void>(METHOD_PREFIX + 'classify');
+
+export interface ClassifyProgress { progressToken: string; done: number; total: number }
+export const classifyProgress = new NotificationType<ClassifyProgress>(METHOD_PREFIX + 'classifyProgress');
+
+/** Default uncertainty threshold on the calibrated confidence (the `brainTumor.classification.uncertaintyThreshold` setting). */
+export const DEFAULT_UNCERTAINTY_THRESHOLD = 0.7;
+/** A classify request takes at most this many images (folders included); more is refused with a clear error. */
+export const MAX_CLASSIFY_IMAGES = 20000;
+
+// ---------------------------------------------------------------------------------------------
 // Initialization
 
 /** What the extension passes in `initializationOptions`. */
