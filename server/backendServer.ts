@@ -22,6 +22,9 @@ import { parseEvaluateParams } from './eval/evaluateParams';
 import { parseRunDir, parseRunId, parseTrainParams } from './train/trainParams';
 import { RunFolderError, runSummary, settledStatus } from './train/runFolder';
 import { TrainingBusyError, TrainingService } from './train/trainingService';
+import { ClassifyError, classifyImages } from './infer/classifyImages';
+import { parseClassifyParams, parseLoadModelParams } from './infer/classifyParams';
+import { ModelError, ModelStore } from './infer/modelStore';
 
 export const SERVER_VERSION = BUILD_VERSION;
 
@@ -83,6 +86,7 @@ export function startBackendServer(connection: Connection, options: BackendServe
   let engine: Promise<P.BackendInfo> | undefined;
   let cacheDir = defaultCacheDir();
   const datasets = new DatasetStore();
+  const models = new ModelStore();
 
   connection.onInitialize((params): InitializeResult => {
     const init = parseInitOptions(params.initializationOptions, log);
@@ -121,7 +125,7 @@ export function startBackendServer(connection: Connection, options: BackendServe
       pid: process.pid,
       uptimeMs: Date.now() - startedAt,
       backend,
-      activeModel: null,
+      activeModel: models.active,
       numTensors: numTensors(),
     };
   });
@@ -206,6 +210,39 @@ export function startBackendServer(connection: Connection, options: BackendServe
     }
   });
   connection.onRequest(P.readEvaluation, (raw): P.EvaluationReport | null => readEvaluation(parseRunDir('readEvaluation', raw)) ?? null);
+
+  const modelError = (e: unknown): unknown => {
+    if (e instanceof ModelError) return P.protocolError(e.kind === 'incompatible' ? P.ErrorCodes.IncompatibleModel : P.ErrorCodes.RunFolder, e.message);
+    if (e instanceof ClassifyError) return P.protocolError(e.kind === 'cancelled' ? P.ErrorCodes.Cancelled : P.ErrorCodes.InvalidParams, e.message);
+    return e;
+  };
+  connection.onRequest(P.loadModel, async (raw): Promise<P.ModelInfo> => {
+    const params = parseLoadModelParams(raw);
+    await requireEngine();
+    try {
+      const loaded = await models.get(params.modelDir);
+      log.info(`Model ${loaded.dir} ready (${loaded.info.architecture}, ${loaded.info.params} parameters${loaded.info.bundled ? ', bundled' : ''}).`);
+      return loaded.info;
+    } catch (e) {
+      throw modelError(e);
+    }
+  });
+  connection.onRequest(P.classify, async (raw, token): Promise<P.ClassifyResult> => {
+    const params = parseClassifyParams(raw);
+    const backend = await requireEngine();
+    const { progressToken } = params;
+    try {
+      const loaded = await models.get(params.modelDir);
+      const result = await classifyImages(params.paths, loaded, {
+        explain: params.explain, withInput: params.withInput, threshold: params.threshold, backend: backend.kind,
+        isCancelled: () => token.isCancellationRequested,
+        onProgress: (done, total) => { if (progressToken) void connection.sendNotification(P.classifyProgress, { progressToken, done, total }); },
+      });
+      return { model: loaded.info, ...result };
+    } catch (e) {
+      throw modelError(e);
+    }
+  });
 
   connection.onShutdown(() => {
     log.info('Backend shutting down.');

@@ -86,11 +86,52 @@ export function classifyDecodeError(e: unknown): ImageDecodeError {
 
 /** Decodes and preprocesses one image to `size*size*channels` 8-bit pixels. */
 export async function preprocessImage(bytes: Buffer, policy: PreprocessPolicy = DEFAULT_POLICY): Promise<Uint8Array> {
+  return (await preprocessWithStats(bytes, policy)).pixels;
+}
+
+/** What classification also needs to know of the decoded image, measured on the working image before greyscale. */
+export interface ImageStats {
+  /** Mean over pixels of (max channel - min channel), 0..255: MRI slices are grey, so near 0. */
+  colourfulness: number;
+  /** Share of the pixels on the image's outer frame (5% of each side) at or below 24: MRI slices sit on black. */
+  darkBorder: number;
+}
+
+/** preprocessImage, plus the decoded image's statistics for the out-of-distribution check. */
+export async function preprocessWithStats(bytes: Buffer, policy: PreprocessPolicy = DEFAULT_POLICY): Promise<{ pixels: Uint8Array; stats: ImageStats }> {
   try {
     return await runPipeline(bytes, policy);
   } catch (e) {
     throw classifyDecodeError(e);
   }
+}
+
+/** The statistics of ImageStats on a decoded working image (1-4 channels; alpha ignored). */
+export function imageStats(data: Uint8Array, width: number, height: number, channels: number): ImageStats {
+  const colour = channels >= 3;
+  let spread = 0;
+  if (colour) {
+    for (let i = 0; i < width * height; i++) {
+      const o = i * channels;
+      const r = data[o]!, g = data[o + 1]!, b = data[o + 2]!;
+      spread += Math.max(r, g, b) - Math.min(r, g, b);
+    }
+  }
+  const fx = Math.max(1, Math.round(width * 0.05));
+  const fy = Math.max(1, Math.round(height * 0.05));
+  let frame = 0, dark = 0;
+  for (let y = 0; y < height; y++) {
+    const inRows = y < fy || y >= height - fy;
+    for (let x = 0; x < width; x++) {
+      if (!inRows && x >= fx && x < width - fx) continue;
+      const o = (y * width + x) * channels;
+      let v = data[o]!;
+      if (colour) v = Math.max(v, data[o + 1]!, data[o + 2]!);
+      frame++;
+      if (v <= 24) dark++;
+    }
+  }
+  return { colourfulness: colour ? spread / (width * height) : 0, darkBorder: frame ? dark / frame : 0 };
 }
 
 /**
@@ -122,7 +163,7 @@ export function brightBox(data: Uint8Array, width: number, height: number, chann
  * fast; libvips' own trim works at full resolution and was 4x slower), finds the border there, then crops,
  * pads and resizes in JS (resample.ts).
  */
-async function runPipeline(bytes: Buffer, p: PreprocessPolicy): Promise<Uint8Array> {
+async function runPipeline(bytes: Buffer, p: PreprocessPolicy): Promise<{ pixels: Uint8Array; stats: ImageStats }> {
   const workSide = p.size * 2;
   const decode = async (convertInLibvips: boolean) => {
     let img = sharpInput(bytes).rotate();
@@ -137,7 +178,8 @@ async function runPipeline(bytes: Buffer, p: PreprocessPolicy): Promise<Uint8Arr
   if (info.channels === 4) ({ data, info } = await decode(true));
   const px = toChannels(data, info.channels, p.channels);
   const box = p.cropThreshold === null ? null : brightBox(px, info.width, info.height, p.channels, p.cropThreshold);
-  return cropPadResize(px, info.width, info.height, p.channels, box, p.size);
+  const pixels = cropPadResize(px, info.width, info.height, p.channels, box, p.size);
+  return { pixels, stats: imageStats(data, info.width, info.height, info.channels) };
 }
 
 /**

@@ -18,6 +18,7 @@ import { validatePolicy, type PreprocessPolicy } from '../data/preprocess';
 import { deduplicatedTesting, type ScannedFile } from '../data/scanDataset';
 import { loadModel, readMetadata, writeJson, writeMetadata, type RunMetadata } from '../train/runFolder';
 import { yieldToEventLoop } from '../train/yieldToEventLoop';
+import { fitFeatureStats, predictFeatures, withFeatures } from '../infer/featureStats';
 import {
   applyTemperature, classificationReport, expectedCalibrationError, fitTemperature, negativeLogLikelihood, rocAucOneVsRest, rocCurve,
 } from './metrics';
@@ -80,6 +81,27 @@ export async function predictProbs(model: tfl.LayersModel, pixels: Uint8Array, n
     await yieldToEventLoop(); // other requests and the cancel get through
   }
   return out;
+}
+
+/** Probabilities and penultimate features of n preprocessed images, in batches (for calibration and the OOD check). */
+async function predictWithFeatures(model: tfl.LayersModel, pixels: Uint8Array, n: number, policy: PreprocessPolicy,
+  isCancelled?: () => boolean): Promise<{ probs: Float32Array; features: Float32Array; layer: string }> {
+  const fm = withFeatures(model);
+  const per = policy.size * policy.size * policy.channels;
+  const probs = new Float32Array(n * CLASSES.length);
+  let features = new Float32Array(0);
+  for (let start = 0; start < n; start += BATCH) {
+    if (isCancelled?.()) throw new EvaluationError('Evaluation cancelled.', 'cancelled');
+    const m = Math.min(BATCH, n - start);
+    const x = tf.div(tf.tensor4d(pixels.subarray(start * per, (start + m) * per), [m, policy.size, policy.size, policy.channels], 'float32'), 255) as tf.Tensor4D;
+    const out = predictFeatures(fm.model, x);
+    x.dispose();
+    if (!features.length) features = new Float32Array(n * out.dims);
+    features.set(out.features, start * out.dims);
+    probs.set(out.probs, start * CLASSES.length);
+    await yieldToEventLoop();
+  }
+  return { probs, features, layer: fm.layer };
 }
 
 function downsampleRoc(points: { fpr: number; tpr: number }[] | null): { fpr: number[]; tpr: number[] } | null {
@@ -169,11 +191,13 @@ export async function evaluateModel(modelDir: string, opts: EvaluateOptions): Pr
       if (valFiles.length >= 20) {
         opts.onProgress?.({ phase: 'calibrating', done: 0, total: valFiles.length });
         const v = await loadImages(valFiles.map((f) => ({ abs: f.abs, md5: f.inspection.md5 })), policy, { cacheDir: opts.cacheDir, isCancelled: opts.isCancelled });
-        const vp = await predictProbs(model, v.pixels, v.count, policy, false, undefined, opts.isCancelled);
+        const { probs: vp, features, layer } = await predictWithFeatures(model, v.pixels, v.count, policy, opts.isCancelled);
         const vLabels = Int32Array.from(valFiles, (f) => CLASSES.indexOf(f.label));
         const fit = fitTemperature(vLabels, log(vp));
         calibration = { temperature: round(fit.temperature, 4), fittedOn: 'validation', nllBefore: round(fit.nllBefore), nllAfter: round(fit.nllAfter), count: valFiles.length };
         meta.calibration = calibration;
+        // The out-of-distribution check's feature statistics come from the same validation images.
+        meta.featureStats = fitFeatureStats(layer, features, vLabels, CLASSES.length);
         writeMetadata(modelDir, meta);
       }
     }

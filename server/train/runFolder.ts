@@ -18,6 +18,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import type { NamedTensor } from '@tensorflow/tfjs-core/dist/tensor_types';
 import type { BackendKind, EpochStats, EvaluationReport, HeadlineScores, RunSummary, TrainConfig, TumorClassName } from '../protocol';
 import type { PreprocessPolicy } from '../data/preprocess';
+import type { FeatureStats } from '../infer/featureStats';
 import './models'; // registers the custom layers a saved model may use
 
 export const RUN_FORMAT = 'brain-tumor-run';
@@ -45,7 +46,14 @@ export interface RunMetadata {
   calibration?: EvaluationReport['calibration'];
   /** Headline test figures of the last evaluation, for pickers and the status bar. */
   evaluation?: { official: HeadlineScores | null; deduplicated: HeadlineScores | null; at: string };
+  /** Penultimate-feature statistics on the validation split, for classification's out-of-distribution check. */
+  featureStats?: FeatureStats;
+  /** Set on an exported (e.g. bundled) copy of a run: where it came from and how its weights were stored. */
+  exported?: { from: string; at: string; quantization: WeightQuantization };
 }
+
+/** How an exported model stores its weights: tfjs's own affine uint8 / float16 encodings, or plain float32. */
+export type WeightQuantization = 'none' | 'float16' | 'uint8';
 
 export interface TrainerState { nextEpoch: number; bestEpoch: number; bestValLoss: number }
 
@@ -105,6 +113,12 @@ export async function saveModel(model: tfl.LayersModel, dir: string): Promise<vo
   }));
 }
 
+/** Bytes per stored value of a weight, quantized (uint8 / uint16 / float16) or not. */
+function bytesPerValue(s: tf.io.WeightsManifestEntry): number {
+  if (s.quantization) return s.quantization.dtype === 'uint8' ? 1 : 2;
+  return s.dtype === 'float32' || s.dtype === 'int32' ? 4 : 1;
+}
+
 /** Loads model.json + its weight files from a folder; errors name the file and what is wrong with it. */
 export async function loadModel(dir: string): Promise<tfl.LayersModel> {
   const json = readJson<{ modelTopology?: unknown; weightsManifest?: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[] }>(
@@ -129,7 +143,7 @@ export async function loadModel(dir: string): Promise<tfl.LayersModel> {
   const data = new Uint8Array(buffers.reduce((n, b) => n + b.byteLength, 0));
   let off = 0;
   for (const b of buffers) { data.set(b, off); off += b.byteLength; }
-  const expected = specs.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1) * (s.dtype === 'float32' || s.dtype === 'int32' ? 4 : 1), 0);
+  const expected = specs.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1) * bytesPerValue(s), 0);
   if (expected !== data.byteLength) {
     throw new RunFolderError(`The weights in ${dir} are corrupt: ${data.byteLength} bytes, the manifest needs ${expected}. Retrain or restore the folder.`);
   }

@@ -1,0 +1,198 @@
+/**
+ * Classifies images with a loaded model: the one decode + preprocess path of training (the policy comes from
+ * the model's metadata), batches through the model, temperature scaling, the uncertainty verdict with its
+ * reasons, and optionally a Grad-CAM heat map and the model input as a PNG for display.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import sharp from 'sharp';
+import type * as P from '../protocol';
+import { CLASSES } from '../data/classNames';
+import { forEachLimit } from '../data/forEachLimit';
+import { classifyDecodeError, ImageDecodeError, MAX_PIXELS, preprocessWithStats, sharpInput, type ImageStats } from '../data/preprocess';
+import { applyTemperature } from '../eval/metrics';
+import { yieldToEventLoop } from '../train/yieldToEventLoop';
+import { featureDistance, predictFeatures } from './featureStats';
+import type { LoadedModel } from './modelStore';
+
+/** Image files a folder contributes (by name; a file given by name is tried whatever it is called). */
+export const IMAGE_EXTENSIONS = ['.jpg', '.jpeg', '.png', '.bmp', '.webp', '.tif', '.tiff', '.gif'];
+/** Files larger than this are refused unread (an MRI slice is well under 10 MB). */
+export const MAX_FILE_BYTES = 256 * 1024 * 1024;
+
+/**
+ * Out-of-distribution thresholds, chosen on the Kaggle dataset (all 7023 images) so that real slices pass: see
+ * the README's "How uncertainty is judged". Colourfulness of real slices stays under 3 (a few JPEG-tinted ones
+ * reach 8); their frame is at least 60% dark in all but a handful of cropped ones.
+ */
+export const OOD_LIMITS = { colourfulness: 20, darkBorder: 0.3, featureDistance: 1.5 } as const;
+
+const BATCH = 32;
+
+export class ClassifyError extends Error {
+  constructor(message: string, readonly kind: 'params' | 'cancelled') { super(message); }
+}
+
+export interface ClassifyOptions {
+  explain: boolean;
+  withInput: boolean;
+  threshold: number;
+  backend: P.BackendKind;
+  isCancelled?: () => boolean;
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** The images behind the given paths: files as given, folders walked recursively (hidden entries skipped), sorted. */
+export function expandPaths(paths: readonly string[], limit: number): { files: string[]; missing: string[] } {
+  const files: string[] = [];
+  const missing: string[] = [];
+  const walk = (dir: string) => {
+    const entries = fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
+    for (const e of entries) {
+      if (e.name.startsWith('.')) continue;
+      const abs = path.join(dir, e.name);
+      if (e.isDirectory()) walk(abs);
+      else if (e.isFile() && IMAGE_EXTENSIONS.includes(path.extname(e.name).toLowerCase())) files.push(abs);
+      if (files.length > limit) {
+        throw new ClassifyError(`The selection holds more than ${limit} images; classify at most ${limit} at once (pick a sub-folder, or use the CLI in chunks).`, 'params');
+      }
+    }
+  };
+  for (const p of paths) {
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(p);
+    } catch {
+      missing.push(p);
+      continue;
+    }
+    if (st.isDirectory()) walk(p);
+    else files.push(p);
+  }
+  if (files.length > limit) throw new ClassifyError(`${files.length} images selected; classify at most ${limit} at once.`, 'params');
+  return { files: [...new Set(files)], missing };
+}
+
+interface Decoded { pixels: Uint8Array; stats: ImageStats; width: number; height: number }
+
+async function decode(file: string, loaded: LoadedModel): Promise<Decoded> {
+  const size = fs.statSync(file).size;
+  if (size === 0) throw new ImageDecodeError('the file is empty', 'corrupt');
+  if (size > MAX_FILE_BYTES) throw new ImageDecodeError(`the file is ${Math.round(size / 2 ** 20)} MB; images over ${MAX_FILE_BYTES / 2 ** 20} MB are refused`, 'too-large');
+  const bytes = fs.readFileSync(file);
+  let width = 0, height = 0;
+  try {
+    const meta = await sharpInput(bytes, MAX_PIXELS).metadata();
+    width = meta.width ?? 0;
+    height = meta.height ?? 0;
+  } catch (e) {
+    throw classifyDecodeError(e);
+  }
+  const { pixels, stats } = await preprocessWithStats(bytes, loaded.policy);
+  return { pixels, stats, width, height };
+}
+
+function failure(file: string, e: unknown): P.FailedImage {
+  if (e instanceof ImageDecodeError) {
+    const kind: P.ProblemKind = e.kind === 'too-large' ? 'too-large' : e.kind === 'unsupported' ? 'not-image' : 'corrupt';
+    const hint = kind === 'too-large' ? 'Downscale it first.' : kind === 'not-image' ? 'Classify JPEG, PNG, WebP, TIFF, GIF or BMP images.' : 'Re-export or re-download the file.';
+    return { ok: false, path: file, kind, error: `Cannot classify ${path.basename(file)}: ${e.message}. ${hint}` };
+  }
+  const code = (e as NodeJS.ErrnoException).code;
+  return { ok: false, path: file, kind: 'unreadable', error: `Cannot read ${file}: ${code ?? (e as Error).message}.` };
+}
+
+/** The out-of-distribution verdict of one image, with its reasons in words. */
+export function judgeDistribution(stats: ImageStats, distance: number | null): P.DistributionCheck {
+  const reasons: string[] = [];
+  if (stats.colourfulness > OOD_LIMITS.colourfulness) reasons.push('it is a colour image; MRI slices are greyscale');
+  if (stats.darkBorder < OOD_LIMITS.darkBorder) reasons.push('its border is not dark; MRI slices show the head on a black background');
+  if (distance !== null && distance > OOD_LIMITS.featureDistance) {
+    reasons.push(`the model's features for it lie ${distance.toFixed(1)}x farther from the training data than 99% of validation images`);
+  }
+  const r = (v: number) => Math.round(v * 1000) / 1000;
+  return { outOfDistribution: reasons.length > 0, reasons, colourfulness: r(stats.colourfulness), darkBorder: r(stats.darkBorder),
+    featureDistance: distance === null ? null : r(distance) };
+}
+
+async function inputPng(pixels: Uint8Array, size: number, channels: 1 | 3): Promise<string> {
+  const png = await sharp(Buffer.from(pixels.buffer, pixels.byteOffset, pixels.byteLength), { raw: { width: size, height: size, channels } })
+    .png({ compressionLevel: 6 }).toBuffer();
+  return `data:image/png;base64,${png.toString('base64')}`;
+}
+
+export async function classifyImages(paths: readonly string[], loaded: LoadedModel, opts: ClassifyOptions): Promise<Omit<P.ClassifyResult, 'model'>> {
+  const t0 = performance.now();
+  const { files, missing } = expandPaths(paths, 20000);
+  const items: P.ClassifyItem[] = missing.map((p) => ({ ok: false, path: p, kind: 'missing', error: `${p} does not exist (moved or deleted?).` }));
+  const { size, channels } = loaded.policy;
+  const per = size * size * channels;
+  const k = CLASSES.length;
+  let classified = 0;
+  for (let start = 0; start < files.length; start += BATCH) {
+    if (opts.isCancelled?.()) throw new ClassifyError('Classification cancelled.', 'cancelled');
+    const chunk = files.slice(start, start + BATCH);
+    const decoded: (Decoded | P.FailedImage)[] = new Array(chunk.length);
+    await forEachLimit(chunk, 4, async (file, i) => {
+      try {
+        decoded[i] = await decode(file, loaded);
+      } catch (e) {
+        decoded[i] = failure(file, e);
+      }
+    });
+    const good = chunk.map((_, i) => i).filter((i) => !('ok' in decoded[i]!));
+    const results = new Map<number, P.ClassifiedImage>();
+    if (good.length) {
+      const batch = new Uint8Array(good.length * per);
+      good.forEach((i, j) => batch.set((decoded[i] as Decoded).pixels, j * per));
+      const x = tf.tidy(() => tf.div(tf.tensor4d(batch, [good.length, size, size, channels], 'float32'), 255) as tf.Tensor4D);
+      let out: ReturnType<typeof predictFeatures>;
+      try {
+        out = predictFeatures(loaded.withFeatures, x);
+      } finally {
+        x.dispose();
+      }
+      const probs = loaded.temperature ? applyTemperature(out.probs, loaded.temperature, k) : out.probs;
+      for (let j = 0; j < good.length; j++) {
+        const i = good[j]!;
+        const d = decoded[i] as Decoded;
+        const row = Array.from(probs.subarray(j * k, (j + 1) * k), (v) => Math.round(v * 1e6) / 1e6);
+        let best = 0;
+        row.forEach((v, c) => { if (v > row[best]!) best = c; });
+        const distance = loaded.featureStats ? featureDistance(loaded.featureStats, out.features.subarray(j * out.dims, (j + 1) * out.dims)) : null;
+        const distribution = judgeDistribution(d.stats, distance);
+        const reasons: string[] = [];
+        if (row[best]! < opts.threshold) reasons.push(`confidence ${(row[best]! * 100).toFixed(1)}% is below the ${(opts.threshold * 100).toFixed(0)}% threshold`);
+        if (distribution.outOfDistribution) reasons.push(`the image may not be a brain MRI slice like those the model was trained on: ${distribution.reasons.join('; ')}`);
+        results.set(i, {
+          ok: true, path: chunk[i]!, predicted: CLASSES[best]!, probabilities: row, confidence: row[best]!, uncertain: reasons.length > 0,
+          uncertainReasons: reasons, distribution, heatmap: null, input: null, width: d.width, height: d.height,
+        });
+      }
+      if (opts.explain || opts.withInput) {
+        for (const [i, item] of results) {
+          const d = decoded[i] as Decoded;
+          if (opts.explain) {
+            const xi = tf.tidy(() => tf.div(tf.tensor4d(d.pixels, [1, size, size, channels], 'float32'), 255) as tf.Tensor4D);
+            try {
+              const cam = loaded.gradCam().explain(xi, CLASSES.indexOf(item.predicted));
+              item.heatmap = { width: cam.width, height: cam.height, values: Array.from(cam.values, (v) => Math.round(v * 1000) / 1000),
+                targetClass: item.predicted, layer: cam.layer };
+            } finally {
+              xi.dispose();
+            }
+          }
+          if (opts.withInput) item.input = await inputPng(d.pixels, size, channels);
+        }
+      }
+    }
+    chunk.forEach((_, i) => items.push(results.get(i) ?? (decoded[i] as P.FailedImage)));
+    classified += chunk.length;
+    opts.onProgress?.(classified, files.length);
+    await yieldToEventLoop(); // a cancel and other requests get through between batches
+  }
+  const ms = performance.now() - t0;
+  return { items, threshold: opts.threshold, backend: opts.backend,
+    timing: { ms: Math.round(ms), images: files.length, imgPerSec: Math.round((files.length / Math.max(ms, 1e-3)) * 1000 * 10) / 10 } };
+}
