@@ -89,6 +89,9 @@ export function prepareGradCam(model: tfl.LayersModel): GradCam {
   if (featureIndex === chain.length - 1) {
     throw new Error(`Grad-CAM: model "${model.name}" ends in the feature map "${chain[featureIndex]!.name}"; it needs a classifier head after it.`);
   }
+  // A trailing pooling layer only coarsens the map (seed-cnn at 128 px: 12x12 -> 6x6); the convolution's
+  // output before it keeps twice the resolution, and the pooling joins the head.
+  while (featureIndex > 0 && /Pooling2D$/.test(chain[featureIndex]!.getClassName()) && isSpatialMap(chain[featureIndex - 1]!)) featureIndex--;
   const featureLayer = chain[featureIndex]!;
   // Grad-CAM on softmax probabilities saturates (a confident class has near-zero gradients), so the last
   // step uses the class's logit: the Dense layer's matMul + bias without its activation.
