@@ -189,6 +189,23 @@ export class BackendClient implements vscode.Disposable {
     return (await this.ready()).sendRequest(P.readEvaluation, { runDir });
   }
 
+  /** Loads and checks a model folder (omitted: the bundled model); rejects with the backend's error naming what is wrong. */
+  async loadModel(modelDir?: string): Promise<P.ModelInfo> {
+    return (await this.ready()).sendRequest(P.loadModel, modelDir ? { modelDir } : {});
+  }
+
+  /** Classifies images (files and/or folders); `onProgress` hears how far it got; the token cancels it. */
+  async classify(params: Omit<P.ClassifyParams, 'progressToken'>, onProgress?: (p: P.ClassifyProgress) => void, token?: vscode.CancellationToken): Promise<P.ClassifyResult> {
+    const c = await this.ready();
+    const progressToken = `classify-${++this.sequence}`;
+    const sub = c.onNotification(P.classifyProgress, (p) => { if (p.progressToken === progressToken) onProgress?.(p); });
+    try {
+      return await c.sendRequest(P.classify, { ...params, progressToken }, token);
+    } finally {
+      sub.dispose();
+    }
+  }
+
   /** The running client, waiting for a start in progress; throws a user-readable error when there is none. */
   private async ready(): Promise<LanguageClient> {
     const c = this.client;

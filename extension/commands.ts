@@ -1,6 +1,5 @@
 /**
- * Every command of the extension, as a table from id to a handler factory. Commands whose feature has not
- * landed yet say so plainly instead of doing nothing.
+ * Every command of the extension, as a table from id to a handler factory.
  */
 import * as vscode from 'vscode';
 import type { BackendClient } from './backendClient';
@@ -10,27 +9,21 @@ import { BackendStatusPanel } from './panels/backendStatusPanel';
 import { evaluateModel, showMetrics } from './evaluation/evaluateCommands';
 import { resumeTraining, showTraining, trainModel } from './training/trainCommands';
 import type { TrainingController } from './training/trainingController';
+import type { ActiveModel } from './classification/activeModel';
+import { classifyImage, selectModel } from './classification/classifyCommands';
 
 export interface CommandContext {
   context: vscode.ExtensionContext;
   backend: BackendClient;
   training: TrainingController;
+  activeModel: ActiveModel;
 }
 
 type Handler = (...args: unknown[]) => unknown;
 
-/** Features still to come, with what the user gets told when they call them. */
-const NOT_YET: Record<string, string> = {
-  'brainTumor.classifyImage': 'Classify Image',
-  'brainTumor.selectModel': 'Select Model',
-};
-
-export function notAvailableYet(title: string): string {
-  return `Brain Tumor: "${title}" is not available yet in this version of the extension.`;
-}
-
 export function commandTable(ctx: CommandContext): Record<string, Handler> {
   const deps = { context: ctx.context, backend: ctx.backend, controller: ctx.training };
+  const classifyDeps = { context: ctx.context, backend: ctx.backend, activeModel: ctx.activeModel };
   const table: Record<string, Handler> = {
     'brainTumor.showBackendStatus': () => {
       BackendStatusPanel.createOrShow(ctx.context.extensionUri, ctx.backend);
@@ -57,10 +50,9 @@ export function commandTable(ctx: CommandContext): Record<string, Handler> {
     'brainTumor.showTraining': (arg?: unknown) => showTraining(deps, arg),
     'brainTumor.evaluateModel': (arg?: unknown) => evaluateModel(deps, arg),
     'brainTumor.showMetrics': (arg?: unknown) => showMetrics(deps, arg),
+    'brainTumor.classifyImage': (arg?: unknown, all?: unknown) => classifyImage(classifyDeps, arg, all),
+    'brainTumor.selectModel': (arg?: unknown) => selectModel(classifyDeps, arg),
   };
-  for (const [id, title] of Object.entries(NOT_YET)) {
-    table[id] = () => void vscode.window.showInformationMessage(notAvailableYet(title));
-  }
   return table;
 }
 

@@ -1,6 +1,6 @@
 /** Extension entry: wires the backend client, status bar, commands and panels. Logic lives in the modules. */
 import * as vscode from 'vscode';
-import type { ScanReport, StatusResult, TrainingSnapshot, TrainParams, TrainStarted } from '../server/protocol';
+import type { ClassifyParams, ClassifyResult, ScanReport, StatusResult, TrainingSnapshot, TrainParams, TrainStarted } from '../server/protocol';
 import { BackendClient, type BackendState } from './backendClient';
 import { cacheFolder } from './cacheFolder';
 import { registerCommands } from './commands';
@@ -16,6 +16,9 @@ import { metricsActions } from './evaluation/evaluateCommands';
 import { onTrainingEnded, panelActions, resumeAfterReload } from './training/trainCommands';
 import { TrainingController } from './training/trainingController';
 import type { TrainEvent } from './backendClient';
+import { ActiveModel } from './classification/activeModel';
+import { classificationActions } from './classification/classifyCommands';
+import { registerClassificationSerializer } from './panels/classificationPanel';
 
 /** What the extension exports to other extensions (and to its integration tests). */
 export interface BrainTumorApi {
@@ -30,6 +33,10 @@ export interface BrainTumorApi {
   train(params: TrainParams): Promise<TrainStarted>;
   /** Every training notification, as the extension receives it. */
   onTrainEvent: vscode.Event<TrainEvent>;
+  /** Classifies images (files or folders) with the active model, no UI. */
+  classify(params: Omit<ClassifyParams, 'progressToken'>): Promise<ClassifyResult>;
+  /** The model classification uses here (undefined: the bundled one). */
+  activeModelDir(): string | undefined;
 }
 
 let backend: BackendClient | undefined;
@@ -41,9 +48,13 @@ export function activate(context: vscode.ExtensionContext): BrainTumorApi {
   // The controller calls back when a run ends; the callback needs the controller itself, hence the late binding.
   const training: TrainingController = new TrainingController(client, (end, view) => onTrainingEnded(trainingDeps, end, view));
   const trainingDeps = { context, backend: client, controller: training };
+  const activeModel = new ActiveModel(context, client);
   context.subscriptions.push(
     training,
-    ...registerCommands({ context, backend: client, training }),
+    activeModel,
+    ...registerCommands({ context, backend: client, training, activeModel }),
+    registerClassificationSerializer(context.extensionUri, classificationActions({ context, backend: client, activeModel })),
+    client.onDidChangeState((s) => { if (s === 'running') void activeModel.refresh(); }),
     registerTrainingSerializer(context.extensionUri, client, training, panelActions(trainingDeps)),
     registerMetricsSerializer(context.extensionUri, metricsActions(trainingDeps)),
     registerBackendStatusSerializer(context.extensionUri, client),
@@ -66,6 +77,8 @@ export function activate(context: vscode.ExtensionContext): BrainTumorApi {
     trainingState: () => client.trainingState(),
     train: (params) => training.start(params),
     onTrainEvent: client.onTrainEvent,
+    classify: (params) => client.classify({ ...params, modelDir: params.modelDir ?? activeModel.modelDir }),
+    activeModelDir: () => activeModel.modelDir,
   };
 }
 

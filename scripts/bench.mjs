@@ -4,6 +4,10 @@
 //   decode    the shared dataset's Training split through the preprocessing path, cold and from the cache
 //             (--data DIR, default ../shared/datasets/brain-tumor-mri)
 //   train     optimiser steps per second of the model zoo on synthetic 128 px batches of 32 (--runs N steps)
+//   classify  over IPC as the extension does, with the bundled model (--model DIR for another): cold (spawn ->
+//             first result of one image with Grad-CAM), warm single image (decode + predict + Grad-CAM), batch
+//             throughput on the Testing split (no heat maps), and 1000 classifications in a row with the
+//             backend's tensor count and resident memory before and after (--data DIR, --runs N)
 // Benchmarks written in TypeScript live in scripts/benches/<name>.ts and are bundled on the fly.
 import { fork, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -19,6 +23,8 @@ const NODE24 = path.join(REPO, '.vscode-test/tools/node24/node_modules/node-linu
 const { values, positionals } = parseArgs({ allowPositionals: true, options: {
   runs: { type: 'string', default: '7' },
   data: { type: 'string', default: path.resolve(REPO, '../shared/datasets/brain-tumor-mri') },
+  model: { type: 'string' },
+  repeat: { type: 'string', default: '1000' },
 } });
 const runs = Number(values.runs);
 
@@ -70,7 +76,84 @@ async function tsBench(name) {
   return createRequire(import.meta.url)(outfile).run({ data: path.resolve(values.data), runs, wasmDir: path.join(REPO, 'dist', 'wasm') });
 }
 
-const benches = { startup: benchStartup, decode: () => tsBench('decode'), train: () => tsBench('train') };
+/** A backend process as the extension starts it, with a JSON-RPC connection to it. */
+async function spawnBackend() {
+  const env = { ...process.env };
+  delete env.BRAIN_TUMOR_BACKEND;
+  const child = fork(SERVER, ['--node-ipc'], { silent: true, env });
+  const conn = createMessageConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
+  conn.listen();
+  await conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {} });
+  const stop = async () => {
+    await conn.sendRequest('shutdown');
+    await conn.sendNotification('exit');
+    await new Promise((r) => child.on('exit', r));
+    conn.dispose();
+  };
+  return { child, conn, stop };
+}
+
+const rssMb = (pid) => Math.round(Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024);
+
+function testingImages(root) {
+  const dir = path.join(root, 'Testing');
+  if (!fs.existsSync(dir)) throw new Error(`No Testing split in ${root}: pass --data DIR (the Kaggle layout).`);
+  return fs.readdirSync(dir).sort().flatMap((c) => fs.readdirSync(path.join(dir, c)).sort().map((f) => path.join(dir, c, f)));
+}
+
+async function benchClassify() {
+  spawnSync(process.execPath, ['esbuild.js'], { cwd: REPO, stdio: 'inherit' });
+  const images = testingImages(values.data);
+  const modelDir = values.model ? path.resolve(values.model) : undefined;
+  const one = (conn, file, explain = true) => conn.sendRequest('brainTumor/classify', { paths: [file], explain, withInput: explain, ...(modelDir ? { modelDir } : {}) });
+  // Cold: spawn -> first classified image (engine start, model load, first inference), a fresh process each run.
+  const cold = [];
+  let model;
+  for (let i = 0; i < Math.min(runs, 5); i++) {
+    const t0 = performance.now();
+    const b = await spawnBackend();
+    const r = await one(b.conn, images[i * 97]);
+    cold.push(performance.now() - t0);
+    model = r.model;
+    await b.stop();
+  }
+  const b = await spawnBackend();
+  await one(b.conn, images[0]);
+  // Warm single image, as Classify Image sends it: decode + preprocess + predict + Grad-CAM + input PNG, over IPC.
+  const warm = [];
+  for (let i = 0; i < 30; i++) {
+    const t0 = performance.now();
+    await one(b.conn, images[(i * 41) % images.length]);
+    warm.push(performance.now() - t0);
+  }
+  // Batch: the whole Testing split in one request, no heat maps (a folder classification).
+  const tb = performance.now();
+  const batch = await b.conn.sendRequest('brainTumor/classify', { paths: [path.join(values.data, 'Testing')], ...(modelDir ? { modelDir } : {}) });
+  const batchMs = performance.now() - tb;
+  // Soak: N single-image classifications in a row; tensors and memory must stay flat.
+  const repeat = Number(values.repeat);
+  const before = await b.conn.sendRequest('brainTumor/status');
+  const rss0 = rssMb(b.child.pid);
+  const ts = performance.now();
+  for (let i = 0; i < repeat; i++) await one(b.conn, images[i % images.length], i % 2 === 0);
+  const soakMs = performance.now() - ts;
+  const after = await b.conn.sendRequest('brainTumor/status');
+  const rss1 = rssMb(b.child.pid);
+  await b.stop();
+  const ok = batch.items.filter((i) => i.ok);
+  return {
+    bench: 'classify', model: { dir: model.modelDir, bundled: model.bundled, architecture: model.architecture, params: model.params },
+    backend: batch.backend,
+    coldMs: stats(cold), coldTarget: '<= 3000 ms',
+    warmSingleMs: stats(warm), warmTarget: '<= 150 ms (decode + predict + Grad-CAM, IPC included)',
+    batch: { images: batch.items.length, classified: ok.length, ms: Math.round(batchMs), imgPerSec: Math.round((batch.items.length / batchMs) * 1000 * 10) / 10,
+      backendImgPerSec: batch.timing.imgPerSec, target: '>= 150 img/s' },
+    soak: { classifications: repeat, withGradCamEveryOther: true, ms: Math.round(soakMs), numTensorsBefore: before.numTensors, numTensorsAfter: after.numTensors,
+      rssMbBefore: rss0, rssMbAfter: rss1 },
+  };
+}
+
+const benches = { classify: benchClassify, startup: benchStartup, decode: () => tsBench('decode'), train: () => tsBench('train') };
 const name = positionals[0];
 if (!benches[name]) {
   console.error(`usage: npm run bench -- <${Object.keys(benches).join('|')}> [--runs N]`);

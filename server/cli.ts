@@ -3,6 +3,9 @@
  *   brain-tumor status [--json] [--backend B] [--threads N]
  *   brain-tumor scan DIR [--json] [--near N] [--cache DIR | --no-cache]
  *   brain-tumor train --data DIR [--epochs N] [--model NAME] ... | --resume RUN_DIR
+ *   brain-tumor evaluate --model DIR [--data DIR] ...
+ *   brain-tumor classify FILE|DIR... [--model DIR] [--json | --csv] [--explain OUT_DIR]
+ *   brain-tumor export --model RUN_DIR --out DIR [--quantize uint8|float16|none]
  *   brain-tumor serve [--backend B] [--threads N]     JSON-RPC on stdio (what the extension speaks over IPC)
  * Results go to stdout; progress, logs and errors to stderr. Exit codes: 0 ok, 1 failure, 2 usage error.
  */
@@ -31,6 +34,13 @@ import { EvaluationError, evaluateModel, saveEvaluation } from './eval/evaluate'
 import { renderReportHtml, type ReportRunInfo } from './eval/reportHtml';
 import { readHistory, readMetadata } from './train/runFolder';
 import { formatEvaluation } from './formatEvaluation';
+import { DEFAULT_UNCERTAINTY_THRESHOLD, type ClassifyResult } from './protocol';
+import { ClassifyError, classifyImages } from './infer/classifyImages';
+import { ModelError, ModelStore } from './infer/modelStore';
+import { exportModel, QUANTIZATIONS } from './infer/exportModel';
+import type { WeightQuantization } from './train/runFolder';
+import { formatClassifyResult, writeExplanations } from './classifyOutput';
+import { toCsv } from './infer/resultsCsv';
 
 const HELP = `brain-tumor ${SERVER_VERSION}: brain-MRI tumour classification backend (research use only, not for clinical diagnosis)
 
@@ -41,6 +51,8 @@ Commands:
   scan DIR          Check a dataset folder: counts, sizes, modes, bad files, duplicates, Training->Testing leaks
   train             Train a model on a dataset folder; writes a run folder (model, metadata, history, checkpoint)
   evaluate          Score a model on the Testing split, official and deduplicated (accuracy, F1, AUC, calibration)
+  classify PATH...  Classify images (files, or folders searched recursively) with the bundled or a chosen model
+  export            Copy a run's model into a self-contained folder, optionally with quantized weights
   serve             Run the JSON-RPC backend on stdin/stdout (for a remote VS Code or another client)
 
 Options:
@@ -71,6 +83,14 @@ Evaluation (brain-tumor evaluate --model RUN_DIR [--data DIR] [options]):
   --no-calibrate    do not fit temperature scaling on the run's validation split
   --json            the full report as JSON       --report FILE  also write a self-contained HTML report
 
+Classification (brain-tumor classify FILE|DIR... [options]):
+  --model DIR       a run or model folder (default: the bundled model)
+  --json | --csv    machine-readable results (default: one line per image)
+  --explain DIR     also write Grad-CAM overlays (model input + heat map, PNG) into DIR
+  --threshold X     calibrated confidence below X is "uncertain: needs expert review" (default 0.7)
+
+Export (brain-tumor export --model RUN_DIR --out DIR [--quantize uint8|float16|none], default uint8)
+
   -h, --help        this help
   -v, --version     print the version
 `;
@@ -83,6 +103,7 @@ interface Flags {
   data?: string; runs?: string; resume?: string; model?: string; epochs?: string; batch?: string; size?: string; lr?: string;
   val?: string; seed?: string; patience?: string; 'class-weights'?: boolean; 'no-augment'?: boolean; 'label-smoothing'?: string;
   tta?: boolean; 'no-calibrate'?: boolean; report?: string; split?: string;
+  csv?: boolean; explain?: string; threshold?: string; out?: string; quantize?: string;
 }
 
 function parse(argv: string[]): { command: string | undefined; args: string[]; flags: Flags } {
@@ -102,11 +123,12 @@ function parse(argv: string[]): { command: string | undefined; args: string[]; f
         val: { type: 'string' }, seed: { type: 'string' }, patience: { type: 'string' }, 'label-smoothing': { type: 'string' },
         'class-weights': { type: 'boolean' }, 'no-augment': { type: 'boolean' },
         tta: { type: 'boolean' }, 'no-calibrate': { type: 'boolean' }, report: { type: 'string' }, split: { type: 'string' },
+        csv: { type: 'boolean' }, explain: { type: 'string' }, threshold: { type: 'string' }, out: { type: 'string' }, quantize: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
     });
-    const max = positionals[0] === 'scan' ? 2 : 1;
+    const max = positionals[0] === 'scan' ? 2 : positionals[0] === 'classify' ? Infinity : 1;
     if (positionals.length > max) throw new UsageError(`unexpected argument "${positionals[max]}"`);
     return { command: positionals[0], args: positionals.slice(1), flags: values };
   } catch (e) {
@@ -309,6 +331,67 @@ async function cmdEvaluate(flags: Flags): Promise<number> {
   }
 }
 
+async function cmdClassify(args: string[], flags: Flags): Promise<number> {
+  checkBackendFlag(flags);
+  if (!args.length) throw new UsageError('classify needs image files or folders: brain-tumor classify FILE|DIR...');
+  if (flags.json && flags.csv) throw new UsageError('choose one of --json and --csv');
+  const threshold = flags.threshold === undefined ? DEFAULT_UNCERTAINTY_THRESHOLD : Number(flags.threshold);
+  if (!(threshold >= 0 && threshold <= 1)) throw new UsageError(`--threshold must be a number from 0 to 1, got "${flags.threshold}"`);
+  const preference = resolvePreference({ flag: flags.backend, env: process.env[ENV_BACKEND] });
+  if (preference.warning) stderrLogger.warn(preference.warning);
+  const backend = await startEngine({ preference, threads: threadsFrom(flags) });
+  const store = new ModelStore();
+  let cancelled = false;
+  const onSigint = () => { cancelled = true; };
+  process.once('SIGINT', onSigint);
+  const tty = process.stderr.isTTY;
+  try {
+    const loaded = await store.get(flags.model ? path.resolve(flags.model) : undefined);
+    const explain = flags.explain !== undefined;
+    const result = await classifyImages(args.map((a) => path.resolve(a)), loaded, {
+      explain, withInput: explain, threshold, backend: backend.kind, isCancelled: () => cancelled,
+      onProgress: (done, total) => { if (tty && total > 1) process.stderr.write(`\rclassifying ${done}/${total}\x1b[K`); },
+    });
+    if (tty) process.stderr.write('\r\x1b[K');
+    const full: ClassifyResult = { model: loaded.info, ...result };
+    if (explain) {
+      const files = await writeExplanations(full, path.resolve(flags.explain!));
+      process.stderr.write(`Grad-CAM overlays: ${files.length} written to ${path.resolve(flags.explain!)}\n`);
+      // The overlays carry the pictures; the printed result stays small.
+      for (const it of full.items) if (it.ok) it.input = null;
+    }
+    if (flags.json) process.stdout.write(JSON.stringify(full, null, 1) + '\n');
+    else if (flags.csv) process.stdout.write(toCsv(full.items, full.model.classes));
+    else process.stdout.write(formatClassifyResult(full) + '\n');
+    // Exit 1 when nothing could be classified, so scripts notice; partial failures are listed but not fatal.
+    return full.items.some((i) => i.ok) ? 0 : 1;
+  } catch (e) {
+    if (tty) process.stderr.write('\n');
+    if (e instanceof ClassifyError && e.kind === 'cancelled') return 130;
+    if (e instanceof ModelError || e instanceof ClassifyError) throw new UsageError(e.message);
+    throw e;
+  } finally {
+    process.off('SIGINT', onSigint);
+    store.dispose();
+  }
+}
+
+async function cmdExport(flags: Flags): Promise<number> {
+  if (!flags.model || !flags.out) throw new UsageError('export needs --model RUN_DIR and --out DIR');
+  const quantization = (flags.quantize ?? 'uint8') as WeightQuantization;
+  if (!QUANTIZATIONS.includes(quantization)) throw new UsageError(`--quantize must be one of ${QUANTIZATIONS.join(', ')}, got "${flags.quantize}"`);
+  await startEngine({ preference: resolvePreference({ flag: 'cpu' }), threads: 1 });
+  try {
+    const r = await exportModel(path.resolve(flags.model), path.resolve(flags.out), quantization);
+    process.stdout.write(`Exported ${flags.model} to ${r.outDir}: weights ${(r.weightBytes / 2 ** 20).toFixed(2)} MB (${r.quantization}); ` +
+      `files ${r.files.join(', ')}.\nEvaluate the export: brain-tumor evaluate --model "${r.outDir}" --data DATASET --no-calibrate\n`);
+    return 0;
+  } catch (e) {
+    if (e instanceof RunFolderError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
 async function cmdServe(flags: Flags): Promise<number> {
   checkBackendFlag(flags);
   const threads = flags.threads === undefined ? undefined : threadsFrom(flags);
@@ -346,8 +429,10 @@ export async function main(argv: string[]): Promise<number> {
       case 'scan': return await cmdScan(args, flags);
       case 'train': return await cmdTrain(flags);
       case 'evaluate': return await cmdEvaluate(flags);
+      case 'classify': return await cmdClassify(args, flags);
+      case 'export': return await cmdExport(flags);
       default:
-        throw new UsageError(`unknown command "${command}" (commands: status, scan, train, evaluate, serve)`);
+        throw new UsageError(`unknown command "${command}" (commands: status, scan, train, evaluate, classify, export, serve)`);
     }
   } catch (e) {
     process.stderr.write(`brain-tumor: ${(e as Error).message}\n`);

@@ -323,4 +323,50 @@ describe('workbench UI with the packaged extension', { timeout: 600000 }, () => 
     assert.equal(await menu.getByRole('menuitem', { name: 'Classify Image' }).count(), 0);
     await closeMenu();
   });
+
+  it('Classify Image on an image in the Explorer shows the predicted class, the heat map and the disclaimer', async () => {
+    await runCommand('View: Close All Editors');
+    // What the bundled model says about this image, from the CLI: the panel must show the same class.
+    const expected = JSON.parse(execFileSync(process.execPath, [path.join(REPO, 'dist', 'cli.js'), 'classify', path.join(WORKSPACE, 'scan.png'), '--json'],
+      { encoding: 'utf8' })).items[0];
+    const menu = await explorerMenu('scan.png');
+    await clickMenuItem(menu, 'Classify Image');
+    const frame = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+    const predicted = frame.locator('#predicted');
+    await predicted.waitFor({ timeout: 90000 });
+    assert.equal((await predicted.textContent())?.trim(), expected.predicted);
+    assert.match((await frame.locator('#disclaimer').textContent()) ?? '', /Research use only, not for clinical diagnosis/);
+    for (const c of ['glioma', 'meningioma', 'notumor', 'pituitary']) await frame.locator(`#prob-${c}`).waitFor();
+    assert.equal(await frame.locator('#uncertain-banner').count(), expected.uncertain ? 1 : 0, 'the uncertain state matches the result');
+    await frame.locator('#heatmap-toggle').waitFor();
+    assert.match((await frame.locator('#model-info').textContent()) ?? '', /bundled/i);
+    // The status bar names the model used.
+    await page.locator('.statusbar-item', { hasText: 'bundled' }).first().waitFor({ timeout: 30000 });
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: path.join(SHOTS, 'classify-single-dark.png') });
+    await reloadWithTheme('Default Light Modern', 'vs');
+    const again = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame').locator('#predicted');
+    await again.waitFor({ timeout: 60000 });
+    assert.equal((await again.textContent())?.trim(), expected.predicted, 'the panel comes back after a reload');
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: path.join(SHOTS, 'classify-single-light.png') });
+    await reloadWithTheme('Default Dark Modern', 'vs-dark');
+  });
+
+  it('Classify Image on a folder shows a sortable, filterable batch table', async () => {
+    await runCommand('View: Close All Editors');
+    const menu = await explorerMenu('mri-dataset');
+    await clickMenuItem(menu, 'Classify Image');
+    const frame = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+    const rows = frame.locator('#batch-table tr[data-path]');
+    await rows.first().waitFor({ timeout: 90000 });
+    assert.equal(await rows.count(), 20, 'every image of the dataset folder, recursively');
+    await frame.locator('#filter-class').selectOption('glioma');
+    const shown = await frame.locator('#batch-table tr[data-path]:visible').evaluateAll((trs) => trs.map((t) => t.getAttribute('data-predicted')));
+    assert.ok(shown.every((c) => c === 'glioma'), `filtered to glioma: ${shown.join(', ')}`);
+    await frame.locator('#filter-class').selectOption('all');
+    await frame.locator('#disclaimer').waitFor();
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: path.join(SHOTS, 'classify-batch-dark.png') });
+  });
 });

@@ -1,0 +1,167 @@
+/**
+ * Classify Image (Explorer: one or many images, or folders; palette: the active image, else a file dialog) and
+ * Select Model (the bundled model, finished runs, or any model folder). Results open in the Classification panel.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { ResponseError } from 'vscode-languageclient/node';
+import { DEFAULT_UNCERTAINTY_THRESHOLD, ErrorCodes, type ClassifiedImage, type ClassifyResult, type FailedImage } from '../../server/protocol';
+import type { BackendClient } from '../backendClient';
+import { SECTION } from '../config';
+import { log } from '../log';
+import { ClassificationPanel, type ClassificationActions } from '../panels/classificationPanel';
+import { listRunDirs, runsFolder } from '../training/runsFolder';
+import type { ActiveModel } from './activeModel';
+
+export interface ClassifyDeps {
+  context: vscode.ExtensionContext;
+  backend: BackendClient;
+  activeModel: ActiveModel;
+}
+
+/** Up to this many single files get heat maps and model inputs right away; bigger batches explain on demand. */
+const EXPLAIN_AT_ONCE = 24;
+const IMAGE_EXTENSIONS = ['jpg', 'jpeg', 'png', 'bmp', 'webp', 'tif', 'tiff', 'gif'];
+
+function threshold(): number {
+  const v = vscode.workspace.getConfiguration(SECTION).get<number>('classification.uncertaintyThreshold');
+  return typeof v === 'number' && v >= 0 && v <= 1 ? v : DEFAULT_UNCERTAINTY_THRESHOLD;
+}
+
+/** The files or folders a command invocation means: the Explorer selection, else the active image tab. */
+export function targetsOf(arg?: unknown, all?: unknown): vscode.Uri[] {
+  if (Array.isArray(all) && all.length && all.every((u) => u instanceof vscode.Uri)) return all as vscode.Uri[];
+  if (arg instanceof vscode.Uri) return [arg];
+  const tab = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+  if (tab instanceof vscode.TabInputCustom || tab instanceof vscode.TabInputText) return [tab.uri];
+  const doc = vscode.window.activeTextEditor?.document.uri;
+  return doc ? [doc] : [];
+}
+
+function userMessage(e: unknown): string {
+  return e instanceof ResponseError || e instanceof Error ? e.message : String(e);
+}
+
+async function classifyPaths(deps: ClassifyDeps, paths: string[], explain: boolean, token?: vscode.CancellationToken,
+  progress?: vscode.Progress<{ message?: string; increment?: number }>): Promise<ClassifyResult> {
+  let last = 0;
+  return deps.backend.classify({ paths, modelDir: deps.activeModel.modelDir, explain, withInput: explain, threshold: threshold() }, (p) => {
+    const pct = p.total ? (p.done / p.total) * 100 : 0;
+    progress?.report({ message: `${p.done} of ${p.total} images`, increment: pct - last });
+    last = pct;
+  }, token);
+}
+
+export function classificationActions(deps: ClassifyDeps): ClassificationActions {
+  return {
+    openImage: (p) => void vscode.commands.executeCommand('vscode.open', vscode.Uri.file(p)),
+    explain: async (p): Promise<ClassifiedImage | FailedImage> => {
+      const r = await classifyPaths(deps, [p], true);
+      return r.items[0]!;
+    },
+    exportCsv: (csv, suggestedName) => void exportCsv(csv, suggestedName),
+  };
+}
+
+async function exportCsv(csv: string, suggestedName: string): Promise<void> {
+  const ws = vscode.workspace.workspaceFolders?.[0]?.uri;
+  const target = await vscode.window.showSaveDialog({
+    title: 'Export classification results', saveLabel: 'Export', filters: { CSV: ['csv'] },
+    ...(ws ? { defaultUri: vscode.Uri.joinPath(ws, suggestedName) } : {}),
+  });
+  if (!target) return;
+  try {
+    fs.writeFileSync(target.fsPath, csv);
+    void vscode.window.showInformationMessage(`Brain Tumor: results written to ${target.fsPath}.`);
+  } catch (e) {
+    void vscode.window.showErrorMessage(`Brain Tumor: cannot write ${target.fsPath}: ${(e as Error).message}`);
+  }
+}
+
+/** Offers the fix that fits a model error; other errors are shown as they are. */
+function showClassifyError(e: unknown): void {
+  const message = userMessage(e);
+  log.error(`Classify: ${message}`);
+  const code = e instanceof ResponseError ? e.code : undefined;
+  if (code === ErrorCodes.RunFolder || code === ErrorCodes.IncompatibleModel) {
+    void vscode.window.showErrorMessage(`Brain Tumor: ${message}`, 'Select Model').then((pick) => pick && vscode.commands.executeCommand('brainTumor.selectModel'));
+  } else {
+    void vscode.window.showErrorMessage(`Brain Tumor: classification failed: ${message}`, 'Open Logs').then((pick) => pick && log.show());
+  }
+}
+
+export async function classifyImage(deps: ClassifyDeps, arg?: unknown, all?: unknown): Promise<ClassifyResult | undefined> {
+  let uris = targetsOf(arg, all).filter((u) => u.scheme === 'file');
+  if (!uris.length) {
+    uris = await vscode.window.showOpenDialog({ title: 'Classify which images?', canSelectMany: true, canSelectFolders: false,
+      filters: { Images: IMAGE_EXTENSIONS } }) ?? [];
+    if (!uris.length) return undefined;
+  }
+  const paths = uris.map((u) => u.fsPath);
+  const folders = paths.some((p) => { try { return fs.statSync(p).isDirectory(); } catch { return false; } });
+  const explain = !folders && paths.length <= EXPLAIN_AT_ONCE;
+  const what = paths.length === 1 ? path.basename(paths[0]!) : `${paths.length} items`;
+  try {
+    const result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Brain Tumor: classifying ${what}`, cancellable: true },
+      (progress, token) => classifyPaths(deps, paths, explain, token, progress),
+    );
+    deps.activeModel.show(result.model);
+    const ok = result.items.filter((i) => i.ok).length;
+    log.info(`Classified ${ok} of ${result.items.length} image(s) with ${result.model.modelDir} in ${result.timing.ms} ms.`);
+    if (!result.items.length) {
+      void vscode.window.showInformationMessage(`Brain Tumor: no images found in ${what} (looked for ${IMAGE_EXTENSIONS.join(', ')}).`);
+      return result;
+    }
+    ClassificationPanel.show(deps.context.extensionUri, result, classificationActions(deps));
+    return result;
+  } catch (e) {
+    if (e instanceof ResponseError && e.code === ErrorCodes.Cancelled) return undefined;
+    showClassifyError(e);
+    return undefined;
+  }
+}
+
+interface ModelPick extends vscode.QuickPickItem { modelDir?: string; browse?: boolean }
+
+export async function selectModel(deps: ClassifyDeps, arg?: unknown): Promise<void> {
+  let dir: string | undefined;
+  let bundled = false;
+  if (arg instanceof vscode.Uri) {
+    dir = arg.fsPath;
+  } else {
+    const items: ModelPick[] = [{ label: '$(package) Bundled model', description: 'ships with the extension', detail: 'Trained on the Kaggle Brain Tumor MRI Dataset; see its model card.' }];
+    for (const runDir of listRunDirs(runsFolder(deps.context)).slice(0, 50)) {
+      if (!fs.existsSync(path.join(runDir, 'model.json'))) continue;
+      try {
+        const r = await deps.backend.readRun(runDir);
+        const val = r.bestEpoch >= 0 ? `val acc ${(r.history[r.bestEpoch]!.valAcc * 100).toFixed(1)}%` : 'no finished epoch';
+        items.push({ label: `$(folder) ${r.runId}`, description: `${r.config.model}, ${r.status}, ${val}`, detail: r.runDir, modelDir: r.runDir });
+      } catch (e) {
+        log.warn(`Select Model: skipping ${runDir}: ${userMessage(e)}`);
+      }
+    }
+    items.push({ label: '$(folder-opened) Browse for a model folder...', browse: true });
+    const active = deps.activeModel.modelDir;
+    for (const i of items) if (i.modelDir === active || (!active && !i.modelDir && !i.browse)) i.description = `${i.description ?? ''} (active)`.trim();
+    const pick = await vscode.window.showQuickPick(items, { title: 'Brain Tumor: model for classification', ignoreFocusOut: true });
+    if (!pick) return;
+    if (pick.browse) {
+      const folder = await vscode.window.showOpenDialog({ title: 'A folder with model.json and metadata.json', canSelectFolders: true, canSelectFiles: false });
+      if (!folder?.[0]) return;
+      dir = folder[0].fsPath;
+    } else {
+      dir = pick.modelDir;
+      bundled = !dir;
+    }
+  }
+  try {
+    const info = await deps.backend.loadModel(bundled ? undefined : dir);
+    await deps.activeModel.set(info);
+    const acc = info.evaluation?.official ? `, Testing accuracy ${(info.evaluation.official.accuracy * 100).toFixed(1)}%` : ', not evaluated yet';
+    void vscode.window.showInformationMessage(`Brain Tumor: classifying with ${info.bundled ? 'the bundled model' : info.runId ?? info.modelDir}${acc}.`);
+  } catch (e) {
+    void vscode.window.showErrorMessage(`Brain Tumor: cannot use that model: ${userMessage(e)}`);
+  }
+}

@@ -1,0 +1,139 @@
+/**
+ * Classification in process, on a small untrained model written as a run folder: folder expansion, the model
+ * store (reload on change), the feature statistics of the out-of-distribution check, float16 encoding, and
+ * 1000 classifications in a row with a flat tensor count.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import * as tf from '@tensorflow/tfjs-core';
+import { DEFAULT_POLICY } from '../../server/data/preprocess';
+import { resolvePreference } from '../../server/engine/chooseBackend';
+import { startEngine } from '../../server/engine/startEngine';
+import { classifyImages, expandPaths } from '../../server/infer/classifyImages';
+import { toFloat16Bits } from '../../server/infer/exportModel';
+import { featureDistance, fitFeatureStats, parseFeatureStats } from '../../server/infer/featureStats';
+import { ModelStore } from '../../server/infer/modelStore';
+import { buildModel } from '../../server/train/models';
+import { saveModel, writeMetadata, type RunMetadata } from '../../server/train/runFolder';
+import { DEFAULT_TRAIN_CONFIG } from '../../server/train/trainConfig';
+import { write, writeSlice } from '../fixtures/images';
+
+const WASM_DIR = path.resolve(__dirname, '../../../dist/wasm');
+const SIZE = 32;
+
+async function writeModelFolder(dir: string, seed = 1): Promise<string> {
+  const model = buildModel({ name: 'compact', inputSize: SIZE, channels: 1, classes: 4, seed });
+  await saveModel(model, dir);
+  model.dispose();
+  const now = new Date().toISOString();
+  const meta: RunMetadata = {
+    format: 'brain-tumor-run', formatVersion: 1, runId: `test-${seed}`, createdAt: now, updatedAt: now, status: 'completed',
+    classes: ['glioma', 'meningioma', 'notumor', 'pituitary'], inputSize: SIZE, channels: 1, preprocess: { ...DEFAULT_POLICY, size: SIZE },
+    dataset: { root: '/nowhere', fingerprint: 'x', counts: { train: 0, val: 0 }, perClass: {} },
+    backend: { kind: 'wasm', threads: 1, simd: true }, config: { ...DEFAULT_TRAIN_CONFIG, inputSize: SIZE }, seed, bestEpoch: 0, bestValAcc: null,
+    timings: { loadMs: 0, trainMs: 0, epochMsMean: null }, software: { brainTumor: 'test', tfjs: tf.version_core },
+  };
+  writeMetadata(dir, meta);
+  return dir;
+}
+
+describe('classification', () => {
+  let tmp: string;
+  let images: string;
+
+  before(async () => {
+    await startEngine({ preference: resolvePreference({ flag: 'wasm' }), threads: 0, wasmDir: WASM_DIR });
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bt-classify-'));
+    images = path.join(tmp, 'images');
+    for (let i = 0; i < 6; i++) await writeSlice(path.join(images, i < 3 ? 'a' : 'b/c', `s${i}.png`), 'circle', 300 + i, 48);
+    write(path.join(images, '.hidden', 'skip.png'), 'hidden folders are skipped');
+    write(path.join(images, 'a', 'readme.md'), 'not an image name');
+  });
+  after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  it('expands folders recursively and sorted, skipping hidden entries and non-image names; lists missing paths', () => {
+    const r = expandPaths([images, path.join(tmp, 'missing.png')], 100);
+    assert.deepEqual(r.files.map((f) => path.relative(images, f)), ['a/s0.png', 'a/s1.png', 'a/s2.png', 'b/c/s3.png', 'b/c/s4.png', 'b/c/s5.png']);
+    assert.deepEqual(r.missing, [path.join(tmp, 'missing.png')]);
+    assert.deepEqual(expandPaths([path.join(images, 'a', 'readme.md')], 100).files.length, 1, 'a file named explicitly is tried');
+    assert.throws(() => expandPaths([images], 4), /more than 4 images; classify at most 4 at once/);
+  });
+
+  it('keeps the tensor count flat over 1000 classifications (heat maps every other one)', async () => {
+    const store = new ModelStore(() => path.join(tmp, 'none'));
+    const dir = await writeModelFolder(path.join(tmp, 'model-a'));
+    const loaded = await store.get(dir);
+    const files = expandPaths([images], 100).files;
+    const opts = { explain: false, withInput: false, threshold: 0.7, backend: 'wasm' as const };
+    await classifyImages([files[0]!], loaded, { ...opts, explain: true, withInput: true }); // warm-up: lazy Grad-CAM setup
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 1000; i++) {
+      const r = await classifyImages([files[i % files.length]!], loaded, { ...opts, explain: i % 2 === 0, withInput: i % 2 === 0 });
+      assert.equal(r.items[0]!.ok, true);
+    }
+    assert.equal(tf.memory().numTensors, before);
+    store.dispose();
+  });
+
+  it('returns heat maps on the model input and the input itself when asked', async () => {
+    const store = new ModelStore(() => path.join(tmp, 'none'));
+    const loaded = await store.get(await writeModelFolder(path.join(tmp, 'model-b')));
+    const r = await classifyImages([path.join(images, 'a')], loaded, { explain: true, withInput: true, threshold: 0.7, backend: 'wasm' });
+    assert.equal(r.items.length, 3);
+    for (const it of r.items) {
+      assert.ok(it.ok);
+      assert.ok(it.heatmap && it.heatmap.values.length === it.heatmap.width * it.heatmap.height && it.heatmap.width > 1);
+      assert.ok(it.heatmap.values.every((v) => v >= 0 && v <= 1));
+      assert.equal(it.heatmap.targetClass, it.predicted);
+      assert.match(it.input ?? '', /^data:image\/png;base64,/);
+      assert.ok(it.width > 0 && it.height > 0);
+    }
+    store.dispose();
+  });
+
+  it('reloads a model whose files changed, and names a missing bundled model', async () => {
+    const store = new ModelStore(() => path.join(tmp, 'no-bundled-model'));
+    const dir = await writeModelFolder(path.join(tmp, 'model-c'), 1);
+    const first = await store.get(dir);
+    assert.equal(await store.get(dir), first, 'cached while unchanged');
+    assert.equal(store.active, dir);
+    await new Promise((r) => setTimeout(r, 20));
+    await writeModelFolder(dir, 2);
+    assert.notEqual(await store.get(dir), first, 'reloaded after retraining');
+    await assert.rejects(store.get(), /The bundled model is missing from this installation .*no-bundled-model/);
+    store.dispose();
+  });
+
+  it('feature statistics: near a class centre is close to 0, far away is well above 1, about 1% of fitting rows exceed 1', () => {
+    const dims = 8, n = 400;
+    const labels = Int32Array.from({ length: n }, (_, i) => i % 4);
+    let s = 7;
+    const rnd = () => { s = (s * 16807) % 2147483647; return s / 2147483647 - 0.5; };
+    const features = Float32Array.from({ length: n * dims }, (_, i) => labels[Math.floor(i / dims)]! * 3 + rnd());
+    const stats = fitFeatureStats('dense', features, labels, 4);
+    assert.equal(stats.dims, dims);
+    assert.ok(featureDistance(stats, Float32Array.from(stats.mean[2]!)) < 0.05);
+    assert.ok(featureDistance(stats, new Float32Array(dims).fill(40)) > 10);
+    const over = Array.from({ length: n }, (_, i) => featureDistance(stats, features.subarray(i * dims, (i + 1) * dims))).filter((d) => d > 1.0001).length;
+    assert.ok(over <= Math.ceil(0.01 * n), `${over} rows beyond the 99th percentile`);
+    assert.deepEqual(parseFeatureStats(JSON.parse(JSON.stringify(stats)), 4), JSON.parse(JSON.stringify(stats)));
+    assert.equal(parseFeatureStats({ ...stats, std: [1] }, 4), undefined, 'malformed statistics are ignored');
+    assert.equal(parseFeatureStats(stats, 3), undefined, 'statistics for other classes are ignored');
+  });
+
+  it('encodes float16 like IEEE 754 (rounding, subnormals, overflow)', () => {
+    assert.equal(toFloat16Bits(1), 0x3c00);
+    assert.equal(toFloat16Bits(-2), 0xc000);
+    assert.equal(toFloat16Bits(65504), 0x7bff);
+    assert.equal(toFloat16Bits(70000), 0x7c00);
+    assert.equal(toFloat16Bits(2 ** -24), 0x0001);
+    assert.equal(toFloat16Bits(1e-9), 0);
+    assert.equal(toFloat16Bits(1 + 2 ** -11), 0x3c00, 'a tie rounds to even');
+    assert.equal(toFloat16Bits(1 + 3 * 2 ** -11), 0x3c02);
+    assert.equal(toFloat16Bits(NaN) & 0x7c00, 0x7c00);
+    assert.notEqual(toFloat16Bits(NaN) & 0x3ff, 0);
+  });
+});
