@@ -35,7 +35,7 @@ export class BatchView {
   private readonly rows = new Map<string, HTMLTableRowElement>();
   private readonly tbody = el('tbody', {});
   private readonly pane = el('aside', { className: 'pane', id: 'detail' });
-  private readonly shownCount = el('span', { className: 'muted', id: 'shown-count' });
+  private readonly shownCount = el('span', { className: 'muted', id: 'shown-count', role: 'status' });
   private readonly exportButton = el('button', { id: 'export-csv' }, 'Export CSV');
   private readonly empty = el('p', { className: 'muted', id: 'no-rows', hidden: true }, 'No image matches the filters.');
   private readonly headers = new Map<ClassificationSortKey, HTMLTableCellElement>();

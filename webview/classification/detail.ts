@@ -90,7 +90,7 @@ function picture(item: ClassifiedImage, ctx: DetailContext): HTMLElement {
       el('figcaption', { className: 'muted' }, `Grad-CAM: where the evidence for ${classLabel(hm.targetClass)} lies (layer ${hm.layer}). ` +
         'It shows what the model used, not where a tumour is.'));
   } else {
-    fig.append(el('figcaption', { className: 'muted heat-status', id: 'heatmap-status' }, ...heatStatus(ctx)));
+    fig.append(el('figcaption', { className: 'muted heat-status', id: 'heatmap-status', role: 'status' }, ...heatStatus(ctx)));
   }
   return fig;
 }

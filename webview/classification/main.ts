@@ -13,6 +13,9 @@ import { stateToSave } from './savedState';
 
 const vscode = acquireApi<ClassificationViewState, FromClassificationView>();
 const root = document.getElementById('root')!;
+// The shell makes #root a polite live region; re-ordering a thousand rows must not be read out. The row count and the
+// heat-map status announce themselves instead.
+root.setAttribute('aria-live', 'off');
 const DEFAULTS: ClassificationViewState = {
   result: null, selected: null, sort: { key: 'name', dir: 'asc' }, filterClass: 'all', filterUncertain: 'all',
   heatmap: { show: true, opacity: 0.55 },
