@@ -114,6 +114,11 @@ export function thumbnailRoots(paths: readonly string[], p: nodePath.PlatformPat
   return common !== undefined && !tooWide(common) ? [common] : parents;
 }
 
+/** Whether every folder of `needed` is one of `have` or inside one (then a panel's resource roots need not change). */
+export function rootsCovered(needed: readonly string[], have: readonly string[], p: nodePath.PlatformPath = nodePath): boolean {
+  return needed.every((n) => have.some((h) => isInside(n, h, p)));
+}
+
 /** Whether `child` is `dir` or inside it. */
 function isInside(child: string, dir: string, p: nodePath.PlatformPath): boolean {
   const rel = p.relative(dir, child);

@@ -9,7 +9,7 @@ import type { ToClassificationView } from '../../webview/protocol';
 import { csvFileName, toCsv } from '../classification/resultsCsv';
 import { log } from '../log';
 import {
-  isClassifyItem, itemsByPath, parseClassificationViewState, parseFromClassificationView, replaceItem, thumbnailRoots,
+  isClassifyItem, itemsByPath, parseClassificationViewState, parseFromClassificationView, replaceItem, rootsCovered, thumbnailRoots,
 } from './classificationMessages';
 import { panelHtml, WEBVIEW_DIR } from './webviewHtml';
 
@@ -113,7 +113,7 @@ export class ClassificationPanel {
     this.explaining.clear();
     this.panel.title = title(result);
     const roots = imageRoots(result);
-    if (roots.some((r) => !this.roots.includes(r))) {
+    if (!rootsCovered(roots, this.roots)) {
       // New folders to read from: new options, and a fresh page under them (it asks for the result when ready).
       this.roots = roots;
       this.panel.webview.options = options(this.extensionUri, roots);

@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import {
-  isClassifyItem, isClassifyResult, itemsByPath, parseClassificationViewState, parseFromClassificationView, replaceItem, thumbnailRoots,
+  isClassifyItem, isClassifyResult, itemsByPath, parseClassificationViewState, parseFromClassificationView, replaceItem, rootsCovered, thumbnailRoots,
 } from '../../extension/panels/classificationMessages';
 import { makeClassified, makeFailed, makeHeatmap, makeResult } from '../fixtures/classifyResult';
 
@@ -98,5 +98,13 @@ describe('Classification panel helpers', () => {
     assert.deepEqual(thumbnailRoots(['/home/ann/scans/x/a.jpg', '/home/ann/scans/y/b.jpg'], path.posix, home), ['/home/ann/scans']);
     assert.deepEqual(thumbnailRoots(['C:\\scans\\a.jpg', 'D:\\scans\\b.jpg'], path.win32, 'C:\\Users\\ann'), ['C:\\scans', 'D:\\scans']);
     assert.deepEqual(thumbnailRoots(['C:\\data\\x\\a.jpg', 'c:\\data\\y\\b.jpg'], path.win32, 'C:\\Users\\ann').length, 1);
+  });
+
+  it('keeps the resource roots when the new images lie inside them', () => {
+    assert.equal(rootsCovered(['/data/brain/Testing'], ['/data/brain'], path.posix), true);
+    assert.equal(rootsCovered(['/data/brain'], ['/data/brain'], path.posix), true);
+    assert.equal(rootsCovered(['/data/brain2'], ['/data/brain'], path.posix), false);
+    assert.equal(rootsCovered(['/data'], ['/data/brain'], path.posix), false);
+    assert.equal(rootsCovered([], [], path.posix), true);
   });
 });
