@@ -4,7 +4,8 @@
  * Replies carry `error: string | null` instead of throwing across postMessage.
  */
 import type {
-  BackendKind, EpochStats, EvaluationReport, ScanReport, SplitScores, StatusResult, TrainConfig, TrainEnd, TrainProgress,
+  BackendKind, ClassifyItem, ClassifyResult, EpochStats, EvaluationReport, ScanReport, SplitScores, StatusResult, TrainConfig, TrainEnd,
+  TrainProgress,
 } from '../server/protocol';
 
 export type BackendViewState = 'stopped' | 'starting' | 'running' | 'failed' | 'untrusted';
@@ -110,4 +111,49 @@ export interface MetricsViewState {
   history: EpochStats[] | null;
   /** The split whose ROC curves and reliability diagram are shown. */
   chartSplit: SplitScores['key'];
+}
+
+/** The Classification panel's message from the extension: a result to show, or the answer to an `explain`. */
+export type ToClassificationView =
+  | {
+    type: 'result';
+    result: ClassifyResult;
+    /**
+     * Webview URIs of the original files, by absolute path, for the items that carry no `input` (their
+     * thumbnails in the batch table, and the detail picture until a heat map arrives).
+     */
+    thumbs: Record<string, string>;
+  }
+  /** The reply to `explain`: the image classified again with its heat map and input, or why that failed. */
+  | { type: 'explained'; path: string; item: ClassifyItem | null; error: string | null };
+
+export type FromClassificationView =
+  | { type: 'ready' }
+  /** Open one of the result's images in an editor. */
+  | { type: 'open'; path: string }
+  /** Classify one of the result's images again with a heat map and its model input (a batch row without them). */
+  | { type: 'explain'; path: string }
+  /** Save these of the result's images (the rows shown, in the order shown) as CSV. */
+  | { type: 'exportCsv'; paths: string[] };
+
+export type ClassificationSortKey = 'name' | 'predicted' | 'confidence' | 'uncertain';
+export type UncertaintyFilter = 'all' | 'uncertain' | 'confident';
+
+/** How the batch table is sorted and filtered, and how the heat map is drawn. */
+export interface ClassificationViewPrefs {
+  sort: { key: ClassificationSortKey; dir: 'asc' | 'desc' };
+  /** A class name, or 'all'. */
+  filterClass: string;
+  filterUncertain: UncertaintyFilter;
+  heatmap: { show: boolean; opacity: number };
+}
+
+/**
+ * What the Classification panel keeps across reloads: the result itself (there is no backend state to ask), with
+ * the model inputs of most items dropped when they would make the state large, and the row whose detail is open.
+ */
+export interface ClassificationViewState extends ClassificationViewPrefs {
+  result: ClassifyResult | null;
+  /** Path of the batch row whose detail is shown, or null. */
+  selected: string | null;
 }

@@ -1,0 +1,136 @@
+/**
+ * Validation of what the Classification webview sends and of the state it saved (a result that comes back on
+ * reload), and the folders its thumbnails may load from. No vscode import: unit-tested.
+ */
+import * as os from 'node:os';
+import * as nodePath from 'node:path';
+import type { ClassifiedImage, ClassifyItem, ClassifyResult, FailedImage, Heatmap } from '../../server/protocol';
+import type {
+  ClassificationSortKey, ClassificationViewState, FromClassificationView, UncertaintyFilter,
+} from '../../webview/protocol';
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every((s) => typeof s === 'string');
+
+/**
+ * The message if it is one the Classification panel understands and every path it names is one of `known` (the
+ * paths of the result on screen), else undefined. The page can thus only open, explain or export images that the
+ * extension itself classified. Export paths are de-duplicated, in their order.
+ */
+export function parseFromClassificationView(m: unknown, known: ReadonlySet<string>): FromClassificationView | undefined {
+  if (!isObject(m)) return undefined;
+  const t = m.type;
+  if (t === 'ready') return { type: t };
+  if ((t === 'open' || t === 'explain') && typeof m.path === 'string' && known.has(m.path)) return { type: t, path: m.path };
+  if (t === 'exportCsv' && isStrings(m.paths) && m.paths.length > 0 && m.paths.every((p) => known.has(p))) {
+    return { type: t, paths: [...new Set(m.paths)] };
+  }
+  return undefined;
+}
+
+function isHeatmap(v: unknown): v is Heatmap {
+  return isObject(v) && Number.isInteger(v.width) && Number.isInteger(v.height) && (v.width as number) > 0 && (v.height as number) > 0 &&
+    Array.isArray(v.values) && v.values.length === (v.width as number) * (v.height as number) && v.values.every(isNum) &&
+    typeof v.targetClass === 'string' && typeof v.layer === 'string';
+}
+
+function isClassified(v: Record<string, unknown>): v is Record<string, unknown> & ClassifiedImage {
+  const d = v.distribution;
+  return typeof v.predicted === 'string' && Array.isArray(v.probabilities) && v.probabilities.every(isNum) && isNum(v.confidence) &&
+    typeof v.uncertain === 'boolean' && isStrings(v.uncertainReasons) &&
+    isObject(d) && typeof d.outOfDistribution === 'boolean' && isStrings(d.reasons) &&
+    (v.heatmap === null || isHeatmap(v.heatmap)) &&
+    // Only an inline image: the page puts it into an <img src>.
+    (v.input === null || (typeof v.input === 'string' && v.input.startsWith('data:image/'))) &&
+    isNum(v.width) && isNum(v.height);
+}
+
+/** Whether `v` (read back from JSON, or an `explain` answer) is an item the panel can render. */
+export function isClassifyItem(v: unknown): v is ClassifyItem {
+  if (!isObject(v) || typeof v.path !== 'string' || v.path.length === 0) return false;
+  if (v.ok === false) return typeof v.error === 'string' && typeof v.kind === 'string';
+  return v.ok === true && isClassified(v);
+}
+
+/** A check that a value read back from JSON (the saved webview state) is a result the panel can render. */
+export function isClassifyResult(v: unknown): v is ClassifyResult {
+  if (!isObject(v) || !Array.isArray(v.items) || !v.items.every(isClassifyItem) || !isNum(v.threshold)) return false;
+  const m = v.model;
+  return isObject(m) && isStrings(m.classes) && m.classes.length > 0 && typeof m.architecture === 'string' && typeof m.modelDir === 'string' &&
+    typeof m.bundled === 'boolean' && isNum(m.inputSize) && (m.evaluation === null || isObject(m.evaluation)) && isObject(v.timing);
+}
+
+const SORT_KEYS: readonly ClassificationSortKey[] = ['name', 'predicted', 'confidence', 'uncertain'];
+const UNCERTAINTY: readonly UncertaintyFilter[] = ['all', 'uncertain', 'confident'];
+export const DEFAULT_HEATMAP_OPACITY = 0.55;
+
+/** The saved state of a Classification panel, or undefined when it holds no usable result (nothing to restore). */
+export function parseClassificationViewState(state: unknown): ClassificationViewState | undefined {
+  if (!isObject(state) || !isClassifyResult(state.result)) return undefined;
+  const result = state.result;
+  const sort = isObject(state.sort) ? state.sort : {};
+  const heat = isObject(state.heatmap) ? state.heatmap : {};
+  const key = SORT_KEYS.find((k) => k === sort.key) ?? 'name';
+  return {
+    result,
+    selected: typeof state.selected === 'string' && result.items.some((i) => i.path === state.selected) ? state.selected : null,
+    sort: { key, dir: sort.dir === 'desc' ? 'desc' : 'asc' },
+    filterClass: typeof state.filterClass === 'string' && (result.model.classes as string[]).includes(state.filterClass) ? state.filterClass : 'all',
+    filterUncertain: UNCERTAINTY.find((u) => u === state.filterUncertain) ?? 'all',
+    heatmap: {
+      show: typeof heat.show === 'boolean' ? heat.show : true,
+      opacity: isNum(heat.opacity) ? Math.min(1, Math.max(0, heat.opacity)) : DEFAULT_HEATMAP_OPACITY,
+    },
+  };
+}
+
+/** The result's items in `paths` order (paths it does not hold are skipped). */
+export function itemsByPath(result: ClassifyResult, paths: readonly string[]): ClassifyItem[] {
+  const byPath = new Map(result.items.map((i) => [i.path, i]));
+  return paths.flatMap((p) => byPath.get(p) ?? []);
+}
+
+/** `result` with the item at `path` replaced by `item` (which keeps that path), or `result` itself when it has no such item. */
+export function replaceItem(result: ClassifyResult, path: string, item: ClassifiedImage | FailedImage): ClassifyResult {
+  const i = result.items.findIndex((x) => x.path === path);
+  if (i < 0) return result;
+  const items = result.items.slice();
+  items[i] = { ...item, path };
+  return { ...result, items };
+}
+
+/**
+ * The folders the panel must be able to read for thumbnails of these images: their deepest common folder when that
+ * is a sensible one, else each distinct parent folder. Not sensible: a file-system root (or no common folder, as
+ * with two Windows drives), or the home folder or one of its ancestors, which would open far more of the disk to
+ * the page than the images. `p` and `home` are parameters for tests of Windows paths.
+ */
+export function thumbnailRoots(paths: readonly string[], p: nodePath.PlatformPath = nodePath, home: string = os.homedir()): string[] {
+  const parents = [...new Set(paths.map((f) => p.dirname(p.resolve(f))))];
+  if (parents.length <= 1) return parents;
+  const common = parents.reduce<string | undefined>((a, b) => (a === undefined ? undefined : commonFolder(a, b, p)), parents[0]);
+  const tooWide = (dir: string) => p.parse(dir).root === dir || isInside(home, dir, p);
+  return common !== undefined && !tooWide(common) ? [common] : parents;
+}
+
+/** Whether every folder of `needed` is one of `have` or inside one (then a panel's resource roots need not change). */
+export function rootsCovered(needed: readonly string[], have: readonly string[], p: nodePath.PlatformPath = nodePath): boolean {
+  return needed.every((n) => have.some((h) => isInside(n, h, p)));
+}
+
+/** Whether `child` is `dir` or inside it. */
+function isInside(child: string, dir: string, p: nodePath.PlatformPath): boolean {
+  const rel = p.relative(dir, child);
+  return rel === '' || (!rel.startsWith('..') && !p.isAbsolute(rel));
+}
+
+function commonFolder(a: string, b: string, p: nodePath.PlatformPath): string | undefined {
+  let dir = a;
+  while (!isInside(b, dir, p)) {
+    const up = p.dirname(dir);
+    if (up === dir) return undefined; // different roots (drives)
+    dir = up;
+  }
+  return dir;
+}

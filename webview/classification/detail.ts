@@ -1,0 +1,172 @@
+/**
+ * One image's verdict: the model's input with the Grad-CAM heat map over it, the probability of every class, the
+ * predicted class, the "needs expert review" state and why, and the out-of-distribution reasons. The same view
+ * serves a single result and the row opened in a batch.
+ */
+import type { ClassifiedImage, ClassifyItem, FailedImage } from '../../server/protocol';
+import { el } from '../dom';
+import { baseName } from './batchRows';
+import { classLabel, pct } from './format';
+import { paintHeatmap } from './heatmap';
+
+/** Where the heat map of the item stands: asked for (and not back yet), failed, or neither. */
+export interface ExplainState { pending: boolean; error: string | null }
+
+export interface DetailContext {
+  classes: readonly string[];
+  threshold: number;
+  /** Webview URI of the original file, for an item without a model input. */
+  thumb: string | undefined;
+  heatmap: { show: boolean; opacity: number };
+  explain: ExplainState;
+  /** A batch pane: a smaller heading, and a close button. */
+  inPane: boolean;
+  onOpen: () => void;
+  onHeatmapChange: (show: boolean, opacity: number) => void;
+  onRetry: () => void;
+  onClose?: () => void;
+}
+
+export function itemDetail(item: ClassifyItem, ctx: DetailContext): HTMLElement {
+  const box = el('section', { className: `detail${ctx.inPane ? ' in-pane' : ''}`, id: 'detail-view' });
+  box.dataset.path = item.path;
+  box.setAttribute('aria-label', `Classification of ${baseName(item.path)}`);
+  box.append(head(item, ctx));
+  if (!item.ok) {
+    box.append(failure(item));
+    return box;
+  }
+  if (item.uncertain) box.append(uncertainBanner(item));
+  box.append(el('div', { className: 'detail-body' }, picture(item, ctx), verdict(item, ctx)));
+  return box;
+}
+
+function head(item: ClassifyItem, ctx: DetailContext): HTMLElement {
+  const name = el(ctx.inPane ? 'h2' : 'h1', { className: 'file-name', id: 'file-name', title: item.path }, baseName(item.path));
+  const open = el('button', { className: 'secondary', id: 'open-image', title: `Open ${item.path} in an editor` }, 'Open Image');
+  open.addEventListener('click', () => ctx.onOpen());
+  const bar = el('div', { className: 'detail-head' }, name, el('div', { className: 'detail-buttons' }, open));
+  if (ctx.onClose) {
+    const close = el('button', { className: 'secondary icon', id: 'close-detail', title: 'Close the detail (Escape)' }, '✕');
+    close.setAttribute('aria-label', 'Close the detail');
+    const onClose = ctx.onClose;
+    close.addEventListener('click', () => onClose());
+    bar.lastElementChild!.append(close);
+  }
+  return el('header', {}, bar, el('p', { className: 'muted file-path' }, item.path));
+}
+
+function failure(item: FailedImage): HTMLElement {
+  return el('div', { className: 'callout error-box', id: 'item-error', role: 'status' },
+    el('strong', {}, 'Could not classify this image. '), item.error);
+}
+
+function uncertainBanner(item: ClassifiedImage): HTMLElement {
+  const banner = el('div', { className: 'uncertain-banner', id: 'uncertain-banner', role: 'status' },
+    el('strong', {}, 'Uncertain: needs expert review'));
+  if (item.uncertainReasons.length) banner.append(el('ul', {}, ...item.uncertainReasons.map((r) => el('li', {}, r))));
+  return banner;
+}
+
+function picture(item: ClassifiedImage, ctx: DetailContext): HTMLElement {
+  const fig = el('figure', { className: 'scan' });
+  const stack = el('div', { className: 'scan-stack' });
+  fig.append(stack);
+  const src = item.input ?? ctx.thumb;
+  if (src) {
+    const what = item.input ? 'Model input (cropped, padded and resized)' : 'Original image';
+    stack.append(el('img', { src, alt: `${what}: ${baseName(item.path)}`, id: 'input-image', className: item.input ? '' : 'original' }));
+  } else {
+    stack.append(el('div', { className: 'no-picture' }, 'no preview'));
+  }
+  const hm = item.heatmap;
+  if (hm && item.input) {
+    const canvas = el('canvas', { id: 'heatmap-canvas', className: 'heat' });
+    canvas.setAttribute('role', 'img');
+    canvas.setAttribute('aria-label', `Grad-CAM heat map of the evidence for ${hm.targetClass}`);
+    paintHeatmap(canvas, hm);
+    stack.append(canvas);
+    fig.append(heatControls(canvas, ctx), legend(),
+      el('figcaption', { className: 'muted' }, `Grad-CAM: where the evidence for ${classLabel(hm.targetClass)} lies (layer ${hm.layer}). ` +
+        'It shows what the model used, not where a tumour is.'));
+  } else {
+    fig.append(el('figcaption', { className: 'muted heat-status', id: 'heatmap-status', role: 'status' }, ...heatStatus(ctx)));
+  }
+  return fig;
+}
+
+function heatStatus(ctx: DetailContext): (Node | string)[] {
+  if (ctx.explain.pending) return [el('span', { className: 'spinner', role: 'presentation' }), 'Computing the heat map...'];
+  if (ctx.explain.error) {
+    const retry = el('button', { className: 'secondary', id: 'heatmap-retry' }, 'Try Again');
+    retry.addEventListener('click', () => ctx.onRetry());
+    return [el('span', { className: 'error' }, `No heat map: ${ctx.explain.error}`), ' ', retry];
+  }
+  return ['No heat map for this image.'];
+}
+
+function heatControls(canvas: HTMLCanvasElement, ctx: DetailContext): HTMLElement {
+  let { show, opacity } = ctx.heatmap;
+  const toggle = el('input', { type: 'checkbox', id: 'heatmap-toggle', checked: show });
+  const slider = el('input', { type: 'range', id: 'heatmap-opacity', min: '0', max: '100', step: '5', value: String(Math.round(opacity * 100)) });
+  const value = el('output', { className: 'num' }, `${Math.round(opacity * 100)}%`);
+  value.htmlFor.add('heatmap-opacity');
+  // Inline style attributes are blocked by the CSP; setting a style property from script (CSSOM) is allowed.
+  const apply = () => {
+    canvas.hidden = !show;
+    canvas.style.opacity = String(opacity);
+    slider.disabled = !show;
+    value.textContent = `${Math.round(opacity * 100)}%`;
+  };
+  toggle.addEventListener('change', () => { show = toggle.checked; apply(); ctx.onHeatmapChange(show, opacity); });
+  slider.addEventListener('input', () => { opacity = Number(slider.value) / 100; apply(); });
+  slider.addEventListener('change', () => ctx.onHeatmapChange(show, opacity));
+  apply();
+  return el('div', { className: 'heat-controls' },
+    el('label', { className: 'check' }, toggle, ' Heat map'),
+    el('label', { className: 'range' }, 'Opacity ', slider, value));
+}
+
+function legend(): HTMLElement {
+  const ramp = el('span', { className: 'ramp' });
+  ramp.setAttribute('aria-hidden', 'true');
+  return el('div', { className: 'heat-legend muted' }, 'weak', ramp, 'strong evidence');
+}
+
+function verdict(item: ClassifiedImage, ctx: DetailContext): HTMLElement {
+  const predicted = el('code', { id: 'predicted' }, item.predicted);
+  predicted.dataset.class = item.predicted;
+  const box = el('div', { className: 'verdict-box' },
+    el('div', { className: 'muted eyebrow' }, 'Predicted'),
+    el('div', { className: 'verdict-label' }, classLabel(item.predicted)),
+    el('div', { className: 'verdict-line' }, 'class ', predicted, ' · confidence ', el('strong', { id: 'confidence' }, pct(item.confidence))),
+    probabilities(item, ctx.classes));
+  const d = item.distribution;
+  if (d.outOfDistribution || d.reasons.length) {
+    const reasons = d.reasons.length ? d.reasons : ['Its features are far from those of the images the model was trained on.'];
+    box.append(el('div', { className: 'callout warn', id: 'ood-reasons' },
+      el('strong', {}, 'This may not be a brain MRI slice like those the model learnt from'),
+      el('ul', {}, ...reasons.map((r) => el('li', {}, r)))));
+  }
+  box.append(el('p', { className: 'muted small' }, `Original ${item.width} × ${item.height} px. Calibrated probabilities; ` +
+    `below ${pct(ctx.threshold, 0)} confidence an image is flagged for review.`));
+  return box;
+}
+
+function probabilities(item: ClassifiedImage, classes: readonly string[]): HTMLElement {
+  const list = el('div', { className: 'probs-list', id: 'probabilities', role: 'list' });
+  list.setAttribute('aria-label', 'Probability of each class');
+  classes.forEach((c, i) => {
+    const p = item.probabilities[i] ?? 0;
+    const fill = el('span', { className: 'fill' });
+    fill.style.width = `${Math.max(0, Math.min(1, p)) * 100}%`;
+    const row = el('div', { className: `prob${c === item.predicted ? ' top' : ''}`, id: `prob-${c}`, role: 'listitem' },
+      el('span', { className: 'prob-label', title: c }, classLabel(c)),
+      el('span', { className: 'bar' }, fill),
+      el('span', { className: 'prob-value num' }, pct(p)));
+    row.dataset.class = c;
+    row.setAttribute('aria-label', `${classLabel(c)}: ${pct(p)}`);
+    list.append(row);
+  });
+  return list;
+}

@@ -1,0 +1,24 @@
+/**
+ * What the page hands to vscode.setState. The model inputs are PNG data URLs of tens of kilobytes each; VS Code
+ * keeps the state in memory and on disk, so a large batch keeps them only for its first rows (and the open one):
+ * the others show the original file instead, and get their input back with `explain` when opened.
+ * Pure: unit-tested.
+ */
+import type { ClassifyResult } from '../../server/protocol';
+import type { ClassificationViewState } from '../protocol';
+
+/** Above this many characters of inputs, the state drops some. */
+export const STATE_INPUT_BUDGET = 4_000_000;
+/** Items (in result order) that keep their input when the state drops some. */
+export const STATE_KEEP_INPUTS = 50;
+
+/** The state to save: `state` itself when its inputs are small, else a copy without most of them (and their heat maps, which need them). */
+export function stateToSave(state: ClassificationViewState, budget = STATE_INPUT_BUDGET, keep = STATE_KEEP_INPUTS): ClassificationViewState {
+  const result = state.result;
+  if (!result) return state;
+  const size = result.items.reduce((n, i) => n + (i.ok && i.input ? i.input.length : 0), 0);
+  if (size <= budget) return state;
+  const items: ClassifyResult['items'] = result.items.map((i, k) =>
+    !i.ok || k < keep || i.path === state.selected || !i.input ? i : { ...i, input: null, heatmap: null });
+  return { ...state, result: { ...result, items } };
+}
