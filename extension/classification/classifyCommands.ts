@@ -72,7 +72,7 @@ async function exportCsv(csv: string, suggestedName: string): Promise<void> {
   });
   if (!target) return;
   try {
-    fs.writeFileSync(target.fsPath, csv);
+    fs.writeFileSync(target.fsPath, '\ufeff' + csv); // the byte-order mark makes Excel read non-ASCII paths as UTF-8
     void vscode.window.showInformationMessage(`Brain Tumor: results written to ${target.fsPath}.`);
   } catch (e) {
     void vscode.window.showErrorMessage(`Brain Tumor: cannot write ${target.fsPath}: ${(e as Error).message}`);

@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import type { ClassifiedImage, ClassifyResult, FailedImage } from '../../server/protocol';
 import type { ToClassificationView } from '../../webview/protocol';
-import { csvFileName, toCsv } from '../classification/resultsCsv';
+import { csvFileName, toCsv } from '../../server/infer/resultsCsv';
 import { log } from '../log';
 import {
   isClassifyItem, itemsByPath, parseClassificationViewState, parseFromClassificationView, replaceItem, rootsCovered, thumbnailRoots,

@@ -1,7 +1,7 @@
 /** Classification results as CSV: columns, RFC 4180 quoting, and cells a spreadsheet would run as formulas. */
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { csvCell, csvColumns, csvFileName, toCsv } from '../../extension/classification/resultsCsv';
+import { csvCell, csvColumns, csvFileName, toCsv } from '../../server/infer/resultsCsv';
 import { FIXTURE_CLASSES, makeClassified, makeFailed } from '../fixtures/classifyResult';
 
 /** A small RFC 4180 reader: the inverse of toCsv, to check that every cell survives the round trip. */
