@@ -31,7 +31,7 @@ function threshold(): number {
 
 /** The files or folders a command invocation means: the Explorer selection, else the active image tab. */
 export function targetsOf(arg?: unknown, all?: unknown): vscode.Uri[] {
-  if (Array.isArray(all) && all.length && all.every((u) => u instanceof vscode.Uri)) return all as vscode.Uri[];
+  if (Array.isArray(all) && all.length && all.every((u) => u instanceof vscode.Uri)) return all;
   if (arg instanceof vscode.Uri) return [arg];
   const tab = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
   if (tab instanceof vscode.TabInputCustom || tab instanceof vscode.TabInputText) return [tab.uri];

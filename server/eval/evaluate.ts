@@ -93,7 +93,7 @@ async function predictWithFeatures(model: tfl.LayersModel, pixels: Uint8Array, n
   for (let start = 0; start < n; start += BATCH) {
     if (isCancelled?.()) throw new EvaluationError('Evaluation cancelled.', 'cancelled');
     const m = Math.min(BATCH, n - start);
-    const x = tf.div(tf.tensor4d(pixels.subarray(start * per, (start + m) * per), [m, policy.size, policy.size, policy.channels], 'float32'), 255) as tf.Tensor4D;
+    const x = tf.div<tf.Tensor4D>(tf.tensor4d(pixels.subarray(start * per, (start + m) * per), [m, policy.size, policy.size, policy.channels], 'float32'), 255);
     const out = predictFeatures(fm.model, x);
     x.dispose();
     if (!features.length) features = new Float32Array(n * out.dims);

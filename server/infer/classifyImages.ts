@@ -81,11 +81,11 @@ async function decode(file: string, loaded: LoadedModel): Promise<Decoded> {
   if (size === 0) throw new ImageDecodeError('the file is empty', 'corrupt');
   if (size > MAX_FILE_BYTES) throw new ImageDecodeError(`the file is ${Math.round(size / 2 ** 20)} MB; images over ${MAX_FILE_BYTES / 2 ** 20} MB are refused`, 'too-large');
   const bytes = fs.readFileSync(file);
-  let width = 0, height = 0;
+  let width: number, height: number;
   try {
     const meta = await sharpInput(bytes, MAX_PIXELS).metadata();
-    width = meta.width ?? 0;
-    height = meta.height ?? 0;
+    width = meta.width;
+    height = meta.height;
   } catch (e) {
     throw classifyDecodeError(e);
   }
@@ -133,7 +133,7 @@ export async function classifyImages(paths: readonly string[], loaded: LoadedMod
   for (let start = 0; start < files.length; start += BATCH) {
     if (opts.isCancelled?.()) throw new ClassifyError('Classification cancelled.', 'cancelled');
     const chunk = files.slice(start, start + BATCH);
-    const decoded: (Decoded | P.FailedImage)[] = new Array(chunk.length);
+    const decoded = new Array<Decoded | P.FailedImage>(chunk.length);
     await forEachLimit(chunk, 4, async (file, i) => {
       try {
         decoded[i] = await decode(file, loaded);
@@ -146,7 +146,7 @@ export async function classifyImages(paths: readonly string[], loaded: LoadedMod
     if (good.length) {
       const batch = new Uint8Array(good.length * per);
       good.forEach((i, j) => batch.set((decoded[i] as Decoded).pixels, j * per));
-      const x = tf.tidy(() => tf.div(tf.tensor4d(batch, [good.length, size, size, channels], 'float32'), 255) as tf.Tensor4D);
+      const x = tf.tidy(() => tf.div<tf.Tensor4D>(tf.tensor4d(batch, [good.length, size, size, channels], 'float32'), 255));
       let out: ReturnType<typeof predictFeatures>;
       try {
         out = predictFeatures(loaded.withFeatures, x);
@@ -174,7 +174,7 @@ export async function classifyImages(paths: readonly string[], loaded: LoadedMod
         for (const [i, item] of results) {
           const d = decoded[i] as Decoded;
           if (opts.explain) {
-            const xi = tf.tidy(() => tf.div(tf.tensor4d(d.pixels, [1, size, size, channels], 'float32'), 255) as tf.Tensor4D);
+            const xi = tf.tidy(() => tf.div<tf.Tensor4D>(tf.tensor4d(d.pixels, [1, size, size, channels], 'float32'), 255));
             try {
               const cam = loaded.gradCam().explain(xi, CLASSES.indexOf(item.predicted));
               item.heatmap = { width: cam.width, height: cam.height, values: Array.from(cam.values, (v) => Math.round(v * 1000) / 1000),

@@ -19,7 +19,7 @@ export function toFloat16Bits(v: number): number {
   const exp = (x >>> 23) & 0xff;
   let mant = x & 0x7fffff;
   if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0); // Inf / NaN
-  let e = exp - 127 + 15;
+  const e = exp - 127 + 15;
   if (e >= 0x1f) return sign | 0x7c00; // overflow -> Inf
   if (e <= 0) {
     if (e < -10) return sign; // underflow -> 0
@@ -31,10 +31,10 @@ export function toFloat16Bits(v: number): number {
     if (rem > mid || (rem === mid && (half & 1))) half++;
     return sign | half;
   }
+  // A carry out of the mantissa bumps the exponent, which is what IEEE rounding wants (up to Inf).
   let half = (e << 10) | (mant >>> 13);
   const rem = mant & 0x1fff;
   if (rem > 0x1000 || (rem === 0x1000 && (half & 1))) half++;
-  e = half >>> 10;
   return sign | half;
 }
 

@@ -5,7 +5,7 @@
  * its within-class spread, in units of the 99th percentile of the same distance over the run's validation
  * images. Fitted once per model (by evaluation, on validation, beside the temperature) and stored in its metadata.
  */
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 
 export interface FeatureStats {

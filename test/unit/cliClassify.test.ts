@@ -115,7 +115,7 @@ describe('brain-tumor classify', () => {
     assert.equal(r.code, 0, r.err);
     const res = JSON.parse(r.out) as ClassifyResult;
     const byName = new Map(res.items.map((i) => [path.basename(i.path), i]));
-    const bad = (n: string) => { const i = byName.get(n)!; assert.equal(i.ok, false, n); return i as Extract<typeof i, { ok: false }>; };
+    const bad = (n: string) => { const i = byName.get(n)!; assert.equal(i.ok, false, n); return i; };
     assert.equal(bad('gone.png').kind, 'missing');
     assert.match(bad('truncated.png').error, /Cannot classify truncated\.png: corrupt or truncated image/);
     assert.match(bad('text.png').error, /Cannot classify text\.png: .*Classify JPEG, PNG/);
