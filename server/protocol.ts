@@ -442,6 +442,12 @@ export interface DistributionCheck {
   colourfulness: number;
   /** Share of the image's border that is dark (MRI slices sit on a black background). */
   darkBorder: number;
+  /** Share of the image that is not black (the head), of pure white, the intensities' standard deviation, and the
+   *  mean difference of neighbouring pixels (texture: anatomy is smooth, noise and text are not). */
+  content: number;
+  white: number;
+  spread: number;
+  roughness: number;
   /** Distance of the image's features from the nearest class centre, in units of the validation set's 99th
    *  percentile (> 1: farther than 99% of validation images); null when the model has no feature statistics. */
   featureDistance: number | null;

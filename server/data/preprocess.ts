@@ -95,6 +95,14 @@ export interface ImageStats {
   colourfulness: number;
   /** Share of the pixels on the image's outer frame (5% of each side) at or below 24: MRI slices sit on black. */
   darkBorder: number;
+  /** Share of all pixels brighter than 24 (the head): near 0 for an empty image. */
+  content: number;
+  /** Share of all pixels at or above 230: MRI slices have little pure white; documents and photos have much. */
+  white: number;
+  /** Standard deviation of the intensities, 0..255: near 0 for a uniform image. */
+  spread: number;
+  /** Mean absolute difference of horizontally adjacent pixels, 0..255: anatomy is smooth, noise and text are not. */
+  roughness: number;
 }
 
 /** preprocessImage, plus the decoded image's statistics for the out-of-distribution check. */
@@ -131,7 +139,21 @@ export function imageStats(data: Uint8Array, width: number, height: number, chan
       if (v <= 24) dark++;
     }
   }
-  return { colourfulness: colour ? spread / (width * height) : 0, darkBorder: frame ? dark / frame : 0 };
+  let content = 0, white = 0, sum = 0, sumSq = 0, rough = 0, prev = 0;
+  for (let i = 0; i < width * height; i++) {
+    const o = i * channels;
+    const v = colour ? Math.max(data[o]!, data[o + 1]!, data[o + 2]!) : data[o]!;
+    if (v > 24) content++;
+    if (v >= 230) white++;
+    sum += v;
+    sumSq += v * v;
+    if (i % width !== 0) rough += Math.abs(v - prev);
+    prev = v;
+  }
+  const n = width * height || 1;
+  const mean = sum / n;
+  return { colourfulness: colour ? spread / n : 0, darkBorder: frame ? dark / frame : 0, content: content / n, white: white / n,
+    spread: Math.sqrt(Math.max(0, sumSq / n - mean * mean)), roughness: rough / Math.max(1, (width - 1) * height) };
 }
 
 /**

@@ -76,7 +76,7 @@ async function makeFixture(): Promise<Fixture> {
   const ood = makeResult([makeClassified(oodFile, 1, 0.58, {
     input: oodInput, heatmap: makeHeatmap(0.7, 0.3, 8, 'meningioma'), width: 640, height: 480, uncertain: true,
     uncertainReasons: ['Confidence 58.0% is below the 70% threshold.', 'The image does not look like a brain MRI slice.'],
-    distribution: { outOfDistribution: true, colourfulness: 92.4, darkBorder: 0.02, featureDistance: 3.1,
+    distribution: { outOfDistribution: true, colourfulness: 92.4, darkBorder: 0.02, content: 1, white: 0.4, spread: 33, roughness: 12.5, featureDistance: 3.1,
       reasons: ['It is in colour (MRI slices are grey).', 'Its border is not dark (MRI slices sit on a black background).',
         'Its features are 3.1 times farther from every class than 99% of validation images.'] },
   })], { model: { ...single.model, bundled: true, runId: null, temperature: null, evaluation: null, featureStats: false } });

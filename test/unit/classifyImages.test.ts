@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { DEFAULT_POLICY } from '../../server/data/preprocess';
 import { resolvePreference } from '../../server/engine/chooseBackend';
 import { startEngine } from '../../server/engine/startEngine';
-import { classifyImages, expandPaths } from '../../server/infer/classifyImages';
+import { classifyImages, expandPaths, judgeDistribution } from '../../server/infer/classifyImages';
 import { toFloat16Bits } from '../../server/infer/exportModel';
 import { featureDistance, fitFeatureStats, parseFeatureStats } from '../../server/infer/featureStats';
 import { ModelStore } from '../../server/infer/modelStore';
@@ -122,6 +122,25 @@ describe('classification', () => {
     assert.deepEqual(parseFeatureStats(JSON.parse(JSON.stringify(stats)), 4), JSON.parse(JSON.stringify(stats)));
     assert.equal(parseFeatureStats({ ...stats, std: [1] }, 4), undefined, 'malformed statistics are ignored');
     assert.equal(parseFeatureStats(stats, 3), undefined, 'statistics for other classes are ignored');
+  });
+
+  it('judges out-of-distribution images by plain rules, each with its reason; a typical slice passes', () => {
+    const slice = { colourfulness: 0, darkBorder: 0.9, content: 0.5, white: 0, spread: 44, roughness: 5 };
+    assert.deepEqual(judgeDistribution(slice, 0.5).reasons, []);
+    assert.equal(judgeDistribution({ ...slice, darkBorder: 0 }, 0.5).outOfDistribution, false, 'a slice cropped to the head is fine');
+    const cases: [Partial<typeof slice>, number | null, RegExp][] = [
+      [{ colourfulness: 80 }, null, /colour image/],
+      [{ content: 0.01 }, null, /almost entirely black/],
+      [{ spread: 2 }, null, /nearly uniform/],
+      [{ white: 0.9 }, null, /90% of it is pure white/],
+      [{ roughness: 120 }, null, /grainy/],
+      [{}, 3.4, /3\.4x farther from the training data/],
+    ];
+    for (const [change, distance, reason] of cases) {
+      const d = judgeDistribution({ ...slice, ...change }, distance);
+      assert.equal(d.outOfDistribution, true, JSON.stringify(change));
+      assert.match(d.reasons.join('; '), reason);
+    }
   });
 
   it('encodes float16 like IEEE 754 (rounding, subnormals, overflow)', () => {

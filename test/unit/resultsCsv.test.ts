@@ -23,7 +23,7 @@ describe('toCsv', () => {
   const ok = makeClassified('/scans/a.jpg', 0, 0.91234567);
   const unsure = makeClassified('/scans/b.png', 2, 0.55, {
     uncertain: true, uncertainReasons: ['Confidence 55.0% is below the 70% threshold.', 'Out of distribution'],
-    distribution: { outOfDistribution: true, reasons: ['colourful'], colourfulness: 60, darkBorder: 0.1, featureDistance: 2.3 },
+    distribution: { outOfDistribution: true, reasons: ['colourful'], colourfulness: 60, darkBorder: 0.1, content: 1, white: 0.4, spread: 33, roughness: 12.5, featureDistance: 2.3 },
   });
   const bad = makeFailed('/scans/c.txt');
 
