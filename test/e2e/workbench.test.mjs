@@ -57,6 +57,9 @@ const statusFrame = () => page.frameLocator('iframe.webview.ready').frameLocator
 
 async function explorerMenu(name) {
   await closeMenu(); // a menu left open by an earlier step would swallow the right-click
+  // So would a hover left by the last right-click (the mouse is still on that row): move away and let it go.
+  await page.mouse.move(2, 2);
+  await page.locator('.context-view .hover-contents').waitFor({ state: 'detached', timeout: 5000 }).catch(() => {});
   const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first();
   await row.waitFor({ timeout: 30000 });
   await row.click({ button: 'right' });
