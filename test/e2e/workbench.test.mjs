@@ -369,7 +369,19 @@ describe('workbench UI with the packaged extension', { timeout: 600000 }, () => 
     assert.ok(shown.every((c) => c === 'glioma'), `filtered to glioma: ${shown.join(', ')}`);
     await frame.locator('#filter-class').selectOption('all');
     await frame.locator('#disclaimer').waitFor();
-    await page.waitForTimeout(500);
+    const thumb = frame.locator('#batch-table tr[data-path] td.thumb-cell img').first();
+    await thumb.waitFor();
+    await page.waitForFunction(() => true);
+    for (let i = 0; i < 50 && !(await thumb.evaluate((img) => img.complete && img.naturalWidth > 0)); i++) await page.waitForTimeout(200);
+    assert.ok(await thumb.evaluate((img) => img.complete && img.naturalWidth > 0), 'a thumbnail loaded through the CSP');
+    await page.waitForTimeout(300);
     await page.screenshot({ path: path.join(SHOTS, 'classify-batch-dark.png') });
+    // Opening a row explains it on demand: its heat map and probabilities appear in the detail pane.
+    await rows.first().click();
+    await frame.locator('#detail #predicted').waitFor({ timeout: 60000 });
+    assert.equal((await frame.locator('#detail #predicted').textContent())?.trim(), await rows.first().getAttribute('data-predicted'));
+    await frame.locator('#detail #heatmap-toggle').waitFor({ timeout: 60000 });
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: path.join(SHOTS, 'classify-batch-detail-dark.png') });
   });
 });
