@@ -137,9 +137,8 @@ export async function classifyImages(paths: readonly string[], loaded: LoadedMod
   const per = size * size * channels;
   const k = CLASSES.length;
   let classified = 0;
-  for (let start = 0; start < files.length; start += BATCH) {
-    if (opts.isCancelled?.()) throw new ClassifyError('Classification cancelled.', 'cancelled');
-    const chunk = files.slice(start, start + BATCH);
+  // Never rejects: a file that fails becomes a FailedImage.
+  const decodeChunk = async (chunk: string[]): Promise<(Decoded | P.FailedImage)[]> => {
     const decoded = new Array<Decoded | P.FailedImage>(chunk.length);
     await forEachLimit(chunk, 4, async (file, i) => {
       try {
@@ -148,6 +147,18 @@ export async function classifyImages(paths: readonly string[], loaded: LoadedMod
         decoded[i] = failure(file, e);
       }
     });
+    return decoded;
+  };
+  // The next batch decodes (on libuv's threads) while this one goes through the model (on the engine's).
+  let next = files.length ? decodeChunk(files.slice(0, BATCH)) : null;
+  for (let start = 0; start < files.length; start += BATCH) {
+    const chunk = files.slice(start, start + BATCH);
+    const decoded = await next!;
+    next = start + BATCH < files.length ? decodeChunk(files.slice(start + BATCH, start + 2 * BATCH)) : null;
+    if (opts.isCancelled?.()) {
+      await next; // let the read-ahead finish: nothing may outlive the request
+      throw new ClassifyError('Classification cancelled.', 'cancelled');
+    }
     const good = chunk.map((_, i) => i).filter((i) => !('ok' in decoded[i]!));
     const results = new Map<number, P.ClassifiedImage>();
     if (good.length) {

@@ -61,6 +61,20 @@ describe('Classification in VS Code', () => {
     assert.equal(status.activeModel, bundled, 'the backend reports the model it used');
   });
 
+  it('Classify Image from the palette classifies the image open in the active editor', async () => {
+    const image = vscode.Uri.file(path.join(WORKSPACE, 'scans', 'slice-001.jpg'));
+    await vscode.commands.executeCommand('vscode.open', image);
+    for (let i = 0; i < 50 && !(vscode.window.tabGroups.activeTabGroup.activeTab?.input instanceof vscode.TabInputCustom); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const result = await vscode.commands.executeCommand<ClassifyResult>('brainTumor.classifyImage');
+    assert.ok(result, 'the command returns the result');
+    assert.deepEqual(result.items.map((i) => i.path), [image.fsPath]);
+    assert.ok(result.items[0]!.ok);
+    checkItem(result.items[0] as ClassifiedImage);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
   it('classifies a folder recursively, listing a non-image file named like an image as an error', async () => {
     const folder = path.join(WORKSPACE, 'classify-folder');
     fs.mkdirSync(path.join(folder, 'inner'), { recursive: true });
