@@ -11,7 +11,7 @@ import { describe, it } from 'node:test';
 import {
   createMessageConnection, IPCMessageReader, IPCMessageWriter, type MessageConnection, type ResponseError, StreamMessageReader, StreamMessageWriter,
 } from 'vscode-languageserver-protocol/node';
-import { InitializeRequest, LogMessageNotification, type LogMessageParams, ShutdownRequest, ExitNotification } from 'vscode-languageserver-protocol';
+import { CancellationTokenSource, InitializeRequest, LogMessageNotification, type LogMessageParams, ShutdownRequest, ExitNotification } from 'vscode-languageserver-protocol';
 import * as P from '../../server/protocol';
 import { writeSlice } from '../fixtures/images';
 
@@ -127,6 +127,45 @@ describe('scanDataset over JSON-RPC', () => {
       (e: ResponseError<void>) => e.code === P.ErrorCodes.DatasetLayout && /not found/.test(e.message));
     // The backend is still healthy after bad requests.
     assert.equal((await s.conn.sendRequest(P.status)).numTensors, 0);
+    await close(s);
+  });
+});
+
+describe('classify and loadModel over JSON-RPC', () => {
+  it('classifies with the bundled model and progress; bad params, missing models and a cancel get their codes', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bt-rpc-classify-'));
+    for (let i = 0; i < 40; i++) await writeSlice(path.join(dir, 'many', `${i}.png`), 'circle', i, 64);
+    fs.mkdirSync(path.join(dir, 'more'));
+    const child = fork(path.join(DIST, 'server.js'), ['--node-ipc'], { silent: true, env: cleanEnv() });
+    const s = await open(child, createMessageConnection(new IPCMessageReader(child), new IPCMessageWriter(child)));
+    const info = await s.conn.sendRequest(P.loadModel, {});
+    assert.equal(info.bundled, true);
+    assert.deepEqual(info.classes, ['glioma', 'meningioma', 'notumor', 'pituitary']);
+    const progress: P.ClassifyProgress[] = [];
+    s.conn.onNotification(P.classifyProgress, (p) => { progress.push(p); });
+    const r = await s.conn.sendRequest(P.classify, { paths: [path.join(dir, 'many')], progressToken: 'c1' });
+    assert.equal(r.items.length, 40);
+    assert.ok(r.items.every((i) => i.ok && Math.abs(i.probabilities.reduce((a, b) => a + b, 0) - 1) < 1e-4));
+    assert.ok(progress.some((p) => p.progressToken === 'c1' && p.done === 40 && p.total === 40), JSON.stringify(progress));
+    assert.equal((await s.conn.sendRequest(P.status)).activeModel, info.modelDir);
+
+    await assert.rejects(s.conn.sendRequest(P.classify, { paths: ['relative.png'] }),
+      (e: ResponseError<void>) => e.code === P.ErrorCodes.InvalidParams && /absolute path/.test(e.message));
+    await assert.rejects(s.conn.sendRequest(P.classify, { paths: [path.join(dir, 'many')], threshold: 2 }),
+      (e: ResponseError<void>) => e.code === P.ErrorCodes.InvalidParams && /threshold/.test(e.message));
+    await assert.rejects(s.conn.sendRequest(P.loadModel, { modelDir: path.join(dir, 'no-model') }),
+      (e: ResponseError<void>) => e.code === P.ErrorCodes.RunFolder && /There is no model in/.test(e.message));
+    // A cancel stops a batch between two model batches.
+    const source = new CancellationTokenSource();
+    for (let i = 0; i < 400; i++) fs.copyFileSync(path.join(dir, 'many', `${i % 40}.png`), path.join(dir, 'more', `${i}.png`));
+    const pending = s.conn.sendRequest(P.classify, { paths: [path.join(dir, 'more')] }, source.token);
+    setTimeout(() => source.cancel(), 50);
+    await assert.rejects(pending, (e: ResponseError<void>) => e.code === P.ErrorCodes.Cancelled);
+    const st = await s.conn.sendRequest(P.status);
+    assert.ok(st.numTensors > 0, 'the model stays loaded');
+    const again = await s.conn.sendRequest(P.classify, { paths: [path.join(dir, 'many', '0.png')] });
+    assert.equal(again.items[0]!.ok, true, 'and the backend goes on after a cancel');
+    assert.equal((await s.conn.sendRequest(P.status)).numTensors, st.numTensors, 'no tensor left behind by the cancelled batch');
     await close(s);
   });
 });
