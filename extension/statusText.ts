@@ -1,5 +1,5 @@
 /** What the status bar says for each backend state. No vscode import: unit-tested. */
-import type { StatusResult } from '../server/protocol';
+import type { ModelInfo, StatusResult } from '../server/protocol';
 
 export type BackendState = 'stopped' | 'starting' | 'running' | 'failed' | 'untrusted';
 
@@ -21,4 +21,17 @@ export function describeBackend(state: BackendState, status: StatusResult | unde
     case 'failed': return { text: '$(error) Brain Tumor', tooltip: `Backend down: ${failure ?? 'unknown reason'}\nClick for details.`, warn: true };
     case 'stopped': return { text: '$(circle-slash) Brain Tumor', tooltip: 'Backend stopped.', warn: false };
   }
+}
+
+/** Status bar text and tooltip for a model (pure, so it is unit-tested). */
+export function describeModel(info: ModelInfo): { text: string; tooltip: string } {
+  const name = info.bundled ? `${info.architecture} (bundled)` : info.runId ?? info.architecture;
+  const ev = info.evaluation?.official;
+  const dedup = info.evaluation?.deduplicated;
+  const acc = ev ? `Testing accuracy ${(ev.accuracy * 100).toFixed(1)}% official` + (dedup ? `, ${(dedup.accuracy * 100).toFixed(1)}% deduplicated` : '') : 'not evaluated yet';
+  return {
+    text: `$(package) ${name}`,
+    tooltip: `Brain Tumor model: ${name}\n${info.modelDir}\n${info.architecture}, ${info.inputSize} px, ${info.params.toLocaleString('en-US')} parameters\n${acc}\n` +
+      `${info.temperature ? `Calibrated (temperature ${info.temperature})` : 'Not calibrated'}\nClick to select another model. Research use only.`,
+  };
 }

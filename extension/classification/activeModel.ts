@@ -5,23 +5,11 @@
  */
 import * as vscode from 'vscode';
 import type { ModelInfo } from '../../server/protocol';
+import { describeModel } from '../statusText';
 import type { BackendClient } from '../backendClient';
 import { log } from '../log';
 
 const KEY = 'brainTumor.activeModel';
-
-/** Status bar text and tooltip for a model (pure: unit-tested). */
-export function describeModel(info: ModelInfo): { text: string; tooltip: string } {
-  const name = info.bundled ? `${info.architecture} (bundled)` : info.runId ?? info.architecture;
-  const ev = info.evaluation?.official;
-  const dedup = info.evaluation?.deduplicated;
-  const acc = ev ? `Testing accuracy ${(ev.accuracy * 100).toFixed(1)}% official` + (dedup ? `, ${(dedup.accuracy * 100).toFixed(1)}% deduplicated` : '') : 'not evaluated yet';
-  return {
-    text: `$(package) ${name}`,
-    tooltip: `Brain Tumor model: ${name}\n${info.modelDir}\n${info.architecture}, ${info.inputSize} px, ${info.params.toLocaleString('en-US')} parameters\n${acc}\n` +
-      `${info.temperature ? `Calibrated (temperature ${info.temperature})` : 'Not calibrated'}\nClick to select another model. Research use only.`,
-  };
-}
 
 export class ActiveModel implements vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<void>();

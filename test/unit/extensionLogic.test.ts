@@ -4,8 +4,8 @@ import { describe, it } from 'node:test';
 import { CRASH_WINDOW_MS, CrashPolicy, MAX_CRASHES } from '../../extension/crashPolicy';
 import { contentSecurityPolicy } from '../../extension/panels/csp';
 import { parseFromStatusView } from '../../extension/panels/statusMessages';
-import { describeBackend } from '../../extension/statusText';
-import type { StatusResult } from '../../server/protocol';
+import { describeBackend, describeModel } from '../../extension/statusText';
+import type { ModelInfo, StatusResult } from '../../server/protocol';
 
 describe('CrashPolicy', () => {
   it('restarts every time but tells the user only once', () => {
@@ -73,5 +73,26 @@ describe('contentSecurityPolicy', () => {
     assert.match(csp, /^default-src 'none'/);
     assert.match(csp, /script-src 'nonce-abc123'(;|$)/);
     assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval|\*|http:/);
+  });
+});
+
+describe('describeModel (status bar)', () => {
+  const info: ModelInfo = {
+    modelDir: '/ext/models/brain-tumor-cnn', bundled: true, runId: 'r1', architecture: 'seed-cnn', inputSize: 128, channels: 1, params: 2602116,
+    classes: ['glioma', 'meningioma', 'notumor', 'pituitary'], temperature: 0.7, featureStats: true, createdAt: '2026-11-30T00:00:00Z',
+    evaluation: { official: { accuracy: 0.9612, macroF1: 0.96, ece: 0.02, count: 1311 }, deduplicated: { accuracy: 0.95, macroF1: 0.95, ece: 0.02, count: 883 } },
+  };
+  it('names a bundled model and its Testing accuracy, official and deduplicated', () => {
+    const d = describeModel(info);
+    assert.equal(d.text, '$(package) seed-cnn (bundled)');
+    assert.match(d.tooltip, /Testing accuracy 96\.1% official, 95\.0% deduplicated/);
+    assert.match(d.tooltip, /2,602,116 parameters/);
+    assert.match(d.tooltip, /Calibrated \(temperature 0\.7\)/);
+  });
+  it('names a run by its id, and says when it was never evaluated', () => {
+    const d = describeModel({ ...info, bundled: false, runId: '2026-11-30_17-21-20-seed-cnn', evaluation: null, temperature: null });
+    assert.equal(d.text, '$(package) 2026-11-30_17-21-20-seed-cnn');
+    assert.match(d.tooltip, /not evaluated yet/);
+    assert.match(d.tooltip, /Not calibrated/);
   });
 });
