@@ -10,6 +10,7 @@ import sharp from 'sharp';
 import type * as P from '../protocol';
 import { CLASSES } from '../data/classNames';
 import { forEachLimit } from '../data/forEachLimit';
+import { headerSize } from '../data/headerSize';
 import { classifyDecodeError, ImageDecodeError, MAX_PIXELS, preprocessWithStats, sharpInput, type ImageStats } from '../data/preprocess';
 import { applyTemperature } from '../eval/metrics';
 import { yieldToEventLoop } from '../train/yieldToEventLoop';
@@ -80,20 +81,23 @@ export function expandPaths(paths: readonly string[], limit: number): { files: s
 interface Decoded { pixels: Uint8Array; stats: ImageStats; width: number; height: number }
 
 async function decode(file: string, loaded: LoadedModel): Promise<Decoded> {
-  const size = fs.statSync(file).size;
-  if (size === 0) throw new ImageDecodeError('the file is empty', 'corrupt');
-  if (size > MAX_FILE_BYTES) throw new ImageDecodeError(`the file is ${Math.round(size / 2 ** 20)} MB; images over ${MAX_FILE_BYTES / 2 ** 20} MB are refused`, 'too-large');
+  const bytesOnDisk = fs.statSync(file).size;
+  if (bytesOnDisk === 0) throw new ImageDecodeError('the file is empty', 'corrupt');
+  if (bytesOnDisk > MAX_FILE_BYTES) {
+    throw new ImageDecodeError(`the file is ${Math.round(bytesOnDisk / 2 ** 20)} MB; images over ${MAX_FILE_BYTES / 2 ** 20} MB are refused`, 'too-large');
+  }
   const bytes = fs.readFileSync(file);
-  let width: number, height: number;
-  try {
-    const meta = await sharpInput(bytes, MAX_PIXELS).metadata();
-    width = meta.width;
-    height = meta.height;
-  } catch (e) {
-    throw classifyDecodeError(e);
+  let size = headerSize(bytes);
+  if (!size) {
+    try {
+      const meta = await sharpInput(bytes, MAX_PIXELS).metadata();
+      size = { width: meta.width, height: meta.height };
+    } catch (e) {
+      throw classifyDecodeError(e);
+    }
   }
   const { pixels, stats } = await preprocessWithStats(bytes, loaded.policy);
-  return { pixels, stats, width, height };
+  return { pixels, stats, width: size.width, height: size.height };
 }
 
 function failure(file: string, e: unknown): P.FailedImage {
@@ -140,7 +144,8 @@ export async function classifyImages(paths: readonly string[], loaded: LoadedMod
   // Never rejects: a file that fails becomes a FailedImage.
   const decodeChunk = async (chunk: string[]): Promise<(Decoded | P.FailedImage)[]> => {
     const decoded = new Array<Decoded | P.FailedImage>(chunk.length);
-    await forEachLimit(chunk, 4, async (file, i) => {
+    // Eight in flight keep libuv's four threads busy while the main thread crops and measures (measured: +10%).
+    await forEachLimit(chunk, 8, async (file, i) => {
       try {
         decoded[i] = await decode(file, loaded);
       } catch (e) {
