@@ -8,7 +8,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import sharp from 'sharp';
 import * as tf from '@tensorflow/tfjs-core';
+import { headerSize } from '../../server/data/headerSize';
 import { DEFAULT_POLICY } from '../../server/data/preprocess';
 import { resolvePreference } from '../../server/engine/chooseBackend';
 import { startEngine } from '../../server/engine/startEngine';
@@ -141,6 +143,16 @@ describe('classification', () => {
       assert.equal(d.outOfDistribution, true, JSON.stringify(change));
       assert.match(d.reasons.join('; '), reason);
     }
+  });
+
+  it('reads PNG and JPEG sizes from the header; other formats and broken headers defer to the decoder', async () => {
+    const img = sharp({ create: { width: 37, height: 23, channels: 3, background: '#123' } });
+    assert.deepEqual(headerSize(await img.clone().png().toBuffer()), { width: 37, height: 23 });
+    assert.deepEqual(headerSize(await img.clone().jpeg({ progressive: true }).toBuffer()), { width: 37, height: 23 });
+    assert.deepEqual(headerSize(await img.clone().jpeg().withMetadata({ orientation: 6 }).toBuffer()), { width: 37, height: 23 }, 'EXIF before the frame');
+    assert.equal(headerSize(await img.clone().webp().toBuffer()), undefined);
+    assert.equal(headerSize(Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00])), undefined);
+    assert.equal(headerSize(Buffer.from('hello, not an image at all')), undefined);
   });
 
   it('encodes float16 like IEEE 754 (rounding, subnormals, overflow)', () => {
