@@ -1,14 +1,17 @@
 /**
  * The real Kaggle dataset in ../shared (CI has it beside the checkout): counts from its README, the five PNG
  * files named .jpg, byte-identical leaks, and near-duplicate leaks compared with its reference list.
- * Reads every image once (about 25 s cold on 2 cores); the scan cache lives in a temp folder.
+ * Reads every image once (about 25 s cold on 2 cores); the scan cache lives in a temp folder. And the bundled
+ * model on 100 real Testing images through the CLI.
  */
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { scanDataset } from '../../server/data/scanDataset';
+import type { ClassifyResult } from '../../server/protocol';
 
 const DATA = process.env.BRAIN_TUMOR_DATASET ?? path.resolve(__dirname, '../../../../shared/datasets/brain-tumor-mri');
 
@@ -45,5 +48,29 @@ describe('the shared Kaggle dataset', { timeout: 300_000 }, () => {
     const again = await scanDataset(DATA, { cacheDir });
     assert.equal(again.report.timing.inspected, 0, 'the second scan reads nothing');
     fs.rmSync(cacheDir, { recursive: true, force: true });
+  });
+});
+
+describe('the bundled model on the shared Kaggle Testing split', { timeout: 300_000 }, () => {
+  it('classifies 25 real Testing images per class through the CLI, nearly all right, with its metrics attached', () => {
+    const picks = ['glioma', 'meningioma', 'notumor', 'pituitary'].flatMap((c) => {
+      const dir = path.join(DATA, 'Testing', c);
+      // Every 12th file: spread over the folder, the same picks on every machine.
+      return fs.readdirSync(dir).sort().filter((_, i) => i % 12 === 0).slice(0, 25).map((f) => path.join(dir, f));
+    });
+    const env = { ...process.env };
+    delete env.BRAIN_TUMOR_BACKEND;
+    const r = spawnSync(process.execPath, [path.resolve(__dirname, '../../../dist/cli.js'), 'classify', ...picks, '--json'], { encoding: 'utf8', env, timeout: 240_000 });
+    assert.equal(r.status, 0, r.stderr);
+    const res = JSON.parse(r.stdout) as ClassifyResult;
+    assert.equal(res.model.bundled, true);
+    assert.ok((res.model.evaluation?.official?.accuracy ?? 0) >= 0.95, 'the bundled model carries its >= 95% official Testing accuracy');
+    const ok = res.items.filter((i) => i.ok);
+    assert.equal(ok.length, 100);
+    const right = ok.filter((i) => i.ok && path.basename(path.dirname(i.path)) === i.predicted).length;
+    console.log(`# bundled model: ${right} of 100 sampled Testing images right; ${ok.filter((i) => i.ok && i.uncertain).length} uncertain`);
+    assert.ok(right >= 90, `${right} of 100 right`);
+    assert.ok(ok.every((i) => i.ok && !i.distribution.reasons.some((x) => /colour|black|uniform|white|grainy/.test(x))),
+      'no real slice trips the image rules of the out-of-distribution check');
   });
 });
