@@ -66,7 +66,8 @@ Training (brain-tumor train --data DIR [options]; Ctrl+C stops after the current
   --data DIR        dataset folder (Kaggle layout Training/<class>/..., or <class>/... folders)
   --runs DIR        where run folders go (default ./.brain-tumor/runs)
   --resume RUN_DIR  continue an interrupted or cancelled run from its last finished epoch (with --epochs N:
-                    make it longer or shorter; the learning-rate schedule stretches from there)
+                    make it longer or shorter; the learning-rate schedule stretches from there; --patience N:
+                    change early stopping, e.g. when a longer run restarts the schedule)
   --model NAME      ${MODEL_NAMES.join(' | ')} (default ${DEFAULT_TRAIN_CONFIG.model})
   --epochs N        (default ${DEFAULT_TRAIN_CONFIG.epochs})    --batch N (default ${DEFAULT_TRAIN_CONFIG.batchSize})    --size N  input side in px (default ${DEFAULT_TRAIN_CONFIG.inputSize})
   --lr X            Adam learning rate, cosine-decayed (default ${DEFAULT_TRAIN_CONFIG.learningRate})
@@ -239,8 +240,8 @@ async function cmdTrain(flags: Flags): Promise<number> {
   checkBackendFlag(flags);
   if (!flags.resume && !flags.data) throw new UsageError('train needs --data DIR (or --resume RUN_DIR)');
   const config = trainConfigFromFlags(flags);
-  if (flags.resume && Object.keys(config).some((k) => k !== 'epochs')) {
-    throw new UsageError('--resume continues a run with its own settings; only --epochs may change (to make it longer or shorter)');
+  if (flags.resume && Object.keys(config).some((k) => k !== 'epochs' && k !== 'patience')) {
+    throw new UsageError('--resume continues a run with its own settings; only --epochs (make it longer or shorter) and --patience may change');
   }
   const preference = resolvePreference({ flag: flags.backend, env: process.env[ENV_BACKEND] });
   if (preference.warning) stderrLogger.warn(preference.warning);
@@ -256,7 +257,7 @@ async function cmdTrain(flags: Flags): Promise<number> {
   let started;
   try {
     started = await service.start({
-      ...(flags.resume ? { resumeRunDir: path.resolve(flags.resume), ...(config.epochs !== undefined ? { config: { epochs: config.epochs } } : {}) } : { dataRoot: path.resolve(flags.data!), runsDir: path.resolve(flags.runs ?? '.brain-tumor/runs'), config }),
+      ...(flags.resume ? { resumeRunDir: path.resolve(flags.resume), config } : { dataRoot: path.resolve(flags.data!), runsDir: path.resolve(flags.runs ?? '.brain-tumor/runs'), config }),
     });
   } catch (e) {
     if (e instanceof ConfigError || e instanceof DatasetLayoutError || e instanceof RunFolderError) throw new UsageError(e.message);

@@ -98,9 +98,16 @@ export class TrainingService {
         }
         resumedFrom = summary.history.length;
         // A resumed run keeps its settings, except that it may be made longer or shorter (the cosine schedule
-        // then stretches from here on, so the result differs from a run planned that long from the start).
-        const extra = Object.keys(params.config ?? {}).filter((k) => k !== 'epochs');
-        if (extra.length) throw new ConfigError(`a resumed run keeps its settings; only epochs can change (got ${extra.join(', ')})`);
+        // then stretches from here on, so the result differs from a run planned that long from the start), and
+        // its early stopping may change: a longer run restarts the schedule, and the validation loss usually
+        // rises for a few epochs before it beats the old best, which the old patience would stop.
+        const extra = Object.keys(params.config ?? {}).filter((k) => k !== 'epochs' && k !== 'patience');
+        if (extra.length) throw new ConfigError(`a resumed run keeps its settings; only epochs and patience can change (got ${extra.join(', ')})`);
+        if (params.config?.patience !== undefined) {
+          const patience = resolveTrainConfig({ patience: params.config.patience }).patience;
+          if (patience !== meta.config.patience) events.log(`Run ${meta.runId}: patience changed from ${meta.config.patience} to ${patience} on resume.`);
+          meta.config = { ...meta.config, patience };
+        }
         if (params.config?.epochs !== undefined) {
           const epochs = resolveTrainConfig({ epochs: params.config.epochs }).epochs;
           if (epochs <= resumedFrom) throw new ConfigError(`epochs must be more than the ${resumedFrom} already finished; got ${epochs}`);

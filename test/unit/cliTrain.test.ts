@@ -64,11 +64,13 @@ describe('brain-tumor train', () => {
     const same = cli(['train', '--resume', result.runDir, '--epochs', '2'], tmp);
     assert.equal(same.code, 2);
     assert.match(same.err, /already finished \(completed\)/, 'as many epochs as it has is not longer');
-    const longer = cli(['train', '--resume', result.runDir, '--epochs', '3', '--no-cache', '--json'], tmp);
+    const longer = cli(['train', '--resume', result.runDir, '--epochs', '3', '--patience', '7', '--no-cache', '--json'], tmp);
     assert.equal(longer.code, 0, longer.err);
-    const extended = JSON.parse(longer.out) as { outcome: string; history: { epoch: number }[]; config: { epochs: number } };
+    const extended = JSON.parse(longer.out) as { outcome: string; history: { epoch: number }[]; config: { epochs: number; patience: number } };
     assert.deepEqual(extended.history.map((h) => h.epoch), [0, 1, 2]);
     assert.equal(extended.config.epochs, 3);
+    assert.equal(extended.config.patience, 7, 'the patience may change on resume');
+    assert.match(longer.err, /patience changed from 0 to 7 on resume/);
   });
 
   it('stops on Ctrl+C after the current batch, and --resume completes the run', async () => {
@@ -110,7 +112,7 @@ describe('brain-tumor train', () => {
       { args: ['train', '--data', data, '--model', 'resnet'], msg: /model must be one of seed-cnn, compact/ },
       { args: ['train', '--data', path.join(tmp, 'nowhere')], msg: /nowhere/ },
       { args: ['train', '--resume', path.join(tmp, 'nowhere')], msg: /run metadata is missing/ },
-      { args: ['train', '--resume', tmp, '--model', 'compact'], msg: /--resume continues a run with its own settings; only --epochs may change/ },
+      { args: ['train', '--resume', tmp, '--model', 'compact'], msg: /--resume continues a run with its own settings; only --epochs \(make it longer or shorter\) and --patience may change/ },
     ];
     for (const b of bad) {
       const r = cli(b.args, tmp);
