@@ -78,7 +78,14 @@ describe('Brain Tumor Detection in VS Code', () => {
       const failed = first.backend.attempts.filter((x) => !x.ok).map((x) => x.kind);
       assert.deepEqual(failed, ['gpu', 'node'], 'gpu and node were tried first, and their reasons kept');
     }
-    assert.equal(first.numTensors, 0);
+    // The extension loads the active model (the bundled one) as soon as the backend runs, for the status bar.
+    const loaded = await eventually(async () => {
+      const st = await a.status();
+      assert.ok(st.activeModel, 'the active model is loaded at start');
+      return st;
+    }, 60_000);
+    assert.ok(loaded.numTensors > 0, 'its weights are the only tensors');
+    assert.equal((await a.status()).numTensors, loaded.numTensors, 'and nothing grows at idle');
   });
 
   it('restarts the backend on command and answers again from a new process', async () => {
