@@ -150,6 +150,21 @@ function checkBackendFlag(flags: Flags): void {
   }
 }
 
+/** The engine the --backend flag or the environment asks for (a warning when that choice was adjusted). */
+function engineFromFlags(flags: Flags): Promise<BackendInfo> {
+  const preference = resolvePreference({ flag: flags.backend, env: process.env[ENV_BACKEND] });
+  if (preference.warning) stderrLogger.warn(preference.warning);
+  return startEngine({ preference, threads: threadsFrom(flags) });
+}
+
+/** Ctrl+C during a job sets a flag the job checks between steps, so it stops cleanly (exit 130); dispose after. */
+function listenForCtrlC(): { isCancelled: () => boolean; dispose: () => void } {
+  let cancelled = false;
+  const onSigint = () => { cancelled = true; };
+  process.once('SIGINT', onSigint);
+  return { isCancelled: () => cancelled, dispose: () => process.off('SIGINT', onSigint) };
+}
+
 export function formatStatus(b: BackendInfo): string {
   const lines = [
     `Backend:  ${b.kind} (${BACKEND_LABELS[b.kind]}), ${b.threads} thread${b.threads === 1 ? '' : 's'}` +
@@ -169,9 +184,7 @@ export function formatStatus(b: BackendInfo): string {
 
 async function cmdStatus(flags: Flags): Promise<number> {
   checkBackendFlag(flags);
-  const preference = resolvePreference({ flag: flags.backend, env: process.env[ENV_BACKEND] });
-  if (preference.warning) stderrLogger.warn(preference.warning);
-  const backend = await startEngine({ preference, threads: threadsFrom(flags) });
+  const backend = await engineFromFlags(flags);
   process.stdout.write(flags.json
     ? JSON.stringify({ version: SERVER_VERSION, tfjsVersion: tfjsVersion(), backend }, null, 2) + '\n'
     : `brain-tumor ${SERVER_VERSION}\n${formatStatus(backend)}\n`);
@@ -184,13 +197,11 @@ async function cmdScan(args: string[], flags: Flags): Promise<number> {
   const near = flags.near === undefined ? DEFAULT_NEAR_THRESHOLD : Number(flags.near);
   if (!Number.isInteger(near) || near < 0 || near > 64) throw new UsageError(`--near must be an integer from 0 to 64, got "${flags.near}"`);
   const cacheDir = flags['no-cache'] ? null : path.resolve(flags.cache ?? defaultCacheDir());
-  let cancelled = false;
-  const onSigint = () => { cancelled = true; };
-  process.once('SIGINT', onSigint);
+  const ctrlC = listenForCtrlC();
   const tty = process.stderr.isTTY;
   try {
     const { report } = await scanDataset(dir, {
-      cacheDir, nearThreshold: near, isCancelled: () => cancelled,
+      cacheDir, nearThreshold: near, isCancelled: ctrlC.isCancelled,
       onProgress: (p) => {
         if (tty && p.phase === 'inspecting') process.stderr.write(`\rinspecting ${p.done}/${p.total}`);
         if (tty && p.phase === 'comparing') process.stderr.write('\rcomparing hashes...      ');
@@ -208,7 +219,7 @@ async function cmdScan(args: string[], flags: Flags): Promise<number> {
     if (e instanceof DatasetLayoutError) throw new UsageError(e.message);
     throw e;
   } finally {
-    process.off('SIGINT', onSigint);
+    ctrlC.dispose();
   }
 }
 
@@ -243,9 +254,7 @@ async function cmdTrain(flags: Flags): Promise<number> {
   if (flags.resume && Object.keys(config).some((k) => k !== 'epochs' && k !== 'patience')) {
     throw new UsageError('--resume continues a run with its own settings; only --epochs (make it longer or shorter) and --patience may change');
   }
-  const preference = resolvePreference({ flag: flags.backend, env: process.env[ENV_BACKEND] });
-  if (preference.warning) stderrLogger.warn(preference.warning);
-  const engine = startEngine({ preference, threads: threadsFrom(flags) });
+  const engine = engineFromFlags(flags); // starts now, awaited by the service when it needs it
   const cacheDir = flags['no-cache'] ? null : path.resolve(flags.cache ?? defaultCacheDir());
   const tty = process.stderr.isTTY;
   const out = new TrainProgressPrinter(tty ? process.stderr.columns ?? 100 : 0, (t) => process.stderr.write(t));
@@ -298,17 +307,13 @@ async function cmdEvaluate(flags: Flags): Promise<number> {
   const modelDir = path.resolve(flags.model);
   const split = flags.split ?? 'Testing';
   if (split !== 'Testing' && split !== 'Validation') throw new UsageError(`--split must be Testing or Validation, got "${split}"`);
-  const preference = resolvePreference({ flag: flags.backend, env: process.env[ENV_BACKEND] });
-  if (preference.warning) stderrLogger.warn(preference.warning);
-  const backend = await startEngine({ preference, threads: threadsFrom(flags) });
+  const backend = await engineFromFlags(flags);
   const cacheDir = flags['no-cache'] ? null : path.resolve(flags.cache ?? defaultCacheDir());
-  let cancelled = false;
-  const onSigint = () => { cancelled = true; };
-  process.once('SIGINT', onSigint);
+  const ctrlC = listenForCtrlC();
   const tty = process.stderr.isTTY;
   try {
     const report = await evaluateModel(modelDir, {
-      datasets: new DatasetStore(), cacheDir, backend, tta: !!flags.tta, calibrate: !flags['no-calibrate'], split, isCancelled: () => cancelled,
+      datasets: new DatasetStore(), cacheDir, backend, tta: !!flags.tta, calibrate: !flags['no-calibrate'], split, isCancelled: ctrlC.isCancelled,
       ...(flags.data ? { dataRoot: path.resolve(flags.data) } : {}),
       onProgress: (p) => { if (tty) process.stderr.write(`\r${p.phase} ${p.done}/${p.total}\x1b[K`); },
     });
@@ -328,7 +333,7 @@ async function cmdEvaluate(flags: Flags): Promise<number> {
     if (e instanceof EvaluationError || e instanceof RunFolderError || e instanceof DatasetLayoutError) throw new UsageError(e.message);
     throw e;
   } finally {
-    process.off('SIGINT', onSigint);
+    ctrlC.dispose();
   }
 }
 
@@ -338,19 +343,15 @@ async function cmdClassify(args: string[], flags: Flags): Promise<number> {
   if (flags.json && flags.csv) throw new UsageError('choose one of --json and --csv');
   const threshold = flags.threshold === undefined ? DEFAULT_UNCERTAINTY_THRESHOLD : Number(flags.threshold);
   if (!(threshold >= 0 && threshold <= 1)) throw new UsageError(`--threshold must be a number from 0 to 1, got "${flags.threshold}"`);
-  const preference = resolvePreference({ flag: flags.backend, env: process.env[ENV_BACKEND] });
-  if (preference.warning) stderrLogger.warn(preference.warning);
-  const backend = await startEngine({ preference, threads: threadsFrom(flags) });
+  const backend = await engineFromFlags(flags);
   const store = new ModelStore();
-  let cancelled = false;
-  const onSigint = () => { cancelled = true; };
-  process.once('SIGINT', onSigint);
+  const ctrlC = listenForCtrlC();
   const tty = process.stderr.isTTY;
   try {
     const loaded = await store.get(flags.model ? path.resolve(flags.model) : undefined);
     const explain = flags.explain !== undefined;
     const result = await classifyImages(args.map((a) => path.resolve(a)), loaded, {
-      explain, withInput: explain, threshold, backend: backend.kind, isCancelled: () => cancelled,
+      explain, withInput: explain, threshold, backend: backend.kind, isCancelled: ctrlC.isCancelled,
       onProgress: (done, total) => { if (tty && total > 1) process.stderr.write(`\rclassifying ${done}/${total}\x1b[K`); },
     });
     if (tty) process.stderr.write('\r\x1b[K');
@@ -372,7 +373,7 @@ async function cmdClassify(args: string[], flags: Flags): Promise<number> {
     if (e instanceof ModelError || e instanceof ClassifyError) throw new UsageError(e.message);
     throw e;
   } finally {
-    process.off('SIGINT', onSigint);
+    ctrlC.dispose();
     store.dispose();
   }
 }
