@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import sharp from 'sharp';
 import type * as P from '../protocol';
+import { MAX_CLASSIFY_IMAGES } from '../protocol';
 import { CLASSES } from '../data/classNames';
 import { forEachLimit } from '../data/forEachLimit';
 import { headerSize } from '../data/headerSize';
@@ -135,7 +136,7 @@ async function inputPng(pixels: Uint8Array, size: number, channels: 1 | 3): Prom
 
 export async function classifyImages(paths: readonly string[], loaded: LoadedModel, opts: ClassifyOptions): Promise<Omit<P.ClassifyResult, 'model'>> {
   const t0 = performance.now();
-  const { files, missing } = expandPaths(paths, 20000);
+  const { files, missing } = expandPaths(paths, MAX_CLASSIFY_IMAGES);
   const items: P.ClassifyItem[] = missing.map((p) => ({ ok: false, path: p, kind: 'missing', error: `${p} does not exist (moved or deleted?).` }));
   const { size, channels } = loaded.policy;
   const per = size * size * channels;

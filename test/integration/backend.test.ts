@@ -5,16 +5,9 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { BrainTumorApi } from '../../extension/main';
 import type { ScanReport, StatusResult } from '../../server/protocol';
+import { api, EXTENSION_ID } from './extensionApi';
 
-const EXTENSION_ID = 'brain-tumor-tools.brain-tumor-detection';
-
-async function api(): Promise<BrainTumorApi> {
-  const ext = vscode.extensions.getExtension<BrainTumorApi>(EXTENSION_ID);
-  assert.ok(ext, `extension ${EXTENSION_ID} is not installed in the test host`);
-  return ext.activate();
-}
 
 /** Polls until `fn` returns without throwing (the backend restarts asynchronously). */
 async function eventually<T>(fn: () => Promise<T>, timeoutMs = 30_000): Promise<T> {

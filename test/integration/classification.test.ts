@@ -7,26 +7,10 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { BrainTumorApi } from '../../extension/main';
 import type { ClassifiedImage, ClassifyResult } from '../../server/protocol';
+import { api, tabsOnceOpen } from './extensionApi';
 
-const EXTENSION_ID = 'brain-tumor-tools.brain-tumor-detection';
 const WORKSPACE = process.env.BRAIN_TUMOR_TEST_WORKSPACE ?? '';
-
-async function api(): Promise<BrainTumorApi> {
-  const ext = vscode.extensions.getExtension<BrainTumorApi>(EXTENSION_ID);
-  assert.ok(ext);
-  return ext.activate();
-}
-
-async function waitForTab(prefix: string): Promise<string[]> {
-  let tabs: string[] = [];
-  for (let i = 0; i < 50 && !tabs.some((l) => l.startsWith(prefix)); i++) {
-    tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs.map((t) => t.label));
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return tabs;
-}
 
 function checkItem(it: ClassifiedImage): void {
   assert.equal(it.probabilities.length, 4);
@@ -55,7 +39,7 @@ describe('Classification in VS Code', () => {
     assert.equal(result.model.bundled, true);
     assert.equal(result.model.modelDir, bundled);
     assert.ok(result.model.evaluation?.official, 'the bundled model carries its Testing figures');
-    const tabs = await waitForTab('Classification');
+    const tabs = await tabsOnceOpen('Classification');
     assert.ok(tabs.some((l) => l.startsWith('Classification')), `a Classification tab is open: ${tabs.join(', ')}`);
     const status = await a.status();
     assert.equal(status.activeModel, bundled, 'the backend reports the model it used');

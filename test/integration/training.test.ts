@@ -11,15 +11,9 @@ import type { BrainTumorApi } from '../../extension/main';
 import type { TrainEvent } from '../../extension/backendClient';
 import type { EvaluationReport, TrainConfig, TrainEnd, TrainStarted } from '../../server/protocol';
 import { ErrorCodes } from '../../server/protocol';
+import { api, tabsOnceOpen } from './extensionApi';
 
-const EXTENSION_ID = 'brain-tumor-tools.brain-tumor-detection';
 const WORKSPACE = process.env.BRAIN_TUMOR_TEST_WORKSPACE ?? '';
-
-async function api(): Promise<BrainTumorApi> {
-  const ext = vscode.extensions.getExtension<BrainTumorApi>(EXTENSION_ID);
-  assert.ok(ext);
-  return ext.activate();
-}
 
 /** Resolves with the first training event `pick` accepts (and rejects after a timeout naming what it waited for). */
 function nextEvent<T>(a: BrainTumorApi, what: string, pick: (e: TrainEvent) => T | undefined, timeoutMs = 120_000): Promise<T> {
@@ -58,12 +52,7 @@ describe('Training in VS Code', () => {
     assert.ok(p.batches >= 1 && p.batch >= 1 && p.batch <= p.batches);
     const e = await firstEpoch;
     assert.ok(Number.isFinite(e.stats.loss) && Number.isFinite(e.stats.valAcc), JSON.stringify(e.stats));
-    // The tab model reaches the extension host asynchronously: poll it for a while.
-    let tabs: string[] = [];
-    for (let i = 0; i < 50 && !tabs.some((l) => l.startsWith('Training')); i++) {
-      tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs.map((t) => t.label));
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    const tabs = await tabsOnceOpen('Training');
     assert.ok(tabs.some((l) => l.startsWith('Training')), `a Training tab is open: ${tabs.join(', ')}`);
   });
 
@@ -127,11 +116,7 @@ describe('Evaluation in VS Code', () => {
     }
     const saved = JSON.parse(fs.readFileSync(path.join(runDir, 'evaluation.json'), 'utf8')) as EvaluationReport;
     assert.equal(saved.createdAt, report.createdAt, 'the report is saved with the run');
-    let tabs: string[] = [];
-    for (let i = 0; i < 50 && !tabs.some((l) => l.startsWith('Metrics')); i++) {
-      tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs.map((t) => t.label));
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    const tabs = await tabsOnceOpen('Metrics');
     assert.ok(tabs.some((l) => l.startsWith('Metrics')), `a Metrics tab is open: ${tabs.join(', ')}`);
   });
 
