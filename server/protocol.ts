@@ -79,6 +79,14 @@ export const status = new RequestType0<StatusResult, void>(METHOD_PREFIX + 'stat
 // Datasets
 
 export type TumorClassName = 'glioma' | 'meningioma' | 'notumor' | 'pituitary';
+/**
+ * A label as a dataset folder gives it: one of the four classes, or `tumour`, "a tumour of unknown type" (coarse
+ * label: folders named tumour, tumor, yes, tumour_unknown, ...). Coarse images teach "tumour vs none" in training
+ * (partial-label loss) and are scored as tumour vs no tumour in evaluation; a model still predicts the four classes.
+ */
+export type DatasetLabel = TumorClassName | 'tumour';
+/** Every dataset label in report order: the four classes, then the coarse one. */
+export const DATASET_LABELS: readonly DatasetLabel[] = ['glioma', 'meningioma', 'notumor', 'pituitary', 'tumour'];
 export type DatasetSplit = 'Training' | 'Validation' | 'Testing' | 'All';
 
 /** What is wrong with one file. `extension-mismatch` files are still used (they decode fine). */
@@ -86,7 +94,8 @@ export type ProblemKind = 'empty' | 'not-image' | 'unsupported' | 'corrupt' | 't
 export interface FileProblem { rel: string; kind: ProblemKind; message: string }
 
 export interface ClassCount { files: number; usable: number; bytes: number }
-export interface SplitSummary { split: DatasetSplit; classes: Record<TumorClassName, ClassCount>; files: number; usable: number }
+/** Per split: counts per label (`tumour` is the coarse "type unknown" row; zero when the dataset has none). */
+export interface SplitSummary { split: DatasetSplit; classes: Record<DatasetLabel, ClassCount>; files: number; usable: number }
 
 /** Files with the same content (exact) or within `nearThreshold` bits of dHash of the group's first file. */
 export interface DuplicateGroup { files: string[]; exact: boolean; maxDistance: number; crossSplit: boolean }
@@ -98,7 +107,7 @@ export interface ScanReport {
   layout: 'splits' | 'single';
   splits: SplitSummary[];
   /** Folder names as found and the class each was read as (shows which name variants were recognised). */
-  classFolders: { rel: string; label: TumorClassName }[];
+  classFolders: { rel: string; label: DatasetLabel }[];
   totals: { files: number; usable: number; bytes: number };
   /** The most common sizes (width x height), most frequent first, and how many distinct sizes there are. */
   sizes: { width: number; height: number; count: number }[];
@@ -117,9 +126,9 @@ export interface ScanReport {
   nearThreshold: number;
   leaks: Leak[];
   /** Testing files in all, and without the leaked ones ("Testing, deduplicated"). */
-  testing: { files: number; deduplicated: number; leakedByClass: Record<TumorClassName, number> } | null;
+  testing: { files: number; deduplicated: number; leakedByClass: Record<DatasetLabel, number> } | null;
   /** A few files per split and class, for thumbnails. */
-  samples: { split: DatasetSplit; label: TumorClassName; rel: string }[];
+  samples: { split: DatasetSplit; label: DatasetLabel; rel: string }[];
   timing: { ms: number; inspected: number; fromCache: number };
 }
 
@@ -193,6 +202,12 @@ export interface EpochStats {
 export interface TrainParams {
   /** Absolute path of the dataset folder (Kaggle layout or class folders). Not needed to resume. */
   dataRoot?: string;
+  /**
+   * Several dataset folders (sources) trained on together, each with its own layout and labels (coarse `tumour`
+   * folders included); replaces `dataRoot` when given. The validation split is stratified by source and class and
+   * keeps near copies on one side across sources.
+   */
+  dataRoots?: string[];
   /** Absolute path of the folder run folders are created in. */
   runsDir?: string;
   /** Settings; missing ones take the defaults. Ignored when resuming (the run's own config is used). */
@@ -255,10 +270,31 @@ export const trainEnd = new NotificationType<TrainEnd>(METHOD_PREFIX + 'trainEnd
 /** Client -> server: stop the run within one batch; its last finished epoch stays resumable. */
 export const cancelTraining = new NotificationType<{ runId: string }>(METHOD_PREFIX + 'cancelTraining');
 
+/** One dataset folder a run trained on, as recorded in metadata.json (resume checks every fingerprint). */
+export interface DataSource {
+  root: string;
+  /** sha256 over (file, content hash, label) of the source's images used, in order. */
+  fingerprint: string;
+  counts: { train: number; val: number };
+  /** Per label (the four classes and `tumour` when the source has coarse labels). */
+  perClass: Record<string, { train: number; val: number }>;
+}
+
+/** Near copies between the sources of a run: pairs across sources, and leaks (a Training image of one source
+ *  that copies a Testing image of another: that Testing image leaves the deduplicated figures). */
+export interface CrossSourceOverlap {
+  /** Duplicate groups (exact or near) with members from more than one source. */
+  groups: number;
+  leaks: { testRoot: string; testFile: string; trainRoot: string; trainFile: string; distance: number }[];
+}
+
 export interface TrainingSnapshot {
   runId: string;
   runDir: string;
+  /** The first source's folder (the only one for a one-source run). */
   dataRoot: string;
+  /** Every source of the run (one for a one-source run; empty until the data are loaded when unknown). */
+  sources: DataSource[];
   config: TrainConfig;
   backend: { kind: BackendKind; threads: number; simd: boolean | null };
   counts: { train: number; val: number };
@@ -276,6 +312,8 @@ export interface RunSummary {
   status: 'running' | TrainOutcome | 'interrupted';
   config: TrainConfig;
   dataRoot: string;
+  /** Every dataset folder the run trained on (the first is `dataRoot`). */
+  sources: DataSource[];
   backend: { kind: BackendKind; threads: number; simd: boolean | null };
   counts: { train: number; val: number };
   history: EpochStats[];
@@ -330,13 +368,15 @@ export interface SplitScores {
   nll: number;
   /** The same scores with test-time augmentation (mean of the image and its mirror), when asked for. */
   tta: { accuracy: number; macroF1: number; ece: number } | null;
+  /** Tumour vs no tumour on the same images (absent in evaluations saved by older versions). */
+  detection?: DetectionScores;
 }
 
 /** One scored image, for the galleries of mistakes and of the least confident predictions. */
 export interface ImageVerdict {
   /** Relative to the dataset root. */
   rel: string;
-  label: TumorClassName;
+  label: DatasetLabel;
   predicted: TumorClassName;
   /** Probabilities in CLASS order (after temperature scaling if any). */
   probs: number[];
@@ -366,6 +406,82 @@ export interface EvaluationReport {
   timing: { ms: number; images: number; imgPerSec: number };
   /** Images that could not be decoded (skipped, and named here). */
   skipped: { rel: string; message: string }[];
+  /** The dataset folders the model trained on (from its metadata); near copies of their Training images leave the
+   *  deduplicated figures of Testing and of every external set. */
+  trainingSources: string[];
+  /** External sets (sources the model was not trained on), in the order asked; empty when none was given. */
+  external: ExternalScores[];
+  /** Testing under perturbations (`perturb`), or null when not asked for. */
+  perturbations: PerturbationScores[] | null;
+  /** The clean baseline the perturbation drops are measured from (same decode path, no perturbation). */
+  perturbationBaseline: { accuracy: number; deduplicatedAccuracy: number | null; count: number; seed: number } | null;
+}
+
+/** A count out of a total, and the rate (null when the total is 0). */
+export interface RateCount { count: number; of: number; rate: number | null }
+
+/**
+ * Tumour vs no tumour: a prediction counts as "tumour" when its most likely class is glioma, meningioma or
+ * pituitary. The errors that matter clinically are the confident ones: nothing flags them for review.
+ */
+export interface DetectionScores {
+  /** Images scored, and of them with a tumour label (fine or coarse) and with the notumor label. */
+  count: number;
+  tumour: number;
+  notumor: number;
+  /** Tumour images called a tumour class / tumour images; null without tumour images. */
+  sensitivity: number | null;
+  /** Notumor images called notumor / notumor images; null without notumor images. */
+  specificity: number | null;
+  /** Tumour images called notumor with calibrated confidence >= the threshold (of the tumour images). */
+  confidentMisses: RateCount;
+  /** Notumor images called a tumour class with confidence >= the threshold (of the notumor images). */
+  confidentFalseAlarms: RateCount;
+  /** ROC AUC of P(tumour) = 1 - P(notumor); null unless both kinds of image are present. */
+  auc: number | null;
+}
+
+/** One external set: a dataset folder from a source the model never trained on, every split of it scored. */
+export interface ExternalScores extends DetectionScores {
+  root: string;
+  /** The folder's name, for tables. */
+  name: string;
+  /** The review threshold the confident errors were counted at. */
+  threshold: number;
+  /** Images with a fine label (one of the four classes) and with the coarse `tumour` label. */
+  labels: { fine: number; coarse: number };
+  /** How the images were called, per predicted class. */
+  predicted: Record<TumorClassName, number>;
+  /** The four-class metrics on the finely labelled images; null when it has none (or only one class). */
+  fine: SplitScores | null;
+  /** Images with a near copy in the model's training data (left out of `deduplicated`). */
+  nearCopies: number;
+  /** The detection figures without those near copies; null when there are none to leave out. */
+  deduplicated: DetectionScores | null;
+  /** A few confident misses (relative paths, most confident first), for a look. */
+  confidentMissFiles: string[];
+  skipped: { rel: string; message: string }[];
+}
+
+export type PerturbationName =
+  | 'contrast-low' | 'contrast-high' | 'gamma-low' | 'gamma-high' | 'darker' | 'brighter' | 'noise' | 'blur'
+  | 'downscale' | 'upscale' | 'jpeg' | 'rotate' | 'flip';
+
+/** Testing under one perturbation, applied to the decoded pixels before the one preprocessing path. */
+export interface PerturbationScores {
+  name: PerturbationName;
+  /** What was done, in words (e.g. "contrast x0.5 about the mean"). */
+  description: string;
+  /** Official Testing: accuracy, and its drop from the clean baseline (clean - perturbed, as a fraction). */
+  accuracy: number;
+  drop: number;
+  /** Testing, deduplicated: the same two figures (null when there is no deduplicated split). */
+  deduplicatedAccuracy: number | null;
+  deduplicatedDrop: number | null;
+  /** Tumour vs none under the perturbation (official Testing): sensitivity and confident misses. */
+  sensitivity: number | null;
+  confidentMisses: RateCount;
+  count: number;
 }
 
 export interface EvaluateParams {
@@ -379,6 +495,12 @@ export interface EvaluateParams {
   split?: 'Testing' | 'Validation';
   /** Fit (or refit) temperature scaling on the run's validation split and store it in metadata.json. Default true. */
   calibrate?: boolean;
+  /** Absolute dataset folders from sources the model never trained on: each is scored as an external set. */
+  external?: string[];
+  /** Also score Testing under seeded perturbations (contrast, gamma, noise, blur, resolution, JPEG, rotation, flip). */
+  perturb?: boolean;
+  /** Review threshold on the calibrated confidence for the confident errors. Default 0.7. */
+  threshold?: number;
   progressToken?: string;
 }
 /** Client -> server: evaluate a model on a dataset's Testing split (cancellable; progress via `evaluateProgress`). */
@@ -387,7 +509,14 @@ export const evaluate = new RequestType<EvaluateParams, EvaluationReport, void>(
 /** Client -> server: the saved evaluation of a run folder (evaluation.json), or null when it has none. */
 export const readEvaluation = new RequestType<{ runDir: string }, EvaluationReport | null, void>(METHOD_PREFIX + 'readEvaluation');
 
-export interface EvaluateProgress { progressToken: string; phase: 'loading' | 'predicting' | 'calibrating'; done: number; total: number }
+export interface EvaluateProgress {
+  progressToken: string;
+  phase: 'loading' | 'predicting' | 'calibrating' | 'external' | 'perturbing';
+  done: number;
+  total: number;
+  /** For 'external': the set being scored; for 'perturbing': the perturbation. */
+  detail?: string;
+}
 export const evaluateProgress = new NotificationType<EvaluateProgress>(METHOD_PREFIX + 'evaluateProgress');
 
 // ---------------------------------------------------------------------------------------------

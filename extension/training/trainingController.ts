@@ -75,7 +75,7 @@ export class TrainingController implements vscode.Disposable {
   async start(params: P.TrainParams): Promise<P.TrainStarted> {
     const started = await this.backend.train(params);
     const snapshot: P.TrainingSnapshot = {
-      runId: started.runId, runDir: started.runDir, dataRoot: params.dataRoot ?? '', config: started.config,
+      runId: started.runId, runDir: started.runDir, dataRoot: params.dataRoot ?? params.dataRoots?.[0] ?? '', sources: [], config: started.config,
       backend: { kind: 'cpu', threads: 1, simd: null }, counts: { train: 0, val: 0 }, history: [], progress: null, end: null,
     };
     this.active = { started, view: viewFromSnapshot(snapshot, true) };

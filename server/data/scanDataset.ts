@@ -4,8 +4,8 @@
  * come from the scan cache.
  */
 import * as fs from 'node:fs/promises';
-import type { ClassCount, FileProblem, ScanReport, SplitSummary, TumorClassName } from '../protocol';
-import { CLASSES } from './classNames';
+import type { ClassCount, DatasetLabel, FileProblem, ScanReport, SplitSummary } from '../protocol';
+import { LABELS } from './classNames';
 import { findDuplicates, type HashedFile } from './findDuplicates';
 import { forEachLimit } from './forEachLimit';
 import { inspectImage, problemsOf, usable, type Inspection } from './inspectImage';
@@ -81,8 +81,8 @@ export async function scanDataset(root: string, opts: ScanOptions): Promise<Scan
   return { report, files };
 }
 
-const emptyCounts = (): Record<TumorClassName, ClassCount> =>
-  Object.fromEntries(CLASSES.map((c) => [c, { files: 0, usable: 0, bytes: 0 }])) as Record<TumorClassName, ClassCount>;
+const emptyCounts = (): Record<DatasetLabel, ClassCount> =>
+  Object.fromEntries(LABELS.map((c) => [c, { files: 0, usable: 0, bytes: 0 }])) as Record<DatasetLabel, ClassCount>;
 
 function widthBucket(w: number): string {
   if (w < 256) return '< 256';
@@ -123,7 +123,7 @@ function summarise(walk: Awaited<ReturnType<typeof walkDataset>>, files: Scanned
   const dup = findDuplicates(hashed, threshold);
   const testingFiles = files.filter((f) => f.split === 'Testing' && usable(f.inspection));
   const leaked = new Set(dup.leaks.map((l) => l.testFile));
-  const leakedByClass = Object.fromEntries(CLASSES.map((c) => [c, testingFiles.filter((f) => f.label === c && leaked.has(f.rel)).length])) as Record<TumorClassName, number>;
+  const leakedByClass = Object.fromEntries(LABELS.map((c) => [c, testingFiles.filter((f) => f.label === c && leaked.has(f.rel)).length])) as Record<DatasetLabel, number>;
   const usableFiles = files.filter((f) => usable(f.inspection));
   return {
     root: walk.root,

@@ -1,11 +1,18 @@
 /**
- * Training -> train + validation, stratified by class, reproducible from a seed, and leak-free: every group of
- * near-duplicate images lands on one side, so validation never scores a near copy of a training image.
+ * Training -> train + validation, stratified by class (and source, when several datasets are combined),
+ * reproducible from a seed, and leak-free: every group of near-duplicate images lands on one side, so validation
+ * never scores a near copy of a training image, even when the copy comes from another source.
  */
 import type { DuplicateGroup } from '../protocol';
-import type { TumorClass } from './classNames';
+import type { DatasetLabel } from './classNames';
 
-export interface SplitItem { rel: string; label: TumorClass }
+export interface SplitItem {
+  /** Unique among the items: matched against the duplicate groups' file names. */
+  rel: string;
+  label: DatasetLabel;
+  /** What the split is stratified by; default the label (several sources: source and label). */
+  stratum?: string;
+}
 export interface SplitOptions { valFraction?: number; seed?: number }
 export interface TrainValSplit { train: number[]; val: number[] }
 
@@ -48,15 +55,16 @@ export function splitTrainValidation(items: readonly SplitItem[], groupOf: reado
     const j = Math.floor(rand() * (i + 1));
     [groups[i], groups[j]] = [groups[j]!, groups[i]!];
   }
-  const perClass = new Map<TumorClass, number>();
-  for (const it of items) perClass.set(it.label, (perClass.get(it.label) ?? 0) + 1);
+  const stratum = (it: SplitItem) => it.stratum ?? it.label;
+  const perClass = new Map<string, number>();
+  for (const it of items) perClass.set(stratum(it), (perClass.get(stratum(it)) ?? 0) + 1);
   const target = new Map([...perClass].map(([c, n]) => [c, Math.round(n * valFraction)]));
-  const inVal = new Map<TumorClass, number>();
+  const inVal = new Map<string, number>();
   const train: number[] = [];
   const val: number[] = [];
   for (const g of groups) {
-    // A group counts for the class most of its members have (duplicates share a label unless mislabelled).
-    const label = items[g[0]!]!.label;
+    // A group counts for its first member's stratum (duplicates share a label unless mislabelled).
+    const label = stratum(items[g[0]!]!);
     const have = inVal.get(label) ?? 0;
     if (have + g.length <= target.get(label)!) {
       val.push(...g);

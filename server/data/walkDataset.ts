@@ -9,7 +9,7 @@
 import type { Dirent } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { ACCEPTED_CLASS_NAMES, canonicalClass, type TumorClass } from './classNames';
+import { ACCEPTED_CLASS_NAMES, canonicalLabel, type DatasetLabel } from './classNames';
 
 export type SplitName = 'Training' | 'Validation' | 'Testing' | 'All';
 export type Layout = 'splits' | 'single';
@@ -22,7 +22,8 @@ export interface DatasetFile {
   /** Relative to the dataset root, with forward slashes. */
   rel: string;
   split: SplitName;
-  label: TumorClass;
+  /** One of the four classes, or `tumour` (coarse: a tumour of unknown type). */
+  label: DatasetLabel;
 }
 
 export interface Ignored { rel: string; reason: string }
@@ -34,7 +35,7 @@ export interface WalkResult {
   files: DatasetFile[];
   ignored: Ignored[];
   /** Class folder names as found, with the class each maps to: shows which variants were recognised. */
-  classFolders: { rel: string; label: TumorClass }[];
+  classFolders: { rel: string; label: DatasetLabel }[];
 }
 
 export class DatasetLayoutError extends Error {}
@@ -79,7 +80,7 @@ export async function walkDataset(rootIn: string): Promise<WalkResult> {
       await walkSplit(path.join(root, d.name), split, result);
     }
   } else {
-    const classDirs = dirs.filter((d) => canonicalClass(d.name));
+    const classDirs = dirs.filter((d) => canonicalLabel(d.name));
     if (!classDirs.length) {
       throw new DatasetLayoutError(`No dataset layout found in ${root}: expected Training/<class>/ and Testing/<class>/ folders, ` +
         `or <class>/ folders. Accepted class names: ${ACCEPTED_CLASS_NAMES}.`);
@@ -97,7 +98,7 @@ async function walkSplit(dir: string, split: SplitName, result: WalkResult): Pro
     const abs = path.join(dir, d.name);
     if (isJunk(d.name)) { result.ignored.push({ rel: toRel(result.root, abs), reason: 'hidden or system entry' }); continue; }
     if (!d.isDirectory()) { result.ignored.push({ rel: toRel(result.root, abs), reason: 'file outside a class folder' }); continue; }
-    const label = canonicalClass(d.name);
+    const label = canonicalLabel(d.name);
     if (!label) {
       throw new DatasetLayoutError(`Folder "${toRel(result.root, abs)}" is not a class folder. Accepted class names: ${ACCEPTED_CLASS_NAMES}. ` +
         'Rename or move it, then scan again.');
@@ -107,7 +108,7 @@ async function walkSplit(dir: string, split: SplitName, result: WalkResult): Pro
   }
 }
 
-async function walkClass(dir: string, split: SplitName, label: TumorClass, result: WalkResult): Promise<void> {
+async function walkClass(dir: string, split: SplitName, label: DatasetLabel, result: WalkResult): Promise<void> {
   for (const d of await listDir(dir)) {
     const abs = path.join(dir, d.name);
     if (isJunk(d.name)) { result.ignored.push({ rel: toRel(result.root, abs), reason: 'hidden or system entry' }); continue; }

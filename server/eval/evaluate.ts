@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type * as P from '../protocol';
-import { CLASSES } from '../data/classNames';
+import { CLASSES, labelIndex } from '../data/classNames';
 import type { DatasetStore } from '../data/datasetStore';
 import { usable } from '../data/inspectImage';
 import { loadImages } from '../data/loadImages';
@@ -192,7 +192,7 @@ export async function evaluateModel(modelDir: string, opts: EvaluateOptions): Pr
         opts.onProgress?.({ phase: 'calibrating', done: 0, total: valFiles.length });
         const v = await loadImages(valFiles.map((f) => ({ abs: f.abs, md5: f.inspection.md5 })), policy, { cacheDir: opts.cacheDir, isCancelled: opts.isCancelled });
         const { probs: vp, features, layer } = await predictWithFeatures(model, v.pixels, v.count, policy, opts.isCancelled);
-        const vLabels = Int32Array.from(valFiles, (f) => CLASSES.indexOf(f.label));
+        const vLabels = Int32Array.from(valFiles, (f) => labelIndex(f.label));
         const fit = fitTemperature(vLabels, log(vp));
         calibration = { temperature: round(fit.temperature, 4), fittedOn: 'validation', nllBefore: round(fit.nllBefore), nllAfter: round(fit.nllAfter), count: valFiles.length };
         meta.calibration = calibration;
@@ -227,7 +227,7 @@ export async function evaluateModel(modelDir: string, opts: EvaluateOptions): Pr
     ];
     for (const [key, label, idx] of parts) {
       if (!idx.length) continue;
-      const labels = Int32Array.from(idx, (i) => CLASSES.indexOf(testing[i]!.label));
+      const labels = Int32Array.from(idx, (i) => labelIndex(testing[i]!.label));
       splits.push(scoreSplit(key, label, labels, rowsOf(probs, idx), ttaProbs ? rowsOf(ttaProbs, idx) : null));
     }
     const verdicts = ok.map((i) => verdict(testing[i]!, probs, i, dedupSet.has(testing[i]!.rel)));
@@ -242,6 +242,7 @@ export async function evaluateModel(modelDir: string, opts: EvaluateOptions): Pr
       tta: !!opts.tta, backend: { kind: opts.backend.kind, threads: opts.backend.threads, simd: opts.backend.simd },
       timing: { ms: Math.round(ms), images: total, imgPerSec: round(total / (ms / 1000), 1) },
       skipped: loaded.failed.map((f) => ({ rel: path.relative(scan.report.root, f.abs), message: f.message })),
+      trainingSources: [], external: [], perturbations: null, perturbationBaseline: null,
     };
     return report;
   } finally {

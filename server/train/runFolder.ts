@@ -16,7 +16,7 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { NamedTensor } from '@tensorflow/tfjs-core/dist/tensor_types';
-import type { BackendKind, EpochStats, EvaluationReport, HeadlineScores, RunSummary, TrainConfig, TumorClassName } from '../protocol';
+import type { BackendKind, CrossSourceOverlap, DataSource, EpochStats, EvaluationReport, HeadlineScores, RunSummary, TrainConfig, TumorClassName } from '../protocol';
 import type { PreprocessPolicy } from '../data/preprocess';
 import type { FeatureStats } from '../infer/featureStats';
 import './models'; // registers the custom layers a saved model may use
@@ -34,7 +34,13 @@ export interface RunMetadata {
   inputSize: number;
   channels: 1 | 3;
   preprocess: PreprocessPolicy;
+  /** The first source (the only one of a one-source run); its fingerprint covers every source's images. */
   dataset: { root: string; fingerprint: string; counts: { train: number; val: number }; perClass: Record<string, { train: number; val: number }> };
+  /** Every dataset folder trained on, with its own fingerprint and counts (absent in runs of older versions:
+   *  then `dataset` is the one source). */
+  sources?: DataSource[];
+  /** Near copies between the sources, found when the data were prepared. */
+  crossSource?: CrossSourceOverlap;
   backend: { kind: BackendKind; threads: number; simd: boolean | null };
   config: TrainConfig;
   seed: number;
@@ -217,11 +223,17 @@ export async function readCheckpoint(runDir: string): Promise<LoadedCheckpoint> 
   return { model, optimizer, state };
 }
 
+/** The sources of a run: metadata.json's list, or its one `dataset` for runs written before several sources. */
+export function sourcesOf(m: RunMetadata): DataSource[] {
+  if (m.sources?.length) return m.sources;
+  return [{ root: m.dataset.root, fingerprint: m.dataset.fingerprint, counts: m.dataset.counts, perClass: m.dataset.perClass }];
+}
+
 export function runSummary(runDir: string): RunSummary {
   const m = readMetadata(runDir);
   const history = readHistory(runDir);
   return {
-    runId: m.runId, runDir, status: m.status, config: m.config, dataRoot: m.dataset.root, backend: m.backend,
+    runId: m.runId, runDir, status: m.status, config: m.config, dataRoot: m.dataset.root, sources: sourcesOf(m), backend: m.backend,
     counts: m.dataset.counts, history, bestEpoch: m.bestEpoch, createdAt: m.createdAt,
     evaluation: m.evaluation ? { official: m.evaluation.official, deduplicated: m.evaluation.deduplicated } : null,
     resumable: m.status !== 'completed' && m.status !== 'early-stopped' && hasCheckpoint(runDir) && history.length < m.config.epochs,

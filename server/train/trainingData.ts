@@ -5,7 +5,7 @@
  * Testing is never touched here: it is for evaluation.
  */
 import * as crypto from 'node:crypto';
-import { CLASSES, type TumorClass } from '../data/classNames';
+import { CLASSES, LABELS, labelIndex, type DatasetLabel } from '../data/classNames';
 import { loadImages } from '../data/loadImages';
 import type { PreprocessPolicy } from '../data/preprocess';
 import type { ScanResult, ScannedFile } from '../data/scanDataset';
@@ -20,7 +20,7 @@ export interface PreparedData {
   val: TrainData;
   /** sha256 over the (file, content hash, label) of every image used, in order: names the exact data. */
   fingerprint: string;
-  perClass: Record<TumorClass, { train: number; val: number }>;
+  perClass: Partial<Record<DatasetLabel, { train: number; val: number }>>;
   valFiles: string[];
   failed: { abs: string; message: string }[];
   loadMs: number;
@@ -58,7 +58,7 @@ export async function prepareTrainingData(scan: ScanResult, policy: PreprocessPo
     cacheDir: opts.cacheDir, onProgress: opts.onProgress, isCancelled: opts.isCancelled,
   });
   const per = policy.size * policy.size * policy.channels;
-  const labelOf = (i: number) => CLASSES.indexOf(files[i]!.label);
+  const labelOf = (i: number) => labelIndex(files[i]!.label);
   const part = (idx: number[], from: number): TrainData => ({
     pixels: loaded.pixels.subarray(from * per, (from + idx.length) * per),
     labels: Int32Array.from(idx, labelOf),
@@ -66,9 +66,9 @@ export async function prepareTrainingData(scan: ScanResult, policy: PreprocessPo
   });
   const hash = crypto.createHash('sha256');
   for (const i of order) hash.update(`${files[i]!.rel}\0${files[i]!.inspection.md5}\0${files[i]!.label}\n`);
-  const perClass = Object.fromEntries(CLASSES.map((c) => [c, { train: 0, val: 0 }])) as PreparedData['perClass'];
-  for (const i of split.train) perClass[files[i]!.label].train++;
-  for (const i of split.val) perClass[files[i]!.label].val++;
+  const perClass = Object.fromEntries(LABELS.map((c) => [c, { train: 0, val: 0 }])) as PreparedData['perClass'];
+  for (const i of split.train) perClass[files[i]!.label]!.train++;
+  for (const i of split.val) perClass[files[i]!.label]!.val++;
   return {
     train: part(split.train, 0),
     val: part(split.val, split.train.length),

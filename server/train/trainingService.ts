@@ -17,7 +17,7 @@ import { EvaluationError, evaluateModel, saveEvaluation } from '../eval/evaluate
 import { buildModel } from './models';
 import {
   createRunDir, hasCheckpoint, loadModel, readCheckpoint, readHistory, readMetadata, runSummary, saveCheckpoint, saveModel,
-  writeHistory, writeJson, writeMetadata, RunFolderError, type RunMetadata,
+  writeHistory, writeJson, writeMetadata, sourcesOf, RunFolderError, type RunMetadata,
 } from './runFolder';
 import { ConfigError, resolveTrainConfig } from './trainConfig';
 import { prepareTrainingData } from './trainingData';
@@ -136,7 +136,7 @@ export class TrainingService {
       const runDir = resume ? params.resumeRunDir! : path.join(params.runsDir!, meta.runId);
       const job: Job = {
         snapshot: {
-          runId: meta.runId, runDir, dataRoot: meta.dataset.root, config: meta.config, backend: meta.backend,
+          runId: meta.runId, runDir, dataRoot: meta.dataset.root, sources: sourcesOf(meta), config: meta.config, backend: meta.backend,
           counts: meta.dataset.counts, history: resume ? readHistory(runDir) : [], progress: null, end: null,
         },
         cancelled: false,
