@@ -13,9 +13,12 @@
  *  4. pad to a square with black (centred), keeping the aspect ratio, and resize to `size` x `size` (area
  *     average when shrinking, bilinear when enlarging);
  *  5. output 8-bit pixels; the model input is pixel / 255 (`normalize: 'unit'`).
+ *
+ * decodeImage + preprocessDecoded are the same path cut open after step 2 at full resolution, so that the
+ * robustness perturbations (eval/perturb.ts) act on decoded pixels and everything after them is unchanged.
  */
 import * as crypto from 'node:crypto';
-import sharp, { type Sharp } from 'sharp';
+import sharp, { type OutputInfo, type Sharp } from 'sharp';
 import { decodeBmp } from './bmp';
 import { cropPadResize } from './resample';
 
@@ -186,22 +189,90 @@ export function brightBox(data: Uint8Array, width: number, height: number, chann
  * pads and resizes in JS (resample.ts).
  */
 async function runPipeline(bytes: Buffer, p: PreprocessPolicy): Promise<{ pixels: Uint8Array; stats: ImageStats }> {
-  const workSide = p.size * 2;
-  const decode = async (convertInLibvips: boolean) => {
-    let img = sharpInput(bytes).rotate();
-    // JPEG has no alpha channel: skipping the no-op flatten saves a pipeline stage on most MRI files.
-    if (!(bytes[0] === 0xff && bytes[1] === 0xd8)) img = img.flatten({ background: '#000000' });
-    if (convertInLibvips) img = img.toColourspace(p.channels === 1 ? 'b-w' : 'srgb');
-    return img.resize(workSide, workSide, { fit: 'inside', withoutEnlargement: true, kernel: p.kernel }).raw().toBuffer({ resolveWithObject: true });
-  };
   // libvips' greyscale conversion goes through linear light and cost 30% of the whole decode; the channels are
   // mapped in JS on the small working image instead (toChannels). Only 4-channel output (CMYK) takes libvips'.
-  let { data, info } = await decode(false);
-  if (info.channels === 4) ({ data, info } = await decode(true));
-  const px = toChannels(data, info.channels, p.channels);
-  const box = p.cropThreshold === null ? null : brightBox(px, info.width, info.height, p.channels, p.cropThreshold);
-  const pixels = cropPadResize(px, info.width, info.height, p.channels, box, p.size);
+  let { data, info } = await toWorkingSize(decodeStart(bytes, null), p);
+  if (info.channels === 4) ({ data, info } = await toWorkingSize(decodeStart(bytes, p.channels === 1 ? 'b-w' : 'srgb'), p));
+  const pixels = finishWorking(data, info.width, info.height, info.channels, p);
   return { pixels, stats: imageStats(data, info.width, info.height, info.channels) };
+}
+
+/** Steps 1-2 up to the colour conversion, as a pipeline not yet run: decode, EXIF orientation, flatten. */
+function decodeStart(bytes: Buffer, colourspace: 'b-w' | 'srgb' | null): Sharp {
+  let img = sharpInput(bytes).rotate();
+  // JPEG has no alpha channel: skipping the no-op flatten saves a pipeline stage on most MRI files.
+  if (!(bytes[0] === 0xff && bytes[1] === 0xd8)) img = img.flatten({ background: '#000000' });
+  return colourspace ? img.toColourspace(colourspace) : img;
+}
+
+/** Runs a pipeline down to the working image: at most 2 x size on its longer side, never enlarged. */
+function toWorkingSize(img: Sharp, p: PreprocessPolicy): Promise<{ data: Buffer; info: OutputInfo }> {
+  const workSide = p.size * 2;
+  return img.resize(workSide, workSide, { fit: 'inside', withoutEnlargement: true, kernel: p.kernel }).raw().toBuffer({ resolveWithObject: true });
+}
+
+/** Steps 2 (channels) to 5 on the working image: the policy's channels, border crop, pad and resize. */
+function finishWorking(data: Uint8Array, width: number, height: number, channels: number, p: PreprocessPolicy): Uint8Array {
+  const px = toChannels(data, channels, p.channels);
+  const box = p.cropThreshold === null ? null : brightBox(px, width, height, p.channels, p.cropThreshold);
+  return cropPadResize(px, width, height, p.channels, box, p.size);
+}
+
+/** A decoded image at full resolution, 8-bit, interleaved: what the robustness perturbations work on. */
+export interface RawImage {
+  data: Uint8Array;
+  width: number;
+  height: number;
+  /** 1 when the image is grey (stored as grey, or as RGB with equal channels), else 3 (sRGB). */
+  channels: 1 | 3;
+}
+
+/**
+ * Steps 1-2 of the policy at full resolution, without the working-size reduction: decode (BMP and the pixel
+ * limit as in preprocessImage), EXIF orientation, transparency onto black, alpha dropped, CMYK to sRGB.
+ * preprocessDecoded(decodeImage(bytes)) then gives exactly preprocessImage(bytes), except where the latter lets
+ * libvips decode a JPEG or WebP straight at a reduced scale (shrink-on-load): that rounds differently, and a
+ * working pixel that crosses cropThreshold moves the crop box (measured in test/unit/perturb.test.ts).
+ */
+export async function decodeImage(bytes: Buffer): Promise<RawImage> {
+  try {
+    let { data, info } = await decodeStart(bytes, null).raw().toBuffer({ resolveWithObject: true });
+    if (info.channels === 4) ({ data, info } = await decodeStart(bytes, 'srgb').raw().toBuffer({ resolveWithObject: true }));
+    const { width, height, channels } = info;
+    const px = new Uint8Array(data.buffer, data.byteOffset, data.length);
+    if (channels === 1) return { data: px, width, height, channels: 1 };
+    // Grey slices are often stored as RGB: one channel then does a third of the work in every perturbation, and
+    // changes nothing downstream (Rec. 601 luma of equal channels is that value; resizing works per channel).
+    const grey = channels < 3 || isGrey(px, channels);
+    return { data: pickChannels(px, channels, grey ? 1 : 3), width, height, channels: grey ? 1 : 3 };
+  } catch (e) {
+    throw classifyDecodeError(e);
+  }
+}
+
+/** Steps 2-5 of the policy on a decoded image: the same working-size reduction and the same JS steps as preprocessImage. */
+export async function preprocessDecoded(img: RawImage, policy: PreprocessPolicy = DEFAULT_POLICY): Promise<Uint8Array> {
+  // The pixels are in memory already (decodeImage enforced MAX_PIXELS on the file); a perturbation may enlarge them.
+  const input = sharp(img.data, { raw: { width: img.width, height: img.height, channels: img.channels }, limitInputPixels: false });
+  const { data, info } = await toWorkingSize(input, policy);
+  return finishWorking(data, info.width, info.height, info.channels, policy);
+}
+
+function isGrey(data: Uint8Array, channels: number): boolean {
+  for (let o = 0; o < data.length; o += channels) {
+    if (data[o] !== data[o + 1] || data[o] !== data[o + 2]) return false;
+  }
+  return true;
+}
+
+/** The first `keep` channels of each pixel (grey of grey + alpha; RGB of the rare leftover 4th channel). */
+function pickChannels(data: Uint8Array, channels: number, keep: 1 | 3): Uint8Array {
+  const n = data.length / channels;
+  const out = new Uint8Array(n * keep);
+  for (let i = 0; i < n; i++) {
+    for (let c = 0; c < keep; c++) out[i * keep + c] = data[i * channels + c]!;
+  }
+  return out;
 }
 
 /**
