@@ -102,7 +102,11 @@ export type FromMetricsView =
   /** Pick another evaluation report to compare with. */
   | { type: 'compare' }
   /** Stop comparing. */
-  | { type: 'clearCompare' };
+  | { type: 'clearCompare' }
+  /** The page drew a report: its run and the external rows as shown (name, sensitivity cell's text). */
+  | { type: 'rendered'; runId: string | null; external: RenderedExternalRow[] };
+
+export interface RenderedExternalRow { name: string; sensitivity: string }
 
 /** What the Metrics panel keeps across reloads: the reports themselves (there is no backend state to ask). */
 export interface MetricsViewState {

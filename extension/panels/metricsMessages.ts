@@ -3,10 +3,13 @@
  * No vscode import: unit-tested.
  */
 import type { EpochStats, EvaluationReport, SplitScores } from '../../server/protocol';
-import type { FromMetricsView, MetricsViewState } from '../../webview/protocol';
+import type { FromMetricsView, MetricsViewState, RenderedExternalRow } from '../../webview/protocol';
 
 /** Longest relative path the panel accepts in an `open` message. */
 export const MAX_REL_LENGTH = 4096;
+/** Most external rows a `rendered` message may list, and the longest text of one of its fields. */
+export const MAX_RENDERED_ROWS = 200;
+const MAX_TEXT = 1024;
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -22,8 +25,18 @@ export function parseFromMetricsView(m: unknown): FromMetricsView | undefined {
   if (t === 'open' && typeof m.rel === 'string' && m.rel.length > 0 && m.rel.length < MAX_REL_LENGTH && !m.rel.includes('\0')) {
     return { type: 'open', rel: m.rel };
   }
+  if (t === 'rendered' && (m.runId === null || isText(m.runId)) && Array.isArray(m.external) && m.external.length <= MAX_RENDERED_ROWS) {
+    const rows: RenderedExternalRow[] = [];
+    for (const x of m.external) {
+      if (!isObject(x) || !isText(x.name) || !isText(x.sensitivity)) return undefined;
+      rows.push({ name: x.name, sensitivity: x.sensitivity });
+    }
+    return { type: 'rendered', runId: m.runId, external: rows };
+  }
   return undefined;
 }
+
+const isText = (v: unknown): v is string => typeof v === 'string' && v.length < MAX_TEXT;
 
 /**
  * A shallow check that a value read back from JSON (saved webview state, a report file picked for comparison) is an
@@ -35,7 +48,21 @@ export function isEvaluationReport(v: unknown): v is EvaluationReport {
   if (!Array.isArray(v.classes) || !v.classes.every((c) => typeof c === 'string')) return false;
   if (!Array.isArray(v.splits) || !v.splits.every(isSplitScores)) return false;
   if (!Array.isArray(v.misclassified) || !Array.isArray(v.leastConfident)) return false;
+  // Older evaluations lack the external sets and perturbations; when present they must have the right shape.
+  if (v.external !== undefined && !(Array.isArray(v.external) && v.external.every(isExternal))) return false;
+  if (v.perturbations !== undefined && v.perturbations !== null && !(Array.isArray(v.perturbations) && v.perturbations.every(isPerturbation))) return false;
+  if (v.trainingSources !== undefined && !(Array.isArray(v.trainingSources) && v.trainingSources.every((s) => typeof s === 'string'))) return false;
   return isObject(v.model) && isObject(v.leaks) && isObject(v.backend) && isObject(v.timing);
+}
+
+function isExternal(v: unknown): boolean {
+  return isObject(v) && typeof v.name === 'string' && typeof v.root === 'string' && typeof v.count === 'number' &&
+    isObject(v.labels) && isObject(v.predicted) && isObject(v.confidentMisses) && isObject(v.confidentFalseAlarms) &&
+    (v.fine === null || isSplitScores(v.fine)) && (v.deduplicated === null || isObject(v.deduplicated));
+}
+
+function isPerturbation(v: unknown): boolean {
+  return isObject(v) && typeof v.name === 'string' && typeof v.description === 'string' && typeof v.accuracy === 'number' && isObject(v.confidentMisses);
 }
 
 function isSplitScores(v: unknown): v is SplitScores {

@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { EpochStats, EvaluationReport } from '../../server/protocol';
-import type { ToMetricsView } from '../../webview/protocol';
+import type { RenderedExternalRow, ToMetricsView } from '../../webview/protocol';
 import { log } from '../log';
 import { resolveInside } from './datasetMessages';
 import { galleryPaths, parseFromMetricsView, parseMetricsViewState } from './metricsMessages';
@@ -23,6 +23,12 @@ export interface MetricsActions {
   history?(report: EvaluationReport): Promise<EpochStats[] | null>;
 }
 
+/** What the page drew of its report: the run, and each external set's row as shown. */
+export interface MetricsRendered {
+  runId: string | null;
+  external: RenderedExternalRow[];
+}
+
 function options(extensionUri: vscode.Uri, dataRoot: string): vscode.WebviewPanelOptions & vscode.WebviewOptions {
   // The dataset folder is a resource root so that the gallery thumbnails load; nothing else of the disk is.
   return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(extensionUri, ...WEBVIEW_DIR), vscode.Uri.file(dataRoot)] };
@@ -37,6 +43,7 @@ export class MetricsPanel {
   private readonly disposables: vscode.Disposable[] = [];
   private disposed = false;
   private history: EpochStats[] | null = null;
+  private rendered: MetricsRendered | null = null;
 
   /** Shows `report` (and `compare` beside it, when given) in the one Metrics panel, creating or revealing it. */
   static show(extensionUri: vscode.Uri, report: EvaluationReport, actions: MetricsActions, compare?: EvaluationReport): MetricsPanel {
@@ -93,10 +100,16 @@ export class MetricsPanel {
     return this.report;
   }
 
+  /** What the page last said it drew (null until it has drawn this report): the extension's API passes it to tests. */
+  get drawn(): MetricsRendered | null {
+    return this.rendered;
+  }
+
   private setReport(report: EvaluationReport, compare: EvaluationReport | null, history: EpochStats[] | null): void {
     const sameRun = report.modelDir === this.report.modelDir;
     this.report = report;
     this.compare = compare;
+    this.rendered = null;
     this.history = history ?? (sameRun ? this.history : null);
     this.panel.title = title(report);
     this.post();
@@ -135,6 +148,9 @@ export class MetricsPanel {
     }
     switch (m.type) {
       case 'ready': return this.post();
+      case 'rendered':
+        this.rendered = { runId: m.runId, external: m.external };
+        return;
       case 'export': return this.actions.exportReport(this.report);
       case 'clearCompare':
         this.compare = null;

@@ -15,9 +15,9 @@ import * as path from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import sharp from 'sharp';
 import type { ClassifiedImage, ClassifyItem, ClassifyResult } from '../../server/protocol';
-import { contentSecurityPolicy } from '../../extension/panels/csp';
 import { makeClassified, makeFailed, makeHeatmap, makeResult, spread } from '../fixtures/classifyResult';
 import { sliceSvg, type Shape } from '../fixtures/images';
+import { previewPageHtml, type PreviewTheme } from './previewPage';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const OUT = path.resolve(process.argv[2] ?? '/tmp/classify-panel-shots');
@@ -89,68 +89,11 @@ async function makeFixture(): Promise<Fixture> {
   return { single, ood, batch: makeResult(items), big, explained };
 }
 
-const THEMES: Record<'light' | 'dark', Record<string, string>> = {
-  light: {
-    'font-family': 'system-ui, "Segoe UI", Ubuntu, sans-serif', 'font-size': '13px', 'editor-font-family': 'monospace',
-    foreground: '#616161', 'editor-background': '#ffffff', descriptionForeground: '#717171', errorForeground: '#a1260d',
-    'panel-border': '#80808059', 'widget-border': '#d4d4d4', 'textLink-foreground': '#006ab1', 'textBlockQuote-background': '#f2f2f2',
-    'textCodeBlock-background': '#dcdcdc66', 'editorWarning-foreground': '#bf8803', 'badge-background': '#c4c4c4', 'badge-foreground': '#333333',
-    'button-background': '#005fb8', 'button-foreground': '#ffffff', 'button-hoverBackground': '#0258a8',
-    'button-secondaryBackground': '#e5e5e5', 'button-secondaryForeground': '#3b3b3b', 'button-secondaryHoverBackground': '#cccccc',
-    'focusBorder': '#005fb8', 'charts-blue': '#1a85ff', 'charts-orange': '#d18616', 'charts-green': '#388a34', 'charts-purple': '#652d90',
-    'inputValidation-warningBackground': '#f6f5d2', 'inputValidation-warningBorder': '#b89500',
-    'list-hoverBackground': '#f2f2f2', 'list-inactiveSelectionBackground': '#e4e6f1', 'sideBar-background': '#f8f8f8',
-    'dropdown-background': '#ffffff', 'dropdown-foreground': '#3b3b3b', 'dropdown-border': '#cecece', 'progressBar-background': '#005fb8',
-  },
-  dark: {
-    'font-family': 'system-ui, "Segoe UI", Ubuntu, sans-serif', 'font-size': '13px', 'editor-font-family': 'monospace',
-    foreground: '#cccccc', 'editor-background': '#1f1f1f', descriptionForeground: '#9d9d9d', errorForeground: '#f85149',
-    'panel-border': '#2b2b2b', 'widget-border': '#313131', 'textLink-foreground': '#4daafc', 'textBlockQuote-background': '#2b2b2b',
-    'textCodeBlock-background': '#0a0a0a66', 'editorWarning-foreground': '#cca700', 'badge-background': '#616161', 'badge-foreground': '#f8f8f8',
-    'button-background': '#0078d4', 'button-foreground': '#ffffff', 'button-hoverBackground': '#026ec1',
-    'button-secondaryBackground': '#313131', 'button-secondaryForeground': '#cccccc', 'button-secondaryHoverBackground': '#3c3c3c',
-    'focusBorder': '#0078d4', 'charts-blue': '#3794ff', 'charts-orange': '#d18616', 'charts-green': '#89d185', 'charts-purple': '#b180d7',
-    'inputValidation-warningBackground': '#352a05', 'inputValidation-warningBorder': '#b89500',
-    'list-hoverBackground': '#2a2d2e', 'list-inactiveSelectionBackground': '#37373d', 'sideBar-background': '#181818',
-    'dropdown-background': '#313131', 'dropdown-foreground': '#cccccc', 'dropdown-border': '#3c3c3c', 'progressBar-background': '#0078d4',
-  },
-};
-
-/** The stand-in for VS Code's webview: the panel's real CSP (file: playing cspSource), theme variables, a fake API. */
-function pageHtml(theme: 'light' | 'dark', fixtureFile: string): string {
-  const nonce = 'preview-nonce';
-  const dist = (f: string) => `file://${path.join(REPO, 'dist', 'webview', f)}`;
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy('file:', nonce)}">
-<link rel="stylesheet" nonce="${nonce}" href="${dist('common.css')}">
-<title>Classification preview</title>
-</head>
-<body class="vscode-${theme}">
-<main id="root"><p class="muted">Loading...</p></main>
-<script nonce="${nonce}" src="file://${fixtureFile}"></script>
-<script nonce="${nonce}">
-  // VS Code sets its theme variables from script too (inline style attributes are blocked by the CSP).
-  for (const [k, v] of Object.entries(${JSON.stringify(THEMES[theme])})) document.documentElement.style.setProperty('--vscode-' + k, v);
-  window.__posted = [];
-  window.__state = undefined;
-  window.acquireVsCodeApi = () => ({
-    getState: () => window.__state,
-    setState: (s) => { window.__state = s; },
-    postMessage: (m) => {
-      window.__posted.push(m);
-      const send = (msg, ms) => setTimeout(() => window.postMessage(msg, '*'), ms);
+function pageHtml(theme: PreviewTheme, fixtureFile: string): string {
+  return previewPageHtml({ repo: REPO, theme, panel: 'classification', title: 'Classification preview', fixtureFile, answer: `
       if (m.type === 'ready') send({ type: 'result', result: window.__fixture[window.__which], thumbs: window.__fixture.thumbs }, 0);
       if (m.type === 'explain') send({ type: 'explained', path: m.path, item: window.__fixture.explained[m.path] || null,
-        error: window.__fixture.explained[m.path] ? null : 'no such image' }, window.__explainDelay);
-    },
-  });
-</script>
-<script nonce="${nonce}" src="${dist('classification.js')}"></script>
-</body>
-</html>`;
+        error: window.__fixture.explained[m.path] ? null : 'no such image' }, window.__explainDelay);` });
 }
 
 async function shoot(page: Page, name: string): Promise<void> {

@@ -1,8 +1,9 @@
 /**
  * Metrics panel (browser side): an evaluation report on the official and the deduplicated Testing split side by
- * side: headline scores (and another run's beside them in compare mode), per-class scores, confusion matrices as
- * heat maps, ROC curves and the reliability diagram (Chart.js) of one split, and galleries of the misclassified and
- * least confident images. The whole report is kept in the page's state, so a window reload needs no backend.
+ * side: headline scores (and another run's beside them in compare mode), tumour vs no tumour, the external sets and
+ * the robustness under perturbations (detection.ts, external.ts, robustness.ts), per-class scores, confusion
+ * matrices as heat maps, ROC curves and the reliability diagram (Chart.js) of one split, and galleries of the
+ * misclassified and least confident images. The whole report is kept in the page's state, so a window reload needs no backend.
  *
  * The CSP forbids inline styles: shades and colours come from CSS classes (common.css, "Metrics panel") and Chart.js
  * colours from VS Code's theme variables, read again when the theme changes.
@@ -14,6 +15,10 @@ import {
 import type { EpochStats, EvaluationReport, ImageVerdict, SplitScores } from '../../server/protocol';
 import type { FromMetricsView, MetricsViewState, ToMetricsView } from '../protocol';
 import { acquireApi, clear, el } from '../dom';
+import { detectionSection } from './detection';
+import { externalSection } from './external';
+import { dec, int, isNum, pct } from './format';
+import { robustnessSection } from './robustness';
 
 Chart.register(BarController, BarElement, ScatterController, LineController, LineElement, PointElement, LinearScale, CategoryScale, Legend, Tooltip);
 
@@ -26,10 +31,6 @@ let thumbs: Record<string, string> = {};
 const charts: Chart[] = [];
 const GALLERY_LIMIT = 24;
 
-const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-const pct = (v: number | null | undefined, d = 1) => (isNum(v) ? `${(v * 100).toFixed(d)}%` : '–');
-const dec = (v: number | null | undefined, d = 4) => (isNum(v) ? v.toFixed(d) : '–');
-const int = (v: number | null | undefined) => (isNum(v) ? Math.round(v).toLocaleString('en-US') : '–');
 
 // ---------------------------------------------------------------------------------------------
 // Theme
@@ -384,6 +385,12 @@ function render(): void {
   const history = historyLine(state.history);
   if (history) root.append(history);
 
+  const detection = detectionSection(r);
+  if (detection) root.append(detection);
+  root.append(externalSection(r, !detection));
+  const robustness = robustnessSection(r);
+  if (robustness) root.append(robustness);
+
   root.append(el('h2', {}, 'Per class'));
   root.append(el('div', { className: 'side-by-side' }, ...r.splits.map((s) => el('section', {}, el('h3', {}, s.label), perClassTable(r, s)))));
 
@@ -413,7 +420,15 @@ window.addEventListener('message', (e: MessageEvent<unknown>) => {
   state = { report, compare: m.compare ?? null, history: m.history ?? null, chartSplit };
   vscode.setState(state);
   render();
+  acknowledge(report);
 });
+
+/** Tells the extension what the page drew of a report (the external rows as shown), for its integration tests. */
+function acknowledge(r: EvaluationReport): void {
+  const external = [...document.querySelectorAll<HTMLElement>('[data-testid="external-sensitivity"]')].map((td) => ({
+    name: td.dataset.external ?? '', sensitivity: td.textContent ?? '' }));
+  vscode.postMessage({ type: 'rendered', runId: r.runId, external });
+}
 
 // Theme switches change the CSS variables; charts are canvases and must be redrawn with the new colours.
 new MutationObserver(() => {
