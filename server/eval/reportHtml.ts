@@ -1,13 +1,19 @@
 /**
  * The exported evaluation report: ONE self-contained HTML file (inline <style>, hand-drawn inline SVG, no script, no
  * external resource of any kind) that opens in any browser and can be archived next to the model. It holds the
- * dataset summary, the training configuration and curves, the metrics of every split, confusion matrices, ROC curves,
+ * dataset summary, the training configuration and curves, the metrics of every split, tumour vs no tumour, the
+ * external sets and the robustness under perturbations (reportValidationHtml.ts), confusion matrices, ROC curves,
  * reliability diagrams, the hardest images and a model card.
  *
  * Every string that comes from the report (class names, file paths, folder names) is escaped: a report is data read
  * from disk and a file name can hold anything.
  */
-import type { EpochStats, EvaluationReport, ImageVerdict, ScanReport, SplitScores, TrainConfig, TumorClassName } from '../protocol';
+import type { DatasetLabel, EpochStats, EvaluationReport, ImageVerdict, ScanReport, SplitScores, TrainConfig } from '../protocol';
+import { dec, esc, int, isNum, pct, table } from './reportHtmlParts';
+import { detectionSection, externalSection, modelCardFigures, robustnessSection, VALIDATION_STYLE } from './reportValidationHtml';
+import { COARSE_LABEL_TEXT } from './validationText';
+
+export { escapeHtml } from './reportHtmlParts';
 
 export interface ReportRunInfo {
   config?: TrainConfig;
@@ -15,43 +21,29 @@ export interface ReportRunInfo {
   /** Epoch (0-based) whose weights the model holds, marked on the curves. */
   bestEpoch?: number;
   dataset?: {
-    /** Images per split and class, by split name (see datasetCountsFromScan). */
-    counts?: Record<string, Partial<Record<TumorClassName, number>>>;
+    /** Images per split and label, by split name (see datasetCountsFromScan); `tumour` is the coarse label. */
+    counts?: Record<string, Partial<Record<DatasetLabel, number>>>;
     /** Images the run trained and validated on (RunSummary.counts). */
     trainVal?: { train: number; val: number };
   };
 }
 
 /** The per-split, per-class file counts of a dataset scan, in the shape ReportRunInfo.dataset.counts takes. */
-export function datasetCountsFromScan(scan: ScanReport): Record<string, Partial<Record<TumorClassName, number>>> {
-  const out: Record<string, Partial<Record<TumorClassName, number>>> = {};
+export function datasetCountsFromScan(scan: ScanReport): Record<string, Partial<Record<DatasetLabel, number>>> {
+  const out: Record<string, Partial<Record<DatasetLabel, number>>> = {};
   for (const s of scan.splits) {
-    const row: Partial<Record<TumorClassName, number>> = {};
-    for (const [c, n] of Object.entries(s.classes) as [TumorClassName, { usable: number }][]) row[c] = n.usable;
+    const row: Partial<Record<DatasetLabel, number>> = {};
+    for (const [c, n] of Object.entries(s.classes) as [DatasetLabel, { usable: number }][]) row[c] = n.usable;
     out[s.split] = row;
   }
   return out;
 }
 
 // ---------------------------------------------------------------------------------------------
-// Formatting: everything that reaches the page goes through esc(); numbers through these (which tolerate junk).
+// Formatting: everything that reaches the page goes through esc() (reportHtmlParts.ts); numbers through pct/dec/int.
 
-export function escapeHtml(v: unknown): string {
-  return String(v).replace(/[&<>"'`]/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-const esc = escapeHtml;
-const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-const pct = (v: unknown, d = 1) => (isNum(v) ? `${(v * 100).toFixed(d)}%` : '–');
-const dec = (v: unknown, d = 3) => (isNum(v) ? v.toFixed(d) : '–');
-const int = (v: unknown) => (isNum(v) ? Math.round(v).toLocaleString('en-US') : '–');
 /** Coordinates in SVG: rounded, and never NaN (which would break the drawing). */
 const xy = (v: number) => (Number.isFinite(v) ? (Math.round(v * 10) / 10).toString() : '0');
-
-function table(head: string[], rows: string[][], cls = 'grid', numericFrom = 1): string {
-  const th = head.map((h, i) => `<th${i >= numericFrom ? ' class="num"' : ''}>${h}</th>`).join('');
-  const body = rows.map((r) => `<tr>${r.map((c, i) => (i === 0 ? `<th>${c}</th>` : `<td${i >= numericFrom ? ' class="num"' : ''}>${c}</td>`)).join('')}</tr>`).join('\n');
-  return `<table class="${cls}"><thead><tr>${th}</tr></thead><tbody>\n${body}\n</tbody></table>`;
-}
 
 // ---------------------------------------------------------------------------------------------
 // SVG drawings
@@ -211,9 +203,12 @@ function datasetSection(r: EvaluationReport, run: ReportRunInfo | null): string 
   const counts = run?.dataset?.counts;
   const classes = r.classes;
   if (counts && Object.keys(counts).length) {
-    out.push('<p>Images per split and class, as found by the dataset scan:</p>', table(['Split', ...classes.map(esc), 'Total'],
+    // The coarse label ("tumour, type unknown") gets a column only when the dataset has such images.
+    const coarse = Object.values(counts).some((row) => (row.tumour ?? 0) > 0);
+    const cols: DatasetLabel[] = coarse ? [...classes, 'tumour'] : classes;
+    out.push('<p>Images per split and class, as found by the dataset scan:</p>', table(['Split', ...cols.map((c) => esc(c === 'tumour' ? COARSE_LABEL_TEXT : c)), 'Total'],
       Object.entries(counts).map(([split, row]) => {
-        const vals = classes.map((c) => row[c] ?? 0);
+        const vals = cols.map((c) => row[c] ?? 0);
         return [esc(split), ...vals.map((v) => esc(int(v))), esc(int(vals.reduce((a, b) => a + b, 0)))];
       })));
   }
@@ -298,6 +293,9 @@ function verdictTable(list: ImageVerdict[], classes: readonly string[], limit = 
     (list.length > limit ? `<p class="muted">… and ${esc(int(list.length - limit))} more in the JSON report.</p>` : '');
 }
 
+const externalOf = (r: EvaluationReport) => (Array.isArray(r.external) ? r.external : []);
+const trainingSourcesOf = (r: EvaluationReport) => (Array.isArray(r.trainingSources) ? r.trainingSources : []);
+
 function modelCard(r: EvaluationReport): string {
   const official = r.splits.find((s) => s.key === 'official');
   const dedup = r.splits.find((s) => s.key === 'deduplicated');
@@ -313,13 +311,15 @@ ${r.model.channels === 1 ? 'greyscale' : 'RGB'} slice and returning a probabilit
 <h3>Data</h3>
 <p>Trained and tested on the Kaggle "Brain Tumor MRI Dataset" by Masoud Nickparvar (kaggle.com/datasets/masoudnickparvar/brain-tumor-mri-dataset),
 which merges three earlier public collections: figshare (Cheng et al.), SARTAJ and Br35H. Images are 2-D slices in several planes
-(axial, coronal, sagittal) and sequences, of varied sizes, exported as JPEG; patient identifiers, acquisition details and scanner metadata are not available.</p>
+(axial, coronal, sagittal) and sequences, of varied sizes, exported as JPEG; patient identifiers, acquisition details and scanner metadata are not available.
+${trainingSourcesOf(r).length > 1 ? `This model trained on ${esc(int(trainingSourcesOf(r).length))} dataset folders together: ${trainingSourcesOf(r).map((x) => `<code>${esc(x)}</code>`).join(', ')}.` : ''}</p>
 <h3>Known leakage</h3>
 <p>${esc(int(r.leaks.count))} Testing images have a byte-identical or near copy in Training (a perceptual hash within ${esc(int(r.leaks.nearThreshold))} bits),
 partly because the merged sources overlap. A model can score these by memory, so the official Testing accuracy
 (${esc(pct(official?.accuracy))}) overstates performance on unseen scans. That is why this report also scores the
 <em>deduplicated</em> split (${esc(pct(dedup?.accuracy))} on ${esc(int(dedup?.count))} images), which leaves them out. Slices of the same patient may
 still sit on both sides of the split undetected: there are no patient identifiers to check.</p>
+${modelCardFigures(r)}
 <h3>Limitations</h3>
 <ul>
 <li>One 2-D slice at a time: no volume, no other sequences, no clinical context, which a radiologist always has.</li>
@@ -327,7 +327,7 @@ still sit on both sides of the split undetected: there are no patient identifier
 are forced into one of these four classes.</li>
 <li>No tumour grading, no segmentation and no localisation: the output says nothing about where a tumour is, its size or its grade.</li>
 <li>Distribution shift: the images come from a few sources; scanners, field strengths, protocols, populations and pre-processing elsewhere differ,
-and accuracy on them is unknown and likely lower.</li>
+and accuracy on them is ${externalOf(r).length ? 'likely lower, as the external sets above show for the sources they come from' : 'unknown and likely lower'}.</li>
 <li>Calibration: probabilities are calibrated (if at all) on validation images from the same sources. They are not trustworthy under distribution
 shift, and a confident prediction can still be wrong (see the reliability diagrams and the misclassified images).</li>
 <li>Class balance and the composition of the test set differ from any clinical population, so accuracy, precision and recall here do not transfer
@@ -411,6 +411,7 @@ export function renderReportHtml(report: EvaluationReport, run: ReportRunInfo | 
     '<h2>Headline metrics</h2>', headline(r),
     '<p class="muted">Accuracy and F1 in percent. ROC-AUC is one class against the rest, averaged over classes. ECE is the expected calibration error ' +
       '(15 equal-width confidence bins); NLL the mean negative log-likelihood of the true class. Lower is better for both.</p>',
+    detectionSection(r), externalSection(r), robustnessSection(r),
     '<h2>Dataset</h2>', datasetSection(r, run),
     '<h2>Training configuration</h2>', configSection(run?.config),
     '<h2>Training curves</h2>', curvesSection(run?.history, run?.bestEpoch),
@@ -427,7 +428,7 @@ export function renderReportHtml(report: EvaluationReport, run: ReportRunInfo | 
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
 <title>Evaluation report: ${esc(name)}</title>
-<style>${STYLE}</style>
+<style>${STYLE}${VALIDATION_STYLE}</style>
 </head>
 <body>
 <main>
