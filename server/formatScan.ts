@@ -1,17 +1,29 @@
 /** The human-readable scan summary the CLI prints. */
-import type { ScanReport } from './protocol';
+import type { DatasetLabel, ScanReport } from './protocol';
 import { CLASSES } from './data/classNames';
+import { COARSE_LABEL_TEXT } from './eval/validationText';
 
 const mib = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
 const pad = (s: string | number, n: number) => String(s).padStart(n);
 
+/** Whether any split has files with the coarse `tumour` label (reports of older versions have no such row). */
+export function hasCoarse(r: ScanReport): boolean {
+  return r.splits.some((s) => (s.classes.tumour?.files ?? 0) > 0);
+}
+
 export function formatScan(r: ScanReport, maxListed = 20): string {
   const out: string[] = [];
   out.push(`Dataset ${r.root} (${r.layout === 'splits' ? r.splits.map((s) => `${s.split}/`).join(' + ') : 'class folders'})`);
-  out.push(`${''.padEnd(12)}${CLASSES.map((c) => pad(c, 12)).join('')}${pad('total', 9)}`);
+  // The coarse label ("a tumour, type unknown") gets a column only when the dataset has such files.
+  const labels: DatasetLabel[] = hasCoarse(r) ? [...CLASSES, 'tumour'] : [...CLASSES];
+  const width = (c: DatasetLabel) => (c === 'tumour' ? COARSE_LABEL_TEXT.length + 2 : 12);
+  out.push(`${''.padEnd(12)}${labels.map((c) => pad(c === 'tumour' ? COARSE_LABEL_TEXT : c, width(c))).join('')}${pad('total', 9)}`);
   for (const s of r.splits) {
-    const cell = (c: (typeof CLASSES)[number]) => s.classes[c].usable === s.classes[c].files ? `${s.classes[c].files}` : `${s.classes[c].usable}/${s.classes[c].files}`;
-    out.push(`${s.split.padEnd(12)}${CLASSES.map((c) => pad(cell(c), 12)).join('')}${pad(s.files, 9)}`);
+    const cell = (c: DatasetLabel) => {
+      const n = s.classes[c] ?? { files: 0, usable: 0 };
+      return n.usable === n.files ? `${n.files}` : `${n.usable}/${n.files}`;
+    };
+    out.push(`${s.split.padEnd(12)}${labels.map((c) => pad(cell(c), width(c))).join('')}${pad(s.files, 9)}`);
   }
   const top = r.sizes[0];
   out.push(`Images: ${r.totals.files} (${r.totals.usable} usable), ${mib(r.totals.bytes)}; ${r.distinctSizes} distinct sizes` +
@@ -28,7 +40,7 @@ export function formatScan(r: ScanReport, maxListed = 20): string {
   out.push(`Exact duplicates: ${r.exactDuplicates.length} groups of byte-identical files (${cross(r.exactDuplicates)} across splits)`);
   out.push(`Near duplicates: ${r.nearDuplicates.length} more groups within ${r.nearThreshold} bits of 256-bit dHash (${cross(r.nearDuplicates)} across splits)`);
   if (r.testing) {
-    const byClass = CLASSES.map((c) => `${c} ${r.testing!.leakedByClass[c]}`).join(', ');
+    const byClass = labels.map((c) => `${c === 'tumour' ? COARSE_LABEL_TEXT : c} ${r.testing!.leakedByClass[c] ?? 0}`).join(', ');
     out.push(`Leaks Training -> Testing: ${r.leaks.length} of ${r.testing.files} Testing files have a copy in Training ` +
       `(${r.leaks.filter((l) => l.exact).length} byte-identical; ${byClass})`);
     out.push(`Testing, deduplicated: ${r.testing.deduplicated} files`);
