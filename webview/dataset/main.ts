@@ -1,5 +1,9 @@
-/** Dataset panel (browser side): renders a scan report; keeps it for window reloads. */
-import type { DuplicateGroup, ScanReport, TumorClassName } from '../../server/protocol';
+/**
+ * Dataset panel (browser side): renders a scan report; keeps it for window reloads. The coarse label ("tumour, type
+ * unknown": folders named tumour, yes, ...) gets its column, bars and samples only when the dataset has such files.
+ */
+import type { DatasetLabel, DuplicateGroup, ScanReport, TumorClassName } from '../../server/protocol';
+import { COARSE_LABEL_TEXT } from '../../server/eval/validationText';
 import type { DatasetViewState, FromDatasetView, ToDatasetView } from '../protocol';
 import { acquireApi, clear, el } from '../dom';
 
@@ -8,6 +12,13 @@ const root = document.getElementById('root')!;
 const CLASSES: TumorClassName[] = ['glioma', 'meningioma', 'notumor', 'pituitary'];
 const LIST_LIMIT = 100;
 const SVG = 'http://www.w3.org/2000/svg';
+
+/** The labels to list: the four classes, and the coarse one when any split has files with it (older reports have no row). */
+function labelsOf(r: ScanReport): DatasetLabel[] {
+  return r.splits.some((s) => (s.classes.tumour?.files ?? 0) > 0) ? [...CLASSES, 'tumour'] : CLASSES;
+}
+const labelText = (c: DatasetLabel) => (c === 'tumour' ? COARSE_LABEL_TEXT : c);
+const countOf = (s: ScanReport['splits'][number], c: DatasetLabel) => s.classes[c] ?? { files: 0, usable: 0, bytes: 0 };
 
 const mib = (b: number) => (b < 2 ** 20 ? `${Math.max(1, Math.round(b / 1024))} KiB` : `${(b / 2 ** 20).toFixed(1)} MiB`);
 /** Split colours come from CSS classes (.s0 ...): the CSP allows no inline styles. */
@@ -26,11 +37,12 @@ function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string,
   return n;
 }
 
-/** Grouped bars: one group per class, one bar per split, the count above each bar. */
+/** Grouped bars: one group per label, one bar per split, the count above each bar. */
 function countsChart(r: ScanReport): SVGSVGElement {
-  const W = 640, H = 240, padL = 44, padB = 28, padT = 18;
-  const max = Math.max(1, ...r.splits.flatMap((s) => CLASSES.map((c) => s.classes[c].files)));
-  const groupW = (W - padL) / CLASSES.length;
+  const labels = labelsOf(r);
+  const W = labels.length > 4 ? 760 : 640, H = 240, padL = 44, padB = 28, padT = 18;
+  const max = Math.max(1, ...r.splits.flatMap((s) => labels.map((c) => countOf(s, c).files)));
+  const groupW = (W - padL) / labels.length;
   const barW = Math.min(44, (groupW - 24) / r.splits.length);
   const chart = svg('svg', { viewBox: `0 0 ${W} ${H}`, width: '100%', role: 'img', 'aria-label': 'Images per class and split', class: 'chart' });
   const y = (v: number) => padT + (H - padT - padB) * (1 - v / max);
@@ -38,16 +50,16 @@ function countsChart(r: ScanReport): SVGSVGElement {
     const v = Math.round(max * t);
     chart.append(svg('line', { x1: padL, x2: W, y1: y(v), y2: y(v), class: 'grid' }), svg('text', { x: padL - 6, y: y(v) + 4, 'text-anchor': 'end', class: 'axis' }, String(v)));
   }
-  CLASSES.forEach((c, ci) => {
+  labels.forEach((c, ci) => {
     const x0 = padL + ci * groupW + (groupW - barW * r.splits.length) / 2;
     r.splits.forEach((s, si) => {
-      const v = s.classes[c].files;
+      const v = countOf(s, c).files;
       const x = x0 + si * barW;
       const bar = svg('rect', { x: x + 2, y: y(v), width: barW - 4, height: Math.max(0, H - padB - y(v)), class: `bar ${splitClass(si)}`, rx: 2 });
-      bar.append(svg('title', {}, `${s.split} / ${c}: ${v}`));
+      bar.append(svg('title', {}, `${s.split} / ${labelText(c)}: ${v}`));
       chart.append(bar, svg('text', { x: x + barW / 2, y: y(v) - 4, 'text-anchor': 'middle', class: 'value' }, String(v)));
     });
-    chart.append(svg('text', { x: padL + ci * groupW + groupW / 2, y: H - 8, 'text-anchor': 'middle', class: 'label' }, c));
+    chart.append(svg('text', { x: padL + ci * groupW + groupW / 2, y: H - 8, 'text-anchor': 'middle', class: 'label' }, labelText(c)));
   });
   return chart;
 }
@@ -62,22 +74,28 @@ function countsTable(r: ScanReport): HTMLTableElement {
     td.id = `count-${split}-${c}`;
     return td;
   };
+  const labels = labelsOf(r);
   return el('table', { className: 'grid', id: 'counts' },
-    el('thead', {}, el('tr', {}, el('th', {}, 'Split'), ...CLASSES.map((c) => el('th', { className: 'num' }, c)), el('th', { className: 'num' }, 'total'))),
+    el('thead', {}, el('tr', {}, el('th', {}, 'Split'), ...labels.map((c) => el('th', {
+      className: 'num', title: c === 'tumour' ? 'Images labelled only "tumour" (folders such as tumour/ or yes/): a tumour of unknown type' : '' }, labelText(c))),
+    el('th', { className: 'num' }, 'total'))),
     el('tbody', {}, ...r.splits.map((s) => el('tr', {},
       el('th', {}, s.split),
-      ...CLASSES.map((c) => cell(s.split, c, s.classes[c].usable === s.classes[c].files ? String(s.classes[c].files) : `${s.classes[c].usable} of ${s.classes[c].files}`)),
+      ...labels.map((c) => {
+        const n = countOf(s, c);
+        return cell(s.split, c, n.usable === n.files ? String(n.files) : `${n.usable} of ${n.files}`);
+      }),
       cell(s.split, 'total', String(s.files))))));
 }
 
 function samples(r: ScanReport, thumbs: Record<string, string>): HTMLElement {
   const box = el('div', { className: 'samples' });
-  for (const c of CLASSES) {
+  for (const c of labelsOf(r)) {
     const items = r.samples.filter((s) => s.label === c && thumbs[s.rel]);
     if (!items.length) continue;
-    box.append(el('div', { className: 'sample-row' }, el('div', { className: 'sample-label' }, c),
+    box.append(el('div', { className: 'sample-row' }, el('div', { className: 'sample-label' }, labelText(c)),
       ...items.map((s) => {
-        const img = el('img', { src: thumbs[s.rel]!, alt: `${c} sample ${s.rel}`, title: `${s.split}: ${s.rel}`, loading: 'lazy' });
+        const img = el('img', { src: thumbs[s.rel]!, alt: `${labelText(c)} sample ${s.rel}`, title: `${s.split}: ${s.rel}`, loading: 'lazy' });
         const btn = el('button', { className: 'thumb', title: `${s.split}: ${s.rel} (click to open)` }, img);
         btn.addEventListener('click', () => vscode.postMessage({ type: 'open', rel: s.rel }));
         return btn;
