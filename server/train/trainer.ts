@@ -14,12 +14,14 @@ import { seededRandom } from '../data/splitDataset';
 import type { NamedTensor } from '@tensorflow/tfjs-core/dist/tensor_types';
 import type { EpochStats } from '../protocol';
 import { augmentInto, type AugmentConfig } from './augment';
+import { encodeTargets, partialLabelAccuracy, partialLabelLoss } from './partialLabelLoss';
 import { setDropoutStep } from './models';
 import { yieldToEventLoop } from './yieldToEventLoop';
 
 export interface TrainData {
   /** Preprocessed 8-bit pixels, [count, size, size, channels]. */
   pixels: Uint8Array;
+  /** Class index per image, or COARSE_INDEX (= classes) for "a tumour of unknown type" (partialLabelLoss.ts). */
   labels: Int32Array;
   count: number;
 }
@@ -79,14 +81,20 @@ export function cosineLearningRate(base: number, epoch: number, epochs: number):
   return base * (0.05 + 0.95 * 0.5 * (1 + Math.cos(Math.PI * t)));
 }
 
-/** Per-class loss weights total / (classes * count), 1 for a class with no examples. */
+/**
+ * Loss weights per label index, total / (groups * count), 1 for a group with no examples. The groups are the
+ * classes, plus the coarse tumour label (index `classes`) when the data have any: a coarse image is weighed as a
+ * member of its own group, so a large coarse source does not drown the typed classes, nor they it.
+ */
 export function classWeightsOf(labels: Int32Array, classes: number): number[] {
-  const counts = new Array<number>(classes).fill(0);
+  const counts = new Array<number>(classes + 1).fill(0);
   for (const l of labels) counts[l]!++;
-  return counts.map((n) => (n === 0 ? 1 : labels.length / (classes * n)));
+  const groups = counts[classes]! > 0 ? classes + 1 : classes;
+  const weights = counts.map((n) => (n === 0 ? 1 : labels.length / (groups * n)));
+  return counts[classes]! > 0 ? weights : weights.slice(0, classes);
 }
 
-function batchTensors(data: TrainData, idx: readonly number[], opts: TrainOptions, augment: AugmentConfig | null, rand: () => number): { x: tf.Tensor4D; labels: tf.Tensor1D } {
+function batchTensors(data: TrainData, idx: readonly number[], opts: TrainOptions, augment: AugmentConfig | null, rand: () => number): { x: tf.Tensor4D; labels: Int32Array } {
   const per = opts.size * opts.size * opts.channels;
   const xs = new Float32Array(idx.length * per);
   idx.forEach((i, k) => {
@@ -96,7 +104,7 @@ function batchTensors(data: TrainData, idx: readonly number[], opts: TrainOption
   });
   return {
     x: tf.tensor4d(xs, [idx.length, opts.size, opts.size, opts.channels]),
-    labels: tf.tensor1d(Int32Array.from(idx, (i) => data.labels[i]!), 'int32'),
+    labels: Int32Array.from(idx, (i) => data.labels[i]!),
   };
 }
 
@@ -128,7 +136,10 @@ export class TrainingCancelled extends Error {
   constructor() { super('Training cancelled.'); }
 }
 
-/** Mean cross-entropy and accuracy of `model` on `data`, without augmentation or dropout. */
+/**
+ * Mean loss and accuracy of `model` on `data`, without augmentation, dropout or label smoothing: cross-entropy for
+ * fine labels, the partial-label loss for coarse ones (accuracy: any tumour type counts for a coarse label).
+ */
 export async function evaluateLoss(model: tfl.LayersModel, data: TrainData, opts: Pick<TrainOptions, 'size' | 'channels' | 'classes' | 'batchSize'>,
   isCancelled: () => boolean = () => false): Promise<{ loss: number; acc: number }> {
   if (data.count === 0) return { loss: NaN, acc: NaN };
@@ -139,11 +150,9 @@ export async function evaluateLoss(model: tfl.LayersModel, data: TrainData, opts
     const idx = Array.from({ length: Math.min(opts.batchSize, data.count - start) }, (_, k) => start + k);
     const sums = tf.tidy(() => {
       const { x, labels } = batchTensors(data, idx, o, null, Math.random);
-      const p = tf.clipByValue(model.predict(x) as tf.Tensor2D, 1e-7, 1);
-      const y = tf.oneHot(labels, opts.classes);
-      const loss = tf.sum(tf.neg(tf.sum(tf.mul(y, tf.log(p)), 1)));
-      const hits = tf.sum(tf.cast(tf.equal(tf.argMax(p, 1), labels), 'float32'));
-      return tf.stack([loss, hits]);
+      const p = model.predict(x) as tf.Tensor2D;
+      const y = tf.tensor2d(encodeTargets(labels, { smoothing: 0 }), [idx.length, opts.classes]);
+      return tf.stack([tf.sum(partialLabelLoss(y, p)), tf.sum(partialLabelAccuracy(y, p))]);
     });
     const [l, c] = await sums.data();
     sums.dispose();
@@ -158,7 +167,7 @@ export async function trainModel(model: tfl.LayersModel, train: TrainData, val: 
   cb: TrainCallbacks = {}, resume?: ResumeState): Promise<TrainOutcome> {
   if (train.count === 0) throw new Error('No training images.');
   const optimizer = tf.train.adam(opts.learningRate);
-  const weights = tf.tensor1d(opts.classWeights ? classWeightsOf(train.labels, opts.classes) : new Array<number>(opts.classes).fill(1));
+  const weights = opts.classWeights ? classWeightsOf(train.labels, opts.classes) : undefined;
   const history: EpochStats[] = resume ? [...resume.history] : [];
   let best: tf.Tensor[] | null = resume?.bestWeights ?? null;
   let bestLoss = resume?.bestValLoss ?? Infinity;
@@ -167,18 +176,15 @@ export async function trainModel(model: tfl.LayersModel, train: TrainData, val: 
   const batches = Math.ceil(train.count / opts.batchSize);
 
   /**
-   * Targets for one batch: one-hot, smoothed, and scaled by the class weight. Cross-entropy is linear in its
-   * target, so scaling the target weighs the image's loss (tfjs's trainOnBatch takes no class weights), and
-   * neither changes the argmax the accuracy metric reads.
+   * Targets for one batch: smoothed, and scaled by the class weight; coarse labels as partialLabelLoss.ts encodes
+   * them. The loss is linear in its target, so scaling the target weighs the image's loss (tfjs's trainOnBatch
+   * takes no class weights), and neither changes what the accuracy metric reads.
    */
-  const targets = (labels: tf.Tensor1D): tf.Tensor2D => tf.tidy(() => {
-    const y = tf.oneHot(labels, opts.classes).toFloat();
-    const smooth = opts.labelSmoothing > 0 ? tf.add(tf.mul(y, 1 - opts.labelSmoothing), opts.labelSmoothing / opts.classes) : y;
-    return tf.mul(smooth, tf.reshape(tf.gather(weights, labels), [-1, 1]));
-  });
+  const targets = (labels: Int32Array): tf.Tensor2D =>
+    tf.tensor2d(encodeTargets(labels, { smoothing: opts.labelSmoothing, weights }), [labels.length, opts.classes]);
   // trainOnBatch runs the graph with training=true (dropout on, batch-norm statistics updated); model.apply
   // does not pass that flag through a functional model's layers.
-  model.compile({ optimizer, loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+  model.compile({ optimizer, loss: partialLabelLoss, metrics: [partialLabelAccuracy] });
 
   try {
     if (resume) {
@@ -203,7 +209,7 @@ export async function trainModel(model: tfl.LayersModel, train: TrainData, val: 
         setDropoutStep(epoch * batches + b);
         const y = targets(labels);
         const [loss, acc] = await model.trainOnBatch(x, y) as number[];
-        tf.dispose([x, labels, y]);
+        tf.dispose([x, y]);
         lossSum += loss! * idx.length;
         accSum += acc! * idx.length;
         cb.onBatch?.(epoch, b, batches, loss!, acc!);
@@ -246,7 +252,6 @@ export async function trainModel(model: tfl.LayersModel, train: TrainData, val: 
     if (best) model.setWeights(best);
   } finally {
     if (best) tf.dispose(best);
-    weights.dispose();
     optimizer.dispose();
   }
   return { history, bestEpoch, end };
