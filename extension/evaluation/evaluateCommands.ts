@@ -1,6 +1,8 @@
 /**
- * Evaluate Model: pick a finished run (or get its folder from the Explorer or a caller), score it on its
- * dataset's Testing split in the backend with a cancellable progress notification, and show the Metrics panel.
+ * Evaluate Model: pick a finished run (or get its folder from the Explorer or a caller), pick external dataset
+ * folders (sources the model never trained on; remembered per workspace), score it on its dataset's Testing split
+ * and on those sets in the backend (under perturbations too when `brainTumor.evaluation.perturbations` is on) with a
+ * cancellable progress notification, and show the Metrics panel.
  * The panel's Export Report writes the self-contained HTML report (and its JSON) where the user chooses, and
  * Compare With... puts a second run's saved evaluation beside it.
  */
@@ -15,6 +17,10 @@ import { SECTION } from '../config';
 import { log } from '../log';
 import { MetricsPanel, type MetricsActions } from '../panels/metricsPanel';
 import { listRunDirs, runsFolder } from '../training/runsFolder';
+import { evaluateProgressText, parseEvaluateArg } from './folderChoice';
+import { pickFolders } from './pickFolders';
+
+const EXTERNAL_KEY = 'brainTumor.evaluation.externalFolders';
 
 export interface EvaluateDeps {
   context: vscode.ExtensionContext;
@@ -84,23 +90,44 @@ async function exportReport(deps: EvaluateDeps, report: EvaluationReport): Promi
   }
 }
 
+/** The external sets for a run, from the remembered list (pre-selected as last time) or new folders; undefined when cancelled. */
+async function pickExternal(deps: EvaluateDeps): Promise<string[] | undefined> {
+  return pickFolders({
+    state: deps.context.workspaceState, key: EXTERNAL_KEY, title: 'Evaluate Model: external sets (optional)',
+    placeHolder: 'Tick dataset folders from sources the model never trained on, or press Enter with none ticked',
+    openLabel: 'Add as external sets', addDetail: 'Class folders (glioma/, notumor/, ...) or coarse tumour/ and no/ folders',
+  });
+}
+
 /** Runs the evaluation; returns the report (also for callers and tests), or undefined when cancelled or failed. */
 export async function evaluateModel(deps: EvaluateDeps, arg?: unknown): Promise<EvaluationReport | undefined> {
-  const given = typeof arg === 'string' ? arg : arg instanceof vscode.Uri ? arg.fsPath
-    : typeof arg === 'object' && arg !== null && typeof (arg as { modelDir?: unknown }).modelDir === 'string' ? (arg as { modelDir: string }).modelDir : undefined;
-  const argTta = typeof arg === 'object' && arg !== null ? (arg as { tta?: unknown }).tta : undefined;
-  const tta = typeof argTta === 'boolean' ? argTta : vscode.workspace.getConfiguration(SECTION).get<boolean>('evaluation.testTimeAugmentation') === true;
-  const modelDir = given ?? await pickRun(deps, 'Evaluate which model? (scored on its dataset\'s Testing split)');
+  let given: ReturnType<typeof parseEvaluateArg>;
+  try {
+    given = parseEvaluateArg(arg);
+  } catch (e) {
+    void vscode.window.showErrorMessage(`Brain Tumor: Evaluate Model: ${(e as Error).message}`);
+    return undefined;
+  }
+  const cfg = vscode.workspace.getConfiguration(SECTION);
+  const tta = given?.tta ?? cfg.get<boolean>('evaluation.testTimeAugmentation') === true;
+  const perturb = given?.perturb ?? cfg.get<boolean>('evaluation.perturbations') === true;
+  const threshold = cfg.get<number>('classification.uncertaintyThreshold');
+  const modelDir = given?.modelDir ?? (typeof arg === 'string' ? arg : arg instanceof vscode.Uri ? arg.fsPath : undefined) ??
+    await pickRun(deps, 'Evaluate which model? (scored on its dataset\'s Testing split)');
   if (!modelDir) return undefined;
+  // The argument object asks nothing more; a person picks the external sets.
+  const external = given ? (given.external ?? []) : await pickExternal(deps);
+  if (!external) return undefined;
   try {
     const report = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Evaluating ${path.basename(modelDir)}`, cancellable: true },
       (progress, token) => {
         let last = 0;
-        return deps.backend.evaluate({ modelDir, tta }, (p) => {
+        return deps.backend.evaluate({
+          modelDir, tta, external, perturb, ...(typeof threshold === 'number' && threshold > 0 && threshold <= 1 ? { threshold } : {}),
+        }, (p) => {
           const pct = p.total ? (100 * p.done) / p.total : 0;
-          const what = p.phase === 'calibrating' ? 'fitting temperature on validation' : p.phase === 'loading' ? 'loading Testing images' : 'predicting';
-          progress.report({ message: `${what} ${p.done}/${p.total}`, increment: p.phase === 'predicting' ? Math.max(0, pct - last) : 0 });
+          progress.report({ message: evaluateProgressText(p), increment: p.phase === 'predicting' ? Math.max(0, pct - last) : 0 });
           if (p.phase === 'predicting') last = Math.max(last, pct);
         }, token);
       });
