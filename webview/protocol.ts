@@ -4,7 +4,7 @@
  * Replies carry `error: string | null` instead of throwing across postMessage.
  */
 import type {
-  BackendKind, ClassifyItem, ClassifyResult, EpochStats, EvaluationReport, ScanReport, SplitScores, StatusResult, TrainConfig, TrainEnd,
+  BackendKind, ClassifyItem, ClassifyResult, DataSource, EpochStats, EvaluationReport, ScanReport, SplitScores, StatusResult, TrainConfig, TrainEnd,
   TrainProgress,
 } from '../server/protocol';
 
@@ -51,6 +51,8 @@ export interface TrainingView {
   runId: string;
   runDir: string;
   dataRoot: string;
+  /** Every dataset folder the run trains on (empty until the backend has loaded them; absent in views saved by older versions). */
+  sources?: DataSource[];
   /** live: this window's backend is running it now. */
   live: boolean;
   status: 'loading' | 'training' | 'completed' | 'early-stopped' | 'cancelled' | 'failed' | 'interrupted' | 'running';

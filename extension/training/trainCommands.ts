@@ -1,25 +1,29 @@
 /**
  * Train Model, Resume Training, Cancel Training and Show Training. Settings are picked in a few quick steps
- * (dataset folder, model, epochs) and remembered per workspace; integration tests and other extensions can pass
- * them as the command's argument instead.
+ * (dataset folders, model, epochs) and remembered per workspace; integration tests and other extensions can pass
+ * them as the command's argument instead. Several dataset folders (sources) train one model together: one folder
+ * travels as `dataRoot` as before, several as `dataRoots`.
  *
  * A window reload ends the extension host and with it the backend and its run. The run folder keeps every
  * finished epoch, so the run is resumed automatically when the window comes back (`resumeAfterReload`).
  */
-import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { ResponseError } from 'vscode-languageclient/node';
 import { ErrorCodes, MODEL_NAMES, type ModelName, type RunSummary, type TrainEnd, type TrainParams, type TrainStarted } from '../../server/protocol';
 import type { TrainingView } from '../../webview/protocol';
 import type { BackendClient } from '../backendClient';
 import { log } from '../log';
+import { dataRootParams, dataRootsOf } from '../evaluation/folderChoice';
+import { pickFolders } from '../evaluation/pickFolders';
 import { TrainingPanel, type TrainingPanelActions } from '../panels/trainingPanel';
 import { listRunDirs, runsFolder } from './runsFolder';
 import type { TrainingController } from './trainingController';
 
 const SETTINGS_KEY = 'brainTumor.training.lastSettings';
 const LIVE_RUN_KEY = 'brainTumor.training.liveRun';
+const DATA_FOLDERS_KEY = 'brainTumor.training.dataFolders';
 
+/** `dataRoot` is what versions before several sources remembered; it seeds the folder list once. */
 interface RememberedSettings { dataRoot?: string; model?: ModelName; epochs?: number }
 
 const MODEL_DESCRIPTIONS: Record<ModelName, { label: string; detail: string }> = {
@@ -46,6 +50,12 @@ function reason(e: unknown): string {
   return e instanceof ResponseError || e instanceof Error ? e.message : String(e);
 }
 
+/** A run's dataset folder, or its sources when it trained on several. */
+function sourcesText(r: RunSummary): string {
+  const sources = Array.isArray(r.sources) ? r.sources : [];
+  return sources.length > 1 ? `${sources.length} sources: ${sources.map((x) => x.root).join(', ')}` : r.dataRoot;
+}
+
 async function runSummaries(deps: TrainingDeps): Promise<RunSummary[]> {
   const out: RunSummary[] = [];
   for (const dir of listRunDirs(runsFolder(deps.context)).slice(0, 30)) {
@@ -58,34 +68,40 @@ async function runSummaries(deps: TrainingDeps): Promise<RunSummary[]> {
   return out;
 }
 
-/** Reads a command argument: a folder Uri from the Explorer, or TrainParams-like settings from code. */
+/**
+ * Reads a command argument: a folder Uri from the Explorer, or TrainParams-like settings from code (`dataRoot`, or
+ * `dataRoots` for several sources). Throws on a malformed `dataRoots`.
+ */
 function paramsFromArg(arg: unknown, runsDir: string): TrainParams | vscode.Uri | undefined {
   if (arg instanceof vscode.Uri) return arg;
   if (typeof arg !== 'object' || arg === null) return undefined;
-  const o = arg as { dataRoot?: unknown; config?: unknown; resumeRunDir?: unknown; runsDir?: unknown };
+  const o = arg as { dataRoot?: unknown; dataRoots?: unknown; config?: unknown; resumeRunDir?: unknown; runsDir?: unknown };
   if (typeof o.resumeRunDir === 'string') return { resumeRunDir: o.resumeRunDir };
-  if (typeof o.dataRoot !== 'string') return undefined;
+  const roots = dataRootsOf(o);
+  if (!roots) return undefined;
   return {
-    dataRoot: o.dataRoot, runsDir: typeof o.runsDir === 'string' ? o.runsDir : runsDir,
+    ...dataRootParams(roots), runsDir: typeof o.runsDir === 'string' ? o.runsDir : runsDir,
     ...(typeof o.config === 'object' && o.config !== null ? { config: o.config } : {}),
   };
 }
 
-async function pickDataset(remembered: RememberedSettings): Promise<string | undefined> {
-  const items: (vscode.QuickPickItem & { root?: string })[] = [];
-  if (remembered.dataRoot && fs.existsSync(remembered.dataRoot)) items.push({ label: '$(history) ' + remembered.dataRoot, description: 'last used', root: remembered.dataRoot });
-  items.push({ label: '$(folder-opened) Choose a dataset folder...', description: 'Training/ and Testing/ with class folders, or class folders' });
-  const pick = items.length > 1 ? await vscode.window.showQuickPick(items, { title: 'Train Model (1/3): dataset', ignoreFocusOut: true }) : items[0];
-  if (!pick) return undefined;
-  if (pick.root) return pick.root;
-  const uri = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: 'Train on this folder', title: 'Dataset folder' });
-  return uri?.[0]?.fsPath;
+/** The dataset folders: a multi-select of the remembered ones (last choice ticked) with "Add folder...". */
+async function pickDatasets(deps: TrainingDeps, remembered: RememberedSettings): Promise<string[] | undefined> {
+  const state = deps.context.workspaceState;
+  if (state.get(DATA_FOLDERS_KEY) === undefined && remembered.dataRoot) {
+    await state.update(DATA_FOLDERS_KEY, { known: [remembered.dataRoot], chosen: [remembered.dataRoot] });
+  }
+  return pickFolders({
+    state, key: DATA_FOLDERS_KEY, title: 'Train Model (1/3): dataset folders', allowNone: false,
+    placeHolder: 'Tick one dataset folder, or several to train on them together (each a source)', openLabel: 'Train on these folders',
+    addDetail: 'Training/ and Testing/ with class folders, or class folders; coarse tumour/ (type unknown) folders too',
+  });
 }
 
 async function pickSettings(deps: TrainingDeps, dataRoot?: string): Promise<TrainParams | undefined> {
   const remembered = deps.context.workspaceState.get<RememberedSettings>(SETTINGS_KEY) ?? {};
-  const root = dataRoot ?? await pickDataset(remembered);
-  if (!root) return undefined;
+  const roots = dataRoot ? [dataRoot] : await pickDatasets(deps, remembered);
+  if (!roots?.length) return undefined;
   const model = await vscode.window.showQuickPick(MODEL_NAMES.map((m) => ({ ...MODEL_DESCRIPTIONS[m], picked: m === (remembered.model ?? 'compact') }))
     .sort((a, b) => Number(b.picked) - Number(a.picked)), { title: 'Train Model (2/3): model', ignoreFocusOut: true });
   if (!model) return undefined;
@@ -95,9 +111,9 @@ async function pickSettings(deps: TrainingDeps, dataRoot?: string): Promise<Trai
     validateInput: (v) => (/^\d+$/.test(v.trim()) && Number(v) >= 1 && Number(v) <= 1000 ? undefined : 'A whole number from 1 to 1000'),
   });
   if (!epochsText) return undefined;
-  const settings: RememberedSettings = { dataRoot: root, model: model.label as ModelName, epochs: Number(epochsText) };
+  const settings: RememberedSettings = { model: model.label as ModelName, epochs: Number(epochsText) };
   await deps.context.workspaceState.update(SETTINGS_KEY, settings);
-  return { dataRoot: root, runsDir: runsFolder(deps.context), config: { model: settings.model!, epochs: settings.epochs! } };
+  return { ...dataRootParams(roots), runsDir: runsFolder(deps.context), config: { model: settings.model!, epochs: settings.epochs! } };
 }
 
 async function start(deps: TrainingDeps, params: TrainParams): Promise<TrainStarted | undefined> {
@@ -125,7 +141,13 @@ export async function trainModel(deps: TrainingDeps, arg?: unknown): Promise<Tra
     if (pick === 'Cancel It') await deps.controller.cancel();
     return undefined;
   }
-  const given = paramsFromArg(arg, runsFolder(deps.context));
+  let given: ReturnType<typeof paramsFromArg>;
+  try {
+    given = paramsFromArg(arg, runsFolder(deps.context));
+  } catch (e) {
+    void vscode.window.showErrorMessage(`Brain Tumor: Train Model: ${reason(e)}`);
+    return undefined;
+  }
   if (given && !(given instanceof vscode.Uri)) return start(deps, given);
   if (!given) {
     // Offer to continue an interrupted run before starting a new one.
@@ -133,7 +155,7 @@ export async function trainModel(deps: TrainingDeps, arg?: unknown): Promise<Tra
     if (resumable.length) {
       const pick = await vscode.window.showQuickPick([
         { label: '$(add) New training run', runDir: undefined },
-        ...resumable.map((r) => ({ label: `$(debug-continue) Resume ${r.runId}`, description: `${r.status}, epoch ${r.history.length} of ${r.config.epochs}`, detail: r.dataRoot, runDir: r.runDir })),
+        ...resumable.map((r) => ({ label: `$(debug-continue) Resume ${r.runId}`, description: `${r.status}, epoch ${r.history.length} of ${r.config.epochs}`, detail: sourcesText(r), runDir: r.runDir })),
       ], { title: 'Train Model', ignoreFocusOut: true });
       if (!pick) return undefined;
       if (pick.runDir) return start(deps, { resumeRunDir: pick.runDir });
@@ -152,7 +174,7 @@ export async function resumeTraining(deps: TrainingDeps, arg?: unknown): Promise
       return undefined;
     }
     const pick = await vscode.window.showQuickPick(resumable.map((r) => ({
-      label: r.runId, description: `${r.status}, epoch ${r.history.length} of ${r.config.epochs}`, detail: r.dataRoot, runDir: r.runDir,
+      label: r.runId, description: `${r.status}, epoch ${r.history.length} of ${r.config.epochs}`, detail: sourcesText(r), runDir: r.runDir,
     })), { title: 'Resume Training' });
     runDir = pick?.runDir;
   }
@@ -169,7 +191,7 @@ export async function showTraining(deps: TrainingDeps, arg?: unknown): Promise<v
   }
   const pick = runs.length === 1 ? { runDir: runs[0]!.runDir } : await vscode.window.showQuickPick(runs.map((r) => ({
     label: r.runId, description: `${r.status}, ${r.history.length} epoch(s)${r.bestEpoch >= 0 ? `, val acc ${(100 * r.history[r.bestEpoch]!.valAcc).toFixed(1)}%` : ''}`,
-    detail: r.dataRoot, runDir: r.runDir,
+    detail: sourcesText(r), runDir: r.runDir,
   })), { title: 'Show Training' });
   if (pick) showPanel(deps, pick.runDir);
 }

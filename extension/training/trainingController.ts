@@ -19,7 +19,7 @@ export interface ActiveRun {
 export function viewFromSnapshot(s: P.TrainingSnapshot, live: boolean): TrainingView {
   const bestEpoch = s.end?.bestEpoch ?? bestOf(s.history);
   return {
-    runId: s.runId, runDir: s.runDir, dataRoot: s.dataRoot, live, config: s.config, backend: s.backend, counts: s.counts,
+    runId: s.runId, runDir: s.runDir, dataRoot: s.dataRoot, sources: s.sources, live, config: s.config, backend: s.backend, counts: s.counts,
     history: s.history, bestEpoch, progress: s.progress, end: s.end, evaluation: s.end?.evaluation ?? null,
     status: s.end ? s.end.outcome : s.progress?.phase === 'loading' || !s.progress ? 'loading' : 'training',
     resumable: !!s.end && (s.end.outcome === 'cancelled' || s.end.outcome === 'failed') && s.history.length > 0 && s.history.length < s.config.epochs,
@@ -28,7 +28,7 @@ export function viewFromSnapshot(s: P.TrainingSnapshot, live: boolean): Training
 
 export function viewFromSummary(s: P.RunSummary): TrainingView {
   return {
-    runId: s.runId, runDir: s.runDir, dataRoot: s.dataRoot, live: false, status: s.status, config: s.config, backend: s.backend,
+    runId: s.runId, runDir: s.runDir, dataRoot: s.dataRoot, sources: s.sources, live: false, status: s.status, config: s.config, backend: s.backend,
     counts: s.counts, history: s.history, bestEpoch: s.bestEpoch, progress: null, end: null, resumable: s.resumable, evaluation: s.evaluation,
   };
 }

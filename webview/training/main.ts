@@ -6,7 +6,8 @@
 import {
   CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip, type ChartConfiguration,
 } from 'chart.js';
-import type { EpochStats } from '../../server/protocol';
+import type { DataSource, EpochStats } from '../../server/protocol';
+import { COARSE_LABEL_TEXT } from '../../server/eval/validationText';
 import type { FromTrainingView, ToTrainingView, TrainingView, TrainingViewState } from '../protocol';
 import { acquireApi, clear, el } from '../dom';
 
@@ -59,8 +60,19 @@ function header(v: TrainingView): HTMLElement {
     el('table', { className: 'facts' }, el('tbody', {},
       el('tr', {}, el('th', {}, 'Backend'), el('td', { id: 'run-backend' }, backend)),
       el('tr', {}, el('th', {}, 'Images'), el('td', {}, v.counts.train ? `${v.counts.train} training, ${v.counts.val} validation` : '–')),
-      el('tr', {}, el('th', {}, 'Dataset'), el('td', {}, el('code', {}, v.dataRoot))),
+      datasetRow(v),
       el('tr', {}, el('th', {}, 'Run folder'), el('td', {}, el('code', {}, v.runDir))))));
+}
+
+/** One source: its folder. Several: each folder with the images it gives to training and validation (per label on hover). */
+function datasetRow(v: TrainingView): HTMLElement {
+  const sources = Array.isArray(v.sources) ? v.sources : [];
+  if (sources.length <= 1) return el('tr', {}, el('th', {}, 'Dataset'), el('td', { id: 'run-dataset' }, el('code', {}, sources[0]?.root ?? v.dataRoot)));
+  const perLabel = (x: DataSource) => Object.entries(x.perClass ?? {}).map(([label, n]) =>
+    `${label === 'tumour' ? COARSE_LABEL_TEXT : label}: ${n.train} training, ${n.val} validation`).join('\n');
+  return el('tr', {}, el('th', {}, `Sources (${sources.length})`), el('td', { id: 'run-sources' }, el('ul', { className: 'sources' },
+    ...sources.map((x) => el('li', { title: perLabel(x) }, el('code', {}, x.root), el('span', { className: 'muted' },
+      ` ${x.counts.train} training, ${x.counts.val} validation`))))));
 }
 
 function progressSection(v: TrainingView): HTMLElement | null {
