@@ -11,7 +11,7 @@ import { registerDatasetSerializer } from './panels/datasetPanel';
 import { datasetActions } from './datasetCommands';
 import { createStatusBar } from './statusBar';
 import { registerTrainingSerializer } from './panels/trainingPanel';
-import { registerMetricsSerializer } from './panels/metricsPanel';
+import { MetricsPanel, registerMetricsSerializer, type MetricsRendered } from './panels/metricsPanel';
 import { metricsActions } from './evaluation/evaluateCommands';
 import { onTrainingEnded, panelActions, resumeAfterReload } from './training/trainCommands';
 import { TrainingController } from './training/trainingController';
@@ -37,6 +37,8 @@ export interface BrainTumorApi {
   classify(params: Omit<ClassifyParams, 'progressToken'>): Promise<ClassifyResult>;
   /** The model classification uses here (undefined: the bundled one). */
   activeModelDir(): string | undefined;
+  /** What the open Metrics panel's page last drew (its run, each external set's row), or null (none open, or not drawn yet). */
+  metricsShown(): MetricsRendered | null;
 }
 
 let backend: BackendClient | undefined;
@@ -79,6 +81,7 @@ export function activate(context: vscode.ExtensionContext): BrainTumorApi {
     onTrainEvent: client.onTrainEvent,
     classify: (params) => client.classify({ ...params, modelDir: params.modelDir ?? activeModel.modelDir }),
     activeModelDir: () => activeModel.modelDir,
+    metricsShown: () => MetricsPanel.active?.drawn ?? null,
   };
 }
 

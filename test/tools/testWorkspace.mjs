@@ -17,7 +17,8 @@ const slice = (lesion, seed) => Buffer.from('<svg xmlns="http://www.w3.org/2000/
 /**
  * Writes the workspace into `dir` (emptied first). The dataset folder `datasetName` holds 3 Training and 2
  * Testing images per class; with `leak`, one more Testing glioma file that is a byte copy of a Training one.
- * With `trainingSet: n`, also `train-set/` with n Training and 3 Testing images per class, enough to train on.
+ * With `trainingSet: n`, also `train-set/` with n Training and 3 Testing images per class, enough to train on, and
+ * `external-set/`, an external set from "another source" (coarse labels: tumour/ and no/).
  */
 export async function makeTestWorkspace(dir, { datasetName = 'dataset', leak = false, trainingSet = 0 } = {}) {
   fs.rmSync(dir, { recursive: true, force: true });
@@ -33,7 +34,10 @@ export async function makeTestWorkspace(dir, { datasetName = 'dataset', leak = f
       for (let i = 0; i < n; i++, seed++) await sharp(slice(lesion, seed)).greyscale().png().toFile(path.join(folder, `${cls}-${split}-${i}.png`));
     }
   }
-  if (trainingSet > 0) await writeTrainingSet(path.join(dir, 'train-set'), trainingSet);
+  if (trainingSet > 0) {
+    await writeTrainingSet(path.join(dir, 'train-set'), trainingSet);
+    await writeExternalSet(path.join(dir, 'external-set'));
+  }
   if (leak) {
     fs.copyFileSync(path.join(dir, datasetName, 'Training/glioma/glioma-Training-0.png'), path.join(dir, datasetName, 'Testing/glioma/leaked.png'));
   }
@@ -54,6 +58,23 @@ async function writeTrainingSet(root, n) {
         const svg = slice(`<g transform="translate(${dx} ${dy})">${lesion}</g>`, seed);
         await sharp(svg).resize(64, 64).greyscale().png().toFile(path.join(folder, `${cls}-${i}.png`));
       }
+    }
+  }
+}
+
+/**
+ * An external set as another hospital might export it: coarse labels only (`tumour/`, the type unknown, and `no/`),
+ * 80 x 80 JPEG, a rounder and brighter head than the training images, 5 images per folder.
+ */
+async function writeExternalSet(root) {
+  const lesions = [LESIONS.glioma, LESIONS.meningioma, LESIONS.pituitary];
+  for (const [folder, count] of [['tumour', 5], ['no', 5]]) {
+    fs.mkdirSync(path.join(root, folder), { recursive: true });
+    for (let i = 0; i < count; i++) {
+      const lesion = folder === 'tumour' ? lesions[i % lesions.length] : '';
+      const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="96" height="96"><rect width="96" height="96"/>' +
+        `<circle cx="${46 + i}" cy="${48 - i}" r="${33 + (i % 3)}" fill="#999"/><g transform="translate(${i * 2 - 4} ${3 - i})">${lesion}</g></svg>`);
+      await sharp(svg).resize(80, 80).greyscale().jpeg({ quality: 90 }).toFile(path.join(root, folder, `${folder}-${i}.jpg`));
     }
   }
 }
