@@ -99,6 +99,34 @@ async function trainFromExplorer(folder, epochs) {
   await page.keyboard.press('Enter');
 }
 
+/**
+ * In Evaluate Model's external-set picker: tick "Add folder...", accept, and give `folder` in the folder dialog
+ * (code-server's simple dialog: the path with a slash goes into the folder, Enter then takes it).
+ */
+async function addExternalFolder(folder) {
+  const widget = page.locator('.quick-input-widget');
+  await page.locator('.quick-input-widget', { hasText: 'external sets' }).waitFor({ timeout: 30000 });
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Add folder' }).first().click();
+  await widget.locator('.monaco-button', { hasText: /^OK$/ }).first().click();
+  const input = widget.locator('.quick-input-box input');
+  // The dialog opens with a folder path in its box.
+  for (let i = 0; i < 50 && !((await input.inputValue().catch(() => '')).startsWith('/')); i++) await page.waitForTimeout(200);
+  await input.fill(`${folder}/`);
+  for (let i = 0; i < 6 && await widget.isVisible(); i++) {
+    await page.waitForTimeout(800);
+    await input.press('Enter').catch(() => {});
+  }
+  assert.equal(await widget.isVisible(), false, 'the folder dialog took the folder');
+}
+
+/** The Metrics panel's preview with the fixture report (external sets, robustness, an old report) in light and dark: test/tools/metricsPreview.ts. */
+function metricsPreview() {
+  const out = path.join(REPO, 'out', 'tools', 'metricsPreview.js');
+  execFileSync(path.join(REPO, 'node_modules/.bin/esbuild'), ['test/tools/metricsPreview.ts', '--bundle', '--platform=node', '--external:playwright-core',
+    `--outfile=${out}`, '--log-level=warning'], { cwd: REPO, stdio: 'inherit' });
+  return execFileSync(process.execPath, [out, SHOTS], { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+}
+
 describe('workbench UI with the packaged extension', { timeout: 600000 }, () => {
   before(async () => {
     ensureTools();
@@ -284,15 +312,17 @@ describe('workbench UI with the packaged extension', { timeout: 600000 }, () => 
     await page.screenshot({ path: path.join(SHOTS, 'training-cancelled-dark.png') });
   });
 
-  it('Evaluate Model shows the confusion matrix of the trained run, in dark and light themes', async () => {
+  it('Evaluate Model with an external folder shows the confusion matrix and the external row, in dark and light themes', async () => {
     await runCommand('View: Close All Editors');
     await runCommand('Brain Tumor: Evaluate Model');
     const row = page.locator('.quick-input-list .monaco-list-row', { hasText: 'completed' }).first();
     await row.waitFor({ timeout: 30000 });
     await row.click();
+    const external = path.join(WORKSPACE, 'external-set');
+    await addExternalFolder(external);
     const frame = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
     const cell = frame.locator('#cm-official-glioma-glioma');
-    await cell.waitFor({ timeout: 120000 });
+    await cell.waitFor({ timeout: 180000 });
     const runs = path.join(WORKSPACE, '.brain-tumor', 'runs');
     const runDir = fs.readdirSync(runs).map((d) => path.join(runs, d)).find((d) => JSON.parse(fs.readFileSync(path.join(d, 'metadata.json'), 'utf8')).status === 'completed');
     const report = JSON.parse(fs.readFileSync(path.join(runDir, 'evaluation.json'), 'utf8'));
@@ -301,14 +331,38 @@ describe('workbench UI with the packaged extension', { timeout: 600000 }, () => 
     const acc = ((await frame.locator('#metric-official-accuracy').textContent()) ?? '').trim();
     assert.ok(acc.startsWith((official.accuracy * 100).toFixed(1)), `accuracy cell "${acc}" vs ${official.accuracy}`);
     await frame.locator('#metric-deduplicated-accuracy').waitFor();
+    // The external set's row: its sensitivity cell shows the saved figure.
+    assert.equal(report.external.length, 1, 'one external set was scored');
+    assert.equal(report.external[0].root, external);
+    const sensitivity = frame.locator('[data-testid="external-sensitivity"][data-external="external-set"]');
+    await sensitivity.waitFor({ timeout: 30000 });
+    assert.equal(((await sensitivity.textContent()) ?? '').trim(), `${(report.external[0].sensitivity * 100).toFixed(1)}%`);
     await page.waitForTimeout(500);
     await page.screenshot({ path: path.join(SHOTS, 'metrics-dark.png') });
+    await frame.locator('#external-section').scrollIntoViewIfNeeded();
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: path.join(SHOTS, 'metrics-external-dark.png') });
     await reloadWithTheme('Default Light Modern', 'vs');
     const again = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame').locator('#cm-official-glioma-glioma');
     await again.waitFor({ timeout: 60000 });
     await page.waitForTimeout(500);
     await page.screenshot({ path: path.join(SHOTS, 'metrics-light.png') });
+    const restored = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+    await restored.locator('#external-section').scrollIntoViewIfNeeded();
+    assert.equal(((await restored.locator('[data-testid="external-sensitivity"][data-external="external-set"]').textContent()) ?? '').trim(),
+      `${(report.external[0].sensitivity * 100).toFixed(1)}%`, 'the external row comes back after a reload');
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: path.join(SHOTS, 'metrics-external-light.png') });
     await reloadWithTheme('Default Dark Modern', 'vs-dark');
+  });
+
+  it('the Metrics panel with external sets and robustness, and an old report, render under the CSP in light and dark (preview)', () => {
+    const log = metricsPreview();
+    assert.match(log, /light full/);
+    assert.match(log, /dark old/);
+    for (const f of ['metrics-preview-full-external-light.png', 'metrics-preview-full-robustness-dark.png', 'metrics-preview-old-page-light.png']) {
+      assert.ok(fs.existsSync(path.join(SHOTS, f)), f);
+    }
   });
 
   it('offers Classify Image in the Explorer context menu of an image and a folder, not of a text file', async () => {
