@@ -196,7 +196,7 @@ export function startBackendServer(connection: Connection, options: BackendServe
     try {
       const report = await evaluateModel(params.modelDir, {
         datasets, cacheDir, backend, tta: params.tta, calibrate: params.calibrate, split: params.split, isCancelled: () => token.isCancellationRequested,
-        ...(params.dataRoot ? { dataRoot: params.dataRoot } : {}),
+        ...(params.dataRoot ? { dataRoot: params.dataRoot } : {}), external: params.external, perturb: params.perturb, threshold: params.threshold,
         onProgress: (p) => { if (progressToken) void connection.sendNotification(P.evaluateProgress, { progressToken, ...p }); },
       });
       if (params.split !== 'Validation') saveEvaluation(params.modelDir, report); // evaluation.json holds the Testing scores

@@ -63,7 +63,10 @@ Options:
   --cache DIR       cache folder (default $BRAIN_TUMOR_CACHE or ~/.cache/brain-tumor); --no-cache to bypass
 
 Training (brain-tumor train --data DIR [options]; Ctrl+C stops after the current batch, resumable):
-  --data DIR        dataset folder (Kaggle layout Training/<class>/..., or <class>/... folders)
+  --data DIR        dataset folder (Kaggle layout Training/<class>/..., or <class>/... folders); repeat it to train on
+                    several sources at once (--data A --data B): the validation split is stratified by source and
+                    class, near copies stay on one side across sources. Class folders may say tumour, tumor, yes or
+                    tumour_unknown for a tumour of unknown type: those images teach tumour vs none (partial-label loss)
   --runs DIR        where run folders go (default ./.brain-tumor/runs)
   --resume RUN_DIR  continue an interrupted or cancelled run from its last finished epoch (with --epochs N:
                     make it longer or shorter; the learning-rate schedule stretches from there; --patience N:
@@ -82,6 +85,11 @@ Evaluation (brain-tumor evaluate --model RUN_DIR [--data DIR] [options]):
   --split S         Testing (default: official and deduplicated) or Validation (the run's held-out files)
   --tta             also score test-time augmentation (image + mirror), reported separately
   --no-calibrate    do not fit temperature scaling on the run's validation split
+  --external DIR    also score a dataset from a source the model never trained on (repeatable): every image of
+                    it, tumour vs no tumour (sensitivity, specificity, confident misses and false alarms at
+                    --threshold, default 0.7) and the four classes where its labels are fine
+  --perturb         also score Testing under seeded perturbations (contrast, gamma, brightness, noise, blur,
+                    resolution, JPEG, rotation, flip): accuracy and its drop from clean
   --json            the full report as JSON       --report FILE  also write a self-contained HTML report
 
 Classification (brain-tumor classify FILE|DIR... [options]):
@@ -101,9 +109,9 @@ class UsageError extends Error {}
 interface Flags {
   backend?: string; threads?: string; json?: boolean; help?: boolean; version?: boolean;
   near?: string; cache?: string; 'no-cache'?: boolean;
-  data?: string; runs?: string; resume?: string; model?: string; epochs?: string; batch?: string; size?: string; lr?: string;
+  data?: string[]; runs?: string; resume?: string; model?: string; epochs?: string; batch?: string; size?: string; lr?: string;
   val?: string; seed?: string; patience?: string; 'class-weights'?: boolean; 'no-augment'?: boolean; 'label-smoothing'?: string;
-  tta?: boolean; 'no-calibrate'?: boolean; report?: string; split?: string;
+  tta?: boolean; 'no-calibrate'?: boolean; report?: string; split?: string; external?: string[]; perturb?: boolean;
   csv?: boolean; explain?: string; threshold?: string; out?: string; quantize?: string;
 }
 
@@ -119,11 +127,12 @@ function parse(argv: string[]): { command: string | undefined; args: string[]; f
         near: { type: 'string' },
         cache: { type: 'string' },
         'no-cache': { type: 'boolean' },
-        data: { type: 'string' }, runs: { type: 'string' }, resume: { type: 'string' }, model: { type: 'string' },
+        data: { type: 'string', multiple: true }, runs: { type: 'string' }, resume: { type: 'string' }, model: { type: 'string' },
         epochs: { type: 'string' }, batch: { type: 'string' }, size: { type: 'string' }, lr: { type: 'string' },
         val: { type: 'string' }, seed: { type: 'string' }, patience: { type: 'string' }, 'label-smoothing': { type: 'string' },
         'class-weights': { type: 'boolean' }, 'no-augment': { type: 'boolean' },
         tta: { type: 'boolean' }, 'no-calibrate': { type: 'boolean' }, report: { type: 'string' }, split: { type: 'string' },
+        external: { type: 'string', multiple: true }, perturb: { type: 'boolean' },
         csv: { type: 'boolean' }, explain: { type: 'string' }, threshold: { type: 'string' }, out: { type: 'string' }, quantize: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
@@ -249,7 +258,8 @@ export function trainConfigFromFlags(flags: Flags): Partial<TrainConfig> {
 
 async function cmdTrain(flags: Flags): Promise<number> {
   checkBackendFlag(flags);
-  if (!flags.resume && !flags.data) throw new UsageError('train needs --data DIR (or --resume RUN_DIR)');
+  if (!flags.resume && !flags.data?.length) throw new UsageError('train needs --data DIR (or --resume RUN_DIR)');
+  if (flags.resume && flags.data?.length) throw new UsageError('--resume continues a run on its own datasets; leave out --data');
   const config = trainConfigFromFlags(flags);
   if (flags.resume && Object.keys(config).some((k) => k !== 'epochs' && k !== 'patience')) {
     throw new UsageError('--resume continues a run with its own settings; only --epochs (make it longer or shorter) and --patience may change');
@@ -266,7 +276,10 @@ async function cmdTrain(flags: Flags): Promise<number> {
   let started;
   try {
     started = await service.start({
-      ...(flags.resume ? { resumeRunDir: path.resolve(flags.resume), config } : { dataRoot: path.resolve(flags.data!), runsDir: path.resolve(flags.runs ?? '.brain-tumor/runs'), config }),
+      ...(flags.resume ? { resumeRunDir: path.resolve(flags.resume), config } : {
+        dataRoot: path.resolve(flags.data![0]!), ...(flags.data!.length > 1 ? { dataRoots: flags.data!.map((d) => path.resolve(d)) } : {}),
+        runsDir: path.resolve(flags.runs ?? '.brain-tumor/runs'), config,
+      }),
     });
   } catch (e) {
     if (e instanceof ConfigError || e instanceof DatasetLayoutError || e instanceof RunFolderError) throw new UsageError(e.message);
@@ -307,6 +320,11 @@ async function cmdEvaluate(flags: Flags): Promise<number> {
   const modelDir = path.resolve(flags.model);
   const split = flags.split ?? 'Testing';
   if (split !== 'Testing' && split !== 'Validation') throw new UsageError(`--split must be Testing or Validation, got "${split}"`);
+  if ((flags.data?.length ?? 0) > 1) throw new UsageError('evaluate scores one dataset\'s Testing split: give one --data (other sources go in --external)');
+  const threshold = flags.threshold === undefined ? DEFAULT_UNCERTAINTY_THRESHOLD : Number(flags.threshold);
+  if (!(threshold >= 0 && threshold <= 1)) throw new UsageError(`--threshold must be a number from 0 to 1, got "${flags.threshold}"`);
+  const external = (flags.external ?? []).map((d) => path.resolve(d));
+  for (const d of external) if (!fs.existsSync(d)) throw new UsageError(`--external ${d}: no such folder`);
   const backend = await engineFromFlags(flags);
   const cacheDir = flags['no-cache'] ? null : path.resolve(flags.cache ?? defaultCacheDir());
   const ctrlC = listenForCtrlC();
@@ -314,8 +332,8 @@ async function cmdEvaluate(flags: Flags): Promise<number> {
   try {
     const report = await evaluateModel(modelDir, {
       datasets: new DatasetStore(), cacheDir, backend, tta: !!flags.tta, calibrate: !flags['no-calibrate'], split, isCancelled: ctrlC.isCancelled,
-      ...(flags.data ? { dataRoot: path.resolve(flags.data) } : {}),
-      onProgress: (p) => { if (tty) process.stderr.write(`\r${p.phase} ${p.done}/${p.total}\x1b[K`); },
+      ...(flags.data?.length ? { dataRoot: path.resolve(flags.data[0]!) } : {}), external, perturb: !!flags.perturb, threshold,
+      onProgress: (p) => { if (tty) process.stderr.write(`\r${p.phase}${p.detail ? ` ${p.detail}` : ''} ${p.done}/${p.total}\x1b[K`); },
     });
     if (tty) process.stderr.write('\r\x1b[K');
     if (split === 'Testing') saveEvaluation(modelDir, report); // evaluation.json holds the Testing scores

@@ -58,23 +58,32 @@ export function findDuplicates(files: HashedFile[], threshold: number): Duplicat
       if (hamming(hashes[i]!, hashes[j]!, threshold) <= threshold) nearUf.union(i, j);
     }
   }
-  const leaks: Leak[] = [];
-  const training = files.map((f, i) => (f.split === 'Training' ? i : -1)).filter((i) => i >= 0);
-  files.forEach((f, i) => {
-    if (f.split !== 'Testing') return;
-    let best = -1;
-    let bestD = threshold + 1;
-    for (const j of training) {
-      if (files[j]!.md5 === f.md5) { best = j; bestD = 0; break; } // a byte-identical copy beats everything
-      const d = hamming(hashes[i]!, hashes[j]!, bestD - 1);
-      if (d < bestD) { best = j; bestD = d; }
-    }
-    if (best >= 0) leaks.push({ testFile: f.rel, trainFile: files[best]!.rel, distance: bestD, exact: files[best]!.md5 === f.md5 });
-  });
   return {
     exact: groupsFrom(files, exactUf, hashes),
     // Near groups that are more than a set of byte-identical files (those are listed as exact already).
     near: groupsFrom(files, nearUf, hashes).filter((g) => !g.exact),
-    leaks,
+    leaks: findLeaks(files.filter((f) => f.split === 'Testing'), files.filter((f) => f.split === 'Training'), threshold),
   };
+}
+
+/**
+ * Each test file with a (near) copy among the training files: its closest copy, a byte-identical one first. Also
+ * across datasets: the test files of one source against the training files of others, or an external set against
+ * everything a model trained on.
+ */
+export function findLeaks(tests: readonly HashedFile[], trains: readonly HashedFile[], threshold: number): Leak[] {
+  const trainHashes = trains.map((f) => parseHash(f.dhash));
+  const leaks: Leak[] = [];
+  for (const f of tests) {
+    const h = parseHash(f.dhash);
+    let best = -1;
+    let bestD = threshold + 1;
+    for (let j = 0; j < trains.length; j++) {
+      if (trains[j]!.md5 === f.md5) { best = j; bestD = 0; break; } // a byte-identical copy beats everything
+      const d = hamming(h, trainHashes[j]!, bestD - 1);
+      if (d < bestD) { best = j; bestD = d; }
+    }
+    if (best >= 0) leaks.push({ testFile: f.rel, trainFile: trains[best]!.rel, distance: bestD, exact: trains[best]!.md5 === f.md5 });
+  }
+  return leaks;
 }

@@ -1,16 +1,19 @@
 /**
  * Evaluates a trained model on a dataset's Testing split, twice: the official split, and "Testing,
- * deduplicated" (Testing minus the files with a near copy in Training, from the dataset scan), because the
- * official figure is inflated by those leaks. Every metric comes from metrics.ts. Optionally fits temperature
- * scaling on the run's own validation split (never on Testing) and stores it in the model's metadata, and scores
- * test-time augmentation (the image and its mirror) separately.
+ * deduplicated" (Testing minus the files with a near copy in Training, from the dataset scan, or in the Training
+ * files of any other source the model trained on), because the official figure is inflated by those leaks. Every
+ * metric comes from metrics.ts; tumour vs none from detection.ts. Optionally fits temperature scaling on the run's
+ * own validation split (never on Testing) and stores it in the model's metadata, scores test-time augmentation
+ * (the image and its mirror) separately, scores external sets (externalSets.ts) and Testing under perturbations
+ * (robustness.ts).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type * as P from '../protocol';
-import { CLASSES, labelIndex } from '../data/classNames';
+import { DEFAULT_UNCERTAINTY_THRESHOLD } from '../protocol';
+import { CLASSES, COARSE_INDEX, labelIndex } from '../data/classNames';
 import type { DatasetStore } from '../data/datasetStore';
 import { usable } from '../data/inspectImage';
 import { loadImages } from '../data/loadImages';
@@ -19,13 +22,14 @@ import { deduplicatedTesting, type ScannedFile } from '../data/scanDataset';
 import { loadModel, readMetadata, writeJson, writeMetadata, type RunMetadata } from '../train/runFolder';
 import { yieldToEventLoop } from '../train/yieldToEventLoop';
 import { fitFeatureStats, predictFeatures, withFeatures } from '../infer/featureStats';
-import {
-  applyTemperature, classificationReport, expectedCalibrationError, fitTemperature, negativeLogLikelihood, rocAucOneVsRest, rocCurve,
-} from './metrics';
+import { findLeaks } from '../data/findDuplicates';
+import { applyTemperature, fitTemperature } from './metrics';
+import { averageProbs, EvaluationError, predictProbs, round, rowsOf, scoreSplit } from './modelScoring';
+import { scoreExternalSet } from './externalSets';
+import { scoreRobustness } from './robustness';
+import { hashedFiles, sameFolder, trainingCopies } from './trainingCopies';
 
-export class EvaluationError extends Error {
-  constructor(message: string, readonly kind: 'incompatible' | 'data' | 'cancelled' = 'data') { super(message); }
-}
+export { EvaluationError, predictProbs, scoreSplit };
 
 export interface EvaluateOptions {
   datasets: DatasetStore;
@@ -36,13 +40,18 @@ export interface EvaluateOptions {
   calibrate?: boolean;
   /** 'Testing' (default: official and deduplicated), or 'Validation': the run's held-out Training files (split.json). */
   split?: 'Testing' | 'Validation';
+  /** Dataset folders from sources the model never trained on, scored as external sets. */
+  external?: string[];
+  /** Also score Testing under the robustness perturbations. */
+  perturb?: boolean;
+  /** Review threshold on the calibrated confidence for the confident errors (default 0.7). */
+  threshold?: number;
   onProgress?: (p: Omit<P.EvaluateProgress, 'progressToken'>) => void;
   isCancelled?: () => boolean;
 }
 
 const MISCLASSIFIED_LIMIT = 60;
 const LEAST_CONFIDENT_LIMIT = 30;
-const ROC_POINTS = 200;
 const BATCH = 64;
 
 /** The model's metadata, checked against what this backend can run; errors say what is wrong and what to do. */
@@ -59,28 +68,6 @@ export function checkModelMetadata(modelDir: string): RunMetadata {
     throw new EvaluationError(`The preprocessing recorded with the model in ${modelDir} is not usable: ${(e as Error).message}.`, 'incompatible');
   }
   return meta;
-}
-
-/** Probabilities [n, K] for n preprocessed images, in batches; with `mirror`, of the left-right mirrored images. */
-export async function predictProbs(model: tfl.LayersModel, pixels: Uint8Array, n: number, policy: PreprocessPolicy, mirror = false,
-  onBatch?: (done: number) => void, isCancelled?: () => boolean): Promise<Float32Array> {
-  const k = CLASSES.length;
-  const per = policy.size * policy.size * policy.channels;
-  const out = new Float32Array(n * k);
-  for (let start = 0; start < n; start += BATCH) {
-    if (isCancelled?.()) throw new EvaluationError('Evaluation cancelled.', 'cancelled');
-    const m = Math.min(BATCH, n - start);
-    const p = tf.tidy(() => {
-      let x: tf.Tensor4D = tf.div(tf.tensor4d(pixels.subarray(start * per, (start + m) * per), [m, policy.size, policy.size, policy.channels], 'float32'), 255);
-      if (mirror) x = tf.reverse(x, 2);
-      return model.predict(x) as tf.Tensor2D;
-    });
-    out.set(await p.data(), start * k);
-    p.dispose();
-    onBatch?.(start + m);
-    await yieldToEventLoop(); // other requests and the cancel get through
-  }
-  return out;
 }
 
 /** Probabilities and penultimate features of n preprocessed images, in batches (for calibration and the OOD check). */
@@ -104,51 +91,6 @@ async function predictWithFeatures(model: tfl.LayersModel, pixels: Uint8Array, n
   return { probs, features, layer: fm.layer };
 }
 
-function downsampleRoc(points: { fpr: number; tpr: number }[] | null): { fpr: number[]; tpr: number[] } | null {
-  if (!points) return null;
-  const step = Math.max(1, Math.ceil(points.length / ROC_POINTS));
-  const kept = points.filter((_, i) => i % step === 0 || i === points.length - 1);
-  return { fpr: kept.map((p) => round(p.fpr)), tpr: kept.map((p) => round(p.tpr)) };
-}
-
-const round = (v: number, d = 5) => Math.round(v * 10 ** d) / 10 ** d;
-
-function rowsOf(probs: Float32Array, idx: readonly number[]): Float32Array {
-  const k = CLASSES.length;
-  const out = new Float32Array(idx.length * k);
-  idx.forEach((i, j) => out.set(probs.subarray(i * k, (i + 1) * k), j * k));
-  return out;
-}
-
-function averageProbs(a: Float32Array, b: Float32Array): Float32Array {
-  return a.map((v, i) => (v + b[i]!) / 2);
-}
-
-export function scoreSplit(key: P.SplitScores['key'], label: string, labels: Int32Array, probs: Float32Array, ttaProbs: Float32Array | null): P.SplitScores {
-  const k = CLASSES.length;
-  const r = classificationReport(labels, probs, CLASSES);
-  const auc = rocAucOneVsRest(labels, probs, k);
-  const cal = expectedCalibrationError(labels, probs, 15);
-  let tta: P.SplitScores['tta'] = null;
-  if (ttaProbs) {
-    const t = classificationReport(labels, ttaProbs, CLASSES);
-    tta = { accuracy: round(t.accuracy), macroF1: round(t.macro.f1), ece: round(expectedCalibrationError(labels, ttaProbs, 15).ece) };
-  }
-  return {
-    key, label, count: labels.length, accuracy: round(r.accuracy),
-    macro: { precision: round(r.macro.precision), recall: round(r.macro.recall), f1: round(r.macro.f1) },
-    weighted: { precision: round(r.weighted.precision), recall: round(r.weighted.recall), f1: round(r.weighted.f1) },
-    perClass: r.perClass.map((c, i) => ({ name: CLASSES[i]!, precision: round(c.precision), recall: round(c.recall), f1: round(c.f1),
-      support: c.support, predicted: c.predicted, auc: auc.perClass[i] === null ? null : round(auc.perClass[i]!) })),
-    confusion: r.confusion, rocAucMacro: auc.macro === null ? null : round(auc.macro),
-    roc: CLASSES.map((_, c) => downsampleRoc(rocCurve(labels, probs, c))),
-    ece: round(cal.ece), maxCalibrationError: round(cal.maxCalibrationError),
-    calibrationBins: cal.bins.map((b) => ({ lower: round(b.lower), upper: round(b.upper), count: b.count,
-      accuracy: b.accuracy === null ? null : round(b.accuracy), confidence: b.confidence === null ? null : round(b.confidence) })),
-    nll: round(negativeLogLikelihood(labels, probs)), tta,
-  };
-}
-
 function verdict(f: ScannedFile, probs: Float32Array, i: number, inDedup: boolean): P.ImageVerdict {
   const k = CLASSES.length;
   const row = Array.from(probs.subarray(i * k, (i + 1) * k), (v) => round(v, 4));
@@ -163,6 +105,7 @@ export async function evaluateModel(modelDir: string, opts: EvaluateOptions): Pr
   const t0 = performance.now();
   const meta = checkModelMetadata(modelDir);
   const policy = meta.preprocess;
+  const threshold = opts.threshold ?? DEFAULT_UNCERTAINTY_THRESHOLD;
   const dataRoot = opts.dataRoot ?? meta.dataset.root;
   const scan = await opts.datasets.scan(dataRoot, { cacheDir: opts.cacheDir, isCancelled: opts.isCancelled });
   const onValidation = opts.split === 'Validation';
@@ -175,32 +118,31 @@ export async function evaluateModel(modelDir: string, opts: EvaluateOptions): Pr
     throw new EvaluationError(`${scan.report.root} has no usable images in a Testing split. Evaluation needs Testing/<class>/ folders ` +
       '(the Kaggle layout); Training images are never used to score a model.');
   }
+  // The model's training data (every source), for the near copies that leave the deduplicated figures.
+  const training = await trainingCopies(meta, opts.datasets, opts.cacheDir, opts.isCancelled);
+  const external = opts.external ?? [];
+  for (const root of external) {
+    if (sameFolder(root, dataRoot)) throw new EvaluationError(`${root} is the dataset being evaluated; an external set must be another source.`);
+  }
+  // "Testing, deduplicated": Testing minus the files with a near copy in this dataset's Training split or in the
+  // Training files of any other source the model trained on (a leak across sources).
   const dedupSet = new Set(deduplicatedTesting(scan).map((f) => f.rel));
+  const others = training.files.filter((f) => !f.rel.startsWith(path.join(scan.report.root, path.sep)));
+  const testHashed = hashedFiles(scan, 'all').filter((f) => f.split === 'Testing');
+  for (const leak of findLeaks(testHashed, others, training.nearThreshold)) dedupSet.delete(path.relative(scan.report.root, leak.testFile).split(path.sep).join('/'));
   const model = await loadModel(modelDir);
   try {
     const shape = model.inputs[0]!.shape;
     if (shape[1] !== meta.inputSize || shape[3] !== meta.channels) {
       throw new EvaluationError(`The model in ${modelDir} takes ${String(shape.slice(1))} inputs but its metadata says ${meta.inputSize} x ${meta.inputSize} x ${meta.channels}.`, 'incompatible');
     }
-    // 1. Temperature on the run's validation images (split.json), when asked and available.
+    // 1. Temperature on the run's validation images (split.json, every source), when asked and available.
     let calibration = meta.calibration ?? null;
-    const splitFile = path.join(modelDir, 'split.json');
-    if ((opts.calibrate ?? true) && !onValidation && fs.existsSync(splitFile) && path.resolve(dataRoot) === path.resolve(meta.dataset.root)) {
-      const valRels = new Set((JSON.parse(fs.readFileSync(splitFile, 'utf8')) as { validation: string[] }).validation);
-      const valFiles = scan.files.filter((f) => valRels.has(f.rel) && usable(f.inspection));
-      if (valFiles.length >= 20) {
-        opts.onProgress?.({ phase: 'calibrating', done: 0, total: valFiles.length });
-        const v = await loadImages(valFiles.map((f) => ({ abs: f.abs, md5: f.inspection.md5 })), policy, { cacheDir: opts.cacheDir, isCancelled: opts.isCancelled });
-        const { probs: vp, features, layer } = await predictWithFeatures(model, v.pixels, v.count, policy, opts.isCancelled);
-        const vLabels = Int32Array.from(valFiles, (f) => labelIndex(f.label));
-        const fit = fitTemperature(vLabels, log(vp));
-        calibration = { temperature: round(fit.temperature, 4), fittedOn: 'validation', nllBefore: round(fit.nllBefore), nllAfter: round(fit.nllAfter), count: valFiles.length };
-        meta.calibration = calibration;
-        // The out-of-distribution check's feature statistics come from the same validation images.
-        meta.featureStats = fitFeatureStats(layer, features, vLabels, CLASSES.length);
-        writeMetadata(modelDir, meta);
-      }
+    if ((opts.calibrate ?? true) && !onValidation && fs.existsSync(path.join(modelDir, 'split.json')) && sameFolder(dataRoot, meta.dataset.root)) {
+      const fitted = await fitCalibration(modelDir, meta, model, opts);
+      if (fitted) calibration = fitted;
     }
+    const calibrate = (p: Float32Array) => (calibration ? applyTemperature(p, calibration.temperature, CLASSES.length) : p);
     // 2. Predict Testing once; both splits are subsets of it.
     opts.onProgress?.({ phase: 'loading', done: 0, total: testing.length });
     const loaded = await loadImages(testing.map((f) => ({ abs: f.abs, md5: f.inspection.md5 })), policy, {
@@ -209,45 +151,96 @@ export async function evaluateModel(modelDir: string, opts: EvaluateOptions): Pr
     });
     const failed = new Set(loaded.failed.map((f) => f.abs));
     const total = testing.length * (opts.tta ? 2 : 1);
-    let probs = await predictProbs(model, loaded.pixels, loaded.count, policy, false,
-      (done) => opts.onProgress?.({ phase: 'predicting', done, total }), opts.isCancelled);
-    let ttaProbs = opts.tta ? await predictProbs(model, loaded.pixels, loaded.count, policy, true,
-      (done) => opts.onProgress?.({ phase: 'predicting', done: testing.length + done, total }), opts.isCancelled) : null;
-    if (calibration) {
-      const k = CLASSES.length;
-      probs = applyTemperature(probs, calibration.temperature, k);
-      if (ttaProbs) ttaProbs = applyTemperature(ttaProbs, calibration.temperature, k);
-    }
+    const probs = calibrate(await predictProbs(model, loaded.pixels, loaded.count, policy, false,
+      (done) => opts.onProgress?.({ phase: 'predicting', done, total }), opts.isCancelled));
+    let ttaProbs = opts.tta ? calibrate(await predictProbs(model, loaded.pixels, loaded.count, policy, true,
+      (done) => opts.onProgress?.({ phase: 'predicting', done: testing.length + done, total }), opts.isCancelled)) : null;
     if (ttaProbs) ttaProbs = averageProbs(probs, ttaProbs);
     const ok = testing.map((f, i) => i).filter((i) => !failed.has(testing[i]!.abs));
+    const labelOf = (i: number) => labelIndex(testing[i]!.label);
     const splits: P.SplitScores[] = [];
     const parts: [P.SplitScores['key'], string, number[]][] = onValidation ? [['validation', 'Validation (held out of Training)', ok]] : [
       ['official', 'Testing (official)', ok],
       ['deduplicated', 'Testing (deduplicated)', ok.filter((i) => dedupSet.has(testing[i]!.rel))],
     ];
     for (const [key, label, idx] of parts) {
-      if (!idx.length) continue;
-      const labels = Int32Array.from(idx, (i) => labelIndex(testing[i]!.label));
-      splits.push(scoreSplit(key, label, labels, rowsOf(probs, idx), ttaProbs ? rowsOf(ttaProbs, idx) : null));
+      // The four-class figures on the finely labelled images; tumour vs none on all of them (coarse ones too).
+      const fine = idx.filter((i) => labelOf(i) !== COARSE_INDEX);
+      if (!idx.length || !fine.length) continue;
+      splits.push(scoreSplit(key, label, Int32Array.from(fine, labelOf), rowsOf(probs, fine), ttaProbs ? rowsOf(ttaProbs, fine) : null,
+        { labels: Int32Array.from(idx, labelOf), probs: rowsOf(probs, idx), threshold }));
     }
+    if (!splits.length) throw new EvaluationError(`${scan.report.root} has no Testing images with one of the four class labels to score.`);
     const verdicts = ok.map((i) => verdict(testing[i]!, probs, i, dedupSet.has(testing[i]!.rel)));
+
+    // 3. External sets: sources the model never trained on.
+    const externalScores: P.ExternalScores[] = [];
+    for (const root of external) {
+      externalScores.push(await scoreExternalSet(root, {
+        model, policy, temperature: calibration?.temperature ?? null, threshold, datasets: opts.datasets, cacheDir: opts.cacheDir, training,
+        isCancelled: opts.isCancelled, onProgress: (done, n) => opts.onProgress?.({ phase: 'external', done, total: n, detail: path.basename(root) }),
+      }));
+    }
+
+    // 4. Robustness: Testing under perturbations, from a clean baseline through the same decode path.
+    let robustness: Awaited<ReturnType<typeof scoreRobustness>> | null = null;
+    if (opts.perturb && !onValidation) {
+      robustness = await scoreRobustness({
+        files: ok.map((i) => testing[i]!), labels: Int32Array.from(ok, labelOf), inDeduplicated: ok.map((i) => dedupSet.has(testing[i]!.rel)),
+      }, {
+        model, policy, temperature: calibration?.temperature ?? null, threshold, seed: meta.seed ?? 42, isCancelled: opts.isCancelled,
+        onProgress: (done, n, name) => opts.onProgress?.({ phase: 'perturbing', done, total: n, detail: name }),
+      });
+    }
     const ms = performance.now() - t0;
     const report: P.EvaluationReport = {
       format: 'brain-tumor-evaluation', createdAt: new Date().toISOString(), modelDir, runId: meta.runId ?? null,
       model: { name: meta.config.model, inputSize: meta.inputSize, channels: meta.channels, params: model.countParams() },
       dataRoot: scan.report.root, classes: [...CLASSES], calibration, splits,
-      leaks: { count: scan.report.leaks.length, nearThreshold: scan.report.nearThreshold },
-      misclassified: verdicts.filter((v) => v.predicted !== v.label).sort((a, b) => b.confidence - a.confidence).slice(0, MISCLASSIFIED_LIMIT),
+      leaks: { count: testing.length - testing.filter((f) => dedupSet.has(f.rel)).length, nearThreshold: scan.report.nearThreshold },
+      misclassified: verdicts.filter((v) => v.predicted !== v.label && !(v.label === 'tumour' && v.predicted !== 'notumor'))
+        .sort((a, b) => b.confidence - a.confidence).slice(0, MISCLASSIFIED_LIMIT),
       leastConfident: [...verdicts].sort((a, b) => a.confidence - b.confidence).slice(0, LEAST_CONFIDENT_LIMIT),
       tta: !!opts.tta, backend: { kind: opts.backend.kind, threads: opts.backend.threads, simd: opts.backend.simd },
       timing: { ms: Math.round(ms), images: total, imgPerSec: round(total / (ms / 1000), 1) },
       skipped: loaded.failed.map((f) => ({ rel: path.relative(scan.report.root, f.abs), message: f.message })),
-      trainingSources: [], external: [], perturbations: null, perturbationBaseline: null,
+      trainingSources: training.roots, external: externalScores,
+      perturbations: robustness?.items ?? null, perturbationBaseline: robustness?.baseline ?? null,
     };
     return report;
   } finally {
     model.dispose();
   }
+}
+
+/**
+ * Temperature scaling and the out-of-distribution feature statistics, fitted on the run's validation images of
+ * every source (split.json) with a fine label (coarse ones have no class to calibrate against), written into the
+ * model's metadata. Null when fewer than 20 such images are found.
+ */
+async function fitCalibration(modelDir: string, meta: RunMetadata, model: tfl.LayersModel, opts: EvaluateOptions): Promise<P.EvaluationReport['calibration']> {
+  const split = JSON.parse(fs.readFileSync(path.join(modelDir, 'split.json'), 'utf8')) as { validation: string[]; sources?: { root: string; validation: string[] }[] };
+  const bySource = split.sources ?? [{ root: meta.dataset.root, validation: split.validation }];
+  const valFiles: ScannedFile[] = [];
+  for (const src of bySource) {
+    if (!fs.existsSync(src.root)) continue;
+    const scan = await opts.datasets.scan(src.root, { cacheDir: opts.cacheDir, isCancelled: opts.isCancelled });
+    const rels = new Set(src.validation);
+    valFiles.push(...scan.files.filter((f) => rels.has(f.rel) && usable(f.inspection) && f.label !== 'tumour'));
+  }
+  if (valFiles.length < 20) return null;
+  opts.onProgress?.({ phase: 'calibrating', done: 0, total: valFiles.length });
+  const policy = meta.preprocess;
+  const v = await loadImages(valFiles.map((f) => ({ abs: f.abs, md5: f.inspection.md5 })), policy, { cacheDir: opts.cacheDir, isCancelled: opts.isCancelled });
+  const { probs: vp, features, layer } = await predictWithFeatures(model, v.pixels, v.count, policy, opts.isCancelled);
+  const vLabels = Int32Array.from(valFiles, (f) => labelIndex(f.label));
+  const fit = fitTemperature(vLabels, log(vp));
+  const calibration = { temperature: round(fit.temperature, 4), fittedOn: 'validation' as const, nllBefore: round(fit.nllBefore), nllAfter: round(fit.nllAfter), count: valFiles.length };
+  meta.calibration = calibration;
+  // The out-of-distribution check's feature statistics come from the same validation images.
+  meta.featureStats = fitFeatureStats(layer, features, vLabels, CLASSES.length);
+  writeMetadata(modelDir, meta);
+  return calibration;
 }
 
 /** The run's validation files (relative paths), from split.json; errors say what is missing. */
@@ -276,8 +269,11 @@ export function saveEvaluation(modelDir: string, report: P.EvaluationReport): st
 /** A previously saved evaluation of a run folder, or undefined. */
 export function readEvaluation(modelDir: string): P.EvaluationReport | undefined {
   try {
-    const r = JSON.parse(fs.readFileSync(path.join(modelDir, 'evaluation.json'), 'utf8')) as P.EvaluationReport;
-    return r.format === 'brain-tumor-evaluation' ? r : undefined;
+    const r = JSON.parse(fs.readFileSync(path.join(modelDir, 'evaluation.json'), 'utf8')) as Partial<P.EvaluationReport>;
+    if (r.format !== 'brain-tumor-evaluation') return undefined;
+    // Evaluations saved before external sets and perturbations existed read as having none.
+    return { ...r, trainingSources: r.trainingSources ?? [], external: r.external ?? [], perturbations: r.perturbations ?? null,
+      perturbationBaseline: r.perturbationBaseline ?? null } as P.EvaluationReport;
   } catch {
     return undefined;
   }

@@ -2,6 +2,9 @@
 import * as path from 'node:path';
 import { ErrorCodes, protocolError, type EvaluateParams } from '../protocol';
 
+/** A sanity bound on the external sets of one request. */
+export const MAX_EXTERNAL = 16;
+
 export function parseEvaluateParams(raw: unknown): EvaluateParams {
   const bad = (m: string) => protocolError(ErrorCodes.InvalidParams, `evaluate: ${m}`);
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw bad('expected an object with "modelDir"');
@@ -20,10 +23,25 @@ export function parseEvaluateParams(raw: unknown): EvaluateParams {
   if (o.progressToken !== undefined && (typeof o.progressToken !== 'string' || o.progressToken.length > 200)) throw bad('"progressToken" must be a short string');
   if (o.split !== undefined && o.split !== 'Testing' && o.split !== 'Validation') throw bad(`"split" must be "Testing" or "Validation", got ${JSON.stringify(o.split)}`);
   const dataRoot = abs('dataRoot');
+  let external: string[] | undefined;
+  if (o.external !== undefined) {
+    if (!Array.isArray(o.external) || o.external.length > MAX_EXTERNAL) throw bad(`"external" must be a list of at most ${MAX_EXTERNAL} absolute folder paths`);
+    external = o.external.map((v: unknown, i) => {
+      if (typeof v !== 'string' || !path.isAbsolute(v) || v.includes('\0')) throw bad(`"external[${i}]" must be an absolute folder path, got ${JSON.stringify(v)}`);
+      return path.normalize(v);
+    });
+    if (new Set(external).size !== external.length) throw bad('"external" names a folder twice');
+  }
+  if (o.perturb !== undefined && typeof o.perturb !== 'boolean') throw bad('"perturb" must be true or false');
+  if (o.threshold !== undefined && !(typeof o.threshold === 'number' && o.threshold >= 0 && o.threshold <= 1)) {
+    throw bad(`"threshold" must be a number from 0 to 1, got ${JSON.stringify(o.threshold)}`);
+  }
   return {
     modelDir, ...(dataRoot ? { dataRoot } : {}), ...(o.tta !== undefined ? { tta: o.tta as boolean } : {}),
     ...(o.calibrate !== undefined ? { calibrate: o.calibrate as boolean } : {}),
     ...(typeof o.progressToken === 'string' ? { progressToken: o.progressToken } : {}),
     ...(o.split !== undefined ? { split: o.split } : {}),
+    ...(external ? { external } : {}), ...(o.perturb !== undefined ? { perturb: o.perturb } : {}),
+    ...(o.threshold !== undefined ? { threshold: o.threshold } : {}),
   };
 }

@@ -13,15 +13,33 @@ function absolute(method: string, o: Record<string, unknown>, key: string): stri
   return path.normalize(v);
 }
 
-/** A new run needs dataRoot and runsDir; a resumed one needs only resumeRunDir. The config is checked later, whole. */
+/** At most this many dataset folders in one run (a sanity bound for a request from another process). */
+export const MAX_SOURCES = 16;
+
+/**
+ * A new run needs runsDir and dataRoot, or dataRoots (several sources, no duplicates); a resumed one needs only
+ * resumeRunDir. The config is checked later, whole.
+ */
 export function parseTrainParams(raw: unknown): TrainParams {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw bad('train', 'expected an object');
   const o = raw as Record<string, unknown>;
   const resumeRunDir = absolute('train', o, 'resumeRunDir');
   const dataRoot = absolute('train', o, 'dataRoot');
   const runsDir = absolute('train', o, 'runsDir');
-  if (!resumeRunDir && (!dataRoot || !runsDir)) throw bad('train', 'a new run needs "dataRoot" and "runsDir" (or "resumeRunDir" to resume one)');
-  return { dataRoot, runsDir, resumeRunDir, config: o.config as TrainParams['config'] };
+  let dataRoots: string[] | undefined;
+  if (o.dataRoots !== undefined) {
+    if (!Array.isArray(o.dataRoots) || o.dataRoots.length === 0 || o.dataRoots.length > MAX_SOURCES) {
+      throw bad('train', `"dataRoots" must be a list of 1 to ${MAX_SOURCES} absolute folder paths`);
+    }
+    dataRoots = o.dataRoots.map((v: unknown, i) => absolute('train', { [`dataRoots[${i}]`]: v }, `dataRoots[${i}]`)!);
+    if (new Set(dataRoots).size !== dataRoots.length) throw bad('train', '"dataRoots" names a folder twice');
+    if (dataRoot && dataRoot !== dataRoots[0]) throw bad('train', 'give "dataRoot" or "dataRoots", not both');
+  }
+  if (!resumeRunDir && (!(dataRoot || dataRoots) || !runsDir)) {
+    throw bad('train', 'a new run needs "dataRoot" (or "dataRoots") and "runsDir" (or "resumeRunDir" to resume one)');
+  }
+  return { dataRoot: dataRoot ?? dataRoots?.[0], ...(dataRoots && dataRoots.length > 1 ? { dataRoots } : {}), runsDir, resumeRunDir,
+    config: o.config as TrainParams['config'] };
 }
 
 export function parseRunDir(method: string, raw: unknown): string {

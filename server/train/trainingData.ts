@@ -1,16 +1,20 @@
 /**
- * From a dataset folder to the arrays the trainer reads: the scan (from its cache when unchanged) gives every
- * usable Training file (or every file of a single-folder dataset), a seeded stratified split keeps duplicate
- * groups on one side, and the images are decoded and preprocessed once (then served from the pixel cache).
- * Testing is never touched here: it is for evaluation.
+ * From one or several dataset folders (sources) to the arrays the trainer reads: each scan (from its cache when
+ * unchanged) gives every usable Training file (or every file of a single-folder dataset); a seeded split,
+ * stratified by source and label, keeps duplicate groups on one side, across sources too; the images are decoded
+ * and preprocessed once (then served from the pixel cache). Testing is never touched here: it is for evaluation.
+ * Near copies between sources are reported: a Training image of one source that copies a Testing image of another
+ * is a leak (evaluation leaves that Testing image out of the deduplicated figures).
  */
 import * as crypto from 'node:crypto';
-import { CLASSES, LABELS, labelIndex, type DatasetLabel } from '../data/classNames';
+import type { CrossSourceOverlap, DataSource } from '../protocol';
+import { CLASSES, COARSE_TUMOUR, LABELS, labelIndex, type DatasetLabel } from '../data/classNames';
+import { findDuplicates, findLeaks, type HashedFile } from '../data/findDuplicates';
 import { loadImages } from '../data/loadImages';
 import type { PreprocessPolicy } from '../data/preprocess';
 import type { ScanResult, ScannedFile } from '../data/scanDataset';
 import { usable } from '../data/inspectImage';
-import { duplicateGroups, splitTrainValidation } from '../data/splitDataset';
+import { duplicateGroups, splitTrainValidation, type SplitItem } from '../data/splitDataset';
 import type { TrainData } from './trainer';
 
 export class TrainingDataError extends Error {}
@@ -18,10 +22,17 @@ export class TrainingDataError extends Error {}
 export interface PreparedData {
   train: TrainData;
   val: TrainData;
-  /** sha256 over the (file, content hash, label) of every image used, in order: names the exact data. */
+  /** One source: sha256 over the (file, content hash, label) of every image used, in order. Several: sha256 over
+   *  the sources' own fingerprints. Names the exact data. */
   fingerprint: string;
+  /** Summed over the sources. */
   perClass: Partial<Record<DatasetLabel, { train: number; val: number }>>;
+  /** Every source, in the order given, with its own fingerprint and counts. */
+  sources: DataSource[];
+  /** The validation files of the first source (relative paths), and of every source in order. */
   valFiles: string[];
+  valFilesBySource: string[][];
+  crossSource: CrossSourceOverlap;
   failed: { abs: string; message: string }[];
   loadMs: number;
 }
@@ -40,42 +51,124 @@ export function trainingFiles(scan: ScanResult): ScannedFile[] {
   return scan.files.filter((f) => f.split === split && usable(f.inspection)).sort((a, b) => (a.rel < b.rel ? -1 : 1));
 }
 
-export async function prepareTrainingData(scan: ScanResult, policy: PreprocessPolicy, opts: PrepareOptions): Promise<PreparedData> {
-  const files = trainingFiles(scan);
-  const counts = CLASSES.map((c) => files.filter((f) => f.label === c).length);
-  const where = scan.report.layout === 'single' ? scan.report.root : `${scan.report.root}/Training`;
-  if (files.length === 0) throw new TrainingDataError(`No usable images in ${where}. Check the folder with "Brain Tumor: Show Dataset".`);
-  const missing = CLASSES.filter((_, i) => counts[i]! < 2);
-  if (missing.length) {
-    throw new TrainingDataError(`Every class needs at least 2 images to train and validate; ${missing.join(', ')} ` +
-      `${missing.length > 1 ? 'have' : 'has'} fewer in ${where}.`);
+interface SourcedFile { file: ScannedFile; source: number; key: string }
+
+const where = (scan: ScanResult) => (scan.report.layout === 'single' ? scan.report.root : `${scan.report.root}/Training`);
+
+/**
+ * Checks there is something to learn: at least 2 notumor and 2 tumour images (fine or coarse), and no tumour type
+ * with exactly one image (it could not be both trained and validated). A dataset of only coarse tumour images and
+ * notumor images (Br35H's yes/no) is fine: it trains a tumour detector.
+ */
+function checkCounts(files: readonly SourcedFile[], scans: readonly ScanResult[]): void {
+  const count = (l: DatasetLabel) => files.filter((f) => f.file.label === l).length;
+  const places = scans.map(where).join(', ');
+  if (files.length === 0) throw new TrainingDataError(`No usable images in ${places}. Check the folder with "Brain Tumor: Show Dataset".`);
+  const tumour = files.length - count('notumor');
+  const short = [count('notumor') < 2 ? 'notumor' : '', tumour < 2 ? 'tumour (any type)' : '',
+    ...CLASSES.filter((c) => count(c) === 1)].filter(Boolean);
+  if (short.length) {
+    throw new TrainingDataError(`Training needs at least 2 notumor and 2 tumour images, and 2 of each tumour type it has; ` +
+      `${short.join(', ')} ${short.length > 1 ? 'have' : 'has'} fewer in ${places}.`);
   }
-  const groups = duplicateGroups(files, [...scan.report.exactDuplicates, ...scan.report.nearDuplicates]);
-  const split = splitTrainValidation(files, groups, { valFraction: opts.valFraction, seed: opts.seed });
-  if (split.val.length === 0) throw new TrainingDataError(`The validation split is empty: too few images in ${where} for valFraction ${opts.valFraction}.`);
+}
+
+export async function prepareTrainingData(scanOrScans: ScanResult | readonly ScanResult[], policy: PreprocessPolicy, opts: PrepareOptions): Promise<PreparedData> {
+  const scans = Array.isArray(scanOrScans) ? scanOrScans as readonly ScanResult[] : [scanOrScans as ScanResult];
+  const several = scans.length > 1;
+  // Keys are unique across sources; a one-source run keeps plain relative paths (its split.json and fingerprint
+  // stay as earlier versions wrote them).
+  const files: SourcedFile[] = scans.flatMap((scan, s) => trainingFiles(scan).map((file) => ({ file, source: s, key: several ? `${s}:${file.rel}` : file.rel })));
+  checkCounts(files, scans);
+
+  // Duplicate groups over every source's files (all splits, so that cross-source leaks are found too).
+  const hashedOf = (scan: ScanResult, s: number): HashedFile[] => scan.files.filter((f) => f.inspection.info)
+    .map((f) => ({ rel: several ? `${s}:${f.rel}` : f.rel, split: f.split, md5: f.inspection.md5, dhash: f.inspection.info!.dhash }));
+  const dupGroups = several ? crossSourceGroups(scans, hashedOf)
+    : { groups: [...scans[0]!.report.exactDuplicates, ...scans[0]!.report.nearDuplicates], overlap: { groups: 0, leaks: [] } };
+  const items: SplitItem[] = files.map((f) => ({ rel: f.key, label: f.file.label, stratum: `${f.source}/${f.file.label}` }));
+  const split = splitTrainValidation(items, duplicateGroups(items, dupGroups.groups), { valFraction: opts.valFraction, seed: opts.seed });
+  if (split.val.length === 0) {
+    throw new TrainingDataError(`The validation split is empty: too few images in ${scans.map(where).join(', ')} for valFraction ${opts.valFraction}.`);
+  }
   const order = [...split.train, ...split.val];
-  const loaded = await loadImages(order.map((i) => ({ abs: files[i]!.abs, md5: files[i]!.inspection.md5 })), policy, {
+  const loaded = await loadImages(order.map((i) => ({ abs: files[i]!.file.abs, md5: files[i]!.file.inspection.md5 })), policy, {
     cacheDir: opts.cacheDir, onProgress: opts.onProgress, isCancelled: opts.isCancelled,
   });
   const per = policy.size * policy.size * policy.channels;
-  const labelOf = (i: number) => labelIndex(files[i]!.label);
   const part = (idx: number[], from: number): TrainData => ({
     pixels: loaded.pixels.subarray(from * per, (from + idx.length) * per),
-    labels: Int32Array.from(idx, labelOf),
+    labels: Int32Array.from(idx, (i) => labelIndex(files[i]!.file.label)),
     count: idx.length,
   });
-  const hash = crypto.createHash('sha256');
-  for (const i of order) hash.update(`${files[i]!.rel}\0${files[i]!.inspection.md5}\0${files[i]!.label}\n`);
-  const perClass = Object.fromEntries(LABELS.map((c) => [c, { train: 0, val: 0 }])) as PreparedData['perClass'];
-  for (const i of split.train) perClass[files[i]!.label]!.train++;
-  for (const i of split.val) perClass[files[i]!.label]!.val++;
+
+  const sources: DataSource[] = scans.map((scan, s) => {
+    const hash = crypto.createHash('sha256');
+    const perClass: Record<string, { train: number; val: number }> = {};
+    const counts = { train: 0, val: 0 };
+    const tally = (i: number, side: 'train' | 'val') => {
+      const f = files[i]!;
+      if (f.source !== s) return;
+      hash.update(`${f.file.rel}\0${f.file.inspection.md5}\0${f.file.label}\n`);
+      (perClass[f.file.label] ??= { train: 0, val: 0 })[side]++;
+      counts[side]++;
+    };
+    split.train.forEach((i) => tally(i, 'train'));
+    split.val.forEach((i) => tally(i, 'val'));
+    // Classes in report order; the coarse row only when the source has coarse images.
+    const ordered = Object.fromEntries(LABELS.filter((l) => l !== COARSE_TUMOUR || perClass[l]).map((l) => [l, perClass[l] ?? { train: 0, val: 0 }]));
+    return { root: scan.report.root, fingerprint: hash.digest('hex'), counts, perClass: ordered };
+  });
+  const perClass: PreparedData['perClass'] = {};
+  for (const src of sources) {
+    for (const [l, c] of Object.entries(src.perClass)) {
+      const sum = (perClass[l as DatasetLabel] ??= { train: 0, val: 0 });
+      sum.train += c.train;
+      sum.val += c.val;
+    }
+  }
+  const fingerprint = several
+    ? crypto.createHash('sha256').update(sources.map((s) => `${s.root}\0${s.fingerprint}`).join('\n')).digest('hex')
+    : sources[0]!.fingerprint;
+  const valFilesBySource = scans.map((_, s) => split.val.filter((i) => files[i]!.source === s).map((i) => files[i]!.file.rel));
   return {
     train: part(split.train, 0),
     val: part(split.val, split.train.length),
-    fingerprint: hash.digest('hex'),
+    fingerprint,
     perClass,
-    valFiles: split.val.map((i) => files[i]!.rel),
+    sources,
+    valFiles: valFilesBySource[0]!,
+    valFilesBySource,
+    crossSource: dupGroups.overlap,
     failed: loaded.failed,
     loadMs: loaded.ms,
   };
+}
+
+/**
+ * Duplicate groups over the Training files of all sources (keys "source:rel"), and what crosses sources: the
+ * groups with members from more than one source, and the leaks, Testing files of one source with a near copy in
+ * another source's Training files.
+ */
+function crossSourceGroups(scans: readonly ScanResult[], hashedOf: (scan: ScanResult, s: number) => HashedFile[]):
+  { groups: ReturnType<typeof findDuplicates>['near']; overlap: CrossSourceOverlap } {
+  const threshold = Math.max(...scans.map((s) => s.report.nearThreshold));
+  const trainSplit = (scan: ScanResult) => (scan.report.layout === 'single' ? 'All' : 'Training');
+  const hashed = scans.map((scan, s) => hashedOf(scan, s));
+  const training = hashed.flatMap((h, s) => h.filter((f) => f.split === trainSplit(scans[s]!)).map((f) => ({ ...f, split: 'Training' })));
+  const dup = findDuplicates(training, threshold);
+  const groups = [...dup.exact, ...dup.near];
+  const sourceOf = (key: string) => Number(key.slice(0, key.indexOf(':')));
+  const relOf = (key: string) => key.slice(key.indexOf(':') + 1);
+  const crossing = groups.filter((g) => new Set(g.files.map(sourceOf)).size > 1);
+  const leaks: CrossSourceOverlap['leaks'] = [];
+  hashed.forEach((h, s) => {
+    const tests = h.filter((f) => f.split === 'Testing');
+    const otherTraining = training.filter((f) => sourceOf(f.rel) !== s);
+    for (const l of findLeaks(tests, otherTraining, threshold)) {
+      leaks.push({ testRoot: scans[s]!.report.root, testFile: relOf(l.testFile), trainRoot: scans[sourceOf(l.trainFile)]!.report.root,
+        trainFile: relOf(l.trainFile), distance: l.distance });
+    }
+  });
+  return { groups, overlap: { groups: crossing.length, leaks } };
 }

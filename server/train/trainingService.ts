@@ -119,14 +119,17 @@ export class TrainingService {
         writeMetadata(params.resumeRunDir!, meta);
       } else {
         const config = resolveTrainConfig(params.config);
-        await walkDataset(params.dataRoot!); // a wrong folder or layout fails now, not after the run folder exists
+        const roots = (params.dataRoots?.length ? params.dataRoots : [params.dataRoot!]).map((r) => path.resolve(r));
+        if (new Set(roots).size !== roots.length) throw new ConfigError('the same dataset folder is given twice; give each source once');
+        for (const root of roots) await walkDataset(root); // a wrong folder or layout fails now, not after the run folder exists
         const policy: PreprocessPolicy = { ...DEFAULT_POLICY, size: config.inputSize, channels: config.channels };
         const { runId, runDir } = createRunDir(params.runsDir!, config.model);
         const now = new Date().toISOString();
         meta = {
           format: 'brain-tumor-run', formatVersion: 1, runId, createdAt: now, updatedAt: now, status: 'running',
           classes: CLASSES, inputSize: config.inputSize, channels: config.channels, preprocess: policy,
-          dataset: { root: params.dataRoot!, fingerprint: '', counts: { train: 0, val: 0 }, perClass: {} },
+          dataset: { root: roots[0]!, fingerprint: '', counts: { train: 0, val: 0 }, perClass: {} },
+          sources: roots.map((root) => ({ root, fingerprint: '', counts: { train: 0, val: 0 }, perClass: {} })),
           backend: { kind: backend.kind, threads: backend.threads, simd: backend.simd }, config, seed: config.seed,
           bestEpoch: -1, bestValAcc: null, timings: { loadMs: 0, trainMs: 0, epochMsMean: null },
           software: { brainTumor: BUILD_VERSION, tfjs: tfjsVersion() },
@@ -198,22 +201,41 @@ export class TrainingService {
       // 1. Data: scan (cached), split, decode (cached).
       progress({ phase: 'loading', epoch: 0, epochs: config.epochs, batch: 0, batches: 0, loss: NaN, acc: NaN, imgPerSec: 0, etaSec: null }, true);
       const cacheDir = this.deps.cacheDir();
-      const scan = await this.deps.datasets.scan(meta.dataset.root, { cacheDir, isCancelled: () => job.cancelled });
-      const data = await prepareTrainingData(scan, meta.preprocess, {
+      const recorded = sourcesOf(meta);
+      const scans = [];
+      for (const src of recorded) scans.push(await this.deps.datasets.scan(src.root, { cacheDir, isCancelled: () => job.cancelled }));
+      const data = await prepareTrainingData(scans, meta.preprocess, {
         valFraction: config.valFraction, seed: config.seed, cacheDir, isCancelled: () => job.cancelled,
         onProgress: (done, total) => progress({ phase: 'loading', epoch: 0, epochs: config.epochs, batch: 0, batches: 0,
           loss: NaN, acc: NaN, imgPerSec: 0, etaSec: null, loaded: { done, total } }, done === total),
       });
-      if (resume && data.fingerprint !== meta.dataset.fingerprint) {
-        throw new RunFolderError(`The dataset in ${meta.dataset.root} changed since run ${meta.runId} started (files added, removed or ` +
-          'edited), so it cannot be resumed exactly. Start a new run.');
+      if (resume) {
+        // Every source must be as it was (runs of older versions recorded one combined fingerprint).
+        const changed = meta.sources?.length ? data.sources.filter((s, i) => s.fingerprint !== meta.sources![i]!.fingerprint).map((s) => s.root)
+          : data.fingerprint !== meta.dataset.fingerprint ? [meta.dataset.root] : [];
+        if (changed.length) {
+          throw new RunFolderError(`The dataset in ${changed.join(' and ')} changed since run ${meta.runId} started (files added, removed or ` +
+            'edited), so it cannot be resumed exactly. Start a new run.');
+        }
       }
       for (const f of data.failed) events.log(`Skipped (cannot decode): ${f.abs}: ${f.message}`);
+      if (data.sources.length > 1) {
+        events.log(`Sources: ${data.sources.map((s) => `${s.root} (${s.counts.train} train, ${s.counts.val} validation)`).join('; ')}. ` +
+          `${data.crossSource.groups} duplicate group(s) span sources (kept on one side of the split); ` +
+          `${data.crossSource.leaks.length} Testing file(s) have a near copy in another source's Training files (left out of "Testing, deduplicated").`);
+        for (const l of data.crossSource.leaks.slice(0, 20)) events.log(`  leak: ${l.testRoot}/${l.testFile} ~ ${l.trainRoot}/${l.trainFile} (distance ${l.distance})`);
+      }
       snap.counts = { train: data.train.count, val: data.val.count };
+      snap.sources = data.sources;
       meta.dataset = { ...meta.dataset, fingerprint: data.fingerprint, counts: snap.counts, perClass: data.perClass };
+      meta.sources = data.sources;
+      meta.crossSource = data.crossSource;
       meta.timings.loadMs = Math.round(data.loadMs);
       writeMetadata(runDir, meta);
-      if (!resume) writeJson(path.join(runDir, 'split.json'), { seed: config.seed, valFraction: config.valFraction, validation: data.valFiles });
+      if (!resume) {
+        writeJson(path.join(runDir, 'split.json'), { seed: config.seed, valFraction: config.valFraction, validation: data.valFiles,
+          ...(data.sources.length > 1 ? { sources: data.sources.map((s, i) => ({ root: s.root, validation: data.valFilesBySource[i] })) } : {}) });
+      }
 
       // 2. Model: fresh, or the checkpoint's with the best weights so far from the run's model.json.
       if (resume) {

@@ -108,7 +108,7 @@ describe('scanDataset on a messy generated dataset', () => {
     const near = leaks['Testing/meningioma/reencoded.png'];
     assert.ok(near && !near.exact && near.distance <= 5, JSON.stringify(near));
     assert.equal(report.leaks.length, 2, `only the two planted leaks: ${JSON.stringify(report.leaks)}`);
-    assert.deepEqual(report.testing, { files: 14, deduplicated: 12, leakedByClass: { glioma: 1, meningioma: 1, notumor: 0, pituitary: 0 } });
+    assert.deepEqual(report.testing, { files: 14, deduplicated: 12, leakedByClass: { glioma: 1, meningioma: 1, notumor: 0, pituitary: 0, tumour: 0 } });
     assert.equal(deduplicatedTesting(result).length, 12);
   });
 
