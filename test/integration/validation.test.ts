@@ -88,7 +88,8 @@ describe('External validation in VS Code', () => {
     assert.deepEqual(report.external, [], 'no external set this time');
     for (const p of report.perturbations) {
       assert.ok(p.accuracy >= 0 && p.accuracy <= 1, `${p.name}: accuracy ${p.accuracy}`);
-      assert.ok(Math.abs(report.perturbationBaseline.accuracy - p.accuracy - p.drop) < 1e-6, `${p.name}: drop = clean - perturbed`);
+      // Figures are rounded to 5 decimals.
+      assert.ok(Math.abs(report.perturbationBaseline.accuracy - p.accuracy - p.drop) < 1e-4, `${p.name}: drop ${p.drop} = clean - perturbed`);
       assert.ok(p.description.length > 0);
     }
   });
