@@ -22,12 +22,13 @@ export class TrainingDataError extends Error {}
 export interface PreparedData {
   train: TrainData;
   val: TrainData;
-  /** One source: sha256 over the (file, content hash, label) of every image used, in order. Several: sha256 over
-   *  the sources' own fingerprints. Names the exact data. */
+  /** One source: sha256 over the (file, content hash, label) of every image used, in training order (as earlier
+   *  versions recorded it). Several: sha256 over the sources' own fingerprints. Names the exact data. */
   fingerprint: string;
   /** Summed over the sources. */
   perClass: Partial<Record<DatasetLabel, { train: number; val: number }>>;
-  /** Every source, in the order given, with its own fingerprint and counts. */
+  /** Every source, in the order given, with its own fingerprint (over its files in name order, so that it changes
+   *  only when that source does, not when another source reshuffles the split) and counts. */
   sources: DataSource[];
   /** The validation files of the first source (relative paths), and of every source in order. */
   valFiles: string[];
@@ -102,22 +103,27 @@ export async function prepareTrainingData(scanOrScans: ScanResult | readonly Sca
     count: idx.length,
   });
 
-  const sources: DataSource[] = scans.map((scan, s) => {
+  const fileHash = (idx: readonly number[]) => {
     const hash = crypto.createHash('sha256');
+    for (const i of idx) hash.update(`${files[i]!.file.rel}\0${files[i]!.file.inspection.md5}\0${files[i]!.file.label}\n`);
+    return hash.digest('hex');
+  };
+  const sources: DataSource[] = scans.map((scan, s) => {
     const perClass: Record<string, { train: number; val: number }> = {};
     const counts = { train: 0, val: 0 };
     const tally = (i: number, side: 'train' | 'val') => {
       const f = files[i]!;
       if (f.source !== s) return;
-      hash.update(`${f.file.rel}\0${f.file.inspection.md5}\0${f.file.label}\n`);
       (perClass[f.file.label] ??= { train: 0, val: 0 })[side]++;
       counts[side]++;
     };
     split.train.forEach((i) => tally(i, 'train'));
     split.val.forEach((i) => tally(i, 'val'));
+    // `files` is in name order within each source.
+    const own = files.map((f, i) => (f.source === s ? i : -1)).filter((i) => i >= 0);
     // Classes in report order; the coarse row only when the source has coarse images.
     const ordered = Object.fromEntries(LABELS.filter((l) => l !== COARSE_TUMOUR || perClass[l]).map((l) => [l, perClass[l] ?? { train: 0, val: 0 }]));
-    return { root: scan.report.root, fingerprint: hash.digest('hex'), counts, perClass: ordered };
+    return { root: scan.report.root, fingerprint: fileHash(own), counts, perClass: ordered };
   });
   const perClass: PreparedData['perClass'] = {};
   for (const src of sources) {
@@ -129,7 +135,7 @@ export async function prepareTrainingData(scanOrScans: ScanResult | readonly Sca
   }
   const fingerprint = several
     ? crypto.createHash('sha256').update(sources.map((s) => `${s.root}\0${s.fingerprint}`).join('\n')).digest('hex')
-    : sources[0]!.fingerprint;
+    : fileHash(order);
   const valFilesBySource = scans.map((_, s) => split.val.filter((i) => files[i]!.source === s).map((i) => files[i]!.file.rel));
   return {
     train: part(split.train, 0),
