@@ -3,7 +3,7 @@
  * over stdio (for remote use), each answering `status`, and shutting down cleanly.
  */
 import * as assert from 'node:assert/strict';
-import { type ChildProcess, fork, spawn } from 'node:child_process';
+import { type ChildProcess, fork, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -13,7 +13,7 @@ import {
 } from 'vscode-languageserver-protocol/node';
 import { CancellationTokenSource, InitializeRequest, LogMessageNotification, type LogMessageParams, ShutdownRequest, ExitNotification } from 'vscode-languageserver-protocol';
 import * as P from '../../server/protocol';
-import { writeSlice } from '../fixtures/images';
+import { writeSlice, writeTrainingSet } from '../fixtures/images';
 
 const DIST = path.resolve(__dirname, '../../../dist');
 
@@ -167,6 +167,40 @@ describe('classify and loadModel over JSON-RPC', () => {
     assert.equal(again.items[0]!.ok, true, 'and the backend goes on after a cancel');
     assert.equal((await s.conn.sendRequest(P.status)).numTensors, st.numTensors, 'no tensor left behind by the cancelled batch');
     await close(s);
+  });
+});
+
+describe('evaluate with external sets and perturbations over JSON-RPC', () => {
+  it('scores them with progress per phase, rejects bad params, and leaves no tensor behind', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bt-rpc-eval-'));
+    const data = await writeTrainingSet(path.join(dir, 'data'), 6, 3);
+    for (let i = 0; i < 4; i++) {
+      await writeSlice(path.join(dir, 'ext', 'yes', `${i}.png`), 'circle', 700 + i, 64);
+      await writeSlice(path.join(dir, 'ext', 'no', `${i}.png`), 'none', 800 + i, 64);
+    }
+    const trained = spawnSync(process.execPath, [path.join(DIST, 'cli.js'), 'train', '--data', data, '--epochs', '1', '--size', '32', '--batch', '8',
+      '--runs', path.join(dir, 'runs'), '--no-cache', '--json'], { encoding: 'utf8', env: cleanEnv(), timeout: 120_000 });
+    assert.equal(trained.status, 0, trained.stderr);
+    const modelDir = (JSON.parse(trained.stdout) as { runDir: string }).runDir;
+    const child = fork(path.join(DIST, 'server.js'), ['--node-ipc'], { silent: true, env: cleanEnv() });
+    const s = await open(child, createMessageConnection(new IPCMessageReader(child), new IPCMessageWriter(child)), { cacheDir: path.join(dir, 'cache') });
+    const phases = new Set<string>();
+    s.conn.onNotification(P.evaluateProgress, (p) => { if (p.progressToken === 'e1') phases.add(`${p.phase}${p.detail ? `:${p.detail}` : ''}`); });
+    const before = (await s.conn.sendRequest(P.status)).numTensors;
+    const report = await s.conn.sendRequest(P.evaluate, { modelDir, external: [path.join(dir, 'ext')], perturb: true, threshold: 0.6, progressToken: 'e1' });
+    assert.equal(report.external[0]!.count, 8);
+    assert.equal(report.external[0]!.threshold, 0.6);
+    assert.equal(report.perturbations!.length, 13);
+    assert.ok(phases.has('external:ext') && [...phases].some((p) => p.startsWith('perturbing:')), [...phases].join(' '));
+    assert.equal((await s.conn.sendRequest(P.status)).numTensors, before, 'no tensor left behind by the evaluation');
+    for (const bad of [{ external: ['relative/dir'] }, { external: 'not-a-list' }, { perturb: 'yes' }, { threshold: 2 }]) {
+      await assert.rejects(s.conn.sendRequest(P.evaluate, { modelDir, ...bad } as unknown as P.EvaluateParams),
+        (e: ResponseError<void>) => e.code === P.ErrorCodes.InvalidParams, JSON.stringify(bad));
+    }
+    await assert.rejects(s.conn.sendRequest(P.evaluate, { modelDir, external: [data] }),
+      (e: ResponseError<void>) => e.code === P.ErrorCodes.DatasetLayout && /external set must be another source/.test(e.message));
+    await close(s);
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });
 
