@@ -188,7 +188,14 @@ describe('perturbations', () => {
     const small = await decodeImage(await greyPng(80, 60));
     assert.deepEqual((await apply('downscale', small)).data, small.data, 'an image already below 96 px is left alone');
     const up = await apply('upscale', img);
-    assert.deepEqual([up.width, up.height], [600, 480]);
+    assert.deepEqual([up.width, up.height, up.channels], [600, 480, 1]);
+    // Same picture at another size: the data fit the size, and the mean intensity stays.
+    for (const [name, r] of [['downscale', down], ['upscale', up]] as const) {
+      assert.equal(r.data.length, r.width * r.height * r.channels, `${name}: one value per pixel and channel`);
+      assert.ok(Math.abs(stats(r).mean - stats(img).mean) < 2, `${name} keeps the mean: ${stats(img).mean} -> ${stats(r).mean}`);
+    }
+    const rgbDown = await apply('downscale', await decodeImage(await rgbPng(150, 110)));
+    assert.equal(rgbDown.data.length, rgbDown.width * rgbDown.height * 3, 'an RGB image stays RGB');
     const jpeg = await apply('jpeg', img);
     assert.deepEqual([jpeg.width, jpeg.height, jpeg.channels], [img.width, img.height, 1]);
     const d = meanAbsDiff(jpeg.data, img.data);
