@@ -29,6 +29,8 @@ const EPS = 1e-7;
 export interface TargetOptions {
   /** Label smoothing epsilon (0 = none). */
   smoothing: number;
+  /** Classes of the model (default the four); coarse labels need the four, in CLASSES order. */
+  classes?: number;
   /** Weight per label index (the K classes, then the coarse label); default 1 for all. */
   weights?: readonly number[];
 }
@@ -39,6 +41,8 @@ export interface TargetOptions {
  */
 export function encodeTargets(labels: ArrayLike<number>, opts: TargetOptions): Float32Array {
   const eps = opts.smoothing;
+  const classes = opts.classes ?? K;
+  if (classes !== K) return encodeFine(labels, eps, classes, opts.weights);
   const out = new Float32Array(labels.length * K);
   for (let i = 0; i < labels.length; i++) {
     const l = labels[i]!;
@@ -52,6 +56,18 @@ export function encodeTargets(labels: ArrayLike<number>, opts: TargetOptions): F
     } else {
       throw new Error(`label index ${l} is neither a class (0..${K - 1}) nor the coarse label (${COARSE_INDEX})`);
     }
+  }
+  return out;
+}
+
+/** Smoothed, weighted one-hot rows for a model with other classes than the four (no coarse label there). */
+function encodeFine(labels: ArrayLike<number>, eps: number, classes: number, weights?: readonly number[]): Float32Array {
+  const out = new Float32Array(labels.length * classes);
+  for (let i = 0; i < labels.length; i++) {
+    const l = labels[i]!;
+    if (!(l >= 0 && l < classes)) throw new Error(`label index ${l} is not a class of a ${classes}-class model`);
+    const w = weights?.[l] ?? 1;
+    for (let k = 0; k < classes; k++) out[i * classes + k] = w * ((k === l ? 1 - eps : 0) + eps / classes);
   }
   return out;
 }
@@ -77,7 +93,7 @@ export function partialLabelAccuracy(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Ten
     const predicted = tf.argMax(yPred, 1);
     const coarse = tf.greater(tf.max(tf.neg(yTrue), 1), 0);
     const fineHit = tf.equal(predicted, tf.argMax(yTrue, 1));
-    const setHit = tf.greater(tf.sum(tf.mul(tf.cast(tf.less(yTrue, 0), 'float32'), tf.oneHot(tf.cast(predicted, 'int32'), K)), 1), 0);
+    const setHit = tf.greater(tf.sum(tf.mul(tf.cast(tf.less(yTrue, 0), 'float32'), tf.oneHot(tf.cast(predicted, 'int32'), yPred.shape[1]!)), 1), 0);
     // Both branches as floats: the wasm engine's select on bool values returns zeros for the second branch.
     return tf.where(coarse, tf.cast(setHit, 'float32'), tf.cast(fineHit, 'float32'));
   });

@@ -151,7 +151,7 @@ export async function evaluateLoss(model: tfl.LayersModel, data: TrainData, opts
     const sums = tf.tidy(() => {
       const { x, labels } = batchTensors(data, idx, o, null, Math.random);
       const p = model.predict(x) as tf.Tensor2D;
-      const y = tf.tensor2d(encodeTargets(labels, { smoothing: 0 }), [idx.length, opts.classes]);
+      const y = tf.tensor2d(encodeTargets(labels, { smoothing: 0, classes: opts.classes }), [idx.length, opts.classes]);
       return tf.stack([tf.sum(partialLabelLoss(y, p)), tf.sum(partialLabelAccuracy(y, p))]);
     });
     const [l, c] = await sums.data();
@@ -181,7 +181,7 @@ export async function trainModel(model: tfl.LayersModel, train: TrainData, val: 
    * takes no class weights), and neither changes what the accuracy metric reads.
    */
   const targets = (labels: Int32Array): tf.Tensor2D =>
-    tf.tensor2d(encodeTargets(labels, { smoothing: opts.labelSmoothing, weights }), [labels.length, opts.classes]);
+    tf.tensor2d(encodeTargets(labels, { smoothing: opts.labelSmoothing, weights, classes: opts.classes }), [labels.length, opts.classes]);
   // trainOnBatch runs the graph with training=true (dropout on, batch-norm statistics updated); model.apply
   // does not pass that flag through a functional model's layers.
   model.compile({ optimizer, loss: partialLabelLoss, metrics: [partialLabelAccuracy] });

@@ -11,9 +11,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { scanDataset } from '../../server/data/scanDataset';
+import { walkDataset } from '../../server/data/walkDataset';
 import type { ClassifyResult } from '../../server/protocol';
 
 const DATA = process.env.BRAIN_TUMOR_DATASET ?? path.resolve(__dirname, '../../../../shared/datasets/brain-tumor-mri');
+const BR35H = path.resolve(DATA, '../br35h-tumour');
 
 describe('the shared Kaggle dataset', { timeout: 300_000 }, () => {
   it('has the README counts, the 5 mismatched files and the leaks of the reference list', async () => {
@@ -23,8 +25,8 @@ describe('the shared Kaggle dataset', { timeout: 300_000 }, () => {
     const { report } = await scanDataset(DATA, { cacheDir });
     const counts = Object.fromEntries(report.splits.map((s) => [s.split, Object.fromEntries(Object.entries(s.classes).map(([c, v]) => [c, v.files]))]));
     assert.deepEqual(counts, {
-      Testing: { glioma: 300, meningioma: 306, notumor: 405, pituitary: 300 },
-      Training: { glioma: 1321, meningioma: 1339, notumor: 1595, pituitary: 1457 },
+      Testing: { glioma: 300, meningioma: 306, notumor: 405, pituitary: 300, tumour: 0 },
+      Training: { glioma: 1321, meningioma: 1339, notumor: 1595, pituitary: 1457, tumour: 0 },
     });
     assert.equal(report.totals.usable, 7023);
     assert.deepEqual(report.problems.map((p) => `${p.kind} ${p.rel}`).sort(),
@@ -48,6 +50,16 @@ describe('the shared Kaggle dataset', { timeout: 300_000 }, () => {
     const again = await scanDataset(DATA, { cacheDir });
     assert.equal(again.report.timing.inspected, 0, 'the second scan reads nothing');
     fs.rmSync(cacheDir, { recursive: true, force: true });
+  });
+});
+
+describe('the shared Br35H tumour set', () => {
+  it('reads its tumour/ folder as 859 images with the coarse label "a tumour of unknown type"', async () => {
+    const walk = await walkDataset(BR35H);
+    assert.equal(walk.layout, 'single');
+    assert.deepEqual(walk.classFolders, [{ rel: 'tumour', label: 'tumour' }]);
+    assert.equal(walk.files.length, 859);
+    assert.ok(walk.files.every((f) => f.label === 'tumour'));
   });
 });
 
