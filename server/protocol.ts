@@ -403,12 +403,15 @@ export interface EvaluationReport {
   leastConfident: ImageVerdict[];
   tta: boolean;
   backend: { kind: BackendKind; threads: number; simd: boolean | null };
+  /** Wall time of the whole evaluation and the images predicted in it (Testing, external sets, perturbed copies). */
   timing: { ms: number; images: number; imgPerSec: number };
   /** Images that could not be decoded (skipped, and named here). */
   skipped: { rel: string; message: string }[];
   /** The dataset folders the model trained on (from its metadata); near copies of their Training images leave the
    *  deduplicated figures of Testing and of every external set. */
   trainingSources: string[];
+  /** The review threshold the confident misses and false alarms were counted at (absent in older evaluations). */
+  threshold?: number;
   /** External sets (sources the model was not trained on), in the order asked; empty when none was given. */
   external: ExternalScores[];
   /** Testing under perturbations (`perturb`), or null when not asked for. */

@@ -193,6 +193,9 @@ export async function evaluateModel(modelDir: string, opts: EvaluateOptions): Pr
       });
     }
     const ms = performance.now() - t0;
+    // Every image predicted: Testing (twice with TTA), the external sets, and Testing once per perturbation plus its clean baseline.
+    const predicted = total + externalScores.reduce((n, e) => n + e.count + e.skipped.length, 0) +
+      (robustness ? (robustness.items.length + 1) * ok.length : 0);
     const report: P.EvaluationReport = {
       format: 'brain-tumor-evaluation', createdAt: new Date().toISOString(), modelDir, runId: meta.runId ?? null,
       model: { name: meta.config.model, inputSize: meta.inputSize, channels: meta.channels, params: model.countParams() },
@@ -202,9 +205,9 @@ export async function evaluateModel(modelDir: string, opts: EvaluateOptions): Pr
         .sort((a, b) => b.confidence - a.confidence).slice(0, MISCLASSIFIED_LIMIT),
       leastConfident: [...verdicts].sort((a, b) => a.confidence - b.confidence).slice(0, LEAST_CONFIDENT_LIMIT),
       tta: !!opts.tta, backend: { kind: opts.backend.kind, threads: opts.backend.threads, simd: opts.backend.simd },
-      timing: { ms: Math.round(ms), images: total, imgPerSec: round(total / (ms / 1000), 1) },
+      timing: { ms: Math.round(ms), images: predicted, imgPerSec: round(predicted / (ms / 1000), 1) },
       skipped: loaded.failed.map((f) => ({ rel: path.relative(scan.report.root, f.abs), message: f.message })),
-      trainingSources: training.roots, external: externalScores,
+      trainingSources: training.roots, threshold, external: externalScores,
       perturbations: robustness?.items ?? null, perturbationBaseline: robustness?.baseline ?? null,
     };
     return report;
