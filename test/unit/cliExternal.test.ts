@@ -5,35 +5,16 @@
  * false alarms; perturbations[] with accuracy and drop), and bad external folders fail clearly.
  */
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { EvaluationReport } from '../../server/protocol';
-import { writeSlice, writeTrainingSet } from '../fixtures/images';
+import { writeSlice, writeTrainingSet, writeYesNoSet } from '../fixtures/images';
+import { runCli } from '../fixtures/runCli';
 
-const ROOT = path.resolve(__dirname, '../../..');
-const CLI = path.join(ROOT, 'dist', 'cli.js');
 const TINY = ['--size', '32', '--batch', '8', '--model', 'compact', '--patience', '0', '--no-cache'];
-
-function cli(args: string[], cwd: string) {
-  const env = { ...process.env };
-  delete env.BRAIN_TUMOR_BACKEND;
-  delete env.BRAIN_TUMOR_THREADS;
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env, cwd, timeout: 300_000 });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
-
-/** A Br35H-like folder: coarse tumours under `tumourName`, healthy slices under `noName`. */
-async function writeYesNo(root: string, n: number, seed: number, tumourName = 'yes', noName = 'no'): Promise<string> {
-  const shapes = ['circle', 'square', 'triangle'] as const;
-  for (let k = 0; k < n; k++) {
-    await writeSlice(path.join(root, tumourName, `t${k}.png`), shapes[k % 3]!, seed + k, 64);
-    await writeSlice(path.join(root, noName, `n${k}.png`), 'none', seed + 400 + k, 64);
-  }
-  return root;
-}
+const cli = (args: string[], cwd: string) => runCli(args, { cwd, timeoutMs: 300_000 });
 
 describe('brain-tumor train with several sources, evaluate with external sets', () => {
   let tmp: string;
@@ -45,8 +26,8 @@ describe('brain-tumor train with several sources, evaluate with external sets', 
   before(async () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bt-cli-external-'));
     kaggle = await writeTrainingSet(path.join(tmp, 'kaggle'), 10, 4);
-    yesNo = await writeYesNo(path.join(tmp, 'yesno'), 12, 3000);
-    external = await writeYesNo(path.join(tmp, 'hospital'), 6, 8000, 'Tumour', 'healthy');
+    yesNo = await writeYesNoSet(path.join(tmp, 'yesno'), 12, 3000);
+    external = await writeYesNoSet(path.join(tmp, 'hospital'), 6, 8000, 'Tumour', 'healthy');
     // One external image is a copy of a training image: it is counted and left out of the deduplicated figures.
     fs.copyFileSync(path.join(yesNo, 'yes', 't0.png'), path.join(external, 'Tumour', 'copied.png'));
   });

@@ -5,24 +5,15 @@
  * gets an error naming what is wrong.
  */
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { EvaluationReport } from '../../server/protocol';
 import { writeTrainingSet } from '../fixtures/images';
+import { runCli } from '../fixtures/runCli';
 
-const ROOT = path.resolve(__dirname, '../../..');
-const CLI = path.join(ROOT, 'dist', 'cli.js');
-
-function cli(args: string[], cwd: string) {
-  const env = { ...process.env };
-  delete env.BRAIN_TUMOR_BACKEND;
-  delete env.BRAIN_TUMOR_THREADS;
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env, cwd, timeout: 180_000 });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
+const cli = (args: string[], cwd: string) => runCli(args, { cwd });
 
 describe('brain-tumor evaluate', () => {
   let tmp: string, data: string, runDir: string;

@@ -13,7 +13,7 @@ import { scanDataset } from '../../server/data/scanDataset';
 import { DEFAULT_POLICY } from '../../server/data/preprocess';
 import { walkDataset } from '../../server/data/walkDataset';
 import { prepareTrainingData, TrainingDataError } from '../../server/train/trainingData';
-import { writeSlice, writeTrainingSet } from '../fixtures/images';
+import { writeTrainingSet, writeYesNoSet } from '../fixtures/images';
 
 const POLICY = { ...DEFAULT_POLICY, size: 32 };
 
@@ -29,15 +29,6 @@ describe('coarse labels', () => {
   });
 });
 
-/** A Br35H-like source: `yes/` (coarse tumours) and `no/`, single layout. */
-async function writeYesNo(root: string, perFolder: number, seed: number): Promise<string> {
-  for (let k = 0; k < perFolder; k++) {
-    await writeSlice(path.join(root, 'yes', `y${k}.png`), (['circle', 'square', 'triangle'] as const)[k % 3]!, seed + k, 64);
-    await writeSlice(path.join(root, 'no', `n${k}.png`), 'none', seed + 500 + k, 64);
-  }
-  return root;
-}
-
 describe('several sources', () => {
   let tmp: string;
   let kaggle: string;
@@ -46,7 +37,7 @@ describe('several sources', () => {
   before(async () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bt-sources-'));
     kaggle = await writeTrainingSet(path.join(tmp, 'kaggle'), 10, 3);
-    yesNo = await writeYesNo(path.join(tmp, 'br35h'), 20, 7000);
+    yesNo = await writeYesNoSet(path.join(tmp, 'br35h'), 20, 7000);
     // A near copy across sources: a Testing image of the first source reappears in the second source's training
     // data (a leak), and a Training image of the first one too (a duplicate group that spans sources).
     fs.copyFileSync(path.join(kaggle, 'Testing', 'glioma', 'glioma-t0.png'), path.join(yesNo, 'yes', 'leaked.png'));
@@ -99,7 +90,7 @@ describe('several sources', () => {
     const yn = await scanDataset(yesNo, { cacheDir: null });
     const data = await prepareTrainingData([yn], POLICY, { valFraction: 0.2, seed: 1, cacheDir: null });
     assert.equal(data.train.count + data.val.count, 42);
-    const onlyYes = await writeYesNo(path.join(tmp, 'only-yes'), 3, 9000);
+    const onlyYes = await writeYesNoSet(path.join(tmp, 'only-yes'), 3, 9000);
     fs.rmSync(path.join(onlyYes, 'no'), { recursive: true });
     await assert.rejects(prepareTrainingData([await scanDataset(onlyYes, { cacheDir: null })], POLICY, { valFraction: 0.2, seed: 1, cacheDir: null }),
       (e: Error) => e instanceof TrainingDataError && /at least 2 notumor/.test(e.message) && e.message.includes(onlyYes));
