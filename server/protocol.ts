@@ -397,7 +397,8 @@ export interface EvaluationReport {
   calibration: { temperature: number; fittedOn: 'validation'; nllBefore: number; nllAfter: number; count: number } | null;
   /** The official split first, then the deduplicated one. */
   splits: SplitScores[];
-  /** Leaks behind the deduplicated split: Testing files with a near copy in Training, and the scan's threshold. */
+  /** Leaks behind the deduplicated split: Testing files with a near copy in Training (or in another training source
+   *  of the model), and the scan's threshold. */
   leaks: { count: number; nearThreshold: number };
   misclassified: ImageVerdict[];
   leastConfident: ImageVerdict[];
