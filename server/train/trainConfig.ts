@@ -52,7 +52,8 @@ export function resolveTrainConfig(raw: unknown): TrainConfig {
   }
   const o = (raw ?? {}) as Record<string, unknown>;
   for (const k of Object.keys(o)) {
-    if (!(k in DEFAULT_TRAIN_CONFIG)) throw new ConfigError(`unknown setting "${k}"; known: ${Object.keys(DEFAULT_TRAIN_CONFIG).join(', ')}`);
+    // Own properties only: `in` would accept inherited names such as constructor or toString.
+    if (!Object.hasOwn(DEFAULT_TRAIN_CONFIG, k)) throw new ConfigError(`unknown setting "${k}"; known: ${Object.keys(DEFAULT_TRAIN_CONFIG).join(', ')}`);
   }
   const out: TrainConfig = { ...DEFAULT_TRAIN_CONFIG, augment: { ...DEFAULT_TRAIN_CONFIG.augment } };
   if (o.model !== undefined) {
@@ -82,7 +83,7 @@ function resolveAugment(raw: unknown): AugmentSettings {
   const o = raw as Record<string, unknown>;
   const out = { ...DEFAULT_AUGMENT };
   for (const k of Object.keys(o)) {
-    if (!(k in DEFAULT_AUGMENT)) throw new ConfigError(`unknown augment setting "${k}"; known: ${Object.keys(DEFAULT_AUGMENT).join(', ')}`);
+    if (!Object.hasOwn(DEFAULT_AUGMENT, k)) throw new ConfigError(`unknown augment setting "${k}"; known: ${Object.keys(DEFAULT_AUGMENT).join(', ')}`);
   }
   if (o.flip !== undefined) {
     if (typeof o.flip !== 'boolean') throw new ConfigError(`augment.flip must be true or false; got ${JSON.stringify(o.flip)}`);

@@ -89,6 +89,14 @@ export class TrainingService {
       let resumedFrom: number | null = null;
       if (resume) {
         meta = readMetadata(params.resumeRunDir!);
+        // The saved settings are checked like a new run's: metadata.json may have been edited or damaged.
+        try {
+          meta.config = resolveTrainConfig(meta.config);
+        } catch (e) {
+          if (!(e instanceof ConfigError)) throw e;
+          throw new ConfigError(`${path.join(params.resumeRunDir!, 'metadata.json')} holds an invalid setting: ${e.message}. ` +
+            'Fix it there, or start a new run.');
+        }
         const summary = runSummary(params.resumeRunDir!);
         const extending = params.config?.epochs !== undefined && params.config.epochs > summary.history.length && hasCheckpoint(params.resumeRunDir!);
         if (!summary.resumable && !extending) {

@@ -71,6 +71,16 @@ describe('brain-tumor train', () => {
     assert.equal(extended.config.epochs, 3);
     assert.equal(extended.config.patience, 7, 'the patience may change on resume');
     assert.match(longer.err, /patience changed from 0 to 7 on resume/);
+    // A resumed run's saved settings are checked like a new run's: a hand-edited metadata.json fails up front.
+    const metaFile = path.join(result.runDir, 'metadata.json');
+    const saved = fs.readFileSync(metaFile, 'utf8');
+    const edited = JSON.parse(saved) as { config: Record<string, unknown> };
+    edited.config.batchSize = 0;
+    fs.writeFileSync(metaFile, JSON.stringify(edited));
+    const invalid = cli(['train', '--resume', result.runDir, '--epochs', '4', '--no-cache'], tmp);
+    assert.equal(invalid.code, 2, invalid.err);
+    assert.match(invalid.err, /metadata\.json.*batchSize must be an integer from 1 to 1024; got 0/s);
+    fs.writeFileSync(metaFile, saved);
   });
 
   it('stops on Ctrl+C after the current batch, and --resume completes the run', async () => {

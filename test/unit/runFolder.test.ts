@@ -106,6 +106,10 @@ describe('training settings', () => {
       [{ augment: { spin: 1 } }, /unknown augment setting "spin"/],
       [{ augment: { zoom: 2 } }, /augment.zoom must be a number from 0 to 0.5; got 2/],
       [[], /config must be an object/],
+      // Inherited names are not settings (an `in` check let them through).
+      [{ constructor: 1 }, /unknown setting "constructor"/],
+      [{ toString: 'x' }, /unknown setting "toString"/],
+      [{ augment: { hasOwnProperty: true } }, /unknown augment setting "hasOwnProperty"/],
     ];
     for (const [raw, re] of cases) assert.throws(() => resolveTrainConfig(raw), re, JSON.stringify(raw));
   });
