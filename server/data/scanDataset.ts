@@ -10,7 +10,7 @@ import { findDuplicates, type HashedFile } from './findDuplicates';
 import { forEachLimit } from './forEachLimit';
 import { inspectImage, problemsOf, usable, type Inspection } from './inspectImage';
 import { ScanCache } from './scanCache';
-import { walkDataset, type DatasetFile } from './walkDataset';
+import { walkDataset, type DatasetFile, type ReadDir } from './walkDataset';
 
 export interface ScanOptions {
   /** Where the scan cache lives; null = no cache. */
@@ -19,6 +19,8 @@ export interface ScanOptions {
   concurrency?: number;
   onProgress?: (p: { done: number; total: number; phase: 'listing' | 'inspecting' | 'comparing' }) => void;
   isCancelled?: () => boolean;
+  /** How folders are listed (tests inject failures). */
+  readDir?: ReadDir;
 }
 
 export interface ScannedFile extends DatasetFile { inspection: Inspection }
@@ -52,7 +54,7 @@ export async function scanDataset(root: string, opts: ScanOptions): Promise<Scan
   const t0 = performance.now();
   const threshold = opts.nearThreshold ?? DEFAULT_NEAR_THRESHOLD;
   opts.onProgress?.({ done: 0, total: 0, phase: 'listing' });
-  const walk = await walkDataset(root);
+  const walk = await walkDataset(root, opts.readDir);
   const cache = ScanCache.open(opts.cacheDir, walk.root);
   const files: ScannedFile[] = new Array<ScannedFile>(walk.files.length);
   let done = 0;
@@ -99,7 +101,8 @@ function summarise(walk: Awaited<ReturnType<typeof walkDataset>>, files: Scanned
   const widths = new Map<string, number>();
   const modes: Record<string, number> = {};
   const formats: Record<string, number> = {};
-  const problems: FileProblem[] = [];
+  // A folder that could not be read is a problem of its own: its images are missing from every count.
+  const problems: FileProblem[] = walk.unreadable.map((u) => ({ rel: u.rel, kind: 'unreadable', message: u.message }));
   let bytes = 0;
   let nonSquare = 0;
   for (const f of files) {

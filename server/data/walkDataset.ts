@@ -36,7 +36,13 @@ export interface WalkResult {
   ignored: Ignored[];
   /** Class folder names as found, with the class each maps to: shows which variants were recognised. */
   classFolders: { rel: string; label: DatasetLabel }[];
+  /** Folders inside the dataset that could not be read (their images are missing from the counts), with why. */
+  unreadable: { rel: string; message: string }[];
 }
+
+/** Lists a folder; an option so that tests can make one fail (as root, a permission error cannot be staged). */
+export type ReadDir = (dir: string) => Promise<Dirent[]>;
+const readDir: ReadDir = (dir) => fs.readdir(dir, { withFileTypes: true });
 
 export class DatasetLayoutError extends Error {}
 
@@ -51,23 +57,33 @@ export function splitName(folder: string): SplitName | undefined {
 const isJunk = (name: string) => name.startsWith('.') || name === '__MACOSX' || name === 'Thumbs.db' || name === 'desktop.ini';
 const toRel = (root: string, abs: string) => path.relative(root, abs).split(path.sep).join('/');
 
-async function listDir(dir: string): Promise<Dirent[]> {
+async function listDir(dir: string, read: ReadDir = readDir): Promise<Dirent[]> {
   try {
-    return (await fs.readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
+    return (await read(dir)).sort((a, b) => a.name.localeCompare(b.name));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new DatasetLayoutError(`Dataset folder not found: ${dir}`);
     if (code === 'ENOTDIR') throw new DatasetLayoutError(`Not a folder: ${dir}. Pick the folder that holds Training/ and Testing/ (or the class folders).`);
-    throw new DatasetLayoutError(`Cannot read ${dir}: ${(e as Error).message}`);
+    throw new DatasetLayoutError(`Cannot read ${dir}: ${(e as Error).message}`, { cause: e });
   }
 }
 
-export async function walkDataset(rootIn: string): Promise<WalkResult> {
+export async function walkDataset(rootIn: string, read: ReadDir = readDir): Promise<WalkResult> {
   const root = path.resolve(rootIn);
-  const top = await listDir(root);
+  const top = await listDir(root, read);
   const dirs = top.filter((d) => d.isDirectory() && !isJunk(d.name));
   const splitDirs = dirs.filter((d) => splitName(d.name));
-  const result: WalkResult = { root, layout: splitDirs.length ? 'splits' : 'single', splits: [], files: [], ignored: [], classFolders: [] };
+  const result: WalkResult = { root, layout: splitDirs.length ? 'splits' : 'single', splits: [], files: [], ignored: [], classFolders: [], unreadable: [] };
+  /** A folder below the root that cannot be listed is recorded and skipped: one bad folder must not stop a scan. */
+  const listInside = async (dir: string): Promise<Dirent[]> => {
+    try {
+      return await listDir(dir, read);
+    } catch (e) {
+      const code = (e as { cause?: NodeJS.ErrnoException }).cause?.code;
+      result.unreadable.push({ rel: toRel(root, dir), message: `folder cannot be read${code ? ` (${code})` : ''}: its images are not counted; check its permissions` });
+      return [];
+    }
+  };
 
   if (splitDirs.length) {
     for (const d of top) {
@@ -77,7 +93,8 @@ export async function walkDataset(rootIn: string): Promise<WalkResult> {
     for (const d of splitDirs) {
       const split = splitName(d.name)!;
       if (!result.splits.includes(split)) result.splits.push(split);
-      await walkSplit(path.join(root, d.name), split, result);
+      const dir = path.join(root, d.name);
+      await walkSplit(dir, await listInside(dir), split, result, listInside);
     }
   } else {
     const classDirs = dirs.filter((d) => canonicalLabel(d.name));
@@ -86,15 +103,18 @@ export async function walkDataset(rootIn: string): Promise<WalkResult> {
         `or <class>/ folders. Accepted class names: ${ACCEPTED_CLASS_NAMES}.`);
     }
     result.splits.push('All');
-    await walkSplit(root, 'All', result);
+    await walkSplit(root, top, 'All', result, listInside);
   }
   result.splits.sort((a, b) => SPLIT_ORDER.indexOf(a) - SPLIT_ORDER.indexOf(b));
   if (!result.files.length) throw new DatasetLayoutError(`The dataset at ${root} has class folders but no files in them.`);
   return result;
 }
 
-async function walkSplit(dir: string, split: SplitName, result: WalkResult): Promise<void> {
-  for (const d of await listDir(dir)) {
+type ListInside = (dir: string) => Promise<Dirent[]>;
+
+/** The class folders of one split folder (`entries`, already listed), and everything below them. */
+async function walkSplit(dir: string, entries: Dirent[], split: SplitName, result: WalkResult, list: ListInside): Promise<void> {
+  for (const d of entries) {
     const abs = path.join(dir, d.name);
     if (isJunk(d.name)) { result.ignored.push({ rel: toRel(result.root, abs), reason: 'hidden or system entry' }); continue; }
     if (!d.isDirectory()) { result.ignored.push({ rel: toRel(result.root, abs), reason: 'file outside a class folder' }); continue; }
@@ -104,15 +124,15 @@ async function walkSplit(dir: string, split: SplitName, result: WalkResult): Pro
         'Rename or move it, then scan again.');
     }
     result.classFolders.push({ rel: toRel(result.root, abs), label });
-    await walkClass(abs, split, label, result);
+    await walkClass(abs, split, label, result, list);
   }
 }
 
-async function walkClass(dir: string, split: SplitName, label: DatasetLabel, result: WalkResult): Promise<void> {
-  for (const d of await listDir(dir)) {
+async function walkClass(dir: string, split: SplitName, label: DatasetLabel, result: WalkResult, list: ListInside): Promise<void> {
+  for (const d of await list(dir)) {
     const abs = path.join(dir, d.name);
     if (isJunk(d.name)) { result.ignored.push({ rel: toRel(result.root, abs), reason: 'hidden or system entry' }); continue; }
-    if (d.isDirectory()) await walkClass(abs, split, label, result);
+    if (d.isDirectory()) await walkClass(abs, split, label, result, list);
     else if (d.isFile()) result.files.push({ abs, rel: toRel(result.root, abs), split, label });
     else result.ignored.push({ rel: toRel(result.root, abs), reason: 'not a regular file' });
   }

@@ -46,14 +46,31 @@ export interface ClassifyOptions {
   backend: P.BackendKind;
   isCancelled?: () => boolean;
   onProgress?: (done: number, total: number) => void;
+  /** How folders are listed (tests inject failures). */
+  listDir?: ListDir;
 }
 
-/** The images behind the given paths: files as given, folders walked recursively (hidden entries skipped), sorted. */
-export function expandPaths(paths: readonly string[], limit: number): { files: string[]; missing: string[] } {
+/** Lists a folder; a parameter so that tests can make one fail (as root, a permission error cannot be staged). */
+export type ListDir = (dir: string) => fs.Dirent[];
+const listDir: ListDir = (dir) => fs.readdirSync(dir, { withFileTypes: true });
+
+/**
+ * The images behind the given paths: files as given, folders walked recursively (hidden entries skipped), sorted.
+ * A folder that cannot be read is listed in `unreadable` with the reason, and the rest is still walked.
+ */
+export function expandPaths(paths: readonly string[], limit: number, list: ListDir = listDir):
+  { files: string[]; missing: string[]; unreadable: { path: string; error: string }[] } {
   const files: string[] = [];
   const missing: string[] = [];
+  const unreadable: { path: string; error: string }[] = [];
   const walk = (dir: string) => {
-    const entries = fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
+    let entries: fs.Dirent[];
+    try {
+      entries = list(dir).sort((a, b) => (a.name < b.name ? -1 : 1));
+    } catch (e) {
+      unreadable.push({ path: dir, error: `The folder ${dir} cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); its images were skipped. Check its permissions.` });
+      return;
+    }
     for (const e of entries) {
       if (e.name.startsWith('.')) continue;
       const abs = path.join(dir, e.name);
@@ -76,7 +93,7 @@ export function expandPaths(paths: readonly string[], limit: number): { files: s
     else files.push(p);
   }
   if (files.length > limit) throw new ClassifyError(`${files.length} images selected; classify at most ${limit} at once.`, 'params');
-  return { files: [...new Set(files)], missing };
+  return { files: [...new Set(files)], missing, unreadable };
 }
 
 interface Decoded { pixels: Uint8Array; stats: ImageStats; width: number; height: number }
@@ -136,8 +153,15 @@ async function inputPng(pixels: Uint8Array, size: number, channels: 1 | 3): Prom
 
 export async function classifyImages(paths: readonly string[], loaded: LoadedModel, opts: ClassifyOptions): Promise<Omit<P.ClassifyResult, 'model'>> {
   const t0 = performance.now();
-  const { files, missing } = expandPaths(paths, MAX_CLASSIFY_IMAGES);
-  const items: P.ClassifyItem[] = missing.map((p) => ({ ok: false, path: p, kind: 'missing', error: `${p} does not exist (moved or deleted?).` }));
+  const { files, missing, unreadable } = expandPaths(paths, MAX_CLASSIFY_IMAGES, opts.listDir);
+  if (!files.length && !missing.length && !unreadable.length) {
+    throw new ClassifyError(`No images found in ${paths.join(', ')}: classification reads ${IMAGE_EXTENSIONS.join(' ')} files ` +
+      '(folders are searched recursively; hidden entries are skipped).', 'params');
+  }
+  const items: P.ClassifyItem[] = [
+    ...missing.map((p): P.FailedImage => ({ ok: false, path: p, kind: 'missing', error: `${p} does not exist (moved or deleted?).` })),
+    ...unreadable.map((u): P.FailedImage => ({ ok: false, path: u.path, kind: 'unreadable', error: u.error })),
+  ];
   const { size, channels } = loaded.policy;
   const per = size * size * channels;
   const k = CLASSES.length;

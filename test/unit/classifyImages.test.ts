@@ -64,6 +64,35 @@ describe('classification', () => {
     assert.throws(() => expandPaths([images], 4), /more than 4 images; classify at most 4 at once/);
   });
 
+  it('lists an unreadable sub-folder with its path and reason, and still finds the rest', () => {
+    // Tests run as root in CI, where chmod 000 does not stop a read: the failure is injected into the listing.
+    const denied = path.join(images, 'b');
+    const list = (dir: string) => {
+      if (dir === denied) throw Object.assign(new Error(`EACCES: permission denied, scandir '${dir}'`), { code: 'EACCES' });
+      return fs.readdirSync(dir, { withFileTypes: true });
+    };
+    const r = expandPaths([images], 100, list);
+    assert.deepEqual(r.files.map((f) => path.relative(images, f)), ['a/s0.png', 'a/s1.png', 'a/s2.png']);
+    assert.equal(r.unreadable.length, 1);
+    assert.equal(r.unreadable[0]!.path, denied);
+    assert.match(r.unreadable[0]!.error, /cannot be read \(EACCES\); its images were skipped\. Check its permissions/);
+  });
+
+  it('says that no images were found, and which files it reads, for a folder without any', async () => {
+    const store = new ModelStore(() => path.join(tmp, 'none'));
+    const loaded = await store.get(await writeModelFolder(path.join(tmp, 'model-empty')));
+    const empty = path.join(tmp, 'no-images');
+    write(path.join(empty, 'notes.txt'), 'no image here');
+    await assert.rejects(classifyImages([empty], loaded, { explain: false, withInput: false, threshold: 0.7, backend: 'wasm' }),
+      /No images found in .*no-images: classification reads \.jpg \.jpeg \.png/);
+    // An unreadable folder is a failed item, not an empty result.
+    const r = await classifyImages([images], loaded, { explain: false, withInput: false, threshold: 0.7, backend: 'wasm',
+      listDir: (dir) => { if (dir.endsWith(`${path.sep}a`)) throw Object.assign(new Error('denied'), { code: 'EACCES' }); return fs.readdirSync(dir, { withFileTypes: true }); } });
+    assert.deepEqual(r.items.filter((i) => !i.ok).map((i) => [i.kind, path.relative(images, i.path)]), [['unreadable', 'a']]);
+    assert.equal(r.items.filter((i) => i.ok).length, 3);
+    store.dispose();
+  });
+
   it('keeps the tensor count flat over 1000 classifications (heat maps every other one)', async () => {
     const store = new ModelStore(() => path.join(tmp, 'none'));
     const dir = await writeModelFolder(path.join(tmp, 'model-a'));

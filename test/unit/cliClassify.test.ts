@@ -123,6 +123,12 @@ describe('brain-tumor classify', () => {
     const none = cli(['classify', broken, '--model', runDir], tmp);
     assert.equal(none.code, 1);
     assert.match(none.out, /truncated\.png {2}ERROR/);
+    // A folder with no image files at all: said so, with the extensions read, and a non-zero exit (not "0 classified").
+    const empty = path.join(tmp, 'empty-folder');
+    write(path.join(empty, 'notes.txt'), 'not an image');
+    const nothing = cli(['classify', empty, '--model', runDir], tmp);
+    assert.equal(nothing.code, 2);
+    assert.match(nothing.err, /No images found in .*empty-folder: classification reads \.jpg \.jpeg \.png \.bmp/);
   });
 
   it('refuses a missing, corrupt or incompatible model with what is wrong and what to do', () => {

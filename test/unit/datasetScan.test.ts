@@ -152,6 +152,24 @@ describe('dataset layouts', () => {
     assert.equal(report.testing, null);
   });
 
+  it('lists an unreadable class or sub-folder as a problem with its path, and scans the rest', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bt-unreadable-'));
+    await writeSlice(path.join(dir, 'Training', 'glioma', 'a.png'), 'circle', 1);
+    await writeSlice(path.join(dir, 'Training', 'glioma', 'locked', 'b.png'), 'circle', 2);
+    await writeSlice(path.join(dir, 'Training', 'notumor', 'c.png'), 'none', 3);
+    await writeSlice(path.join(dir, 'Testing', 'notumor', 'd.png'), 'none', 4);
+    // Tests run as root in CI, where chmod 000 does not stop a read: the failure is injected into the listing.
+    const denied = new Set([path.join(dir, 'Training', 'glioma', 'locked'), path.join(dir, 'Testing', 'notumor')]);
+    const readDir = async (d: string) => {
+      if (denied.has(d)) throw Object.assign(new Error(`EACCES: permission denied, scandir '${d}'`), { code: 'EACCES' });
+      return fs.promises.readdir(d, { withFileTypes: true });
+    };
+    const { report } = await scanDataset(dir, { cacheDir: null, readDir });
+    assert.deepEqual(report.problems.filter((p) => p.kind === 'unreadable').map((p) => p.rel).sort(), ['Testing/notumor', 'Training/glioma/locked']);
+    assert.match(report.problems[0]!.message, /folder cannot be read \(EACCES\): its images are not counted/);
+    assert.equal(report.totals.files, 2, 'the readable images are still scanned');
+  });
+
   it('names an unknown class folder and the accepted names', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bt-bad-'));
     await writeSlice(path.join(dir, 'Training', 'glioma', 'a.png'), 'circle', 1);
