@@ -6,6 +6,7 @@ import * as crypto from 'node:crypto';
 import * as path from 'node:path';
 import type { FileProblem, ProblemKind } from '../protocol';
 import { dhashOf } from './dhash';
+import { headerSize } from './headerSize';
 import { classifyDecodeError, MAX_PIXELS, sharpInput } from './preprocess';
 import { formatForExtension, sniffFormat, type ImageFormat } from './sniffFormat';
 
@@ -41,15 +42,19 @@ export async function inspectImage(bytes: Buffer, fileName: string): Promise<Ins
   const format = sniffFormat(bytes.subarray(0, 32));
   if (!format) return problem('not-image', 'not an image: its content matches no image format (JPEG, PNG, WebP, TIFF, BMP)');
   if (format === 'gif') return problem('unsupported', 'GIF is not an MRI format this tool reads; convert it to PNG');
+  const tooLarge = (width: number, height: number) =>
+    problem('too-large', `image too large: ${width}x${height} (${Math.round(width * height / 1e6)} MP) exceeds the ${MAX_PIXELS / 1e6} MP limit; not decoded`);
+  // The size a PNG, JPEG or BMP header claims, checked before anything is decoded.
+  const claimed = headerSize(bytes);
+  if (claimed && claimed.width * claimed.height > MAX_PIXELS) return tooLarge(claimed.width, claimed.height);
   try {
-    // Reading the header decodes no pixels, so it is safe without the pixel limit; the limit is checked here
-    // to say how large the image claims to be.
+    // sharp reads the header of its formats without decoding pixels, so it is safe without the pixel limit; the
+    // limit is checked here to say how large the image claims to be. (A BMP is decoded by our reader: its size was
+    // checked above.)
     const meta = await sharpInput(bytes, false).metadata();
     const width = meta.autoOrient?.width ?? meta.width ?? 0;
     const height = meta.autoOrient?.height ?? meta.height ?? 0;
-    if (width * height > MAX_PIXELS) {
-      return problem('too-large', `image too large: ${width}x${height} (${Math.round(width * height / 1e6)} MP) exceeds the ${MAX_PIXELS / 1e6} MP limit; not decoded`);
-    }
+    if (width * height > MAX_PIXELS) return tooLarge(width, height);
     // Decoding the whole image (for the hash) is what finds truncated and corrupt files.
     const dhash = await dhashOf(sharpInput(bytes).rotate());
     const problems: Inspection['problems'] = [];

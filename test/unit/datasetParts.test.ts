@@ -12,6 +12,8 @@ import { loadImages } from '../../server/data/loadImages';
 import { brightBox, DEFAULT_POLICY, policyKey, preprocessImage, validatePolicy, type PreprocessPolicy } from '../../server/data/preprocess';
 import { cropPadResize } from '../../server/data/resample';
 import { sniffFormat } from '../../server/data/sniffFormat';
+import { headerSize } from '../../server/data/headerSize';
+import { inspectImage } from '../../server/data/inspectImage';
 import { duplicateGroups, splitTrainValidation, type SplitItem } from '../../server/data/splitDataset';
 import type { TumorClass } from '../../server/data/classNames';
 import { encodeBmp, pngHeaderBomb, sliceSvg, write } from '../fixtures/images';
@@ -75,6 +77,26 @@ describe('preprocessImage', () => {
     const rgb = await preprocessImage(await sharp(sliceSvg(50, 50, 'circle')).png().toBuffer(), { ...DEFAULT_POLICY, size: 16, channels: 3 });
     assert.equal(rgb.length, 16 * 16 * 3);
     await assert.rejects(preprocessImage(pngHeaderBomb()), (e: Error & { kind?: string }) => e.kind === 'too-large');
+  });
+
+  it('refuses a BMP whose header claims too many pixels before decoding it, in scan and in preprocessing', async () => {
+    // A 54-byte header claiming 9000 x 9000 (243 MB of pixels): the scan decoded such files whole (3.7 s, 398 MB).
+    const bomb = encodeBmp(Buffer.alloc(3), 1, 1);
+    bomb.writeInt32LE(9000, 18);
+    bomb.writeInt32LE(9000, 22);
+    assert.deepEqual(headerSize(bomb), { width: 9000, height: 9000 });
+    const before = process.memoryUsage().arrayBuffers;
+    const t0 = performance.now();
+    const verdict = await inspectImage(bomb, 'huge.bmp');
+    assert.deepEqual(verdict.problems.map((p) => p.kind), ['too-large']);
+    assert.match(verdict.problems[0]!.message, /9000x9000 \(81 MP\) exceeds the 64 MP limit; not decoded/);
+    assert.ok(performance.now() - t0 < 200, 'refused from the header, not decoded');
+    assert.ok(process.memoryUsage().arrayBuffers - before < 50e6, 'no pixel buffer allocated');
+    await assert.rejects(preprocessImage(bomb), (e: Error & { kind?: string }) => e.kind === 'too-large');
+    // A normal BMP's size comes from its header too (top-down rows have a negative height).
+    const small = encodeBmp(Buffer.alloc(5 * 4 * 3, 90), 5, 4);
+    small.writeInt32LE(-4, 22);
+    assert.deepEqual(headerSize(small), { width: 5, height: 4 });
   });
 
   it('keeps a uniformly dark image instead of failing', async () => {
