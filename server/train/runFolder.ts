@@ -134,11 +134,20 @@ export async function loadModel(dir: string): Promise<tfl.LayersModel> {
   }
   const specs: tf.io.WeightsManifestEntry[] = [];
   const buffers: Uint8Array[] = [];
-  for (const group of json.weightsManifest) {
+  const realDir = fs.realpathSync(dir);
+  for (const [g, group] of json.weightsManifest.entries()) {
+    // A string would be iterated character by character: say what is wrong instead.
+    if (!Array.isArray(group.paths) || !group.paths.every((p) => typeof p === 'string') || !Array.isArray(group.weights)) {
+      throw new RunFolderError(`${path.join(dir, 'model.json')}: weightsManifest[${g}].paths must be a list of file names, got ${JSON.stringify(group.paths)}`);
+    }
     specs.push(...group.weights);
     for (const p of group.paths) {
       const file = path.resolve(dir, p);
       if (path.dirname(file) !== path.resolve(dir)) throw new RunFolderError(`model.json names a weight file outside its folder: ${p}`);
+      // A link that leads out of the folder would read any file the user can read.
+      let real: string | undefined;
+      try { real = fs.realpathSync(file); } catch { /* missing: reported below */ }
+      if (real !== undefined && path.dirname(real) !== realDir) throw new RunFolderError(`The weights file ${file} links outside the model folder (to ${real}); copy the file into the folder instead.`);
       try {
         buffers.push(fs.readFileSync(file));
       } catch {

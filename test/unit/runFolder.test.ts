@@ -63,6 +63,24 @@ describe('run folders', () => {
     await assert.rejects(loadModel(path.join(tmp, 'none')), /model file is missing/);
   });
 
+  it('refuses a manifest whose paths are not a list, and a weights file that links out of the model folder', async () => {
+    const dir = path.join(tmp, 'm3');
+    const model = buildModel({ name: 'compact', inputSize: 32, channels: 1, classes: 4 });
+    await saveModel(model, dir);
+    model.dispose();
+    const jsonFile = path.join(dir, 'model.json');
+    const json = JSON.parse(fs.readFileSync(jsonFile, 'utf8')) as { weightsManifest: { paths: unknown }[] };
+    json.weightsManifest[0]!.paths = 'weights.bin';
+    fs.writeFileSync(jsonFile, JSON.stringify(json));
+    await assert.rejects(loadModel(dir), /model\.json: weightsManifest\[0\]\.paths must be a list of file names, got "weights\.bin"/);
+    json.weightsManifest[0]!.paths = ['weights.bin'];
+    fs.writeFileSync(jsonFile, JSON.stringify(json));
+    const outside = path.join(tmp, 'elsewhere.bin');
+    fs.renameSync(path.join(dir, 'weights.bin'), outside);
+    fs.symlinkSync(outside, path.join(dir, 'weights.bin'));
+    await assert.rejects(loadModel(dir), /weights file .*weights\.bin links outside the model folder/);
+  });
+
   it('swaps checkpoints whole, and reads the old one after a crash between the renames', async () => {
     const runDir = path.join(tmp, 'r1');
     fs.mkdirSync(runDir);
