@@ -64,17 +64,10 @@ export async function inspectImage(bytes: Buffer, fileName: string): Promise<Ins
     }
     return { ...base, info: { format, width, height, mode: modeOf(meta), dhash }, problems };
   } catch (e) {
-    const err = classifyDecodeError(e);
-    const why = truncation(format, bytes);
-    return problem(err.kind, why && err.kind === 'corrupt' ? `${why} (${err.message})` : err.message);
+    // The same words as when training or classification decodes the file.
+    const err = classifyDecodeError(e, bytes);
+    return problem(err.kind, err.message);
   }
-}
-
-/** libvips often says only "Unknown error" for a cut-off file: name the missing end marker instead. */
-function truncation(format: ImageFormat, b: Buffer): string | undefined {
-  if (format === 'jpeg' && !(b[b.length - 2] === 0xff && b[b.length - 1] === 0xd9)) return 'truncated JPEG: the file ends before its end-of-image marker';
-  if (format === 'png' && b.lastIndexOf('IEND', undefined, 'latin1') < 0) return 'truncated PNG: no IEND chunk';
-  return undefined;
 }
 
 export function problemsOf(rel: string, i: Inspection): FileProblem[] {

@@ -76,15 +76,37 @@ export function sharpInput(bytes: Buffer, maxPixels: number | false = MAX_PIXELS
   return sharp(bytes, { limitInputPixels: maxPixels, failOn: 'error' });
 }
 
-/** Turns sharp's and the BMP decoder's errors into a verdict with a reason a user can act on. */
-export function classifyDecodeError(e: unknown): ImageDecodeError {
+/** The decoder's own words without the names of the libraries inside it ("VipsJpeg: ...", "sharp: ..."). */
+const plainWords = (msg: string) => msg.split('\n')[0]!.replace(/\b(Vips\w*|vips\w*|sharp|libvips)\s*:\s*/g, '').trim();
+
+/**
+ * A cut-off file says so by its missing end marker; libvips' own words for it differ with how far it got (and
+ * are often just "Unknown error"), so this is what the user reads, the same from every decode path.
+ */
+function cutOff(bytes: Uint8Array | undefined): string | undefined {
+  if (!bytes || bytes.length < 4) return undefined;
+  if (bytes[0] === 0xff && bytes[1] === 0xd8 && !(bytes[bytes.length - 2] === 0xff && bytes[bytes.length - 1] === 0xd9)) {
+    return 'the JPEG file ends before its end-of-image marker (cut off)';
+  }
+  if (bytes[0] === 0x89 && bytes[1] === 0x50 && Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).lastIndexOf('IEND', undefined, 'latin1') < 0) {
+    return 'the PNG file has no IEND chunk (cut off)';
+  }
+  return undefined;
+}
+
+/**
+ * Turns the image decoder's and the BMP reader's errors into a verdict with a reason a user can act on, worded the
+ * same whichever path decoded the file (scan, training, classification); `bytes` lets it name a cut-off file.
+ */
+export function classifyDecodeError(e: unknown, bytes?: Uint8Array): ImageDecodeError {
   if (e instanceof ImageDecodeError) return e;
   const msg = e instanceof Error ? e.message : String(e);
   if (/pixel limit|exceeds.*limit|too large/i.test(msg)) {
-    return new ImageDecodeError(`image too large: ${msg} (limit ${MAX_PIXELS / 1e6} megapixels)`, 'too-large');
+    return new ImageDecodeError(`image too large: ${plainWords(msg)} (limit ${MAX_PIXELS / 1e6} megapixels)`, 'too-large');
   }
-  if (/unsupported image format/i.test(msg)) return new ImageDecodeError(`not an image sharp can read: ${msg}`, 'unsupported');
-  return new ImageDecodeError(`corrupt or truncated image: ${msg}`, 'corrupt');
+  if (/unsupported image format/i.test(msg)) return new ImageDecodeError('not an image the image decoder can read (JPEG, PNG, WebP, TIFF, BMP)', 'unsupported');
+  const cut = cutOff(bytes);
+  return new ImageDecodeError(`corrupt or truncated image: ${cut ?? `the image decoder says "${plainWords(msg)}"`}`, 'corrupt');
 }
 
 /** Decodes and preprocesses one image to `size*size*channels` 8-bit pixels. */
@@ -113,7 +135,7 @@ export async function preprocessWithStats(bytes: Buffer, policy: PreprocessPolic
   try {
     return await runPipeline(bytes, policy);
   } catch (e) {
-    throw classifyDecodeError(e);
+    throw classifyDecodeError(e, bytes);
   }
 }
 
@@ -246,7 +268,7 @@ export async function decodeImage(bytes: Buffer): Promise<RawImage> {
     const grey = channels < 3 || isGrey(px, channels);
     return { data: pickChannels(px, channels, grey ? 1 : 3), width, height, channels: grey ? 1 : 3 };
   } catch (e) {
-    throw classifyDecodeError(e);
+    throw classifyDecodeError(e, bytes);
   }
 }
 

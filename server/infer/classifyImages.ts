@@ -111,7 +111,7 @@ async function decode(file: string, loaded: LoadedModel): Promise<Decoded> {
       const meta = await sharpInput(bytes, MAX_PIXELS).metadata();
       size = { width: meta.width, height: meta.height };
     } catch (e) {
-      throw classifyDecodeError(e);
+      throw classifyDecodeError(e, bytes);
     }
   }
   const { pixels, stats } = await preprocessWithStats(bytes, loaded.policy);

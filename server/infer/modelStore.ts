@@ -104,8 +104,8 @@ export class ModelStore {
   private async load(dir: string, bundled: boolean): Promise<LoadedModel> {
     if (!fs.existsSync(path.join(dir, 'model.json'))) {
       throw new ModelError(bundled
-        ? `The bundled model is missing from this installation (${dir} has no model.json). Reinstall the extension, or choose a trained model with "Brain Tumor: Select Model".`
-        : `There is no model in ${dir} (no model.json). Choose a run folder that finished training with "Brain Tumor: Select Model", or train one with "Brain Tumor: Train Model".`, 'missing');
+        ? `The bundled model is missing from this installation (${dir} has no model.json). Reinstall, or choose a trained model (Select Model in VS Code, --model on the command line).`
+        : `There is no model in ${dir} (no model.json). Choose a run folder that finished training (Select Model in VS Code, --model on the command line), or train one.`, 'missing');
     }
     let meta: RunMetadata;
     try {

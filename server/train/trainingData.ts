@@ -64,7 +64,7 @@ const where = (scan: ScanResult) => (scan.report.layout === 'single' ? scan.repo
 function checkCounts(files: readonly SourcedFile[], scans: readonly ScanResult[]): void {
   const count = (l: DatasetLabel) => files.filter((f) => f.file.label === l).length;
   const places = scans.map(where).join(', ');
-  if (files.length === 0) throw new TrainingDataError(`No usable images in ${places}. Check the folder with "Brain Tumor: Show Dataset".`);
+  if (files.length === 0) throw new TrainingDataError(`No usable images in ${places}. Check the folder with Show Dataset (VS Code) or brain-tumor scan.`);
   const tumour = files.length - count('notumor');
   const short = [count('notumor') < 2 ? 'notumor' : '', tumour < 2 ? 'tumour (any type)' : '',
     ...CLASSES.filter((c) => count(c) === 1)].filter(Boolean);

@@ -136,6 +136,7 @@ describe('brain-tumor classify', () => {
     const noModel = cli(['classify', img, '--model', path.join(tmp, 'nowhere')], tmp);
     assert.equal(noModel.code, 2);
     assert.match(noModel.err, /There is no model in .*nowhere \(no model\.json\)\. Choose a run folder/);
+    assert.doesNotMatch(noModel.err, /"Brain Tumor: /, 'the CLI does not send the user to an extension command');
 
     const corrupt = path.join(tmp, 'corrupt-model');
     fs.cpSync(runDir, corrupt, { recursive: true });

@@ -99,6 +99,26 @@ describe('preprocessImage', () => {
     assert.deepEqual(headerSize(small), { width: 5, height: 4 });
   });
 
+  it('gives a cut-off or corrupt file the same plain message in scan and in decoding, naming no library', async () => {
+    const jpeg = await sharp(sliceSvg(120, 120, 'circle', 7)).jpeg().toBuffer();
+    const png = await sharp(sliceSvg(120, 120, 'circle', 8)).png().toBuffer();
+    const cases: [string, Buffer, RegExp][] = [
+      ['cut.jpg', jpeg.subarray(0, Math.floor(jpeg.length * 0.6)), /^corrupt or truncated image: the JPEG file ends before its end-of-image marker \(cut off\)$/],
+      ['cut.png', png.subarray(0, Math.floor(png.length * 0.6)), /^corrupt or truncated image: the PNG file has no IEND chunk \(cut off\)$/],
+      ['noise.jpg', Buffer.concat([jpeg.subarray(0, 3), Buffer.alloc(400, 0x5a), Buffer.from([0xff, 0xd9])]), /^corrupt or truncated image: the image decoder says /],
+    ];
+    for (const [name, bytes, re] of cases) {
+      const scanned = (await inspectImage(bytes, name)).problems[0]!.message;
+      let decoded = '';
+      await preprocessImage(bytes).catch((e: Error) => { decoded = e.message; });
+      const again = await preprocessImage(bytes, { ...DEFAULT_POLICY, size: 32 }).then(() => '', (e: Error) => e.message);
+      assert.match(scanned, re, name);
+      assert.equal(decoded, scanned, `${name}: scan and decode say the same`);
+      assert.equal(again, scanned, `${name}: whatever the decode size`);
+      assert.doesNotMatch(scanned, /vips|sharp/i, name);
+    }
+  });
+
   it('keeps a uniformly dark image instead of failing', async () => {
     const px = await preprocessImage(await sharp({ create: { width: 30, height: 30, channels: 3, background: '#000' } }).png().toBuffer(), { ...DEFAULT_POLICY, size: 16 });
     assert.equal(px.length, 256);
