@@ -320,6 +320,8 @@ export interface RunSummary {
   bestEpoch: number;
   /** A checkpoint exists and the run did not complete: `train` with resumeRunDir continues it. */
   resumable: boolean;
+  /** Why a run that stopped early cannot be resumed (e.g. its checkpoint is damaged); absent when it can, or finished. */
+  resumeProblem?: string;
   createdAt: string;
   /** Headline Testing figures of the run's last evaluation, if any. */
   evaluation: { official: HeadlineScores | null; deduplicated: HeadlineScores | null } | null;

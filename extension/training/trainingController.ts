@@ -10,6 +10,7 @@ import type { TrainingView } from '../../webview/protocol';
 import type { BackendClient, TrainEvent } from '../backendClient';
 import { log } from '../log';
 import { formatDuration } from '../../server/trainProgressText';
+import { resumableAfterBackendLoss } from './resumeRules';
 
 export interface ActiveRun {
   started: P.TrainStarted;
@@ -145,12 +146,15 @@ export class TrainingController implements vscode.Disposable {
     const run = this.current;
     if (!run) return;
     const v = run.view;
-    const message = 'The backend stopped during training. The run folder keeps every finished epoch; Resume continues from the last one.';
+    const resumable = resumableAfterBackendLoss(v);
+    const message = resumable ? 'The backend stopped during training. The run folder keeps every finished epoch; Resume continues from the last one.'
+      : v.history.length ? 'The backend stopped after training had ended: the model in the run folder is complete. Run Evaluate Model for its Testing scores.'
+        : 'The backend stopped before the first epoch finished: nothing to resume. Start a new run.';
     log.error(`Training ${v.runId}: ${message}`);
     v.end = { runId: v.runId, runDir: v.runDir, outcome: 'failed', message, bestEpoch: v.bestEpoch, bestValAcc: v.history[v.bestEpoch]?.valAcc ?? null, epochsRun: v.history.length, ms: 0 };
     v.live = false;
-    v.status = 'interrupted';
-    v.resumable = v.history.length > 0;
+    v.status = resumable ? 'interrupted' : v.history.length ? 'completed' : 'failed';
+    v.resumable = resumable;
     this.finishProgress?.();
     this.onEnded(v.end, v);
     this.changed.fire(v);

@@ -65,10 +65,31 @@ export interface TrainerState { nextEpoch: number; bestEpoch: number; bestValLos
 
 export class RunFolderError extends Error {}
 
+/** Flushes a folder's entries (a rename is only durable once its folder is); not every platform allows it. */
+function fsyncDir(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(dir, 'r');
+    fs.fsyncSync(fd);
+  } catch {
+    // Windows cannot open a folder for fsync; its renames are durable by other means.
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+/** Written to a temporary name, flushed to disk, renamed into place, and the rename flushed: never half a file. */
 function writeAtomic(file: string, data: string | Uint8Array): void {
   const tmp = `${file}.tmp-${process.pid}`;
-  fs.writeFileSync(tmp, data);
+  const fd = fs.openSync(tmp, 'w');
+  try {
+    fs.writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
   fs.renameSync(tmp, file);
+  fsyncDir(path.dirname(file));
 }
 export function writeJson(file: string, value: unknown): void {
   writeAtomic(file, JSON.stringify(value, null, 1) + '\n');
@@ -189,8 +210,9 @@ export function writeHistory(runDir: string, history: readonly EpochStats[]): vo
 }
 
 /**
- * The last finished epoch, swapped in whole: written to checkpoint.new/, then the old one moved aside and the
- * new one renamed into place. A crash in between leaves either the old or the new checkpoint (see readCheckpoint).
+ * The last finished epoch, swapped in whole: written and flushed to checkpoint.new/, then the current one becomes
+ * checkpoint.prev/ (the epoch before, kept as a fallback) and the new one is renamed into place. A crash anywhere
+ * leaves at least one intact checkpoint, and a damaged one is passed over (see readCheckpoint).
  */
 export async function saveCheckpoint(runDir: string, model: tfl.LayersModel, optimizer: NamedTensor[], state: TrainerState): Promise<void> {
   const fresh = path.join(runDir, 'checkpoint.new');
@@ -200,12 +222,14 @@ export async function saveCheckpoint(runDir: string, model: tfl.LayersModel, opt
   writeAtomic(path.join(fresh, 'optimizer.bin'), new Uint8Array(opt.data));
   writeJson(path.join(fresh, 'optimizer.json'), opt.specs);
   writeJson(path.join(fresh, 'state.json'), state);
+  fsyncDir(fresh);
   const current = path.join(runDir, 'checkpoint');
-  const old = path.join(runDir, 'checkpoint.old');
-  fs.rmSync(old, { recursive: true, force: true });
-  if (fs.existsSync(current)) fs.renameSync(current, old);
+  const prev = path.join(runDir, 'checkpoint.prev');
+  fs.rmSync(prev, { recursive: true, force: true });
+  if (fs.existsSync(current)) fs.renameSync(current, prev);
   fs.renameSync(fresh, current);
-  fs.rmSync(old, { recursive: true, force: true });
+  fs.rmSync(path.join(runDir, 'checkpoint.old'), { recursive: true, force: true }); // left by earlier versions
+  fsyncDir(runDir);
 }
 
 /** The last epoch's model and optimiser; the best model so far is the run folder's own model.json. */
@@ -218,18 +242,68 @@ function decodeWeights(dir: string, name: string): NamedTensor[] {
   return specs.map((s) => ({ name: s.name, tensor: map[s.name]! }));
 }
 
-export function hasCheckpoint(runDir: string): boolean {
-  return ['checkpoint', 'checkpoint.old'].some((d) => fs.existsSync(path.join(runDir, d, 'state.json')));
+/** Every checkpoint folder a run may hold: the current one, a complete new one a crash left before its rename,
+ *  the epoch before, and the one earlier versions kept during their swap. */
+const CHECKPOINT_DIRS = ['checkpoint', 'checkpoint.new', 'checkpoint.prev', 'checkpoint.old'];
+
+/** Byte size a weights manifest needs. */
+function manifestBytes(specs: tf.io.WeightsManifestEntry[]): number {
+  return specs.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1) * bytesPerValue(s), 0);
 }
 
-export async function readCheckpoint(runDir: string): Promise<LoadedCheckpoint> {
-  // A crash between the two renames of saveCheckpoint leaves only checkpoint.old: use it.
-  const dir = [path.join(runDir, 'checkpoint'), path.join(runDir, 'checkpoint.old')].find((d) => fs.existsSync(path.join(d, 'state.json')));
-  if (!dir) throw new RunFolderError(`${runDir} has no checkpoint to resume from (no epoch finished before it stopped). Start a new run.`);
-  const state = readJson<TrainerState>(path.join(dir, 'state.json'), 'The checkpoint state');
-  const model = await loadModel(dir);
-  const optimizer = decodeWeights(dir, 'optimizer');
-  return { model, optimizer, state };
+/** Why a checkpoint folder cannot be resumed from (missing or unreadable state, truncated weights), or null. */
+function checkpointProblem(dir: string): string | null {
+  try {
+    const state = JSON.parse(fs.readFileSync(path.join(dir, 'state.json'), 'utf8')) as Partial<TrainerState>;
+    if (!Number.isInteger(state.nextEpoch)) return 'its state.json has no epoch';
+    const model = JSON.parse(fs.readFileSync(path.join(dir, 'model.json'), 'utf8')) as { weightsManifest?: { weights: tf.io.WeightsManifestEntry[] }[] };
+    const modelBytes = manifestBytes((model.weightsManifest ?? []).flatMap((g) => g.weights));
+    if (fs.statSync(path.join(dir, 'weights.bin')).size !== modelBytes) return 'its weights.bin is truncated or damaged';
+    const optSpecs = JSON.parse(fs.readFileSync(path.join(dir, 'optimizer.json'), 'utf8')) as tf.io.WeightsManifestEntry[];
+    if (fs.statSync(path.join(dir, 'optimizer.bin')).size !== manifestBytes(optSpecs)) return 'its optimizer.bin is truncated or damaged';
+    return null;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ENOENT' ? `a file is missing (${path.basename((e as NodeJS.ErrnoException).path ?? '')})` : `it cannot be read (${(e as Error).message})`;
+  }
+}
+
+/**
+ * The checkpoint to resume from: the intact one with the latest epoch. `problems` lists the damaged ones passed
+ * over; `dir` is null when none is usable.
+ */
+export function usableCheckpoint(runDir: string): { dir: string | null; nextEpoch: number; problems: string[] } {
+  let best: { dir: string | null; nextEpoch: number } = { dir: null, nextEpoch: -1 };
+  const problems: string[] = [];
+  for (const name of CHECKPOINT_DIRS) {
+    const dir = path.join(runDir, name);
+    if (!fs.existsSync(dir)) continue;
+    const problem = checkpointProblem(dir);
+    if (problem) {
+      // An incomplete checkpoint.new is the normal trace of a crash while writing one: not worth a word.
+      if (name !== 'checkpoint.new') problems.push(`${name}: ${problem}`);
+      continue;
+    }
+    const { nextEpoch } = readJson<TrainerState>(path.join(dir, 'state.json'), 'The checkpoint state');
+    if (nextEpoch > best.nextEpoch) best = { dir, nextEpoch };
+  }
+  return { ...best, problems };
+}
+
+export function hasCheckpoint(runDir: string): boolean {
+  return usableCheckpoint(runDir).dir !== null;
+}
+
+export async function readCheckpoint(runDir: string): Promise<LoadedCheckpoint & { problems: string[] }> {
+  const found = usableCheckpoint(runDir);
+  if (!found.dir) {
+    throw new RunFolderError(found.problems.length
+      ? `${runDir} cannot be resumed: its checkpoint is damaged (${found.problems.join('; ')}). Start a new run.`
+      : `${runDir} has no checkpoint to resume from (no epoch finished before it stopped). Start a new run.`);
+  }
+  const state = readJson<TrainerState>(path.join(found.dir, 'state.json'), 'The checkpoint state');
+  const model = await loadModel(found.dir);
+  const optimizer = decodeWeights(found.dir, 'optimizer');
+  return { model, optimizer, state, problems: found.problems };
 }
 
 /** The sources of a run: metadata.json's list, or its one `dataset` for runs written before several sources. */
@@ -241,11 +315,14 @@ export function sourcesOf(m: RunMetadata): DataSource[] {
 export function runSummary(runDir: string): RunSummary {
   const m = readMetadata(runDir);
   const history = readHistory(runDir);
+  const finished = m.status === 'completed' || m.status === 'early-stopped';
+  const found = usableCheckpoint(runDir);
   return {
     runId: m.runId, runDir, status: m.status, config: m.config, dataRoot: m.dataset.root, sources: sourcesOf(m), backend: m.backend,
     counts: m.dataset.counts, history, bestEpoch: m.bestEpoch, createdAt: m.createdAt,
     evaluation: m.evaluation ? { official: m.evaluation.official, deduplicated: m.evaluation.deduplicated } : null,
-    resumable: m.status !== 'completed' && m.status !== 'early-stopped' && hasCheckpoint(runDir) && history.length < m.config.epochs,
+    resumable: !finished && found.dir !== null && history.length < m.config.epochs,
+    ...(!finished && found.dir === null && found.problems.length ? { resumeProblem: `its checkpoint is damaged (${found.problems.join('; ')})` } : {}),
   };
 }
 

@@ -248,6 +248,7 @@ export class TrainingService {
       // 2. Model: fresh, or the checkpoint's with the best weights so far from the run's model.json.
       if (resume) {
         const ckpt = await readCheckpoint(runDir);
+        for (const p of ckpt.problems) events.log(`Run ${meta.runId}: passed over a damaged checkpoint, ${p}; resuming from the last intact one.`);
         model = ckpt.model;
         const best = await loadModel(runDir);
         const bestWeights = best.getWeights().map((w) => tf.clone(w));

@@ -5,6 +5,7 @@ import { CRASH_WINDOW_MS, CrashPolicy, MAX_CRASHES } from '../../extension/crash
 import { contentSecurityPolicy } from '../../extension/panels/csp';
 import { parseFromStatusView } from '../../extension/panels/statusMessages';
 import { describeBackend, describeModel } from '../../extension/statusText';
+import { resumableAfterBackendLoss } from '../../extension/training/resumeRules';
 import type { ModelInfo, StatusResult } from '../../server/protocol';
 
 describe('CrashPolicy', () => {
@@ -94,5 +95,18 @@ describe('describeModel (status bar)', () => {
     assert.equal(d.text, '$(package) 2026-11-30_17-21-20-seed-cnn');
     assert.match(d.tooltip, /not evaluated yet/);
     assert.match(d.tooltip, /Not calibrated/);
+  });
+});
+
+describe('Resume after the backend died', () => {
+  const progress = (phase: 'loading' | 'training' | 'evaluating' | 'finished') =>
+    ({ runId: 'r', phase, epoch: 3, epochs: 10, batch: 0, batches: 0, loss: 0, acc: 0, imgPerSec: 0, etaSec: null });
+  it('is offered only for a run whose training was still going, with an epoch on disk', () => {
+    assert.equal(resumableAfterBackendLoss({ history: [1, 2, 3], config: { epochs: 10 }, progress: progress('training') }), true);
+    assert.equal(resumableAfterBackendLoss({ history: [], config: { epochs: 10 }, progress: progress('loading') }), false, 'nothing finished');
+    assert.equal(resumableAfterBackendLoss({ history: new Array(10).fill(0), config: { epochs: 10 }, progress: progress('evaluating') }), false, 'all epochs done');
+    assert.equal(resumableAfterBackendLoss({ history: [1, 2, 3, 4], config: { epochs: 10 }, progress: progress('evaluating') }), false,
+      'stopped early, then the evaluation: the run had finished');
+    assert.equal(resumableAfterBackendLoss({ history: [1, 2], config: { epochs: 10 }, progress: progress('finished') }), false);
   });
 });

@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { resolvePreference } from '../../server/engine/chooseBackend';
 import { startEngine } from '../../server/engine/startEngine';
 import { buildModel } from '../../server/train/models';
-import { createRunDir, hasCheckpoint, loadModel, readCheckpoint, saveCheckpoint, saveModel } from '../../server/train/runFolder';
+import { createRunDir, hasCheckpoint, loadModel, readCheckpoint, runSummary, saveCheckpoint, saveModel } from '../../server/train/runFolder';
 import { DEFAULT_TRAIN_CONFIG, resolveTrainConfig } from '../../server/train/trainConfig';
 import { formatDuration, progressBar } from '../../server/trainProgressText';
 import { parseFromTrainingView } from '../../extension/panels/trainingMessages';
@@ -90,14 +90,48 @@ describe('run folders', () => {
     const opt = [{ name: 'iter', tensor: tf.scalar(7, 'int32') }, { name: 'm', tensor: tf.ones([3]) }];
     await saveCheckpoint(runDir, model, opt, { nextEpoch: 1, bestEpoch: 0, bestValLoss: 0.5 });
     await saveCheckpoint(runDir, model, opt, { nextEpoch: 2, bestEpoch: 1, bestValLoss: 0.4 });
-    assert.deepEqual(fs.readdirSync(runDir).sort(), ['checkpoint']);
-    fs.renameSync(path.join(runDir, 'checkpoint'), path.join(runDir, 'checkpoint.old')); // the crash
+    assert.deepEqual(fs.readdirSync(runDir).sort(), ['checkpoint', 'checkpoint.prev'], 'the epoch before is kept as a fallback');
+    fs.rmSync(path.join(runDir, 'checkpoint.prev'), { recursive: true });
+    fs.renameSync(path.join(runDir, 'checkpoint'), path.join(runDir, 'checkpoint.old')); // the crash (earlier versions' swap)
     const c = await readCheckpoint(runDir);
     assert.deepEqual(c.state, { nextEpoch: 2, bestEpoch: 1, bestValLoss: 0.4 });
     assert.deepEqual(c.optimizer.map((w) => w.name), ['iter', 'm']);
     assert.deepEqual(Array.from(await c.optimizer[1]!.tensor.data()), [1, 1, 1]);
     tf.dispose([...opt.map((w) => w.tensor), ...c.optimizer.map((w) => w.tensor)]);
     c.model.dispose();
+    model.dispose();
+  });
+
+  it('passes over a damaged checkpoint to the epoch before, and says why a run cannot resume when none is intact', async () => {
+    const runDir = path.join(tmp, 'r2');
+    fs.mkdirSync(runDir);
+    const model = buildModel({ name: 'compact', inputSize: 32, channels: 1, classes: 4 });
+    await saveModel(model, runDir);
+    const now = new Date().toISOString();
+    fs.writeFileSync(path.join(runDir, 'metadata.json'), JSON.stringify({
+      format: 'brain-tumor-run', formatVersion: 1, runId: 'r2', createdAt: now, updatedAt: now, status: 'interrupted',
+      dataset: { root: '/data', fingerprint: 'f', counts: { train: 1, val: 1 }, perClass: {} }, config: { ...DEFAULT_TRAIN_CONFIG, epochs: 5 },
+      backend: { kind: 'wasm', threads: 1, simd: true }, bestEpoch: 1,
+    }));
+    fs.writeFileSync(path.join(runDir, 'history.json'), JSON.stringify([{ epoch: 0 }, { epoch: 1 }]));
+    const opt = [{ name: 'iter', tensor: tf.scalar(7, 'int32') }];
+    await saveCheckpoint(runDir, model, opt, { nextEpoch: 1, bestEpoch: 0, bestValLoss: 0.5 });
+    await saveCheckpoint(runDir, model, opt, { nextEpoch: 2, bestEpoch: 1, bestValLoss: 0.4 });
+    const weights = path.join(runDir, 'checkpoint', 'weights.bin');
+    fs.writeFileSync(weights, fs.readFileSync(weights).subarray(0, 64)); // a damaged last checkpoint
+    const c = await readCheckpoint(runDir);
+    assert.equal(c.state.nextEpoch, 1, 'resumes from the epoch before');
+    assert.deepEqual(c.problems, ['checkpoint: its weights.bin is truncated or damaged']);
+    c.model.dispose();
+    tf.dispose(c.optimizer.map((w) => w.tensor));
+    assert.equal(runSummary(runDir).resumable, true);
+    // With the fallback damaged too, the run is not resumable, and says why.
+    fs.rmSync(path.join(runDir, 'checkpoint.prev', 'optimizer.bin'));
+    const s = runSummary(runDir);
+    assert.equal(s.resumable, false);
+    assert.match(s.resumeProblem ?? '', /checkpoint is damaged \(checkpoint: its weights\.bin is truncated or damaged; checkpoint\.prev: a file is missing \(optimizer\.bin\)\)/);
+    await assert.rejects(readCheckpoint(runDir), /cannot be resumed: its checkpoint is damaged/);
+    tf.dispose(opt.map((w) => w.tensor));
     model.dispose();
   });
 });
