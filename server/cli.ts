@@ -32,7 +32,7 @@ import { TrainingService } from './train/trainingService';
 import { formatTrainEnd, TrainProgressPrinter } from './trainProgressText';
 import { EvaluationError, evaluateModel, saveEvaluation } from './eval/evaluate';
 import { renderReportHtml, type ReportRunInfo } from './eval/reportHtml';
-import { readHistory, readMetadata } from './train/runFolder';
+import { readHistory, readMetadata, runSummary } from './train/runFolder';
 import { formatEvaluation } from './formatEvaluation';
 import { DEFAULT_UNCERTAINTY_THRESHOLD, type ClassifyResult } from './protocol';
 import { ClassifyError, classifyImages } from './infer/classifyImages';
@@ -300,8 +300,18 @@ async function cmdTrain(flags: Flags): Promise<number> {
   process.off('SIGINT', onSigint);
   out.finish();
   const history = service.snapshot()?.history ?? [];
-  process.stdout.write(flags.json ? JSON.stringify({ ...end, config: started.config, history }, null, 2) + '\n' : formatTrainEnd(end, history) + '\n');
+  process.stdout.write(flags.json ? JSON.stringify({ ...end, config: started.config, history }, null, 2) + '\n' : formatTrainEnd(end, history, resumeState(end.runDir)) + '\n');
   return end.outcome === 'failed' ? 1 : end.outcome === 'cancelled' ? 130 : 0;
+}
+
+/** Whether a stopped run can be resumed, from its folder as it is now (undefined when it cannot be read). */
+function resumeState(runDir: string): { resumable: boolean; problem?: string } | undefined {
+  try {
+    const s = runSummary(runDir);
+    return { resumable: s.resumable, ...(s.resumeProblem ? { problem: s.resumeProblem } : {}) };
+  } catch {
+    return undefined;
+  }
 }
 
 /** What the HTML report tells of the run behind a model: its settings, curves and data counts. */

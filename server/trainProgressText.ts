@@ -69,7 +69,8 @@ export class TrainProgressPrinter {
   }
 }
 
-export function formatTrainEnd(end: TrainEnd, history: readonly EpochStats[]): string {
+/** `resume`: what the run folder says now (a damaged checkpoint makes a stopped run not resumable). */
+export function formatTrainEnd(end: TrainEnd, history: readonly EpochStats[], resume?: { resumable: boolean; problem?: string }): string {
   const best = end.bestEpoch >= 0 ? history[end.bestEpoch] : undefined;
   const lines = [`${end.outcome === 'failed' ? 'Training failed' : `Training ${end.outcome}`}: ${end.message}`];
   if (best) {
@@ -82,7 +83,8 @@ export function formatTrainEnd(end: TrainEnd, history: readonly EpochStats[]): s
   }
   lines.push(`Run folder: ${end.runDir}`);
   if (end.outcome === 'cancelled' || end.outcome === 'failed') {
-    if (history.length) lines.push(`Resume with: brain-tumor train --resume ${JSON.stringify(end.runDir)}`);
+    if (resume && !resume.resumable) lines.push(`Not resumable${resume.problem ? `: ${resume.problem}` : ''}. Start a new run.`);
+    else if (history.length) lines.push(`Resume with: brain-tumor train --resume ${JSON.stringify(end.runDir)}`);
   }
   return lines.join('\n');
 }

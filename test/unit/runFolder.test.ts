@@ -14,7 +14,7 @@ import { startEngine } from '../../server/engine/startEngine';
 import { buildModel } from '../../server/train/models';
 import { createRunDir, hasCheckpoint, loadModel, readCheckpoint, runSummary, saveCheckpoint, saveModel } from '../../server/train/runFolder';
 import { DEFAULT_TRAIN_CONFIG, resolveTrainConfig } from '../../server/train/trainConfig';
-import { formatDuration, progressBar } from '../../server/trainProgressText';
+import { formatDuration, formatTrainEnd, progressBar } from '../../server/trainProgressText';
 import { parseFromTrainingView } from '../../extension/panels/trainingMessages';
 
 const WASM_DIR = path.resolve(__dirname, '../../../dist/wasm');
@@ -131,6 +131,11 @@ describe('run folders', () => {
     assert.equal(s.resumable, false);
     assert.match(s.resumeProblem ?? '', /checkpoint is damaged \(checkpoint: its weights\.bin is truncated or damaged; checkpoint\.prev: a file is missing \(optimizer\.bin\)\)/);
     await assert.rejects(readCheckpoint(runDir), /cannot be resumed: its checkpoint is damaged/);
+    // The CLI's end text no longer says "Resume with" for it.
+    const end = { runId: 'r2', runDir, outcome: 'failed' as const, message: 'x', bestEpoch: -1, bestValAcc: null, epochsRun: 2, ms: 0 };
+    const text = formatTrainEnd(end, [], { resumable: s.resumable, problem: s.resumeProblem });
+    assert.match(text, /Not resumable: its checkpoint is damaged/);
+    assert.doesNotMatch(text, /Resume with/);
     tf.dispose(opt.map((w) => w.tensor));
     model.dispose();
   });
