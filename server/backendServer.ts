@@ -182,8 +182,9 @@ export function startBackendServer(connection: Connection, options: BackendServe
     const runDir = parseRunDir('readRun', raw);
     try {
       const summary = runSummary(runDir);
-      return { ...summary, status: settledStatus(summary.status, training.isRunning(runDir)),
-        resumable: summary.resumable && !training.isRunning(runDir) };
+      // Running here, or in another live process that holds the run's lock ("running elsewhere").
+      const live = training.isRunning(runDir) || summary.lock !== undefined;
+      return { ...summary, status: settledStatus(summary.status, live), resumable: summary.resumable && !live };
     } catch (e) {
       throw trainingError(e);
     }

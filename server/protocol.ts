@@ -322,10 +322,15 @@ export interface RunSummary {
   resumable: boolean;
   /** Why a run that stopped early cannot be resumed (e.g. its checkpoint is damaged); absent when it can, or finished. */
   resumeProblem?: string;
+  /** Another live process holds the run folder's lock (it is training this run now): "running elsewhere". */
+  lock?: RunLock;
   createdAt: string;
   /** Headline Testing figures of the run's last evaluation, if any. */
   evaluation: { official: HeadlineScores | null; deduplicated: HeadlineScores | null } | null;
 }
+/** The owner of a run folder while it trains (run.lock): one trainer per folder, across processes. */
+export interface RunLock { pid: number; host: string; startedAt: string }
+
 /** Client -> server: read a run folder (for the Training panel of a finished run, and for Resume). */
 export const readRun = new RequestType<{ runDir: string }, RunSummary, void>(METHOD_PREFIX + 'readRun');
 

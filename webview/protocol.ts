@@ -64,6 +64,8 @@ export interface TrainingView {
   progress: TrainProgress | null;
   end: TrainEnd | null;
   resumable: boolean;
+  /** Another process (another window, or the CLI) is training this run now: its lock's holder. */
+  runningElsewhere?: { pid: number; host: string; startedAt: string };
   /** Testing figures of the run's evaluation (at the end of training, or a later Evaluate Model). */
   evaluation: TrainEnd['evaluation'];
 }

@@ -31,6 +31,7 @@ export function viewFromSummary(s: P.RunSummary): TrainingView {
   return {
     runId: s.runId, runDir: s.runDir, dataRoot: s.dataRoot, sources: s.sources, live: false, status: s.status, config: s.config, backend: s.backend,
     counts: s.counts, history: s.history, bestEpoch: s.bestEpoch, progress: null, end: null, resumable: s.resumable, evaluation: s.evaluation,
+    ...(s.lock ? { runningElsewhere: s.lock } : {}),
   };
 }
 

@@ -12,11 +12,12 @@
  * checkpoint folder is swapped whole.
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { NamedTensor } from '@tensorflow/tfjs-core/dist/tensor_types';
-import type { BackendKind, CrossSourceOverlap, DataSource, EpochStats, EvaluationReport, HeadlineScores, RunSummary, TrainConfig, TumorClassName } from '../protocol';
+import type { BackendKind, RunLock, CrossSourceOverlap, DataSource, EpochStats, EvaluationReport, HeadlineScores, RunSummary, TrainConfig, TumorClassName } from '../protocol';
 import type { PreprocessPolicy } from '../data/preprocess';
 import type { FeatureStats } from '../infer/featureStats';
 import './models'; // registers the custom layers a saved model may use
@@ -317,13 +318,74 @@ export function runSummary(runDir: string): RunSummary {
   const history = readHistory(runDir);
   const finished = m.status === 'completed' || m.status === 'early-stopped';
   const found = usableCheckpoint(runDir);
+  // A run another live process is training now: not interrupted, and not to be resumed here.
+  const lock = m.status === 'running' ? runLockHolder(runDir) : null;
   return {
     runId: m.runId, runDir, status: m.status, config: m.config, dataRoot: m.dataset.root, sources: sourcesOf(m), backend: m.backend,
     counts: m.dataset.counts, history, bestEpoch: m.bestEpoch, createdAt: m.createdAt,
     evaluation: m.evaluation ? { official: m.evaluation.official, deduplicated: m.evaluation.deduplicated } : null,
-    resumable: !finished && found.dir !== null && history.length < m.config.epochs,
+    resumable: !finished && found.dir !== null && history.length < m.config.epochs && !lock,
     ...(!finished && found.dir === null && found.problems.length ? { resumeProblem: `its checkpoint is damaged (${found.problems.join('; ')})` } : {}),
+    ...(lock ? { lock } : {}),
   };
+}
+
+const LOCK_FILE = 'run.lock';
+
+/** Whether the process holding a lock is alive: checkable on this host only; another host's lock counts as held. */
+function lockIsLive(lock: RunLock): boolean {
+  if (lock.host !== os.hostname()) return true;
+  try {
+    process.kill(lock.pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM'; // alive, owned by another user
+  }
+}
+
+/** The live holder of a run folder's lock, other than this process; null when free (or held by a dead process). */
+export function runLockHolder(runDir: string): RunLock | null {
+  try {
+    const lock = JSON.parse(fs.readFileSync(path.join(runDir, LOCK_FILE), 'utf8')) as RunLock;
+    if (lock.pid === process.pid && lock.host === os.hostname()) return null;
+    return lockIsLive(lock) ? lock : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Takes the run folder's lock (run.lock: pid, host, start time), atomically (exclusive create), so that two
+ * trainers never write one run. A lock left by a process that is gone is recovered (`onRecover` says so); a live
+ * holder is refused with an error naming it. Returns the release function.
+ */
+export function acquireRunLock(runDir: string, onRecover: (stale: RunLock) => void = () => undefined): () => void {
+  const file = path.join(runDir, LOCK_FILE);
+  const mine: RunLock = { pid: process.pid, host: os.hostname(), startedAt: new Date().toISOString() };
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      fs.writeFileSync(file, JSON.stringify(mine) + '\n', { flag: 'wx' });
+      return () => {
+        try {
+          const now = JSON.parse(fs.readFileSync(file, 'utf8')) as RunLock;
+          if (now.pid === mine.pid && now.host === mine.host) fs.rmSync(file, { force: true });
+        } catch { /* already gone */ }
+      };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+    let held: RunLock | null = null;
+    try { held = JSON.parse(fs.readFileSync(file, 'utf8')) as RunLock; } catch { /* unreadable: treat as stale */ }
+    // This process trains one run at a time, so its own old lock is a leftover.
+    const own = held !== null && held.pid === process.pid && held.host === os.hostname();
+    if (held && !own && lockIsLive(held)) {
+      throw new RunFolderError(`${runDir} is being trained by another process (pid ${held.pid} on ${held.host}, since ${held.startedAt}). ` +
+        'Wait for it to end, or stop that process.');
+    }
+    if (held) onRecover(held);
+    fs.rmSync(file, { force: true });
+  }
+  throw new RunFolderError(`Cannot take the lock of ${runDir}: another process keeps taking it.`);
 }
 
 /** The status a run folder shows after its process died mid-run. */

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type * as P from '../protocol';
+import type { RunLock } from '../protocol';
 import { CLASSES } from '../data/classNames';
 import type { DatasetStore } from '../data/datasetStore';
 import { DEFAULT_POLICY, type PreprocessPolicy } from '../data/preprocess';
@@ -17,7 +18,7 @@ import { EvaluationError, evaluateModel, saveEvaluation } from '../eval/evaluate
 import { buildModel } from './models';
 import {
   createRunDir, hasCheckpoint, loadModel, readCheckpoint, readHistory, readMetadata, runSummary, saveCheckpoint, saveModel,
-  writeHistory, writeJson, writeMetadata, sourcesOf, RunFolderError, type RunMetadata,
+  writeHistory, writeJson, writeMetadata, sourcesOf, acquireRunLock, RunFolderError, type RunMetadata,
 } from './runFolder';
 import { ConfigError, resolveTrainConfig } from './trainConfig';
 import { prepareTrainingData } from './trainingData';
@@ -45,6 +46,8 @@ interface Job {
   snapshot: P.TrainingSnapshot;
   cancelled: boolean;
   done: Promise<P.TrainEnd>;
+  /** Gives the run folder's lock back (before the end is announced, so that a Resume right after it works). */
+  releaseLock: () => void;
 }
 
 const round = (v: number, digits = 4) => Math.round(v * 10 ** digits) / 10 ** digits;
@@ -81,14 +84,18 @@ export class TrainingService {
       throw new TrainingBusyError(`A training run is already going (${this.job.snapshot.runId}). Cancel it or wait for it to end.`);
     }
     this.running = true; // claimed now: a second request arriving during the awaits below is refused
+    let releaseLock = () => undefined as void;
     try {
       const backend = await this.deps.engine();
       const { events } = this.deps;
       const resume = params.resumeRunDir !== undefined;
       let meta: RunMetadata;
       let resumedFrom: number | null = null;
+      const recovered = (stale: RunLock) => events.log(`Took over the lock of a run whose trainer is gone (pid ${stale.pid} on ${stale.host}, since ${stale.startedAt}).`);
       if (resume) {
         meta = readMetadata(params.resumeRunDir!);
+        // One trainer per run folder, across processes: a second one is refused here, before anything is written.
+        releaseLock = acquireRunLock(params.resumeRunDir!, recovered);
         // The saved settings are checked like a new run's: metadata.json may have been edited or damaged.
         try {
           meta.config = resolveTrainConfig(meta.config);
@@ -132,6 +139,7 @@ export class TrainingService {
         for (const root of roots) await walkDataset(root); // a wrong folder or layout fails now, not after the run folder exists
         const policy: PreprocessPolicy = { ...DEFAULT_POLICY, size: config.inputSize, channels: config.channels };
         const { runId, runDir } = createRunDir(params.runsDir!, config.model);
+        releaseLock = acquireRunLock(runDir, recovered);
         const now = new Date().toISOString();
         meta = {
           format: 'brain-tumor-run', formatVersion: 1, runId, createdAt: now, updatedAt: now, status: 'running',
@@ -152,11 +160,13 @@ export class TrainingService {
         },
         cancelled: false,
         done: Promise.resolve(null as unknown as P.TrainEnd),
+        releaseLock,
       };
       this.job = job;
       job.done = this.run(job, meta, runDir, resume).finally(() => { this.running = false; });
       return { runId: meta.runId, runDir, config: meta.config, resumedFromEpoch: resumedFrom };
     } catch (e) {
+      releaseLock();
       this.running = false;
       throw e;
     }
@@ -346,6 +356,7 @@ export class TrainingService {
     };
     snap.end = end;
     if (snap.progress) snap.progress = { ...snap.progress, phase: 'finished' };
+    job.releaseLock();
     events.end(end);
     return end;
   }

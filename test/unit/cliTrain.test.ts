@@ -114,6 +114,34 @@ describe('brain-tumor train', () => {
     assert.deepEqual(result.history.map((h) => h.epoch), [0, 1, 2, 3]);
   });
 
+  it('lets one trainer own a run folder: a second is refused naming the holder, and a dead holder\'s lock is taken over', async () => {
+    const child = spawn(process.execPath, [CLI, 'train', '--data', data, '--runs', path.join(tmp, 'runs-lock'), '--epochs', '30', ...TINY, '--no-cache'],
+      { env: env(), cwd: tmp });
+    let err = '';
+    const runDir = await new Promise<string>((resolve) => {
+      child.stderr.on('data', (d: Buffer) => {
+        err += d.toString();
+        if (/epoch 1\/30 /.test(err)) resolve(runDirOf(err)!); // a checkpoint exists: the run could be resumed
+      });
+    });
+    const lock = JSON.parse(fs.readFileSync(path.join(runDir, 'run.lock'), 'utf8')) as { pid: number; host: string; startedAt: string };
+    assert.equal(lock.pid, child.pid);
+    assert.equal(lock.host, os.hostname());
+    const second = cli(['train', '--resume', runDir, '--no-cache'], tmp);
+    assert.equal(second.code, 2, second.err);
+    assert.match(second.err, new RegExp(`is being trained by another process \\(pid ${child.pid} on `));
+    // The trainer dies without a word (kill -9): its lock stays behind, and the next trainer takes it over.
+    const exited = new Promise((r) => child.on('exit', r));
+    child.kill('SIGKILL');
+    await exited;
+    assert.ok(fs.existsSync(path.join(runDir, 'run.lock')), 'a killed trainer leaves its lock');
+    const resumed = cli(['train', '--resume', runDir, '--epochs', '3', '--no-cache', '--json'], tmp);
+    assert.equal(resumed.code, 0, resumed.err);
+    assert.match(resumed.err, new RegExp(`Took over the lock of a run whose trainer is gone \\(pid ${child.pid} on `));
+    assert.equal((JSON.parse(resumed.out) as { outcome: string }).outcome, 'completed');
+    assert.equal(fs.existsSync(path.join(runDir, 'run.lock')), false, 'released at the end');
+  });
+
   it('refuses bad input with a clear message and exit code 2', () => {
     const bad = [
       { args: ['train'], msg: /train needs --data DIR/ },

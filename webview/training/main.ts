@@ -202,7 +202,11 @@ function render(): void {
   } else if (ev?.error) {
     root.append(el('p', { className: 'callout warn' }, `The evaluation on Testing failed: ${ev.error}`));
   }
-  else if (v.status === 'interrupted') root.append(el('p', { className: 'callout warn', id: 'run-end' }, 'This run stopped before it finished (the backend or the window went away). Resume continues from its last finished epoch.'));
+  else if (v.runningElsewhere) {
+    const l = v.runningElsewhere;
+    root.append(el('p', { className: 'callout', id: 'run-elsewhere' }, `Running elsewhere: another process is training this run ` +
+      `(pid ${l.pid} on ${l.host}, since ${new Date(l.startedAt).toLocaleString()}). This view shows the epochs it has saved so far.`));
+  } else if (v.status === 'interrupted') root.append(el('p', { className: 'callout warn', id: 'run-end' }, 'This run stopped before it finished (the backend or the window went away). Resume continues from its last finished epoch.'));
   root.append(actions(v));
   root.append(el('h2', {}, 'Curves'));
   if (v.history.length) {
