@@ -107,11 +107,34 @@ export function replaceItem(result: ClassifyResult, path: string, item: Classifi
  * the page than the images. `p` and `home` are parameters for tests of Windows paths.
  */
 export function thumbnailRoots(paths: readonly string[], p: nodePath.PlatformPath = nodePath, home: string = os.homedir()): string[] {
-  const parents = [...new Set(paths.map((f) => p.dirname(p.resolve(f))))];
-  if (parents.length <= 1) return parents;
-  const common = parents.reduce<string | undefined>((a, b) => (a === undefined ? undefined : commonFolder(a, b, p)), parents[0]);
+  return thumbnailPlan(paths, p, home).roots;
+}
+
+/**
+ * How each image's thumbnail reaches the panel: through resource roots (thumbnailRoots), or, for an image that lies
+ * directly in a folder too wide to open to the page (a file-system root, the home folder or one of its ancestors),
+ * inline: the extension reads that one file and sends it as a data: URL (`inline`), so the folder itself is never
+ * granted, even for a single image.
+ */
+export function thumbnailPlan(paths: readonly string[], p: nodePath.PlatformPath = nodePath, home: string = os.homedir()): { roots: string[]; inline: string[] } {
   const tooWide = (dir: string) => p.parse(dir).root === dir || isInside(home, dir, p);
-  return common !== undefined && !tooWide(common) ? [common] : parents;
+  const inline = paths.filter((f) => tooWide(p.dirname(p.resolve(f))));
+  const parents = [...new Set(paths.map((f) => p.dirname(p.resolve(f))))].filter((d) => !tooWide(d));
+  if (parents.length <= 1) return { roots: parents, inline };
+  const common = parents.reduce<string | undefined>((a, b) => (a === undefined ? undefined : commonFolder(a, b, p)), parents[0]);
+  return { roots: common !== undefined && !tooWide(common) ? [common] : parents, inline };
+}
+
+/** Image types a webview shows by itself, by file extension. */
+const INLINE_TYPES: Record<string, string> = { '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.webp': 'image/webp', '.bmp': 'image/bmp', '.gif': 'image/gif' };
+/** Larger files are not inlined (the row shows no thumbnail): a message to the page must stay small. */
+export const MAX_INLINE_THUMBNAIL_BYTES = 4 * 1024 * 1024;
+
+/** A data: URL of an image file's bytes for an inline thumbnail, or undefined (unknown type, too large). */
+export function inlineThumbnail(file: string, bytes: Uint8Array): string | undefined {
+  const type = INLINE_TYPES[nodePath.extname(file).toLowerCase()];
+  if (!type || bytes.byteLength > MAX_INLINE_THUMBNAIL_BYTES) return undefined;
+  return `data:${type};base64,${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64')}`;
 }
 
 /** Whether every folder of `needed` is one of `have` or inside one (then a panel's resource roots need not change). */

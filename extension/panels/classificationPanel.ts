@@ -3,13 +3,14 @@
  * table whose rows open the same detail. The result travels in the webview's saved state, so a window reload
  * restores the panel without the backend.
  */
+import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { ClassifiedImage, ClassifyResult, FailedImage } from '../../server/protocol';
 import type { ToClassificationView } from '../../webview/protocol';
 import { csvFileName, toCsv } from '../../server/infer/resultsCsv';
 import { log } from '../log';
 import {
-  isClassifyItem, itemsByPath, parseClassificationViewState, parseFromClassificationView, replaceItem, rootsCovered, thumbnailRoots,
+  inlineThumbnail, isClassifyItem, itemsByPath, parseClassificationViewState, parseFromClassificationView, replaceItem, rootsCovered, thumbnailPlan, thumbnailRoots,
 } from './classificationMessages';
 import { panelHtml, WEBVIEW_DIR } from './webviewHtml';
 
@@ -126,8 +127,20 @@ export class ClassificationPanel {
   private post(): void {
     if (this.disposed) return;
     const thumbs: Record<string, string> = {};
+    const inline = new Set(thumbnailPlan(this.result.items.map((i) => i.path)).inline);
     for (const item of this.result.items) {
-      if (item.ok && !item.input) thumbs[item.path] = this.panel.webview.asWebviewUri(vscode.Uri.file(item.path)).toString();
+      if (!item.ok || item.input) continue;
+      if (!inline.has(item.path)) {
+        thumbs[item.path] = this.panel.webview.asWebviewUri(vscode.Uri.file(item.path)).toString();
+        continue;
+      }
+      // Its folder is not opened to the page (the home folder, a root): this one file is sent instead.
+      try {
+        const url = inlineThumbnail(item.path, fs.readFileSync(item.path));
+        if (url) thumbs[item.path] = url;
+      } catch {
+        // Gone since it was classified: the row shows no thumbnail.
+      }
     }
     const msg: ToClassificationView = { type: 'result', result: this.result, thumbs };
     void this.panel.webview.postMessage(msg);

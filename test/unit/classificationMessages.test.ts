@@ -3,7 +3,8 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import {
-  isClassifyItem, isClassifyResult, itemsByPath, parseClassificationViewState, parseFromClassificationView, replaceItem, rootsCovered, thumbnailRoots,
+  inlineThumbnail, isClassifyItem, isClassifyResult, itemsByPath, MAX_INLINE_THUMBNAIL_BYTES, parseClassificationViewState, parseFromClassificationView, replaceItem,
+  rootsCovered, thumbnailPlan, thumbnailRoots,
 } from '../../extension/panels/classificationMessages';
 import { makeClassified, makeFailed, makeHeatmap, makeResult } from '../fixtures/classifyResult';
 
@@ -98,6 +99,20 @@ describe('Classification panel helpers', () => {
     assert.deepEqual(thumbnailRoots(['/home/ann/scans/x/a.jpg', '/home/ann/scans/y/b.jpg'], path.posix, home), ['/home/ann/scans']);
     assert.deepEqual(thumbnailRoots(['C:\\scans\\a.jpg', 'D:\\scans\\b.jpg'], path.win32, 'C:\\Users\\ann'), ['C:\\scans', 'D:\\scans']);
     assert.deepEqual(thumbnailRoots(['C:\\data\\x\\a.jpg', 'c:\\data\\y\\b.jpg'], path.win32, 'C:\\Users\\ann').length, 1);
+  });
+
+  it('never opens the file-system root or the home folder to the page, even for one image: those are sent inline', () => {
+    const home = '/home/ann';
+    assert.deepEqual(thumbnailRoots(['/a.jpg'], path.posix, home), [], 'a single image at /');
+    assert.deepEqual(thumbnailRoots(['/home/ann/a.jpg'], path.posix, home), [], 'a single image in the home folder');
+    assert.deepEqual(thumbnailRoots(['/home/a.jpg'], path.posix, home), [], 'an ancestor of the home folder');
+    assert.deepEqual(thumbnailPlan(['/home/ann/a.jpg', '/home/ann/scans/b.jpg', '/c.png'], path.posix, home),
+      { roots: ['/home/ann/scans'], inline: ['/home/ann/a.jpg', '/c.png'] });
+    assert.deepEqual(thumbnailRoots(['C:\\a.jpg'], path.win32, 'C:\\Users\\ann'), []);
+    const png = Uint8Array.from([0x89, 0x50, 0x4e, 0x47]);
+    assert.equal(inlineThumbnail('/home/ann/a.PNG', png), 'data:image/png;base64,iVBORw==');
+    assert.equal(inlineThumbnail('/home/ann/a.tif', png), undefined, 'a type the page cannot show');
+    assert.equal(inlineThumbnail('/home/ann/big.jpg', new Uint8Array(MAX_INLINE_THUMBNAIL_BYTES + 1)), undefined, 'too large');
   });
 
   it('keeps the resource roots when the new images lie inside them', () => {
