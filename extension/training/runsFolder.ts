@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { SECTION } from '../config';
+import { prepareFolder } from '../workspaceFolder';
 
 export function runsFolder(context: vscode.ExtensionContext): string {
   const setting = vscode.workspace.getConfiguration(SECTION).get<string>('runsFolder')?.trim();
@@ -13,12 +14,8 @@ export function runsFolder(context: vscode.ExtensionContext): string {
   if (setting) return path.isAbsolute(setting) || !ws ? setting : path.join(ws.uri.fsPath, setting);
   if (!ws) return path.join(context.globalStorageUri.fsPath, 'runs');
   const base = path.join(ws.uri.fsPath, '.brain-tumor');
-  try {
-    fs.mkdirSync(base, { recursive: true });
-    if (!fs.existsSync(path.join(base, '.gitignore'))) fs.writeFileSync(path.join(base, '.gitignore'), '*\n');
-  } catch {
-    // Read-only workspace: the backend's error on creating the run folder says so.
-  }
+  // Nothing is written into an untrusted workspace (the backend does not run there either).
+  prepareFolder(base, vscode.workspace.isTrusted, base);
   return path.join(base, 'runs');
 }
 

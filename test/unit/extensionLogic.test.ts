@@ -6,6 +6,10 @@ import { contentSecurityPolicy } from '../../extension/panels/csp';
 import { parseFromStatusView } from '../../extension/panels/statusMessages';
 import { describeBackend, describeModel } from '../../extension/statusText';
 import { resumableAfterBackendLoss } from '../../extension/training/resumeRules';
+import { prepareFolder } from '../../extension/workspaceFolder';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import type { ModelInfo, StatusResult } from '../../server/protocol';
 
 describe('CrashPolicy', () => {
@@ -108,5 +112,25 @@ describe('Resume after the backend died', () => {
     assert.equal(resumableAfterBackendLoss({ history: [1, 2, 3, 4], config: { epochs: 10 }, progress: progress('evaluating') }), false,
       'stopped early, then the evaluation: the run had finished');
     assert.equal(resumableAfterBackendLoss({ history: [1, 2], config: { epochs: 10 }, progress: progress('finished') }), false);
+  });
+});
+
+describe('workspace trust', () => {
+  it('writes nothing into an untrusted workspace, and a git-ignored folder into a trusted one', () => {
+    const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'bt-trust-'));
+    const base = path.join(ws, '.brain-tumor');
+    assert.equal(prepareFolder(path.join(base, 'cache'), false, base), false);
+    assert.deepEqual(fs.readdirSync(ws), [], 'untrusted: no .brain-tumor folder, no .gitignore');
+    assert.equal(prepareFolder(path.join(base, 'cache'), true, base), true);
+    assert.equal(fs.readFileSync(path.join(base, '.gitignore'), 'utf8'), '*\n');
+    fs.rmSync(ws, { recursive: true, force: true });
+  });
+
+  it('keeps the settings that point at folders or engines from an untrusted workspace', () => {
+    const manifest = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../package.json'), 'utf8')) as {
+      capabilities: { untrustedWorkspaces: { supported: string; restrictedConfigurations?: string[] } };
+    };
+    const restricted = manifest.capabilities.untrustedWorkspaces.restrictedConfigurations ?? [];
+    for (const key of ['brainTumor.runsFolder', 'brainTumor.backend', 'brainTumor.threads']) assert.ok(restricted.includes(key), key);
   });
 });
