@@ -119,7 +119,7 @@ export async function evaluateModel(modelDir: string, opts: EvaluateOptions): Pr
       '(the Kaggle layout); Training images are never used to score a model.');
   }
   // The model's training data (every source), for the near copies that leave the deduplicated figures.
-  const training = await trainingCopies(meta, opts.datasets, opts.cacheDir, opts.isCancelled);
+  const training = await trainingCopies(meta, opts.datasets, opts.cacheDir, opts.isCancelled, [scan]);
   const external = opts.external ?? [];
   for (const root of external) {
     if (sameFolder(root, dataRoot)) throw new EvaluationError(`${root} is the dataset being evaluated; an external set must be another source.`);

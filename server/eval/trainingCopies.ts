@@ -26,12 +26,14 @@ export function hashedFiles(scan: ScanResult, which: 'training' | 'all'): Hashed
     .map((f) => ({ rel: path.join(scan.report.root, f.rel), split: f.split, md5: f.inspection.md5, dhash: f.inspection.info!.dhash }));
 }
 
-export async function trainingCopies(meta: RunMetadata, datasets: DatasetStore, cacheDir: string | null, isCancelled?: () => boolean): Promise<TrainingCopies> {
+/** `fresh`: scans just made by the caller (the evaluated dataset), used instead of scanning those roots again. */
+export async function trainingCopies(meta: RunMetadata, datasets: DatasetStore, cacheDir: string | null, isCancelled?: () => boolean,
+  fresh: readonly ScanResult[] = []): Promise<TrainingCopies> {
   const roots = sourcesOf(meta).map((s) => s.root);
   const out: TrainingCopies = { files: [], roots, missing: [], nearThreshold: 5 };
   for (const root of roots) {
     if (!fs.existsSync(root)) { out.missing.push(root); continue; }
-    const scan = await datasets.scan(root, { cacheDir, isCancelled });
+    const scan = fresh.find((s) => sameFolder(s.report.root, root)) ?? await datasets.scan(root, { cacheDir, isCancelled });
     out.nearThreshold = scan.report.nearThreshold;
     out.files.push(...hashedFiles(scan, 'training'));
   }
