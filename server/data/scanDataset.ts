@@ -175,6 +175,9 @@ function pickSamples(files: ScannedFile[]): ScanReport['samples'] {
   return out;
 }
 
+/** The split a model trains on: Training, or the whole folder of a dataset without splits. */
+export const trainingSplit = (report: Pick<ScanReport, 'layout'>): 'All' | 'Training' => (report.layout === 'single' ? 'All' : 'Training');
+
 /** "Testing, deduplicated": Testing files without a (near) copy in Training. */
 export function deduplicatedTesting(result: ScanResult): ScannedFile[] {
   const leaked = new Set(result.report.leaks.map((l) => l.testFile));

@@ -12,6 +12,16 @@ import { rocAucOneVsRest } from './metrics';
 const K = CLASSES.length;
 const NOTUMOR = CLASSES.indexOf('notumor');
 
+/** The most likely class of one probability row (ties to the lowest index, as metrics.ts), or -1 for a failed row. */
+export function rowPrediction(row: ArrayLike<number>): number {
+  let best = 0;
+  for (let k = 0; k < row.length; k++) {
+    if (Number.isNaN(row[k]!)) return -1;
+    if (row[k]! > row[best]!) best = k;
+  }
+  return best;
+}
+
 export const rateCount = (count: number, of: number): RateCount => ({ count, of, rate: of ? round(count / of) : null });
 const round = (v: number) => Math.round(v * 1e5) / 1e5;
 
@@ -25,11 +35,10 @@ export function detectionScores(labels: ArrayLike<number>, probs: Float32Array, 
   const binProbs: number[][] = [];
   for (let i = 0; i < labels.length; i++) {
     const row = probs.subarray(i * K, (i + 1) * K);
-    if (row.some((v) => Number.isNaN(v))) continue;
+    const best = rowPrediction(row);
+    if (best < 0) continue;
     const l = labels[i]!;
     if (l !== COARSE_INDEX && (l < 0 || l >= K)) throw new Error(`label index ${l} is neither a class nor the coarse label`);
-    let best = 0;
-    for (let k = 1; k < K; k++) if (row[k]! > row[best]!) best = k;
     const isTumour = l !== NOTUMOR;
     const saysTumour = best !== NOTUMOR;
     count++;
@@ -60,11 +69,8 @@ export function detectionScores(labels: ArrayLike<number>, probs: Float32Array, 
 export function predictedCounts(probs: Float32Array): Record<(typeof CLASSES)[number], number> {
   const out = Object.fromEntries(CLASSES.map((c) => [c, 0])) as Record<(typeof CLASSES)[number], number>;
   for (let i = 0; i < probs.length / K; i++) {
-    const row = probs.subarray(i * K, (i + 1) * K);
-    if (row.some((v) => Number.isNaN(v))) continue;
-    let best = 0;
-    for (let k = 1; k < K; k++) if (row[k]! > row[best]!) best = k;
-    out[CLASSES[best]!]++;
+    const best = rowPrediction(probs.subarray(i * K, (i + 1) * K));
+    if (best >= 0) out[CLASSES[best]!]++;
   }
   return out;
 }

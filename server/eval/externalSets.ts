@@ -15,7 +15,7 @@ import { usable } from '../data/inspectImage';
 import { loadImages } from '../data/loadImages';
 import type { PreprocessPolicy } from '../data/preprocess';
 import { DatasetLayoutError } from '../data/walkDataset';
-import { detectionScores, predictedCounts } from './detection';
+import { detectionScores, predictedCounts, rowPrediction } from './detection';
 import { applyTemperature } from './metrics';
 import { EvaluationError, predictProbs, rowsOf, scoreSplit } from './modelScoring';
 import { hashedFiles, sameFolder, type TrainingCopies } from './trainingCopies';
@@ -76,7 +76,7 @@ export async function scoreExternalSet(root: string, ctx: ExternalContext): Prom
   const k = CLASSES.length;
   const notumor = CLASSES.indexOf('notumor');
   const misses = ok.map((i, j) => ({ rel: files[i]!.rel, label: labels[j]!, row: okProbs.subarray(j * k, (j + 1) * k) }))
-    .filter((x) => x.label !== notumor && x.row[notumor]! >= ctx.threshold && x.row.every((v) => v <= x.row[notumor]!))
+    .filter((x) => x.label !== notumor && x.row[notumor]! >= ctx.threshold && rowPrediction(x.row) === notumor)
     .sort((a, b) => b.row[notumor]! - a.row[notumor]!).slice(0, MISS_FILES).map((x) => x.rel);
   return {
     ...detection,

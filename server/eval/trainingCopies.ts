@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { DatasetStore } from '../data/datasetStore';
 import type { HashedFile } from '../data/findDuplicates';
-import type { ScanResult } from '../data/scanDataset';
+import { trainingSplit, type ScanResult } from '../data/scanDataset';
 import { sourcesOf, type RunMetadata } from '../train/runFolder';
 
 export interface TrainingCopies {
@@ -21,7 +21,7 @@ export interface TrainingCopies {
 
 /** Hashes of a scan's files of one split kind: the training side (Training, or the single folder) or all. */
 export function hashedFiles(scan: ScanResult, which: 'training' | 'all'): HashedFile[] {
-  const trainSplit = scan.report.layout === 'single' ? 'All' : 'Training';
+  const trainSplit = trainingSplit(scan.report);
   return scan.files.filter((f) => f.inspection.info && (which === 'all' || f.split === trainSplit))
     .map((f) => ({ rel: path.join(scan.report.root, f.rel), split: f.split, md5: f.inspection.md5, dhash: f.inspection.info!.dhash }));
 }

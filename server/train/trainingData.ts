@@ -12,7 +12,7 @@ import { CLASSES, COARSE_TUMOUR, LABELS, labelIndex, type DatasetLabel } from '.
 import { findDuplicates, findLeaks, type HashedFile } from '../data/findDuplicates';
 import { loadImages } from '../data/loadImages';
 import type { PreprocessPolicy } from '../data/preprocess';
-import type { ScanResult, ScannedFile } from '../data/scanDataset';
+import { trainingSplit, type ScanResult, type ScannedFile } from '../data/scanDataset';
 import { usable } from '../data/inspectImage';
 import { duplicateGroups, splitTrainValidation, type SplitItem } from '../data/splitDataset';
 import type { TrainData } from './trainer';
@@ -48,7 +48,7 @@ export interface PrepareOptions {
 
 /** The files a model trains on: Training (or the single folder), decodable, in a stable order. */
 export function trainingFiles(scan: ScanResult): ScannedFile[] {
-  const split = scan.report.layout === 'single' ? 'All' : 'Training';
+  const split = trainingSplit(scan.report);
   return scan.files.filter((f) => f.split === split && usable(f.inspection)).sort((a, b) => (a.rel < b.rel ? -1 : 1));
 }
 
@@ -159,9 +159,8 @@ export async function prepareTrainingData(scanOrScans: ScanResult | readonly Sca
 function crossSourceGroups(scans: readonly ScanResult[], hashedOf: (scan: ScanResult, s: number) => HashedFile[]):
   { groups: ReturnType<typeof findDuplicates>['near']; overlap: CrossSourceOverlap } {
   const threshold = Math.max(...scans.map((s) => s.report.nearThreshold));
-  const trainSplit = (scan: ScanResult) => (scan.report.layout === 'single' ? 'All' : 'Training');
   const hashed = scans.map((scan, s) => hashedOf(scan, s));
-  const training = hashed.flatMap((h, s) => h.filter((f) => f.split === trainSplit(scans[s]!)).map((f) => ({ ...f, split: 'Training' })));
+  const training = hashed.flatMap((h, s) => h.filter((f) => f.split === trainingSplit(scans[s]!.report)).map((f) => ({ ...f, split: 'Training' })));
   const dup = findDuplicates(training, threshold);
   const groups = [...dup.exact, ...dup.near];
   const sourceOf = (key: string) => Number(key.slice(0, key.indexOf(':')));
