@@ -16,6 +16,7 @@ import { parseArgs } from 'node:util';
 import { defaultCacheDir } from './data/cacheDir';
 import { DEFAULT_NEAR_THRESHOLD, ScanCancelledError, scanDataset } from './data/scanDataset';
 import { DatasetLayoutError } from './data/walkDataset';
+import { HoldoutError, planHoldout, writeHoldout } from './data/externalHoldout';
 import { formatScan } from './formatScan';
 import type { BackendInfo } from './protocol';
 import { BACKEND_KINDS, ENV_BACKEND, ENV_THREADS } from './protocol';
@@ -49,6 +50,7 @@ Usage: brain-tumor <command> [options]
 Commands:
   status            Start the engine and print which backend runs and why the others were not used
   scan DIR          Check a dataset folder: counts, sizes, modes, bad files, duplicates, Training->Testing leaks
+  holdout           Split a second source into a part to train on and a part kept for external validation only
   train             Train a model on a dataset folder; writes a run folder (model, metadata, history, checkpoint)
   evaluate          Score a model on the Testing split, official and deduplicated (accuracy, F1, AUC, calibration)
   classify PATH...  Classify images (files, or folders searched recursively) with the bundled or a chosen model
@@ -73,11 +75,21 @@ Training (brain-tumor train --data DIR [options]; Ctrl+C stops after the current
                     change early stopping, e.g. when a longer run restarts the schedule)
   --model NAME      ${MODEL_NAMES.join(' | ')} (default ${DEFAULT_TRAIN_CONFIG.model})
   --epochs N        (default ${DEFAULT_TRAIN_CONFIG.epochs})    --batch N (default ${DEFAULT_TRAIN_CONFIG.batchSize})    --size N  input side in px (default ${DEFAULT_TRAIN_CONFIG.inputSize})
-  --lr X            Adam learning rate, cosine-decayed (default ${DEFAULT_TRAIN_CONFIG.learningRate})
+  --lr X            peak learning rate of AdamW (default ${DEFAULT_TRAIN_CONFIG.learningRate})
+  --weight-decay X  AdamW's decoupled weight decay of the kernels, 0 = Adam (default ${DEFAULT_TRAIN_CONFIG.weightDecay})
+  --warmup E        epochs of linear learning-rate warm-up before the cosine decay (default ${DEFAULT_TRAIN_CONFIG.warmupEpochs})
+  --ema D           per-step decay of the weight average validation scores and the model keeps, 0 = off (default ${DEFAULT_TRAIN_CONFIG.ema})
+  --config JSON     any training settings as a JSON object or a .json file, e.g. '{"augment":{"gamma":0}}';
+                    flags given beside it win
   --val F           fraction of Training held out for validation (default ${DEFAULT_TRAIN_CONFIG.valFraction})
   --seed N          (default ${DEFAULT_TRAIN_CONFIG.seed})    --patience N  early stopping, 0 = off (default ${DEFAULT_TRAIN_CONFIG.patience})
   --class-weights   weigh classes by inverse frequency    --no-augment  train on the images as they are
   --label-smoothing X  (default ${DEFAULT_TRAIN_CONFIG.labelSmoothing})
+
+External hold-out (brain-tumor holdout --data DIR --out DIR [--fraction F]):
+  Writes OUT/train and OUT/holdout (hard links) and OUT/holdout.json: a file is held out when sha256 of its name
+  falls in the top F of the range (default 0.25); training files with a near copy among the held-out ones are left
+  out of both. Train on OUT/train beside your main dataset, evaluate with --external OUT/holdout, never tune on it.
 
 Evaluation (brain-tumor evaluate --model RUN_DIR [--data DIR] [options]):
   --model DIR       a run folder (model.json + metadata.json)
@@ -111,8 +123,9 @@ interface Flags {
   near?: string; cache?: string; 'no-cache'?: boolean;
   data?: string[]; runs?: string; resume?: string; model?: string; epochs?: string; batch?: string; size?: string; lr?: string;
   val?: string; seed?: string; patience?: string; 'class-weights'?: boolean; 'no-augment'?: boolean; 'label-smoothing'?: string;
+  'weight-decay'?: string; warmup?: string; ema?: string; config?: string;
   tta?: boolean; 'no-calibrate'?: boolean; report?: string; split?: string; external?: string[]; perturb?: boolean;
-  csv?: boolean; explain?: string; threshold?: string; out?: string; quantize?: string;
+  csv?: boolean; explain?: string; threshold?: string; out?: string; fraction?: string; quantize?: string;
 }
 
 function parse(argv: string[]): { command: string | undefined; args: string[]; flags: Flags } {
@@ -130,10 +143,11 @@ function parse(argv: string[]): { command: string | undefined; args: string[]; f
         data: { type: 'string', multiple: true }, runs: { type: 'string' }, resume: { type: 'string' }, model: { type: 'string' },
         epochs: { type: 'string' }, batch: { type: 'string' }, size: { type: 'string' }, lr: { type: 'string' },
         val: { type: 'string' }, seed: { type: 'string' }, patience: { type: 'string' }, 'label-smoothing': { type: 'string' },
+        'weight-decay': { type: 'string' }, warmup: { type: 'string' }, ema: { type: 'string' }, config: { type: 'string' },
         'class-weights': { type: 'boolean' }, 'no-augment': { type: 'boolean' },
         tta: { type: 'boolean' }, 'no-calibrate': { type: 'boolean' }, report: { type: 'string' }, split: { type: 'string' },
         external: { type: 'string', multiple: true }, perturb: { type: 'boolean' },
-        csv: { type: 'boolean' }, explain: { type: 'string' }, threshold: { type: 'string' }, out: { type: 'string' }, quantize: { type: 'string' },
+        csv: { type: 'boolean' }, explain: { type: 'string' }, threshold: { type: 'string' }, out: { type: 'string' }, fraction: { type: 'string' }, quantize: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -232,6 +246,45 @@ async function cmdScan(args: string[], flags: Flags): Promise<number> {
   }
 }
 
+/** `--config`: inline JSON (starts with "{") or a file holding it; checked field by field later. */
+function configJson(v: string): Partial<TrainConfig> {
+  let text = v;
+  if (!v.trimStart().startsWith('{')) {
+    try { text = fs.readFileSync(v, 'utf8'); } catch (e) { throw new UsageError(`--config: cannot read ${v} (${(e as Error).message})`); }
+  }
+  let parsed: unknown;
+  try { parsed = JSON.parse(text); } catch (e) { throw new UsageError(`--config is not valid JSON: ${(e as Error).message}`); }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new UsageError('--config must be a JSON object of training settings');
+  return parsed as Partial<TrainConfig>;
+}
+
+/** `holdout`: a second source split into a training part and an external-validation part (externalHoldout.ts). */
+async function cmdHoldout(flags: Flags): Promise<number> {
+  const dir = flags.data?.[0];
+  if (!dir || (flags.data?.length ?? 0) > 1 || !flags.out) throw new UsageError('holdout needs one --data DIR and --out DIR');
+  const fraction = flags.fraction === undefined ? 0.25 : Number(flags.fraction);
+  if (!(fraction > 0 && fraction < 1)) throw new UsageError(`--fraction must be a number between 0 and 1, got "${flags.fraction}"`);
+  const cacheDir = flags['no-cache'] ? null : path.resolve(flags.cache ?? defaultCacheDir());
+  let scan;
+  try {
+    scan = await scanDataset(dir, { cacheDir, nearThreshold: DEFAULT_NEAR_THRESHOLD });
+  } catch (e) {
+    if (e instanceof DatasetLayoutError) throw new UsageError(e.message);
+    throw e;
+  }
+  const plan = planHoldout(scan, fraction, DEFAULT_NEAR_THRESHOLD);
+  try {
+    const { linked, copied } = writeHoldout(path.resolve(dir), plan, path.resolve(flags.out));
+    process.stdout.write(`${path.resolve(flags.out)}: train ${plan.train.length} images, holdout ${plan.holdout.length} ` +
+      `(sha256 of the file name in the top ${Math.round(fraction * 100)}%), ${plan.dropped.length} left out of training as near copies of held-out images; ` +
+      `${linked} hard links, ${copied} copies. The list: holdout.json.\n`);
+  } catch (e) {
+    if (e instanceof HoldoutError) throw new UsageError(e.message);
+    throw e;
+  }
+  return 0;
+}
+
 /** --flags to a partial TrainConfig; the service validates it whole (ranges, names) like any other request. */
 export function trainConfigFromFlags(flags: Flags): Partial<TrainConfig> {
   const num = (name: string, v: string | undefined): number | undefined => {
@@ -240,7 +293,7 @@ export function trainConfigFromFlags(flags: Flags): Partial<TrainConfig> {
     if (v.trim() === '' || !Number.isFinite(n)) throw new UsageError(`--${name} must be a number, got "${v}"`);
     return n;
   };
-  const c: Partial<TrainConfig> = {};
+  const c: Partial<TrainConfig> = flags.config !== undefined ? configJson(flags.config) : {};
   if (flags.model !== undefined) c.model = flags.model as TrainConfig['model'];
   const set = <K extends keyof TrainConfig>(k: K, v: TrainConfig[K] | undefined) => { if (v !== undefined) c[k] = v; };
   set('epochs', num('epochs', flags.epochs));
@@ -251,6 +304,9 @@ export function trainConfigFromFlags(flags: Flags): Partial<TrainConfig> {
   set('seed', num('seed', flags.seed));
   set('patience', num('patience', flags.patience));
   set('labelSmoothing', num('label-smoothing', flags['label-smoothing']));
+  set('weightDecay', num('weight-decay', flags['weight-decay']));
+  set('warmupEpochs', num('warmup', flags.warmup));
+  set('ema', num('ema', flags.ema));
   if (flags['class-weights']) c.classWeights = true;
   if (flags['no-augment']) c.augment = { ...NO_AUGMENT };
   return c;
@@ -457,12 +513,13 @@ export async function main(argv: string[]): Promise<number> {
       case 'status': return await cmdStatus(flags);
       case 'serve': return await cmdServe(flags);
       case 'scan': return await cmdScan(args, flags);
+      case 'holdout': return await cmdHoldout(flags);
       case 'train': return await cmdTrain(flags);
       case 'evaluate': return await cmdEvaluate(flags);
       case 'classify': return await cmdClassify(args, flags);
       case 'export': return await cmdExport(flags);
       default:
-        throw new UsageError(`unknown command "${command}" (commands: status, scan, train, evaluate, classify, export, serve)`);
+        throw new UsageError(`unknown command "${command}" (commands: status, scan, holdout, train, evaluate, classify, export, serve)`);
     }
   } catch (e) {
     process.stderr.write(`brain-tumor: ${(e as Error).message}\n`);

@@ -151,8 +151,10 @@ export const scanProgress = new NotificationType<ScanProgress>(METHOD_PREFIX + '
 // Training: `train` starts a run and returns at once; `trainProgress` (per batch, throttled), `trainEpoch` and
 // `trainEnd` follow; `cancelTraining` stops it within one batch. One run at a time per backend.
 
-export type ModelName = 'seed-cnn' | 'compact';
-export const MODEL_NAMES: readonly ModelName[] = ['seed-cnn', 'compact'];
+export type ModelName = 'resnet' | 'seed-cnn' | 'compact';
+export const MODEL_NAMES: readonly ModelName[] = ['resnet', 'seed-cnn', 'compact'];
+/** What a training with no model named builds. */
+export const DEFAULT_MODEL: ModelName = 'resnet';
 
 export interface AugmentSettings {
   /** Mirror left-right with probability 0.5 (brain MRI slices are roughly symmetric). */
@@ -167,7 +169,24 @@ export interface AugmentSettings {
   brightness: number;
   /** Largest contrast change either way, as a fraction. */
   contrast: number;
+  /** Random gamma exp(+-gamma): 0.5 gives exponents 0.61 to 1.65. 0 = off (and absent in runs made before it). */
+  gamma: number;
+  /** Largest multiplicative intensity change either way, as a fraction (0.3 = x0.7 to x1.3). */
+  scale: number;
+  /** Largest Gaussian noise sigma, on the 0..1 scale (drawn per image from 0 to this). */
+  noise: number;
+  /** Largest extra Gaussian blur sigma in pixels (applied to 30% of images). */
+  blur: number;
+  /** Largest resolution drop, as a fraction of the side (0.5 = down to half, then back up; 30% of images). */
+  lowRes: number;
+  /** Strength of a smooth multiplicative bias field (log-amplitude; 30% of images). */
+  biasField: number;
 }
+
+/** How the learning rate moves: `warmup-cosine` per step (linear warm-up, then cosine to 0); `cosine-epochs` the
+ *  earlier per-epoch cosine from the base rate to 5% of it (runs made before the recipe). */
+export type LrSchedule = 'warmup-cosine' | 'cosine-epochs';
+export const LR_SCHEDULES: readonly LrSchedule[] = ['warmup-cosine', 'cosine-epochs'];
 
 export interface TrainConfig {
   model: ModelName;
@@ -186,6 +205,14 @@ export interface TrainConfig {
   classWeights: boolean;
   labelSmoothing: number;
   augment: AugmentSettings;
+  /** Decoupled weight decay of the conv and dense kernels (AdamW); 0 = plain Adam. */
+  weightDecay: number;
+  schedule: LrSchedule;
+  /** Epochs of linear learning-rate warm-up (`warmup-cosine` only; may be fractional). */
+  warmupEpochs: number;
+  /** Per-step decay of an exponential moving average of the weights, which validation scores and the best
+   *  model keeps; 0 = off. */
+  ema: number;
 }
 
 export interface EpochStats {

@@ -9,7 +9,7 @@
  */
 import * as vscode from 'vscode';
 import { ResponseError } from 'vscode-languageclient/node';
-import { ErrorCodes, MODEL_NAMES, type ModelName, type RunSummary, type TrainEnd, type TrainParams, type TrainStarted } from '../../server/protocol';
+import { DEFAULT_MODEL, ErrorCodes, MODEL_NAMES, type ModelName, type RunSummary, type TrainEnd, type TrainParams, type TrainStarted } from '../../server/protocol';
 import type { TrainingView } from '../../webview/protocol';
 import type { BackendClient } from '../backendClient';
 import { log } from '../log';
@@ -27,7 +27,8 @@ const DATA_FOLDERS_KEY = 'brainTumor.training.dataFolders';
 interface RememberedSettings { dataRoot?: string; model?: ModelName; epochs?: number }
 
 const MODEL_DESCRIPTIONS: Record<ModelName, { label: string; detail: string }> = {
-  compact: { label: 'compact', detail: 'Default: depthwise-separable blocks with batch norm and global average pooling (about 60k parameters)' },
+  resnet: { label: 'resnet', detail: 'Default: a small residual network with batch norm, four stages and global average pooling (about 1.2M parameters)' },
+  compact: { label: 'compact', detail: 'Earlier default: depthwise-separable blocks with batch norm and global average pooling (about 60k parameters)' },
   'seed-cnn': { label: 'seed-cnn', detail: 'The original Keras notebook\'s CNN: 4 x (Conv2D + MaxPool), Dense 512, Dropout (about 2.6M parameters)' },
 };
 
@@ -102,7 +103,7 @@ async function pickSettings(deps: TrainingDeps, dataRoot?: string): Promise<Trai
   const remembered = deps.context.workspaceState.get<RememberedSettings>(SETTINGS_KEY) ?? {};
   const roots = dataRoot ? [dataRoot] : await pickDatasets(deps, remembered);
   if (!roots?.length) return undefined;
-  const model = await vscode.window.showQuickPick(MODEL_NAMES.map((m) => ({ ...MODEL_DESCRIPTIONS[m], picked: m === (remembered.model ?? 'compact') }))
+  const model = await vscode.window.showQuickPick(MODEL_NAMES.map((m) => ({ ...MODEL_DESCRIPTIONS[m], picked: m === (remembered.model ?? DEFAULT_MODEL) }))
     .sort((a, b) => Number(b.picked) - Number(a.picked)), { title: 'Train Model (2/3): model', ignoreFocusOut: true });
   if (!model) return undefined;
   const epochsText = await vscode.window.showInputBox({

@@ -12,10 +12,11 @@ import { buildModel, MODEL_NAMES } from '../../server/train/models';
 export async function run(args: { runs: number; wasmDir: string }): Promise<unknown> {
   const backend = await startEngine({ preference: resolvePreference({ env: process.env.BRAIN_TUMOR_BACKEND }), threads: 0, wasmDir: args.wasmDir });
   const results: Record<string, unknown>[] = [];
-  for (const name of MODEL_NAMES) {
-    const model = buildModel({ name, inputSize: 128, channels: 1, classes: 4 });
+  for (const name of (process.env.BENCH_MODELS?.split(',') ?? MODEL_NAMES) as typeof MODEL_NAMES) {
+    const size = Number(process.env.BENCH_SIZE ?? 128);
+    const model = buildModel({ name, inputSize: size, channels: 1, classes: 4 });
     model.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
-    const xs = tf.randomUniform([32, 128, 128, 1]);
+    const xs = tf.randomUniform([32, size, size, 1]);
     const ys = tf.oneHot(tf.randomUniform([32], 0, 4, 'int32'), 4);
     const times: number[] = [];
     const steps = Math.max(4, args.runs);

@@ -1,15 +1,31 @@
 /**
- * On-the-fly augmentation of preprocessed 8-bit images into the float batch the model trains on: horizontal
- * flip, small rotation, zoom and shift (one affine warp with bilinear sampling, black outside), then brightness
- * and contrast. Plain JS on 128 px images (well under a millisecond each), so it runs on any engine, and a seeded
- * random source makes a run reproducible.
+ * On-the-fly augmentation of preprocessed 8-bit images into the float batch the model trains on.
+ *  - Geometry: horizontal flip, small rotation, zoom and shift (one affine warp with bilinear sampling, black
+ *    outside).
+ *  - Intensity and style, against the shortcuts a merged dataset offers (scanner, sequence, compression): a
+ *    resolution drop, Gaussian blur, a smooth multiplicative bias field, gamma, intensity scale, contrast and
+ *    brightness, Gaussian noise. Their ranges cover what `evaluate --perturb` checks (gamma 0.6-1.6, contrast
+ *    x0.6-x1.5, intensities x0.7-x1.3, noise of 12 grey levels, blur, downscaling), so a model trained with them
+ *    has seen those changes.
+ * Plain JS on 128 px images (well under a millisecond each), so it runs on any engine. A seeded random source makes
+ * a run reproducible; an augmentation at strength 0 draws no random numbers, so a run whose config predates an
+ * augmentation resumes with exactly the random stream it started with.
  */
 import type { AugmentSettings } from '../protocol';
 
 export type AugmentConfig = AugmentSettings;
 
-export const NO_AUGMENT: AugmentConfig = { flip: false, rotateDeg: 0, zoom: 0, shift: 0, brightness: 0, contrast: 0 };
-export const DEFAULT_AUGMENT: AugmentConfig = { flip: true, rotateDeg: 10, zoom: 0.1, shift: 0.08, brightness: 0.1, contrast: 0.15 };
+/** The intensity augmentations added with the generalising recipe: off in configs saved before it. */
+export const NO_INTENSITY: Pick<AugmentConfig, 'gamma' | 'scale' | 'noise' | 'blur' | 'lowRes' | 'biasField'> =
+  { gamma: 0, scale: 0, noise: 0, blur: 0, lowRes: 0, biasField: 0 };
+export const NO_AUGMENT: AugmentConfig = { flip: false, rotateDeg: 0, zoom: 0, shift: 0, brightness: 0, contrast: 0, ...NO_INTENSITY };
+export const DEFAULT_AUGMENT: AugmentConfig = {
+  flip: true, rotateDeg: 10, zoom: 0.1, shift: 0.08, brightness: 0.1, contrast: 0.4,
+  gamma: 0.5, scale: 0.3, noise: 0.04, blur: 1, lowRes: 0.5, biasField: 0.3,
+};
+
+/** Probability that each of blur, resolution drop and bias field is applied to an image (when its strength > 0). */
+const STYLE_P = 0.3;
 
 /**
  * Writes one augmented image (size x size x channels, 8-bit) into `out` at `offset` as floats in 0..1.
@@ -26,11 +42,15 @@ export function augmentInto(src: Uint8Array, size: number, channels: number, cfg
   const gain = 1 + sym(cfg.contrast);
   const bias = sym(cfg.brightness);
   const identityWarp = !flip && angle === 0 && scale === 1 && tx === 0 && ty === 0;
-  // Inverse map: output pixel -> source position, about the image centre.
+  const n = size * size * channels;
+  // Float64 scratch: the geometric part writes v/255 here, so the legacy path (no intensity augmentation) computes
+  // exactly the expression it always did and old runs resume bit for bit.
+  const img = scratch(n);
   const c = (size - 1) / 2;
   const cos = Math.cos(angle) / scale, sin = Math.sin(angle) / scale;
   for (let y = 0; y < size; y++) {
     for (let x = 0; x < size; x++) {
+      // Inverse map: output pixel -> source position, about the image centre.
       const ox = (flip ? size - 1 - x : x) - c - tx;
       const oy = y - c - ty;
       const sx = identityWarp ? x : cos * ox + sin * oy + c;
@@ -41,9 +61,102 @@ export function augmentInto(src: Uint8Array, size: number, channels: number, cfg
         const at = (xx: number, yy: number) => (xx < 0 || yy < 0 || xx >= size || yy >= size ? 0 : src[(yy * size + xx) * channels + ch]!);
         const v = identityWarp ? src[(y * size + x) * channels + ch]!
           : (at(x0, y0) * (1 - fx) + at(x0 + 1, y0) * fx) * (1 - fy) + (at(x0, y0 + 1) * (1 - fx) + at(x0 + 1, y0 + 1) * fx) * fy;
-        const f = (v / 255 - 0.5) * gain + 0.5 + bias;
-        out[offset + (y * size + x) * channels + ch] = f < 0 ? 0 : f > 1 ? 1 : f;
+        img[(y * size + x) * channels + ch] = v / 255;
       }
+    }
+  }
+  if (cfg.lowRes > 0 && rand() < STYLE_P) lowResolution(img, size, channels, 1 - rand() * cfg.lowRes);
+  if (cfg.blur > 0 && rand() < STYLE_P) gaussianBlur(img, size, channels, 0.3 + rand() * cfg.blur);
+  if (cfg.biasField > 0 && rand() < STYLE_P) multiplyBiasField(img, size, channels, cfg.biasField, sym);
+  const gamma = cfg.gamma > 0 ? Math.exp(sym(cfg.gamma)) : 1;
+  const intensity = cfg.scale > 0 ? 1 + sym(cfg.scale) : 1;
+  const noise = cfg.noise > 0 ? rand() * cfg.noise : 0;
+  for (let i = 0; i < n; i++) {
+    let v = img[i]!;
+    if (gamma !== 1) v = Math.pow(v < 0 ? 0 : v, gamma);
+    if (intensity !== 1) v *= intensity;
+    let f = (v - 0.5) * gain + 0.5 + bias;
+    if (noise > 0) f += noise * gaussian(rand);
+    out[offset + i] = f < 0 ? 0 : f > 1 ? 1 : f;
+  }
+}
+
+let scratchBuf = new Float64Array(0);
+function scratch(n: number): Float64Array {
+  if (scratchBuf.length < n) scratchBuf = new Float64Array(n);
+  return scratchBuf.subarray(0, n);
+}
+
+/** Standard normal by Box-Muller (one of the pair; simple and deterministic for a seeded source). */
+function gaussian(rand: () => number): number {
+  const u = 1 - rand(); // (0, 1]: log(0) never happens
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rand());
+}
+
+/** Box-average down to `factor` of the side, then bilinear back up: the look of a low-resolution acquisition. */
+export function lowResolution(img: Float64Array, size: number, channels: number, factor: number): void {
+  const small = Math.max(8, Math.round(size * factor));
+  if (small >= size) return;
+  const down = new Float64Array(small * small * channels);
+  const step = size / small;
+  for (let y = 0; y < small; y++) {
+    for (let x = 0; x < small; x++) {
+      const y0 = Math.floor(y * step), y1 = Math.max(y0 + 1, Math.floor((y + 1) * step));
+      const x0 = Math.floor(x * step), x1 = Math.max(x0 + 1, Math.floor((x + 1) * step));
+      for (let ch = 0; ch < channels; ch++) {
+        let s = 0;
+        for (let yy = y0; yy < y1; yy++) for (let xx = x0; xx < x1; xx++) s += img[(yy * size + xx) * channels + ch]!;
+        down[(y * small + x) * channels + ch] = s / ((y1 - y0) * (x1 - x0));
+      }
+    }
+  }
+  const scale = small / size;
+  for (let y = 0; y < size; y++) {
+    const sy = Math.min(small - 1, Math.max(0, (y + 0.5) * scale - 0.5));
+    const y0 = Math.floor(sy), y1 = Math.min(small - 1, y0 + 1), fy = sy - y0;
+    for (let x = 0; x < size; x++) {
+      const sx = Math.min(small - 1, Math.max(0, (x + 0.5) * scale - 0.5));
+      const x0 = Math.floor(sx), x1 = Math.min(small - 1, x0 + 1), fx = sx - x0;
+      for (let ch = 0; ch < channels; ch++) {
+        const at = (xx: number, yy: number) => down[(yy * small + xx) * channels + ch]!;
+        img[(y * size + x) * channels + ch] = (at(x0, y0) * (1 - fx) + at(x1, y0) * fx) * (1 - fy) + (at(x0, y1) * (1 - fx) + at(x1, y1) * fx) * fy;
+      }
+    }
+  }
+}
+
+/** Separable Gaussian blur with edge clamping. */
+export function gaussianBlur(img: Float64Array, size: number, channels: number, sigma: number): void {
+  const r = Math.max(1, Math.ceil(sigma * 2));
+  const k = Array.from({ length: 2 * r + 1 }, (_, i) => Math.exp(-((i - r) ** 2) / (2 * sigma * sigma)));
+  const sum = k.reduce((a, b) => a + b, 0);
+  for (let i = 0; i < k.length; i++) k[i]! /= sum;
+  const tmp = new Float64Array(img.length);
+  const clamp = (v: number) => (v < 0 ? 0 : v >= size ? size - 1 : v);
+  for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) for (let ch = 0; ch < channels; ch++) {
+    let s = 0;
+    for (let j = -r; j <= r; j++) s += k[j + r]! * img[(y * size + clamp(x + j)) * channels + ch]!;
+    tmp[(y * size + x) * channels + ch] = s;
+  }
+  for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) for (let ch = 0; ch < channels; ch++) {
+    let s = 0;
+    for (let j = -r; j <= r; j++) s += k[j + r]! * tmp[(clamp(y + j) * size + x) * channels + ch]!;
+    img[(y * size + x) * channels + ch] = s;
+  }
+}
+
+/**
+ * A smooth multiplicative field, exp of a random second-order polynomial in x and y with coefficients up to
+ * `strength`: the slow intensity drift of an MRI coil (bias field).
+ */
+export function multiplyBiasField(img: Float64Array, size: number, channels: number, strength: number, sym: (max: number) => number): void {
+  const [a, b, cxy, cxx, cyy] = [sym(strength), sym(strength), sym(strength / 2), sym(strength / 2), sym(strength / 2)];
+  for (let y = 0; y < size; y++) {
+    const v = (2 * y) / (size - 1) - 1;
+    for (let x = 0; x < size; x++) {
+      const u = (2 * x) / (size - 1) - 1;
+      const m = Math.exp(a * u + b * v + cxy * u * v + cxx * (u * u - 1 / 3) + cyy * (v * v - 1 / 3));
+      for (let ch = 0; ch < channels; ch++) img[(y * size + x) * channels + ch]! *= m;
     }
   }
 }

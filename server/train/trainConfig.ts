@@ -3,22 +3,34 @@
  * `train` request, the CLI and a resumed run's saved config), so a bad value fails before any work starts with a
  * message naming the setting, the value and the allowed range.
  */
-import { MODEL_NAMES, type AugmentSettings, type TrainConfig } from '../protocol';
-import { DEFAULT_AUGMENT, NO_AUGMENT } from './augment';
+import { DEFAULT_MODEL, LR_SCHEDULES, MODEL_NAMES, type AugmentSettings, type TrainConfig } from '../protocol';
+import { DEFAULT_AUGMENT, NO_AUGMENT, NO_INTENSITY } from './augment';
 
 export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
-  model: 'compact',
+  model: DEFAULT_MODEL,
   inputSize: 128,
   channels: 1,
-  epochs: 30,
+  epochs: 18,
   batchSize: 32,
   learningRate: 2e-3,
   valFraction: 0.15,
   seed: 42,
-  patience: 8,
+  patience: 0,
   classWeights: false,
   labelSmoothing: 0.05,
   augment: DEFAULT_AUGMENT,
+  weightDecay: 0.05,
+  schedule: 'warmup-cosine',
+  warmupEpochs: 1,
+  ema: 0.998,
+};
+
+/**
+ * What a setting absent from a SAVED config (metadata.json of a run made before the setting existed) means: the
+ * behaviour of that time, so an old run resumes exactly as it started, not with today's defaults.
+ */
+export const SAVED_CONFIG_FALLBACK: Partial<TrainConfig> = {
+  weightDecay: 0, schedule: 'cosine-epochs', warmupEpochs: 0, ema: 0,
 };
 
 export class ConfigError extends Error {}
@@ -33,9 +45,13 @@ const NUMBER_RANGES: Partial<Record<keyof TrainConfig, { range: Range; integer: 
   seed: { range: [0, 2 ** 31 - 1], integer: true },
   patience: { range: [0, 1000], integer: true },
   labelSmoothing: { range: [0, 0.5], integer: false },
+  weightDecay: { range: [0, 1], integer: false },
+  warmupEpochs: { range: [0, 100], integer: false },
+  ema: { range: [0, 0.99999], integer: false },
 };
 const AUGMENT_RANGES: Record<Exclude<keyof AugmentSettings, 'flip'>, Range> = {
   rotateDeg: [0, 45], zoom: [0, 0.5], shift: [0, 0.5], brightness: [0, 0.5], contrast: [0, 0.9],
+  gamma: [0, 1.5], scale: [0, 0.9], noise: [0, 0.3], blur: [0, 4], lowRes: [0, 0.8], biasField: [0, 1],
 };
 
 function checkNumber(name: string, v: unknown, [lo, hi]: Range, integer: boolean): number {
@@ -45,8 +61,12 @@ function checkNumber(name: string, v: unknown, [lo, hi]: Range, integer: boolean
   return v;
 }
 
-/** Defaults filled in and every field checked; unknown fields are errors (a typo must not pass silently). */
-export function resolveTrainConfig(raw: unknown): TrainConfig {
+/**
+ * Defaults filled in and every field checked; unknown fields are errors (a typo must not pass silently).
+ * `saved`: the config comes from a run's metadata.json, so a setting it lacks predates that setting and takes
+ * its old behaviour (SAVED_CONFIG_FALLBACK), not today's default.
+ */
+export function resolveTrainConfig(raw: unknown, { saved = false }: { saved?: boolean } = {}): TrainConfig {
   if (raw !== undefined && (raw === null || typeof raw !== 'object' || Array.isArray(raw))) {
     throw new ConfigError(`config must be an object; got ${JSON.stringify(raw)}`);
   }
@@ -55,7 +75,11 @@ export function resolveTrainConfig(raw: unknown): TrainConfig {
     // Own properties only: `in` would accept inherited names such as constructor or toString.
     if (!Object.hasOwn(DEFAULT_TRAIN_CONFIG, k)) throw new ConfigError(`unknown setting "${k}"; known: ${Object.keys(DEFAULT_TRAIN_CONFIG).join(', ')}`);
   }
-  const out: TrainConfig = { ...DEFAULT_TRAIN_CONFIG, augment: { ...DEFAULT_TRAIN_CONFIG.augment } };
+  const out: TrainConfig = { ...DEFAULT_TRAIN_CONFIG, ...(saved ? SAVED_CONFIG_FALLBACK : {}), augment: { ...DEFAULT_TRAIN_CONFIG.augment } };
+  if (o.schedule !== undefined) {
+    if (!(LR_SCHEDULES as readonly unknown[]).includes(o.schedule)) throw new ConfigError(`schedule must be one of ${LR_SCHEDULES.join(', ')}; got ${JSON.stringify(o.schedule)}`);
+    out.schedule = o.schedule as TrainConfig['schedule'];
+  }
   if (o.model !== undefined) {
     if (!(MODEL_NAMES as readonly unknown[]).includes(o.model)) throw new ConfigError(`model must be one of ${MODEL_NAMES.join(', ')}; got ${JSON.stringify(o.model)}`);
     out.model = o.model as TrainConfig['model'];
@@ -71,17 +95,18 @@ export function resolveTrainConfig(raw: unknown): TrainConfig {
     if (typeof o.classWeights !== 'boolean') throw new ConfigError(`classWeights must be true or false; got ${JSON.stringify(o.classWeights)}`);
     out.classWeights = o.classWeights;
   }
-  if (o.augment !== undefined) out.augment = resolveAugment(o.augment);
+  if (o.augment !== undefined) out.augment = resolveAugment(o.augment, saved);
+  else if (saved) out.augment = { ...out.augment, ...NO_INTENSITY };
   return out;
 }
 
 /** `false` turns augmentation off; an object overrides the defaults field by field. */
-function resolveAugment(raw: unknown): AugmentSettings {
+function resolveAugment(raw: unknown, saved: boolean): AugmentSettings {
   if (raw === false) return { ...NO_AUGMENT };
   if (raw === true) return { ...DEFAULT_AUGMENT };
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError(`augment must be an object or false; got ${JSON.stringify(raw)}`);
   const o = raw as Record<string, unknown>;
-  const out = { ...DEFAULT_AUGMENT };
+  const out = { ...DEFAULT_AUGMENT, ...(saved ? NO_INTENSITY : {}) };
   for (const k of Object.keys(o)) {
     if (!Object.hasOwn(DEFAULT_AUGMENT, k)) throw new ConfigError(`unknown augment setting "${k}"; known: ${Object.keys(DEFAULT_AUGMENT).join(', ')}`);
   }

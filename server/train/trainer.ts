@@ -1,8 +1,9 @@
 /**
- * The training loop: seeded shuffling, on-the-fly augmentation, Adam with a cosine learning-rate schedule,
- * optional class weights, validation after every epoch, the best weights by validation loss kept (and restored
- * at the end), early stopping, progress per batch and epoch, cancellation within one batch, and resumption from
- * a checkpoint taken at the end of any epoch.
+ * The training loop: seeded shuffling, on-the-fly augmentation, AdamW (adamW.ts) with a per-step warm-up and
+ * cosine learning-rate schedule, optional class weights, an exponential moving average of the weights (EMA) that
+ * validation scores, the best weights by validation loss kept (and restored at the end), early stopping, progress
+ * per batch and epoch, cancellation within one batch, and resumption from a checkpoint taken at the end of any
+ * epoch.
  *
  * It knows nothing of files: the run folder (runFolder.ts) saves what `onEpoch` hands it, and a resumed run
  * passes the saved state back in `resume`. Every epoch's randomness is seeded by (seed, epoch), so a run resumed
@@ -12,7 +13,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { seededRandom } from '../data/splitDataset';
 import type { NamedTensor } from '@tensorflow/tfjs-core/dist/tensor_types';
-import type { EpochStats } from '../protocol';
+import type { EpochStats, LrSchedule } from '../protocol';
+import { AdamW } from './adamW';
 import { augmentInto, type AugmentConfig } from './augment';
 import { encodeTargets, partialLabelAccuracy, partialLabelLoss } from './partialLabelLoss';
 import { setDropoutStep } from './models';
@@ -41,6 +43,12 @@ export interface TrainOptions {
   classWeights: boolean;
   /** Label smoothing of the training targets (0 = none). */
   labelSmoothing: number;
+  /** Decoupled weight decay (0 = Adam). */
+  weightDecay?: number;
+  schedule?: LrSchedule;
+  warmupEpochs?: number;
+  /** Per-step EMA decay of the weights (0 = off). */
+  ema?: number;
 }
 
 export type { EpochStats };
@@ -53,6 +61,7 @@ export interface ResumeState {
   bestValLoss: number;
   /** The best weights so far (model order); the model itself holds the last epoch's weights. */
   bestWeights: tf.Tensor[] | null;
+  /** The optimiser's state, then (with EMA) the training weights and the EMA (see Checkpoint.optimizerWeights). */
   optimizerWeights: NamedTensor[];
 }
 
@@ -62,7 +71,11 @@ export interface Checkpoint {
   bestEpoch: number;
   bestValLoss: number;
   history: readonly EpochStats[];
-  /** Adam's step count and moments, valid during the callback only. */
+  /**
+   * The optimiser's step count and moments, valid during the callback only. With EMA, followed by the training
+   * weights ("train/i") and the moving average ("ema/i"): during the callback the model holds the weights
+   * validation scored (the EMA), so saving the model saves those, and these entries let a resume continue exactly.
+   */
   optimizerWeights: NamedTensor[];
 }
 
@@ -75,10 +88,40 @@ export interface TrainCallbacks {
 
 export interface TrainOutcome { history: EpochStats[]; bestEpoch: number; end: 'completed' | 'early-stopped' | 'cancelled' }
 
-/** Cosine decay from the base rate to 5% of it over the run. */
+/** Cosine decay from the base rate to 5% of it over the run, per epoch (`cosine-epochs`, runs before the recipe). */
 export function cosineLearningRate(base: number, epoch: number, epochs: number): number {
   const t = epochs <= 1 ? 0 : epoch / (epochs - 1);
   return base * (0.05 + 0.95 * 0.5 * (1 + Math.cos(Math.PI * t)));
+}
+
+/**
+ * `warmup-cosine`, per optimiser step: linear warm-up to the base rate over `warmupSteps`, then a cosine to zero
+ * at the last step. A short warm-up keeps Adam's first, badly estimated steps from wrecking batch-norm nets; the
+ * decay to zero is what lets a few-epoch run converge (one-cycle style).
+ */
+export function warmupCosineRate(base: number, step: number, totalSteps: number, warmupSteps: number): number {
+  if (step < warmupSteps) return (base * (step + 1)) / warmupSteps;
+  const t = totalSteps - warmupSteps <= 1 ? 1 : (step - warmupSteps) / (totalSteps - warmupSteps - 1);
+  return base * 0.5 * (1 + Math.cos(Math.PI * Math.min(1, t)));
+}
+
+/**
+ * Exponential moving average of a model's weights: after each step ema <- d * ema + (1 - d) * w, with the decay
+ * ramped in, min(d, (1 + n) / (10 + n)) at update n, so the average does not drag the random start along.
+ */
+export class WeightAverage {
+  private readonly vars: tf.Variable[];
+  constructor(private readonly decay: number, start: readonly tf.Tensor[], private updates = 0) {
+    this.vars = start.map((w) => tf.variable(w, false));
+  }
+  get count(): number { return this.updates; }
+  update(weights: readonly tf.Tensor[]): void {
+    const d = Math.min(this.decay, (1 + this.updates) / (10 + this.updates));
+    tf.tidy(() => this.vars.forEach((v, i) => v.assign(tf.add(tf.mul(v, d), tf.mul(weights[i]!, 1 - d)))));
+    this.updates++;
+  }
+  weights(): tf.Tensor[] { return this.vars; }
+  dispose(): void { tf.dispose(this.vars); }
 }
 
 /**
@@ -163,10 +206,20 @@ export async function evaluateLoss(model: tfl.LayersModel, data: TrainData, opts
   return { loss: lossSum / data.count, acc: correct / data.count };
 }
 
+/** A checkpoint's state tensors sorted out: the optimiser's own, and (with EMA) the training weights and the EMA. */
+function splitTrainerState(all: readonly NamedTensor[]): { optimizer: NamedTensor[]; train: tf.Tensor[]; ema: tf.Tensor[] } {
+  const byPrefix = (p: string) => all.filter((w) => w.name.startsWith(p))
+    .sort((a, b) => Number(a.name.slice(p.length)) - Number(b.name.slice(p.length))).map((w) => w.tensor);
+  return { optimizer: all.filter((w) => !/^(train|ema)\//.test(w.name)), train: byPrefix('train/'), ema: byPrefix('ema/') };
+}
+
 export async function trainModel(model: tfl.LayersModel, train: TrainData, val: TrainData, opts: TrainOptions,
   cb: TrainCallbacks = {}, resume?: ResumeState): Promise<TrainOutcome> {
   if (train.count === 0) throw new Error('No training images.');
-  const optimizer = tf.train.adam(opts.learningRate);
+  const optimizer = new AdamW(opts.learningRate, opts.weightDecay ?? 0);
+  const schedule = opts.schedule ?? 'cosine-epochs';
+  const emaDecay = opts.ema ?? 0;
+  let ema: WeightAverage | null = null;
   const weights = opts.classWeights ? classWeightsOf(train.labels, opts.classes) : undefined;
   const history: EpochStats[] = resume ? [...resume.history] : [];
   let best: tf.Tensor[] | null = resume?.bestWeights ?? null;
@@ -187,15 +240,23 @@ export async function trainModel(model: tfl.LayersModel, train: TrainData, val: 
   model.compile({ optimizer, loss: partialLabelLoss, metrics: [partialLabelAccuracy] });
 
   try {
+    const state = splitTrainerState(resume?.optimizerWeights ?? []);
     if (resume) {
       // The step count first, then the moments in variable order; Adam copies them into fresh variables.
-      await optimizer.setWeights(resume.optimizerWeights);
+      await optimizer.setWeights(state.optimizer);
+      if (state.train.length) model.setWeights(state.train);
     }
+    if (emaDecay > 0) {
+      ema = state.ema.length ? new WeightAverage(emaDecay, state.ema, (resume?.nextEpoch ?? 0) * batches)
+        : new WeightAverage(emaDecay, model.getWeights());
+    }
+    const totalSteps = opts.epochs * batches;
+    const warmupSteps = Math.round((opts.warmupEpochs ?? 0) * batches);
     for (let epoch = resume?.nextEpoch ?? 0; epoch < opts.epochs && end === 'completed'; epoch++) {
       const t0 = performance.now();
       const rand = seededRandom((opts.seed * 1_000_003 + epoch * 7_919) >>> 0);
-      const lr = cosineLearningRate(opts.learningRate, epoch, opts.epochs);
-      (optimizer as unknown as { learningRate: number }).learningRate = lr;
+      let lr = cosineLearningRate(opts.learningRate, epoch, opts.epochs);
+      optimizer.setLearningRate(lr);
       const order = Array.from({ length: train.count }, (_, i) => i);
       for (let i = order.length - 1; i > 0; i--) {
         const j = Math.floor(rand() * (i + 1));
@@ -206,16 +267,29 @@ export async function trainModel(model: tfl.LayersModel, train: TrainData, val: 
         if (cb.isCancelled?.()) { end = 'cancelled'; break; }
         const idx = order.slice(b * opts.batchSize, (b + 1) * opts.batchSize);
         const { x, labels } = batchTensors(train, idx, opts, opts.augment, rand);
-        setDropoutStep(epoch * batches + b);
+        const step = epoch * batches + b;
+        setDropoutStep(step);
+        if (schedule === 'warmup-cosine') {
+          lr = warmupCosineRate(opts.learningRate, step, totalSteps, warmupSteps);
+          optimizer.setLearningRate(lr);
+        }
         const y = targets(labels);
         const [loss, acc] = await model.trainOnBatch(x, y) as number[];
         tf.dispose([x, y]);
+        ema?.update(model.getWeights());
         lossSum += loss! * idx.length;
         accSum += acc! * idx.length;
         cb.onBatch?.(epoch, b, batches, loss!, acc!);
         await yieldToEventLoop(); // requests, notifications and a cancel get through between batches
       }
       if (end === 'cancelled') break;
+      // With EMA, the average is what validation scores and what the best model keeps; the training weights are
+      // put back after the checkpoint (they ride in it as "train/i").
+      const trainingWeights = ema ? model.getWeights().map((w) => tf.clone(w)) : null;
+      if (ema) model.setWeights(ema.weights());
+      const restoreTraining = () => {
+        if (trainingWeights) { model.setWeights(trainingWeights); tf.dispose(trainingWeights); }
+      };
       // A cancel during the end-of-epoch work drops this epoch: the last checkpoint is the previous epoch's.
       let v: { loss: number; acc: number };
       try {
@@ -223,6 +297,7 @@ export async function trainModel(model: tfl.LayersModel, train: TrainData, val: 
         await refreshBatchNorm(model, train, opts, cancelled);
         v = await evaluateLoss(model, val, opts, cancelled);
       } catch (e) {
+        restoreTraining();
         if (!(e instanceof TrainingCancelled)) throw e;
         end = 'cancelled';
         break;
@@ -239,19 +314,28 @@ export async function trainModel(model: tfl.LayersModel, train: TrainData, val: 
       } else if (opts.patience > 0 && epoch - bestEpoch >= opts.patience) {
         end = 'early-stopped';
       }
-      if (cb.onEpoch) {
-        // The moments are the optimiser's live variables; only the step-count scalar is made for the caller.
-        const optimizerWeights = await optimizer.getWeights();
-        try {
-          await cb.onEpoch({ stats, improved, bestEpoch, bestValLoss: bestLoss, history, optimizerWeights });
-        } finally {
-          optimizerWeights[0]?.tensor.dispose();
+      try {
+        if (cb.onEpoch) {
+          // The moments are the optimiser's live variables; only the step-count scalar is made for the caller.
+          const optimizerWeights = await optimizer.getWeights();
+          if (ema && trainingWeights) {
+            optimizerWeights.push(...trainingWeights.map((tensor, i) => ({ name: `train/${i}`, tensor })),
+              ...ema.weights().map((tensor, i) => ({ name: `ema/${i}`, tensor })));
+          }
+          try {
+            await cb.onEpoch({ stats, improved, bestEpoch, bestValLoss: bestLoss, history, optimizerWeights });
+          } finally {
+            optimizerWeights[0]?.tensor.dispose();
+          }
         }
+      } finally {
+        restoreTraining();
       }
     }
     if (best) model.setWeights(best);
   } finally {
     if (best) tf.dispose(best);
+    ema?.dispose();
     optimizer.dispose();
   }
   return { history, bestEpoch, end };

@@ -98,7 +98,7 @@ export class TrainingService {
         releaseLock = acquireRunLock(params.resumeRunDir!, recovered);
         // The saved settings are checked like a new run's: metadata.json may have been edited or damaged.
         try {
-          meta.config = resolveTrainConfig(meta.config);
+          meta.config = resolveTrainConfig(meta.config, { saved: true });
         } catch (e) {
           if (!(e instanceof ConfigError)) throw e;
           throw new ConfigError(`${path.join(params.resumeRunDir!, 'metadata.json')} holds an invalid setting: ${e.message}. ` +
@@ -287,6 +287,7 @@ export class TrainingService {
         size: config.inputSize, channels: config.channels, classes: CLASSES.length, epochs: config.epochs,
         batchSize: config.batchSize, learningRate: config.learningRate, augment: config.augment, seed: config.seed,
         patience: config.patience, classWeights: config.classWeights, labelSmoothing: config.labelSmoothing,
+        weightDecay: config.weightDecay, schedule: config.schedule, warmupEpochs: config.warmupEpochs, ema: config.ema,
       }, {
         isCancelled: () => job.cancelled,
         onBatch: (epoch, b, batches, loss, acc) => {
