@@ -255,7 +255,7 @@ function configJson(v: string): Partial<TrainConfig> {
   let parsed: unknown;
   try { parsed = JSON.parse(text); } catch (e) { throw new UsageError(`--config is not valid JSON: ${(e as Error).message}`); }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new UsageError('--config must be a JSON object of training settings');
-  return parsed as Partial<TrainConfig>;
+  return parsed;
 }
 
 /** `holdout`: a second source split into a training part and an external-validation part (externalHoldout.ts). */

@@ -20,7 +20,7 @@ export class AdamW extends tf.AdamOptimizer {
   static override get className(): string { return 'AdamW'; }
 
   constructor(learningRate: number, readonly weightDecay: number, beta1 = 0.9, beta2 = 0.999, epsilon?: number) {
-    super(learningRate, beta1, beta2, epsilon as number);
+    super(learningRate, beta1, beta2, epsilon);
   }
 
   /** The rate of the next step; the trainer sets it per step from its schedule. */
