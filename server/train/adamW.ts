@@ -42,6 +42,23 @@ export class AdamW extends tf.AdamOptimizer {
     super.applyGradients(variableGradients);
   }
 
+  /**
+   * Adam's own setWeights sets its running beta powers to pow(beta, step + 1), which differs in the last bit from
+   * the product the uninterrupted run accumulated step by step; recomputed here the same way (float32 multiplies),
+   * a resumed run takes bit-identical steps.
+   */
+  override async setWeights(weightValues: NamedTensor[]): Promise<void> {
+    await super.setWeights(weightValues);
+    const self = this as unknown as { accBeta1: tf.Variable; accBeta2: tf.Variable; beta1: number; beta2: number };
+    const steps = this.iterations;
+    tf.tidy(() => {
+      let b1: tf.Tensor = tf.scalar(self.beta1), b2: tf.Tensor = tf.scalar(self.beta2);
+      for (let i = 0; i < steps; i++) { b1 = tf.mul(b1, self.beta1); b2 = tf.mul(b2, self.beta2); }
+      self.accBeta1.assign(b1);
+      self.accBeta2.assign(b2);
+    });
+  }
+
   override getConfig(): tf.serialization.ConfigDict {
     return { ...super.getConfig(), weightDecay: this.weightDecay };
   }

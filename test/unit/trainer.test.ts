@@ -26,7 +26,7 @@ const model = () => buildModel({ name: 'compact', inputSize: SIZE, channels: 1, 
 
 async function weightsOf(m: { getWeights(): tf.Tensor[] }): Promise<number[]> {
   const out: number[] = [];
-  for (const w of m.getWeights()) out.push(...await w.data());
+  for (const w of m.getWeights()) for (const v of await w.data()) out.push(v);
   return out;
 }
 
@@ -106,6 +106,50 @@ describe('trainModel', () => {
     resumed.dispose();
     const maxDiff = got.reduce((m, v, i) => Math.max(m, Math.abs(v - expected[i]!)), 0);
     assert.ok(maxDiff < 1e-5, `weights differ by ${maxDiff}`);
+  });
+
+  it('with the recipe (resnet, AdamW, warm-up cosine, EMA, intensity augmentation) learns, and resumes bit for bit', async () => {
+    const train = shapesData(96, 11), val = shapesData(32, 12);
+    const recipe: TrainOptions = { ...OPTS, epochs: 4, learningRate: 2e-3, weightDecay: 0.05, schedule: 'warmup-cosine', warmupEpochs: 1, ema: 0.9,
+      augment: { ...NO_AUGMENT, flip: true, gamma: 0.3, noise: 0.02, blur: 1, lowRes: 0.3, biasField: 0.2 } };
+    const resnet = () => buildModel({ name: 'resnet', inputSize: SIZE, channels: 1, classes: 4, seed: 3 });
+    const full = resnet();
+    const counts: number[] = [];
+    const outcome = await trainModel(full, train, val, recipe, { onEpoch: () => { counts.push(tf.memory().numTensors); } });
+    const bestAcc = outcome.history[outcome.bestEpoch]!.valAcc;
+    assert.ok(bestAcc >= 0.6, `validation accuracy ${bestAcc} at the best epoch (chance 0.25); ${JSON.stringify(outcome.history)}`);
+    assert.ok(counts.slice(1).every((c) => c === counts[1]), `tensors per epoch: ${counts.join(' ')}`);
+    const lrs = outcome.history.map((h) => h.lr);
+    assert.ok(lrs[0]! === 2e-3 && lrs.at(-1)! < 1e-9, `the rate peaks after warm-up and ends at zero: ${lrs.join(' ')}`);
+    const expected = await weightsOf(full);
+    full.dispose();
+
+    // Stopped after epoch 1 as a crash would; the state is what runFolder.ts saves (optimiser, training weights, EMA).
+    const first = resnet();
+    let saved: ResumeState | undefined;
+    await trainModel(first, train, val, recipe, {
+      onEpoch: (c) => {
+        if (c.stats.epoch < 1) return;
+        assert.ok(c.optimizerWeights.some((w) => w.name === 'ema/0') && c.optimizerWeights.some((w) => w.name === 'train/0'));
+        saved = {
+          nextEpoch: c.stats.epoch + 1, history: [...c.history], bestEpoch: c.bestEpoch, bestValLoss: c.bestValLoss,
+          // During the callback the model holds what validation scored: the best model when this epoch improved.
+          bestWeights: c.improved ? first.getWeights().map((w) => tf.clone(w)) : null,
+          optimizerWeights: c.optimizerWeights.map((w) => ({ name: w.name, tensor: tf.clone(w.tensor) })),
+        };
+      },
+      isCancelled: () => saved !== undefined,
+    });
+    first.dispose();
+    assert.ok(saved?.bestWeights, 'epoch 1 improved on epoch 0 (else pick another seed)');
+    const resumed = resnet(); // fresh weights: the trainer restores the training weights from the state
+    const again = await trainModel(resumed, train, val, recipe, {}, saved);
+    tf.dispose(saved.optimizerWeights.map((w) => w.tensor));
+    assert.equal(again.history.length, 4);
+    const got = await weightsOf(resumed);
+    assert.equal(got.length, expected.length);
+    assert.ok(got.every((v, i) => v === expected[i]), 'bit-identical to the uninterrupted run');
+    resumed.dispose();
   });
 
   it('has a cosine schedule and inverse-frequency class weights', () => {
