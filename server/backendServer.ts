@@ -235,7 +235,7 @@ export function startBackendServer(connection: Connection, options: BackendServe
     try {
       const loaded = await models.get(params.modelDir);
       const result = await classifyImages(params.paths, loaded, {
-        explain: params.explain, withInput: params.withInput, threshold: params.threshold, backend: backend.kind,
+        explain: params.explain, withInput: params.withInput, threshold: params.threshold, tta: params.tta, backend: backend.kind,
         isCancelled: () => token.isCancellationRequested,
         onProgress: (done, total) => { if (progressToken) void connection.sendNotification(P.classifyProgress, { progressToken, done, total }); },
       });

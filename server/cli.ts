@@ -109,6 +109,7 @@ Classification (brain-tumor classify FILE|DIR... [options]):
   --json | --csv    machine-readable results (default: one line per image)
   --explain DIR     also write Grad-CAM overlays (model input + heat map, PNG) into DIR
   --threshold X     calibrated confidence below X is "uncertain: needs expert review" (default 0.7)
+  --tta             test-time augmentation: average the image's and its mirror image's probabilities
 
 Export (brain-tumor export --model RUN_DIR --out DIR [--quantize uint8|float16|none], default uint8)
 
@@ -435,7 +436,7 @@ async function cmdClassify(args: string[], flags: Flags): Promise<number> {
     const loaded = await store.get(flags.model ? path.resolve(flags.model) : undefined);
     const explain = flags.explain !== undefined;
     const result = await classifyImages(args.map((a) => path.resolve(a)), loaded, {
-      explain, withInput: explain, threshold, backend: backend.kind, isCancelled: ctrlC.isCancelled,
+      explain, withInput: explain, threshold, tta: !!flags.tta, backend: backend.kind, isCancelled: ctrlC.isCancelled,
       onProgress: (done, total) => { if (tty && total > 1) process.stderr.write(`\rclassifying ${done}/${total}\x1b[K`); },
     });
     if (tty) process.stderr.write('\r\x1b[K');

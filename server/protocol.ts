@@ -662,6 +662,8 @@ export interface ClassifyParams {
   withInput?: boolean;
   /** Calibrated confidence below this is "uncertain". Default 0.7. */
   threshold?: number;
+  /** Test-time augmentation: average the probabilities of the image and its mirror image. Default false. */
+  tta?: boolean;
   progressToken?: string;
 }
 
@@ -669,6 +671,8 @@ export interface ClassifyResult {
   model: ModelInfo;
   items: ClassifyItem[];
   threshold: number;
+  /** Whether the probabilities average the image and its mirror image (test-time augmentation). */
+  tta: boolean;
   backend: BackendKind;
   timing: { ms: number; images: number; imgPerSec: number };
 }

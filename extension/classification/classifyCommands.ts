@@ -24,6 +24,11 @@ export interface ClassifyDeps {
 const EXPLAIN_AT_ONCE = 24;
 const IMAGE_EXTENSIONS = ['jpg', 'jpeg', 'png', 'bmp', 'webp', 'tif', 'tiff', 'gif'];
 
+/** Test-time augmentation (image + mirror) for Classify Image, from the setting. */
+function tta(): boolean {
+  return vscode.workspace.getConfiguration(SECTION).get<boolean>('classification.testTimeAugmentation') === true;
+}
+
 function threshold(): number {
   const v = vscode.workspace.getConfiguration(SECTION).get<number>('classification.uncertaintyThreshold');
   return typeof v === 'number' && v >= 0 && v <= 1 ? v : DEFAULT_UNCERTAINTY_THRESHOLD;
@@ -46,7 +51,7 @@ function userMessage(e: unknown): string {
 async function classifyPaths(deps: ClassifyDeps, paths: string[], explain: boolean, token?: vscode.CancellationToken,
   progress?: vscode.Progress<{ message?: string; increment?: number }>): Promise<ClassifyResult> {
   let last = 0;
-  return deps.backend.classify({ paths, modelDir: deps.activeModel.modelDir, explain, withInput: explain, threshold: threshold() }, (p) => {
+  return deps.backend.classify({ paths, modelDir: deps.activeModel.modelDir, explain, withInput: explain, threshold: threshold(), tta: tta() }, (p) => {
     const pct = p.total ? (p.done / p.total) * 100 : 0;
     progress?.report({ message: `${p.done} of ${p.total} images`, increment: pct - last });
     last = pct;

@@ -473,6 +473,11 @@ function goldenSectionMinimum(f: (x: number) => number, lo: number, hi: number, 
  * T < 1 sharpens, T = 1 changes nothing; a zero probability stays 0. Returns the shape it was given; a flat
  * Float32Array needs `k` to be cut into rows.
  */
+/** Test-time augmentation's mean of two views' probabilities, element by element. */
+export function averageProbs(a: Float32Array, b: Float32Array): Float32Array {
+  return a.map((v, i) => (v + b[i]!) / 2);
+}
+
 export function applyTemperature(probs: Float32Array, t: number, k: number): Float32Array;
 export function applyTemperature(probs: readonly (readonly number[])[], t: number): number[][];
 export function applyTemperature(probs: Probs, t: number, k?: number): Float32Array | number[][] {

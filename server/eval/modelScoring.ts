@@ -10,7 +10,7 @@ import { CLASSES } from '../data/classNames';
 import type { PreprocessPolicy } from '../data/preprocess';
 import { yieldToEventLoop } from '../train/yieldToEventLoop';
 import { detectionScores } from './detection';
-import { classificationReport, expectedCalibrationError, negativeLogLikelihood, rocAucOneVsRest, rocCurve } from './metrics';
+import { averageProbs, classificationReport, expectedCalibrationError, negativeLogLikelihood, rocAucOneVsRest, rocCurve } from './metrics';
 
 export class EvaluationError extends Error {
   constructor(message: string, readonly kind: 'incompatible' | 'data' | 'cancelled' = 'data') { super(message); }
@@ -48,6 +48,8 @@ function downsampleRoc(points: { fpr: number; tpr: number }[] | null): { fpr: nu
   return { fpr: kept.map((p) => round(p.fpr)), tpr: kept.map((p) => round(p.tpr)) };
 }
 
+export { averageProbs };
+
 export const round = (v: number, d = 5) => Math.round(v * 10 ** d) / 10 ** d;
 
 /** The rows `idx` of an [n, K] probability matrix. */
@@ -58,9 +60,6 @@ export function rowsOf(probs: Float32Array, idx: readonly number[]): Float32Arra
   return out;
 }
 
-export function averageProbs(a: Float32Array, b: Float32Array): Float32Array {
-  return a.map((v, i) => (v + b[i]!) / 2);
-}
 
 /**
  * Every metric of one split. `labels` are class indices; coarse labels (COARSE_INDEX) must be left out by the caller

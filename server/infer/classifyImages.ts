@@ -13,7 +13,7 @@ import { CLASSES } from '../data/classNames';
 import { forEachLimit } from '../data/forEachLimit';
 import { headerSize } from '../data/headerSize';
 import { classifyDecodeError, ImageDecodeError, MAX_PIXELS, preprocessWithStats, sharpInput, type ImageStats } from '../data/preprocess';
-import { applyTemperature } from '../eval/metrics';
+import { applyTemperature, averageProbs } from '../eval/metrics';
 import { yieldToEventLoop } from '../train/yieldToEventLoop';
 import { featureDistance, predictFeatures } from './featureStats';
 import type { LoadedModel } from './modelStore';
@@ -43,6 +43,8 @@ export interface ClassifyOptions {
   explain: boolean;
   withInput: boolean;
   threshold: number;
+  /** Average the probabilities of the image and its mirror image (the heat map and feature check use the image). */
+  tta?: boolean;
   backend: P.BackendKind;
   isCancelled?: () => boolean;
   onProgress?: (done: number, total: number) => void;
@@ -196,12 +198,19 @@ export async function classifyImages(paths: readonly string[], loaded: LoadedMod
       good.forEach((i, j) => batch.set((decoded[i] as Decoded).pixels, j * per));
       const x = tf.tidy(() => tf.div<tf.Tensor4D>(tf.tensor4d(batch, [good.length, size, size, channels], 'float32'), 255));
       let out: ReturnType<typeof predictFeatures>;
+      let mirrored: Float32Array | null = null;
       try {
         out = predictFeatures(loaded.withFeatures, x);
+        if (opts.tta) {
+          const flipped = tf.reverse(x, 2);
+          try { mirrored = predictFeatures(loaded.withFeatures, flipped).probs; } finally { flipped.dispose(); }
+        }
       } finally {
         x.dispose();
       }
-      const probs = loaded.temperature ? applyTemperature(out.probs, loaded.temperature, k) : out.probs;
+      const calibrated = (p: Float32Array) => (loaded.temperature ? applyTemperature(p, loaded.temperature, k) : p);
+      // Each view calibrated, then averaged: the same order as `evaluate --tta`, so its figures describe this.
+      const probs = mirrored ? averageProbs(calibrated(out.probs), calibrated(mirrored)) : calibrated(out.probs);
       for (let j = 0; j < good.length; j++) {
         const i = good[j]!;
         const d = decoded[i] as Decoded;
@@ -241,6 +250,6 @@ export async function classifyImages(paths: readonly string[], loaded: LoadedMod
     await yieldToEventLoop(); // a cancel and other requests get through between batches
   }
   const ms = performance.now() - t0;
-  return { items, threshold: opts.threshold, backend: opts.backend,
+  return { items, threshold: opts.threshold, tta: opts.tta === true, backend: opts.backend,
     timing: { ms: Math.round(ms), images: files.length, imgPerSec: Math.round((files.length / Math.max(ms, 1e-3)) * 1000 * 10) / 10 } };
 }

@@ -28,14 +28,14 @@ export function parseClassifyParams(raw: unknown): ParsedClassifyParams {
   if (!Array.isArray(o.paths) || o.paths.length === 0) throw bad('classify', '"paths" must be a non-empty array of absolute paths');
   if (o.paths.length > MAX_CLASSIFY_IMAGES) throw bad('classify', `at most ${MAX_CLASSIFY_IMAGES} paths at once, got ${o.paths.length}`);
   const paths = o.paths.map((p, i) => absolutePath('classify', `paths[${i}]`, p));
-  for (const k of ['explain', 'withInput'] as const) {
+  for (const k of ['explain', 'withInput', 'tta'] as const) {
     if (o[k] !== undefined && typeof o[k] !== 'boolean') throw bad('classify', `"${k}" must be true or false`);
   }
   const threshold = o.threshold ?? DEFAULT_UNCERTAINTY_THRESHOLD;
   if (typeof threshold !== 'number' || !(threshold >= 0 && threshold <= 1)) throw bad('classify', `"threshold" must be a number from 0 to 1, got ${JSON.stringify(o.threshold)}`);
   if (o.progressToken !== undefined && (typeof o.progressToken !== 'string' || o.progressToken.length > 200)) throw bad('classify', '"progressToken" must be a short string');
   return {
-    paths, explain: o.explain === true, withInput: o.withInput === true, threshold,
+    paths, explain: o.explain === true, withInput: o.withInput === true, tta: o.tta === true, threshold,
     ...(o.modelDir !== undefined ? { modelDir: absolutePath('classify', 'modelDir', o.modelDir) } : {}),
     ...(typeof o.progressToken === 'string' ? { progressToken: o.progressToken } : {}),
   };

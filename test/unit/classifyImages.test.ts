@@ -125,6 +125,32 @@ describe('classification', () => {
     store.dispose();
   });
 
+  it('with test-time augmentation averages the image and its mirror image, and leaks nothing', async () => {
+    const store = new ModelStore(() => path.join(tmp, 'none'));
+    const loaded = await store.get(await writeModelFolder(path.join(tmp, 'model-tta'), 4));
+    const file = path.join(images, 'a', 's1.png');
+    const opts = { explain: false, withInput: true, threshold: 0.7, backend: 'wasm' as const };
+    const plain = await classifyImages([file], loaded, opts);
+    const before = tf.memory().numTensors;
+    const withTta = await classifyImages([file], loaded, { ...opts, tta: true });
+    assert.equal(tf.memory().numTensors, before);
+    assert.equal(plain.tta, false);
+    assert.equal(withTta.tta, true);
+    const p = plain.items[0]!, t = withTta.items[0]!;
+    assert.ok(p.ok && t.ok);
+    // The mirror image's probabilities, from the very input the model saw (returned as a lossless PNG).
+    const png = Buffer.from(p.input!.split(',')[1]!, 'base64');
+    const { data, info } = await sharp(png).extractChannel(0).raw().toBuffer({ resolveWithObject: true });
+    const mirrored = tf.tidy(() => {
+      const x = tf.reverse(tf.div(tf.tensor4d(new Uint8Array(data), [1, info.height, info.width, 1], 'float32'), 255), 2);
+      return Array.from((loaded.withFeatures.predict(x) as tf.Tensor[])[1]!.dataSync());
+    });
+    const expected = p.probabilities.map((v, c) => (v + mirrored[c]!) / 2);
+    t.probabilities.forEach((v, c) => assert.ok(Math.abs(v - expected[c]!) < 2e-6, `class ${c}: ${v} vs ${expected[c]}`));
+    assert.notDeepEqual(t.probabilities, p.probabilities, 'an asymmetric slice: the mirror changes something');
+    store.dispose();
+  });
+
   it('reloads a model whose files changed, and names a missing bundled model', async () => {
     const store = new ModelStore(() => path.join(tmp, 'no-bundled-model'));
     const dir = await writeModelFolder(path.join(tmp, 'model-c'), 1);
