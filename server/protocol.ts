@@ -153,8 +153,9 @@ export const scanProgress = new NotificationType<ScanProgress>(METHOD_PREFIX + '
 
 export type ModelName = 'resnet' | 'seed-cnn' | 'compact';
 export const MODEL_NAMES: readonly ModelName[] = ['resnet', 'seed-cnn', 'compact'];
-/** What a training with no model named builds. */
+/** What a training with no model named builds, and for how many epochs (the recipe's measured budget). */
 export const DEFAULT_MODEL: ModelName = 'resnet';
+export const DEFAULT_EPOCHS = 18;
 
 export interface AugmentSettings {
   /** Mirror left-right with probability 0.5 (brain MRI slices are roughly symmetric). */

@@ -9,7 +9,7 @@
  */
 import * as vscode from 'vscode';
 import { ResponseError } from 'vscode-languageclient/node';
-import { DEFAULT_MODEL, ErrorCodes, MODEL_NAMES, type ModelName, type RunSummary, type TrainEnd, type TrainParams, type TrainStarted } from '../../server/protocol';
+import { DEFAULT_EPOCHS, DEFAULT_MODEL, ErrorCodes, MODEL_NAMES, type ModelName, type RunSummary, type TrainEnd, type TrainParams, type TrainStarted } from '../../server/protocol';
 import type { TrainingView } from '../../webview/protocol';
 import type { BackendClient } from '../backendClient';
 import { log } from '../log';
@@ -107,8 +107,8 @@ async function pickSettings(deps: TrainingDeps, dataRoot?: string): Promise<Trai
     .sort((a, b) => Number(b.picked) - Number(a.picked)), { title: 'Train Model (2/3): model', ignoreFocusOut: true });
   if (!model) return undefined;
   const epochsText = await vscode.window.showInputBox({
-    title: 'Train Model (3/3): epochs', prompt: 'Passes over the training images (early stopping may end sooner)',
-    value: String(remembered.epochs ?? 30), ignoreFocusOut: true,
+    title: 'Train Model (3/3): epochs', prompt: `Passes over the training images; the learning rate decays to zero over them (default ${DEFAULT_EPOCHS})`,
+    value: String(remembered.epochs ?? DEFAULT_EPOCHS), ignoreFocusOut: true,
     validateInput: (v) => (/^\d+$/.test(v.trim()) && Number(v) >= 1 && Number(v) <= 1000 ? undefined : 'A whole number from 1 to 1000'),
   });
   if (!epochsText) return undefined;

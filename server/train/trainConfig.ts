@@ -3,14 +3,14 @@
  * `train` request, the CLI and a resumed run's saved config), so a bad value fails before any work starts with a
  * message naming the setting, the value and the allowed range.
  */
-import { DEFAULT_MODEL, LR_SCHEDULES, MODEL_NAMES, type AugmentSettings, type TrainConfig } from '../protocol';
+import { DEFAULT_EPOCHS, DEFAULT_MODEL, LR_SCHEDULES, MODEL_NAMES, type AugmentSettings, type TrainConfig } from '../protocol';
 import { DEFAULT_AUGMENT, NO_AUGMENT, NO_INTENSITY } from './augment';
 
 export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   model: DEFAULT_MODEL,
   inputSize: 128,
   channels: 1,
-  epochs: 18,
+  epochs: DEFAULT_EPOCHS,
   batchSize: 32,
   learningRate: 2e-3,
   valFraction: 0.15,
