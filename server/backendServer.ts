@@ -17,7 +17,8 @@ import { ScanCancelledError } from './data/scanDataset';
 import { DatasetLayoutError } from './data/walkDataset';
 import { redirectConsole, type Logger } from './logger';
 import { ConfigError } from './train/trainConfig';
-import { EvaluationError, evaluateModel, readEvaluation, saveEvaluation } from './eval/evaluate';
+import { EvaluationError, evaluateModel } from './eval/evaluate';
+import { readEvaluation, saveEvaluation } from './eval/evaluationStore';
 import { parseEvaluateParams } from './eval/evaluateParams';
 import { parseRunDir, parseRunId, parseTrainParams } from './train/trainParams';
 import { RunFolderError, runSummary, settledStatus } from './train/runFolder';
@@ -200,7 +201,10 @@ export function startBackendServer(connection: Connection, options: BackendServe
         ...(params.dataRoot ? { dataRoot: params.dataRoot } : {}), external: params.external, perturb: params.perturb, threshold: params.threshold,
         onProgress: (p) => { if (progressToken) void connection.sendNotification(P.evaluateProgress, { progressToken, ...p }); },
       });
-      if (params.split !== 'Validation') saveEvaluation(params.modelDir, report); // evaluation.json holds the Testing scores
+      if (params.split !== 'Validation') { // the Testing scores are kept: in a run folder, or in the cache for a shipped model
+        const saved = saveEvaluation(params.modelDir, report, path.join(cacheDir, 'evaluations'));
+        if (!saved.inModelFolder) log.info(`Evaluation kept in ${saved.file} (${saved.reason ?? 'a shipped or exported model is left as it is'}).`);
+      }
       log.info(`Evaluated ${params.modelDir}: ${report.splits.map((s) => `${s.label} ${(s.accuracy * 100).toFixed(2)}%`).join(', ')}.`);
       return report;
     } catch (e) {
@@ -210,7 +214,7 @@ export function startBackendServer(connection: Connection, options: BackendServe
       throw trainingError(e);
     }
   });
-  connection.onRequest(P.readEvaluation, (raw): P.EvaluationReport | null => readEvaluation(parseRunDir('readEvaluation', raw)) ?? null);
+  connection.onRequest(P.readEvaluation, (raw): P.EvaluationReport | null => readEvaluation(parseRunDir('readEvaluation', raw), path.join(cacheDir, 'evaluations')) ?? null);
 
   const modelError = (e: unknown): unknown => {
     if (e instanceof ModelError) return P.protocolError(e.kind === 'incompatible' ? P.ErrorCodes.IncompatibleModel : P.ErrorCodes.RunFolder, e.message);

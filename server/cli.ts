@@ -31,7 +31,8 @@ import { ConfigError, DEFAULT_TRAIN_CONFIG } from './train/trainConfig';
 import { RunFolderError } from './train/runFolder';
 import { TrainingService } from './train/trainingService';
 import { formatTrainEnd, TrainProgressPrinter } from './trainProgressText';
-import { EvaluationError, evaluateModel, saveEvaluation } from './eval/evaluate';
+import { EvaluationError, evaluateModel } from './eval/evaluate';
+import { saveEvaluation } from './eval/evaluationStore';
 import { renderReportHtml, type ReportRunInfo } from './eval/reportHtml';
 import { readHistory, readMetadata, runSummary } from './train/runFolder';
 import { formatEvaluation } from './formatEvaluation';
@@ -103,6 +104,9 @@ Evaluation (brain-tumor evaluate --model RUN_DIR [--data DIR] [options]):
   --perturb         also score Testing under seeded perturbations (contrast, gamma, brightness, noise, blur,
                     resolution, JPEG, rotation, flip): accuracy and its drop from clean
   --json            the full report as JSON       --report FILE  also write a self-contained HTML report
+  --into-model      record the evaluation in the model folder even when it is an exported or shipped copy (when
+                    preparing a model to ship); otherwise such folders are left untouched and the evaluation is
+                    kept in the cache (--cache DIR)/evaluations
 
 Classification (brain-tumor classify FILE|DIR... [options]):
   --model DIR       a run or model folder (default: the bundled model)
@@ -125,7 +129,7 @@ interface Flags {
   data?: string[]; runs?: string; resume?: string; model?: string; epochs?: string; batch?: string; size?: string; lr?: string;
   val?: string; seed?: string; patience?: string; 'class-weights'?: boolean; 'no-augment'?: boolean; 'label-smoothing'?: string;
   'weight-decay'?: string; warmup?: string; ema?: string; config?: string;
-  tta?: boolean; 'no-calibrate'?: boolean; report?: string; split?: string; external?: string[]; perturb?: boolean;
+  tta?: boolean; 'no-calibrate'?: boolean; 'into-model'?: boolean; report?: string; split?: string; external?: string[]; perturb?: boolean;
   csv?: boolean; explain?: string; threshold?: string; out?: string; fraction?: string; quantize?: string;
 }
 
@@ -146,7 +150,7 @@ function parse(argv: string[]): { command: string | undefined; args: string[]; f
         val: { type: 'string' }, seed: { type: 'string' }, patience: { type: 'string' }, 'label-smoothing': { type: 'string' },
         'weight-decay': { type: 'string' }, warmup: { type: 'string' }, ema: { type: 'string' }, config: { type: 'string' },
         'class-weights': { type: 'boolean' }, 'no-augment': { type: 'boolean' },
-        tta: { type: 'boolean' }, 'no-calibrate': { type: 'boolean' }, report: { type: 'string' }, split: { type: 'string' },
+        tta: { type: 'boolean' }, 'no-calibrate': { type: 'boolean' }, 'into-model': { type: 'boolean' }, report: { type: 'string' }, split: { type: 'string' },
         external: { type: 'string', multiple: true }, perturb: { type: 'boolean' },
         csv: { type: 'boolean' }, explain: { type: 'string' }, threshold: { type: 'string' }, out: { type: 'string' }, fraction: { type: 'string' }, quantize: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -403,7 +407,10 @@ async function cmdEvaluate(flags: Flags): Promise<number> {
       onProgress: (p) => { if (tty) process.stderr.write(`\r${p.phase}${p.detail ? ` ${p.detail}` : ''} ${p.done}/${p.total}\x1b[K`); },
     });
     if (tty) process.stderr.write('\r\x1b[K');
-    if (split === 'Testing') saveEvaluation(modelDir, report); // evaluation.json holds the Testing scores
+    if (split === 'Testing') { // the Testing scores are kept: in a run folder, or beside the cache for a shipped model
+      const saved = saveEvaluation(modelDir, report, path.join(path.resolve(flags.cache ?? defaultCacheDir()), 'evaluations'), { intoModelFolder: !!flags['into-model'] });
+      if (!saved.inModelFolder) process.stderr.write(`Evaluation kept in ${saved.file} (${saved.reason ?? `${modelDir} is a shipped or exported model, left as it is`}).\n`);
+    }
     if (flags.report) {
       const file = path.resolve(flags.report);
       fs.writeFileSync(file, renderReportHtml(report, reportRunOf(modelDir)));
@@ -471,7 +478,7 @@ async function cmdExport(flags: Flags): Promise<number> {
   try {
     const r = await exportModel(path.resolve(flags.model), path.resolve(flags.out), quantization);
     process.stdout.write(`Exported ${flags.model} to ${r.outDir}: weights ${(r.weightBytes / 2 ** 20).toFixed(2)} MB (${r.quantization}); ` +
-      `files ${r.files.join(', ')}.\nEvaluate the export: brain-tumor evaluate --model "${r.outDir}" --data DATASET --no-calibrate\n`);
+      `files ${r.files.join(', ')}.\nEvaluate the export (and record it there): brain-tumor evaluate --model "${r.outDir}" --data DATASET --into-model\n`);
     return 0;
   } catch (e) {
     if (e instanceof RunFolderError) throw new UsageError(e.message);

@@ -19,7 +19,7 @@ import { usable } from '../data/inspectImage';
 import { loadImages } from '../data/loadImages';
 import { validatePolicy, type PreprocessPolicy } from '../data/preprocess';
 import { deduplicatedTesting, type ScannedFile } from '../data/scanDataset';
-import { loadModel, readMetadata, writeJson, writeMetadata, type RunMetadata } from '../train/runFolder';
+import { loadModel, readMetadata, writeMetadata, type RunMetadata } from '../train/runFolder';
 import { yieldToEventLoop } from '../train/yieldToEventLoop';
 import { fitFeatureStats, predictFeatures, withFeatures } from '../infer/featureStats';
 import { findLeaks } from '../data/findDuplicates';
@@ -28,6 +28,7 @@ import { averageProbs, EvaluationError, predictProbs, round, rowsOf, scoreSplit 
 import { scoreExternalSet } from './externalSets';
 import { scoreRobustness } from './robustness';
 import { hashedFiles, sameFolder, trainingCopies } from './trainingCopies';
+import { ownsModelFolder } from './evaluationStore';
 
 export { EvaluationError, predictProbs, scoreSplit };
 
@@ -138,7 +139,8 @@ export async function evaluateModel(modelDir: string, opts: EvaluateOptions): Pr
     }
     // 1. Temperature on the run's validation images (split.json, every source), when asked and available.
     let calibration = meta.calibration ?? null;
-    if ((opts.calibrate ?? true) && !onValidation && fs.existsSync(path.join(modelDir, 'split.json')) && sameFolder(dataRoot, meta.dataset.root)) {
+    // Only into a folder the product owns: a shipped or exported model keeps the calibration it shipped with.
+    if ((opts.calibrate ?? true) && ownsModelFolder(meta) && !onValidation && fs.existsSync(path.join(modelDir, 'split.json')) && sameFolder(dataRoot, meta.dataset.root)) {
       const fitted = await fitCalibration(modelDir, meta, model, opts);
       if (fitted) calibration = fitted;
     }
@@ -255,29 +257,3 @@ function validationFiles(modelDir: string): Set<string> {
   }
 }
 
-/** Writes evaluation.json into the model's folder and its headline figures into metadata.json. */
-export function saveEvaluation(modelDir: string, report: P.EvaluationReport): string {
-  const file = path.join(modelDir, 'evaluation.json');
-  writeJson(file, report);
-  const head = (key: P.SplitScores['key']) => {
-    const s = report.splits.find((x) => x.key === key);
-    return s ? { accuracy: s.accuracy, macroF1: s.macro.f1, ece: s.ece, count: s.count } : null;
-  };
-  const meta = readMetadata(modelDir);
-  meta.evaluation = { official: head('official'), deduplicated: head('deduplicated'), at: report.createdAt };
-  writeMetadata(modelDir, meta);
-  return file;
-}
-
-/** A previously saved evaluation of a run folder, or undefined. */
-export function readEvaluation(modelDir: string): P.EvaluationReport | undefined {
-  try {
-    const r = JSON.parse(fs.readFileSync(path.join(modelDir, 'evaluation.json'), 'utf8')) as Partial<P.EvaluationReport>;
-    if (r.format !== 'brain-tumor-evaluation') return undefined;
-    // Evaluations saved before external sets and perturbations existed read as having none.
-    return { ...r, trainingSources: r.trainingSources ?? [], external: r.external ?? [], perturbations: r.perturbations ?? null,
-      perturbationBaseline: r.perturbationBaseline ?? null } as P.EvaluationReport;
-  } catch {
-    return undefined;
-  }
-}

@@ -5,6 +5,7 @@
  * reloads mid-run gets the whole history from here, not from the webview.
  */
 import * as path from 'node:path';
+import { defaultCacheDir } from '../data/cacheDir';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type * as P from '../protocol';
@@ -14,7 +15,8 @@ import type { DatasetStore } from '../data/datasetStore';
 import { DEFAULT_POLICY, type PreprocessPolicy } from '../data/preprocess';
 import { tfjsVersion } from '../engine/startEngine';
 import { walkDataset } from '../data/walkDataset';
-import { EvaluationError, evaluateModel, saveEvaluation } from '../eval/evaluate';
+import { EvaluationError, evaluateModel } from '../eval/evaluate';
+import { saveEvaluation } from '../eval/evaluationStore';
 import { buildModel } from './models';
 import {
   createRunDir, hasCheckpoint, loadModel, readCheckpoint, readHistory, readMetadata, runSummary, saveCheckpoint, saveModel,
@@ -181,7 +183,8 @@ export class TrainingService {
         datasets: this.deps.datasets, cacheDir: this.deps.cacheDir(), backend: await this.deps.engine(),
         onProgress: (p) => onProgress(p.done, p.total),
       });
-      saveEvaluation(runDir, report);
+      const saved = saveEvaluation(runDir, report, path.join(this.deps.cacheDir() ?? defaultCacheDir(), 'evaluations'));
+      if (!saved.inModelFolder) this.deps.events.log(`Evaluation kept in ${saved.file} (${saved.reason ?? 'not a run folder'}).`);
       const head = (key: P.SplitScores['key']): P.HeadlineScores | null => {
         const s = report.splits.find((x) => x.key === key);
         return s ? { accuracy: s.accuracy, macroF1: s.macro.f1, ece: s.ece, count: s.count } : null;

@@ -12,6 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import type { EvaluationReport } from '../../server/protocol';
 import { writeTrainingSet } from '../fixtures/images';
 import { runCli } from '../fixtures/runCli';
+import { readEvaluation, saveEvaluation } from '../../server/eval/evaluationStore';
 
 const cli = (args: string[], cwd: string) => runCli(args, { cwd });
 
@@ -65,6 +66,39 @@ describe('brain-tumor evaluate', () => {
     assert.equal(report.calibration, null);
     const meta = JSON.parse(fs.readFileSync(path.join(runDir, 'metadata.json'), 'utf8')) as { evaluation: { official: { accuracy: number } } };
     assert.equal(meta.evaluation.official.accuracy, official.accuracy, 'headline figures are saved with the model');
+  });
+
+  it('leaves a shipped or exported model folder untouched: its evaluations are kept in the cache (issue 13, item 10)', () => {
+    const exp = path.join(tmp, 'exported');
+    const ex = cli(['export', '--model', runDir, '--out', exp, '--quantize', 'none'], tmp);
+    assert.equal(ex.code, 0, ex.err);
+    const snapshot = () => Object.fromEntries(fs.readdirSync(exp).map((f) => [f, fs.readFileSync(path.join(exp, f), 'base64')]));
+    const before = snapshot();
+    const cache = path.join(tmp, 'cache');
+    const r = cli(['evaluate', '--model', exp, '--data', data, '--cache', cache, '--json'], tmp);
+    assert.equal(r.code, 0, r.err);
+    assert.deepEqual(snapshot(), before, 'not one byte of the model folder changed (no evaluation.json, metadata.json as it was)');
+    assert.match(r.err, /Evaluation kept in .*evaluations.* is a shipped or exported model, left as it is/);
+    const kept = fs.readdirSync(path.join(cache, 'evaluations')).flatMap((d) => fs.readdirSync(path.join(cache, 'evaluations', d)).map((f) => path.join(cache, 'evaluations', d, f)));
+    assert.equal(kept.length, 1);
+    assert.equal((JSON.parse(fs.readFileSync(kept[0]!, 'utf8')) as EvaluationReport).modelDir, exp);
+    assert.deepEqual(readEvaluation(exp, path.join(cache, 'evaluations'))?.createdAt, (JSON.parse(r.out) as EvaluationReport).createdAt, 'read back as the model\'s latest');
+    // Whoever prepares a model to ship records its evaluation there on purpose.
+    const into = cli(['evaluate', '--model', exp, '--data', data, '--cache', cache, '--into-model'], tmp);
+    assert.equal(into.code, 0, into.err);
+    assert.ok(fs.existsSync(path.join(exp, 'evaluation.json')));
+  });
+
+  it('a run folder that cannot be written keeps its evaluation in the cache instead of failing', () => {
+    const report = JSON.parse(fs.readFileSync(path.join(runDir, 'evaluation.json'), 'utf8')) as EvaluationReport;
+    const evaluations = path.join(tmp, 'ro-cache');
+    const readOnly = () => { throw Object.assign(new Error('EROFS: read-only file system'), { code: 'EROFS' }); };
+    const saved = saveEvaluation(runDir, { ...report, createdAt: '2030-01-01T00:00:00.000Z' }, evaluations, { write: readOnly });
+    assert.equal(saved.inModelFolder, false);
+    assert.match(saved.reason ?? '', /cannot be written \(EROFS\)/);
+    assert.equal(readEvaluation(runDir, evaluations)?.createdAt, '2030-01-01T00:00:00.000Z', 'the newest evaluation is the one read');
+    const other = () => { throw Object.assign(new Error('disk on fire'), { code: 'EIO' }); };
+    assert.throws(() => saveEvaluation(runDir, report, evaluations, { write: other }), /disk on fire/, 'other failures are not hidden');
   });
 
   it('prints a readable table, and fails clearly for a model that does not fit', () => {
