@@ -21,6 +21,7 @@ import type { BackendKind, RunLock, CrossSourceOverlap, DataSource, EpochStats, 
 import type { PreprocessPolicy } from '../data/preprocess';
 import type { FeatureStats } from '../infer/featureStats';
 import './models'; // registers the custom layers a saved model may use
+import { checkTopology, TopologyError } from './topologyCheck';
 
 export const RUN_FORMAT = 'brain-tumor-run';
 
@@ -183,6 +184,13 @@ export async function loadModel(dir: string): Promise<tfl.LayersModel> {
   const expected = specs.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1) * bytesPerValue(s), 0);
   if (expected !== data.byteLength) {
     throw new RunFolderError(`The weights in ${dir} are corrupt: ${data.byteLength} bytes, the manifest needs ${expected}. Retrain or restore the folder.`);
+  }
+  // Every weight the layers will create must be in the manifest with its shape, checked before tfjs allocates them.
+  try {
+    checkTopology(json.modelTopology, specs);
+  } catch (e) {
+    if (!(e instanceof TopologyError)) throw e;
+    throw new RunFolderError(`${path.join(dir, 'model.json')} does not match its weights: ${e.message}. Restore the folder or export the model again.`);
   }
   try {
     return await tfl.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: specs, weightData: data.buffer }));

@@ -14,6 +14,7 @@ import { startEngine } from '../../server/engine/startEngine';
 import { buildModel } from '../../server/train/models';
 import { createRunDir, hasCheckpoint, loadModel, readCheckpoint, runSummary, saveCheckpoint, saveModel } from '../../server/train/runFolder';
 import { DEFAULT_TRAIN_CONFIG, resolveTrainConfig } from '../../server/train/trainConfig';
+import { checkTopology } from '../../server/train/topologyCheck';
 import { formatDuration, formatTrainEnd, progressBar } from '../../server/trainProgressText';
 import { parseFromTrainingView } from '../../extension/panels/trainingMessages';
 
@@ -79,6 +80,46 @@ describe('run folders', () => {
     fs.renameSync(path.join(dir, 'weights.bin'), outside);
     fs.symlinkSync(outside, path.join(dir, 'weights.bin'));
     await assert.rejects(loadModel(dir), /weights file .*weights\.bin links outside the model folder/);
+  });
+
+  it('checks a model.json against its manifest before tfjs allocates anything (issue 13, item 8)', async () => {
+    // Every model of the zoo, and the bundled model, passes with its own manifest.
+    for (const name of ['resnet', 'seed-cnn', 'compact'] as const) {
+      const dir = path.join(tmp, `topo-${name}`);
+      const model = buildModel({ name, inputSize: 64, channels: 1, classes: 4 });
+      await saveModel(model, dir);
+      const json = JSON.parse(fs.readFileSync(path.join(dir, 'model.json'), 'utf8')) as { modelTopology: unknown; weightsManifest: { weights: tf.io.WeightsManifestEntry[] }[] };
+      assert.equal(checkTopology(json.modelTopology, json.weightsManifest[0]!.weights), model.countParams(), name);
+      model.dispose();
+    }
+    const bundled = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../models/brain-tumor-cnn/model.json'), 'utf8')) as { modelTopology: unknown; weightsManifest: { weights: tf.io.WeightsManifestEntry[] }[] };
+    assert.ok(checkTopology(bundled.modelTopology, bundled.weightsManifest[0]!.weights) > 1e6);
+
+    // A topology that claims a huge dense layer over the real (small) weights: refused, nothing allocated.
+    const dir = path.join(tmp, 'topo-resnet');
+    const file = path.join(dir, 'model.json');
+    const original = fs.readFileSync(file, 'utf8');
+    const edit = (f: (layers: { class_name: string; config: Record<string, unknown> }[], json: { weightsManifest: { weights: { name: string; shape: number[] }[] }[] }) => void) => {
+      const json = JSON.parse(original) as { modelTopology: { config: { layers: { class_name: string; config: Record<string, unknown> }[] } }; weightsManifest: { weights: { name: string; shape: number[] }[] }[] };
+      f(json.modelTopology.config.layers, json);
+      fs.writeFileSync(file, JSON.stringify(json));
+    };
+    edit((layers) => { layers.find((l) => l.class_name === 'Dense')!.config.units = 60_000; });
+    const bytes = tf.memory().numBytes, tensors = tf.memory().numTensors;
+    await assert.rejects(loadModel(dir), /model\.json does not match its weights: layer dense_Dense\d+ needs dense_Dense\d+\/kernel of shape \[256,60000\]; the weights manifest has \[256,4\]/);
+    edit((layers) => { layers.find((l) => l.class_name === 'Dense')!.config.units = 50_000_000; });
+    await assert.rejects(loadModel(dir), /units must be a whole number from 1 to 65536, got 50000000/);
+    assert.equal(tf.memory().numBytes, bytes);
+    assert.equal(tf.memory().numTensors, tensors);
+    edit((layers) => { layers[0]!.config.batch_input_shape = [null, 100000, 100000, 1]; });
+    await assert.rejects(loadModel(dir), /input height must be a whole number from 1 to 1024, got 100000/);
+    edit((layers) => { layers.find((l) => l.class_name === 'ReLU')!.class_name = 'Lambda'; });
+    await assert.rejects(loadModel(dir), /is a Lambda, a layer type this product's models do not use/);
+    fs.writeFileSync(file, original);
+    const json = JSON.parse(original) as { modelTopology: unknown; weightsManifest: { weights: tf.io.WeightsManifestEntry[] }[] };
+    const specs = json.weightsManifest[0]!.weights;
+    assert.throws(() => checkTopology(json.modelTopology, [...specs, { ...specs[0]!, name: 'stowaway/kernel' }]), /weights no layer uses: stowaway\/kernel/);
+    (await loadModel(dir)).dispose();
   });
 
   it('swaps checkpoints whole, and reads the old one after a crash between the renames', async () => {
@@ -157,7 +198,7 @@ describe('training settings', () => {
       [{ epochs: 0 }, /epochs must be an integer from 1 to 1000; got 0/],
       [{ epochs: 2.5 }, /epochs must be an integer/],
       [{ learningRate: 'fast' }, /learningRate must be a number from 0.000001 to 1; got "fast"/],
-      [{ model: 'resnet' }, /model must be one of seed-cnn, compact; got "resnet"/],
+      [{ model: 'resnet50' }, /model must be one of resnet, seed-cnn, compact; got "resnet50"/],
       [{ channels: 2 }, /channels must be 1 \(greyscale\) or 3 \(RGB\)/],
       [{ epochz: 3 }, /unknown setting "epochz"/],
       [{ augment: { spin: 1 } }, /unknown augment setting "spin"/],
