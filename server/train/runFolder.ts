@@ -85,10 +85,15 @@ function writeAtomic(file: string, data: string | Uint8Array): void {
   const tmp = `${file}.tmp-${process.pid}`;
   const fd = fs.openSync(tmp, 'w');
   try {
-    fs.writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
+    try {
+      fs.writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch (e) {
+    fs.rmSync(tmp, { force: true }); // a failed write (full disk) leaves no half file behind
+    throw e;
   }
   fs.renameSync(tmp, file);
   fsyncDir(path.dirname(file));
@@ -332,7 +337,8 @@ export function runSummary(runDir: string): RunSummary {
     runId: m.runId, runDir, status: m.status, config: m.config, dataRoot: m.dataset.root, sources: sourcesOf(m), backend: m.backend,
     counts: m.dataset.counts, history, bestEpoch: m.bestEpoch, createdAt: m.createdAt,
     evaluation: m.evaluation ? { official: m.evaluation.official, deduplicated: m.evaluation.deduplicated } : null,
-    resumable: !finished && found.dir !== null && history.length < m.config.epochs && !lock,
+    // All epochs done but never marked finished (stopped between the last checkpoint and the end): resuming finishes it.
+    resumable: !finished && found.dir !== null && !lock,
     ...(!finished && found.dir === null && found.problems.length ? { resumeProblem: `its checkpoint is damaged (${found.problems.join('; ')})` } : {}),
     ...(lock ? { lock } : {}),
   };

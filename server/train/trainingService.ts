@@ -20,7 +20,7 @@ import { saveEvaluation } from '../eval/evaluationStore';
 import { buildModel } from './models';
 import {
   createRunDir, hasCheckpoint, loadModel, readCheckpoint, readHistory, readMetadata, runSummary, saveCheckpoint, saveModel,
-  writeHistory, writeJson, writeMetadata, sourcesOf, acquireRunLock, RunFolderError, type RunMetadata,
+  writeHistory, writeJson, writeMetadata, sourcesOf, acquireRunLock, usableCheckpoint, RunFolderError, type RunMetadata,
 } from './runFolder';
 import { ConfigError, resolveTrainConfig } from './trainConfig';
 import { prepareTrainingData } from './trainingData';
@@ -331,7 +331,7 @@ export class TrainingService {
           `${Math.round((performance.now() - tTrain) / 1000)} s).`;
     } catch (e) {
       outcome = job.cancelled ? 'cancelled' : 'failed';
-      message = job.cancelled ? `Cancelled while ${snap.history.length ? 'training' : 'loading the data'}.` : (e as Error).message;
+      message = job.cancelled ? `Cancelled while ${snap.history.length ? 'training' : 'loading the data'}.` : failureMessage(e, usableCheckpoint(runDir).nextEpoch);
       if (!job.cancelled) events.log(`Training ${snap.runId} failed: ${(e as Error).stack ?? String(e)}`);
     } finally {
       if (resumeState) {
@@ -364,4 +364,21 @@ export class TrainingService {
     events.end(end);
     return end;
   }
+}
+
+const WRITE_FAILURES: Record<string, string> = {
+  ENOSPC: 'the disk is full', EDQUOT: 'the disk quota is used up', EROFS: 'the folder is on a read-only file system',
+  EACCES: 'permission was denied', EPERM: 'the operation was not permitted', EIO: 'the disk reported an input/output error',
+};
+
+/**
+ * A failed run's message: a failed write (full disk, read-only folder) says so in words, and that the checkpoint
+ * swap keeps the last finished epoch intact, so the run resumes once the cause is fixed.
+ */
+export function failureMessage(e: unknown, checkpointEpochs: number): string {
+  const err = e as NodeJS.ErrnoException;
+  const why = err.code ? WRITE_FAILURES[err.code] : undefined;
+  if (!why) return err.message ?? String(e);
+  return `Could not write ${err.path ?? 'to the run folder'}: ${why} (${err.code}). ` +
+    (checkpointEpochs > 0 ? `The checkpoint of epoch ${checkpointEpochs} is intact: fix that, then resume the run.` : 'No epoch had been saved; fix that, then start the run again.');
 }

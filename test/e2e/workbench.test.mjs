@@ -9,6 +9,7 @@ import {
   ensureTools, freePort, installExtension, launchBrowser, prepareDataDir, REPO, RESULTS, startCodeServer,
 } from '../tools/codeServer.mjs';
 import { makeTestWorkspace } from '../tools/testWorkspace.mjs';
+import * as actions from '../tools/workbenchActions.mjs';
 
 const WORK = path.join(RESULTS, 'ui');
 const SHOTS = path.join(RESULTS, 'screenshots');
@@ -19,6 +20,10 @@ const STATUS_TITLE = 'Brain Tumor: Show Backend Status';
 let cs;
 let ctx;
 let page;
+const runCommand = (title) => actions.runCommand(page, title);
+const explorerMenu = (name) => actions.explorerMenu(page, name);
+const clickMenuItem = (menu, name) => actions.clickMenuItem(page, menu, name);
+const closeMenu = () => actions.closeMenu(page);
 
 /**
  * Switches the colour theme in the user settings and reloads the window with "Developer: Reload Window", which
@@ -36,56 +41,7 @@ async function reloadWithTheme(theme, workbenchClass) {
 /** Mean of the r, g, b channels of a CSS colour: 0 black, 255 white. */
 const lightness = (css) => css.match(/\d+/g).slice(0, 3).map(Number).reduce((a, b) => a + b) / 3;
 
-async function runCommand(title) {
-  const input = page.locator('.quick-input-widget .quick-input-box input');
-  for (let i = 0; ; i++) {
-    // The palette can be closed by a late focus change (a context menu closing, a panel opening): retry.
-    await page.keyboard.press('F1');
-    try {
-      await input.fill(`>${title}`, { timeout: 3000 });
-      break;
-    } catch (e) {
-      if (i === 4) throw e;
-      await page.keyboard.press('Escape');
-    }
-  }
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title.replace(/^.*?: /, '') }).first().waitFor();
-  await page.keyboard.press('Enter');
-}
-
 const statusFrame = () => page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
-
-async function explorerMenu(name) {
-  await closeMenu(); // a menu left open by an earlier step would swallow the right-click
-  // So would a hover left by the last right-click (the mouse is still on that row): move away and let it go.
-  await page.mouse.move(2, 2);
-  await page.locator('.context-view .hover-contents').waitFor({ state: 'detached', timeout: 5000 }).catch(() => {});
-  const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first();
-  await row.waitFor({ timeout: 30000 });
-  await row.click({ button: 'right' });
-  const menu = page.locator('.context-view .monaco-menu');
-  await menu.waitFor({ timeout: 10000 });
-  return menu;
-}
-
-/** Clicks a context-menu item and makes sure the click took (an item clicked while the menu still lays out is lost). */
-async function clickMenuItem(menu, name) {
-  const item = menu.getByRole('menuitem', { name });
-  for (let i = 0; i < 3; i++) {
-    await item.click({ timeout: 10000 });
-    try {
-      await page.locator('.context-view .monaco-menu').waitFor({ state: 'detached', timeout: 5000 });
-      return;
-    } catch { /* still open: the click was lost, try again */ }
-  }
-  throw new Error(`clicking "${name}" in the context menu did nothing`);
-}
-
-async function closeMenu() {
-  if (!(await page.locator('.context-view .monaco-menu').count())) return;
-  await page.keyboard.press('Escape');
-  await page.locator('.context-view .monaco-menu').waitFor({ state: 'detached', timeout: 5000 }).catch(() => {});
-}
 
 /** Right-click a dataset folder, Train Model, keep the first model offered (remembered or default), set the epochs. */
 async function trainFromExplorer(folder, epochs) {

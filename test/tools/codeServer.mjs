@@ -52,9 +52,10 @@ export function installExtension(dataDir, vsix) {
     '--install-extension', vsix, '--force'], { stdio: ['ignore', 'pipe', 'inherit'], env: csEnv() });
 }
 
-export async function startCodeServer({ port, dataDir, folder, extraArgs = [], env = {} }) {
+/** `trust: true` keeps workspace trust on (every other UI test runs without it, as a trusted workspace). */
+export async function startCodeServer({ port, dataDir, folder, extraArgs = [], env = {}, trust = false }) {
   const args = [CODE_SERVER, '--config', path.join(dataDir, 'config.yaml'), '--auth', 'none',
-    '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
+    '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', ...(trust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override', '--user-data-dir', path.join(dataDir, 'user'),
     '--extensions-dir', path.join(dataDir, 'ext'), ...extraArgs];
   if (folder) args.push(folder);

@@ -1,0 +1,81 @@
+// Workspace trust (issue 13, item 6), in code-server with trust ON: a folder opened in Restricted Mode gets nothing
+// written into it by the extension, whatever the user runs (Train Model from the Explorer, Show Training); once
+// the user trusts it, the backend starts and the workspace's .brain-tumor/ appears (the control that shows the
+// check can fail). Uses the VSIX the workbench test packaged (packages it when run alone).
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import {
+  ensureTools, freePort, installExtension, launchBrowser, prepareDataDir, REPO, RESULTS, startCodeServer,
+} from '../tools/codeServer.mjs';
+import { makeTestWorkspace } from '../tools/testWorkspace.mjs';
+import { clickMenuItem, explorerMenu, runCommand } from '../tools/workbenchActions.mjs';
+
+const WORK = path.join(RESULTS, 'ui-trust');
+const WORKSPACE = path.join(WORK, 'untrusted');
+const VSIX = path.join(RESULTS, 'brain-tumor-detection.vsix');
+const SHOTS = path.join(RESULTS, 'screenshots');
+const written = () => fs.existsSync(path.join(WORKSPACE, '.brain-tumor'));
+
+let cs;
+let ctx;
+let page;
+
+describe('workspace trust', { timeout: 300000 }, () => {
+  before(async () => {
+    ensureTools();
+    fs.rmSync(WORK, { recursive: true, force: true });
+    fs.mkdirSync(SHOTS, { recursive: true });
+    await makeTestWorkspace(WORKSPACE, { datasetName: 'mri-dataset' });
+    if (!fs.existsSync(VSIX)) {
+      execFileSync(path.join(REPO, 'node_modules/.bin/vsce'), ['package', '--allow-missing-repository', '--out', VSIX], { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'] });
+    }
+    const port = await freePort();
+    const dataDir = path.join(WORK, 'data');
+    // Trust on, and no start-up question: the folder opens in Restricted Mode, as after "Don't Trust".
+    prepareDataDir(dataDir, port, { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never',
+      'security.workspace.trust.untrustedFiles': 'open' });
+    installExtension(dataDir, VSIX);
+    cs = await startCodeServer({ port, dataDir, folder: WORKSPACE, trust: true });
+    ctx = await launchBrowser(path.join(WORK, 'chromium'));
+    page = ctx.pages()[0] ?? await ctx.newPage();
+    await page.goto(`${cs.url}/?folder=${encodeURIComponent(WORKSPACE)}`);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 90000 });
+  });
+
+  after(async () => {
+    if (page) await page.screenshot({ path: path.join(SHOTS, 'trust-last-state.png') }).catch(() => {});
+    await ctx?.close().catch(() => {});
+    cs?.stop();
+  });
+
+  it('writes nothing into an untrusted workspace, then works once it is trusted', async () => {
+    await page.locator('.statusbar-item', { hasText: 'Restricted Mode' }).first().waitFor({ timeout: 60000 });
+    // Train Model from the Explorer, as far as a user gets: the dataset picked, model and epochs accepted.
+    const menu = await explorerMenu(page, 'mri-dataset');
+    await clickMenuItem(page, menu, 'Train Model');
+    const widget = page.locator('.quick-input-widget');
+    await page.locator('.quick-input-widget', { hasText: 'Train Model (2/3)' }).waitFor({ timeout: 30000 });
+    await page.keyboard.press('Enter');
+    await page.locator('.quick-input-widget', { hasText: 'Train Model (3/3)' }).waitFor({ timeout: 30000 });
+    await widget.locator('.quick-input-box input').fill('1');
+    await page.keyboard.press('Enter');
+    const refusal = page.locator('.notification-toast', { hasText: /trust/i });
+    await refusal.first().waitFor({ timeout: 30000 });
+    await runCommand(page, 'Brain Tumor: Show Training');
+    await page.waitForTimeout(3000);
+    await page.screenshot({ path: path.join(SHOTS, 'trust-restricted.png') });
+    assert.equal(written(), false, 'no .brain-tumor/ in an untrusted workspace');
+
+    // The control: trust the folder; the backend starts and the workspace's .brain-tumor/ appears.
+    await runCommand(page, 'Workspaces: Manage Workspace Trust');
+    const trust = page.locator('.workspace-trust-editor .monaco-button', { hasText: /^Trust$/ }).first();
+    await trust.waitFor({ timeout: 30000 });
+    await trust.click();
+    for (let i = 0; i < 120 && !written(); i++) await page.waitForTimeout(500);
+    assert.equal(written(), true, 'trusted: the backend started and .brain-tumor/ was made');
+    assert.ok(fs.existsSync(path.join(WORKSPACE, '.brain-tumor', '.gitignore')));
+  });
+});
