@@ -7,7 +7,8 @@
 //   classify  over IPC as the extension does, with the bundled model (--model DIR for another): cold (spawn ->
 //             first result of one image with Grad-CAM), warm single image (decode + predict + Grad-CAM), batch
 //             throughput on the Testing split (no heat maps), and 1000 classifications in a row with the
-//             backend's tensor count and resident memory before and after (--data DIR, --runs N)
+//             backend's tensor count and resident memory before and after (--data DIR, --runs N; --tta: with
+//             test-time augmentation, --repeat N: the soak's length)
 // Benchmarks written in TypeScript live in scripts/benches/<name>.ts and are bundled on the fly.
 import { fork, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -25,6 +26,7 @@ const { values, positionals } = parseArgs({ allowPositionals: true, options: {
   data: { type: 'string', default: path.resolve(REPO, '../shared/datasets/brain-tumor-mri') },
   model: { type: 'string' },
   repeat: { type: 'string', default: '1000' },
+  tta: { type: 'boolean', default: false },
 } });
 const runs = Number(values.runs);
 
@@ -105,7 +107,8 @@ async function benchClassify() {
   spawnSync(process.execPath, ['esbuild.js'], { cwd: REPO, stdio: 'inherit' });
   const images = testingImages(values.data);
   const modelDir = values.model ? path.resolve(values.model) : undefined;
-  const one = (conn, file, explain = true) => conn.sendRequest('brainTumor/classify', { paths: [file], explain, withInput: explain, ...(modelDir ? { modelDir } : {}) });
+  const tta = values.tta;
+  const one = (conn, file, explain = true) => conn.sendRequest('brainTumor/classify', { paths: [file], explain, withInput: explain, tta, ...(modelDir ? { modelDir } : {}) });
   // Cold: spawn -> first classified image (engine start, model load, first inference), a fresh process each run.
   const cold = [];
   let model;
@@ -128,7 +131,7 @@ async function benchClassify() {
   }
   // Batch: the whole Testing split in one request, no heat maps (a folder classification).
   const tb = performance.now();
-  const batch = await b.conn.sendRequest('brainTumor/classify', { paths: [path.join(values.data, 'Testing')], ...(modelDir ? { modelDir } : {}) });
+  const batch = await b.conn.sendRequest('brainTumor/classify', { paths: [path.join(values.data, 'Testing')], tta, ...(modelDir ? { modelDir } : {}) });
   const batchMs = performance.now() - tb;
   // Soak: N single-image classifications in a row; tensors and memory must stay flat.
   const repeat = Number(values.repeat);
@@ -143,7 +146,7 @@ async function benchClassify() {
   const ok = batch.items.filter((i) => i.ok);
   return {
     bench: 'classify', model: { dir: model.modelDir, bundled: model.bundled, architecture: model.architecture, params: model.params },
-    backend: batch.backend,
+    backend: batch.backend, tta,
     coldMs: stats(cold), coldTarget: '<= 3000 ms',
     warmSingleMs: stats(warm), warmTarget: '<= 150 ms (decode + predict + Grad-CAM, IPC included)',
     batch: { images: batch.items.length, classified: ok.length, ms: Math.round(batchMs), imgPerSec: Math.round((batch.items.length / batchMs) * 1000 * 10) / 10,
