@@ -182,6 +182,10 @@ export interface AugmentSettings {
   lowRes: number;
   /** Strength of a smooth multiplicative bias field (log-amplitude; 30% of images). */
   biasField: number;
+  /** Probability of histogram equalisation. */
+  equalize: number;
+  /** Probability of a random intensity remapping (a random smooth curve, inverted half of the time). */
+  remap: number;
 }
 
 /** How the learning rate moves: `warmup-cosine` per step (linear warm-up, then cosine to 0); `cosine-epochs` the

@@ -3,8 +3,9 @@
  *  - Geometry: horizontal flip, small rotation, zoom and shift (one affine warp with bilinear sampling, black
  *    outside).
  *  - Intensity and style, against the shortcuts a merged dataset offers (scanner, sequence, compression): a
- *    resolution drop, Gaussian blur, a smooth multiplicative bias field, gamma, intensity scale, contrast and
- *    brightness, Gaussian noise. Their ranges cover what `evaluate --perturb` checks (gamma 0.6-1.6, contrast
+ *    resolution drop, Gaussian blur, a smooth multiplicative bias field, histogram equalisation, a random
+ *    intensity remapping (a random smooth curve, sometimes inverted: a crude stand-in for another MRI sequence,
+ *    after GIN / RandConv), gamma, intensity scale, contrast and brightness, Gaussian noise. Their ranges cover what `evaluate --perturb` checks (gamma 0.6-1.6, contrast
  *    x0.6-x1.5, intensities x0.7-x1.3, noise of 12 grey levels, blur, downscaling), so a model trained with them
  *    has seen those changes.
  * Plain JS on 128 px images (well under a millisecond each), so it runs on any engine. A seeded random source makes
@@ -16,12 +17,12 @@ import type { AugmentSettings } from '../protocol';
 export type AugmentConfig = AugmentSettings;
 
 /** The intensity augmentations added with the generalising recipe: off in configs saved before it. */
-export const NO_INTENSITY: Pick<AugmentConfig, 'gamma' | 'scale' | 'noise' | 'blur' | 'lowRes' | 'biasField'> =
-  { gamma: 0, scale: 0, noise: 0, blur: 0, lowRes: 0, biasField: 0 };
+export const NO_INTENSITY: Pick<AugmentConfig, 'gamma' | 'scale' | 'noise' | 'blur' | 'lowRes' | 'biasField' | 'equalize' | 'remap'> =
+  { gamma: 0, scale: 0, noise: 0, blur: 0, lowRes: 0, biasField: 0, equalize: 0, remap: 0 };
 export const NO_AUGMENT: AugmentConfig = { flip: false, rotateDeg: 0, zoom: 0, shift: 0, brightness: 0, contrast: 0, ...NO_INTENSITY };
 export const DEFAULT_AUGMENT: AugmentConfig = {
   flip: true, rotateDeg: 10, zoom: 0.1, shift: 0.08, brightness: 0.1, contrast: 0.4,
-  gamma: 0.5, scale: 0.3, noise: 0.04, blur: 1, lowRes: 0.5, biasField: 0.3,
+  gamma: 0.5, scale: 0.3, noise: 0.04, blur: 1, lowRes: 0.5, biasField: 0.3, equalize: 0, remap: 0,
 };
 
 /** Probability that each of blur, resolution drop and bias field is applied to an image (when its strength > 0). */
@@ -68,6 +69,8 @@ export function augmentInto(src: Uint8Array, size: number, channels: number, cfg
   if (cfg.lowRes > 0 && rand() < STYLE_P) lowResolution(img, size, channels, 1 - rand() * cfg.lowRes);
   if (cfg.blur > 0 && rand() < STYLE_P) gaussianBlur(img, size, channels, 0.3 + rand() * cfg.blur);
   if (cfg.biasField > 0 && rand() < STYLE_P) multiplyBiasField(img, size, channels, cfg.biasField, sym);
+  if (cfg.equalize > 0 && rand() < cfg.equalize) equalizeHistogram(img);
+  if (cfg.remap > 0 && rand() < cfg.remap) remapIntensities(img, rand);
   const gamma = cfg.gamma > 0 ? Math.exp(sym(cfg.gamma)) : 1;
   const intensity = cfg.scale > 0 ? 1 + sym(cfg.scale) : 1;
   const noise = cfg.noise > 0 ? rand() * cfg.noise : 0;
@@ -122,6 +125,33 @@ export function lowResolution(img: Float64Array, size: number, channels: number,
         img[(y * size + x) * channels + ch] = (at(x0, y0) * (1 - fx) + at(x1, y0) * fx) * (1 - fy) + (at(x0, y1) * (1 - fx) + at(x1, y1) * fx) * fy;
       }
     }
+  }
+}
+
+/** Histogram equalisation over 256 bins (values in 0..1), the background included as it is in the data. */
+export function equalizeHistogram(img: Float64Array): void {
+  const bins = new Float64Array(256);
+  const bin = (v: number) => (v <= 0 ? 0 : v >= 1 ? 255 : Math.floor(v * 256));
+  for (const v of img) bins[bin(v)]!++;
+  for (let i = 1; i < 256; i++) bins[i]! += bins[i - 1]!;
+  const n = img.length, first = bins.find((c) => c > 0) ?? 0;
+  for (let i = 0; i < n; i++) img[i] = n === first ? img[i]! : (bins[bin(img[i]!)]! - first) / (n - first);
+}
+
+/**
+ * A random smooth intensity curve through five control points (0, .25, .5, .75, 1) with random levels, inverted
+ * half of the time, black kept black (the background stays background): tissue contrasts reordered as another
+ * sequence would show them.
+ */
+export function remapIntensities(img: Float64Array, rand: () => number): void {
+  const ys = [0, rand(), rand(), rand(), rand()];
+  const invert = rand() < 0.5;
+  if (invert) for (let k = 1; k < 5; k++) ys[k] = 1 - ys[k]! * 0.9;
+  for (let i = 0; i < img.length; i++) {
+    const v = img[i]! <= 0 ? 0 : img[i]! >= 1 ? 1 : img[i]!;
+    if (v < 0.02) { img[i] = v; continue; } // background
+    const t = v * 4, k = Math.min(3, Math.floor(t)), f = t - k;
+    img[i] = ys[k]! * (1 - f) + ys[k + 1]! * f;
   }
 }
 

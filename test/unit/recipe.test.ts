@@ -12,7 +12,7 @@ import { resolvePreference } from '../../server/engine/chooseBackend';
 import { startEngine } from '../../server/engine/startEngine';
 import { seededRandom } from '../../server/data/splitDataset';
 import { AdamW, decays } from '../../server/train/adamW';
-import { augmentInto, DEFAULT_AUGMENT, gaussianBlur, lowResolution, NO_AUGMENT, NO_INTENSITY } from '../../server/train/augment';
+import { augmentInto, DEFAULT_AUGMENT, equalizeHistogram, gaussianBlur, lowResolution, NO_AUGMENT, NO_INTENSITY, remapIntensities } from '../../server/train/augment';
 import { buildModel } from '../../server/train/models';
 import { DEFAULT_TRAIN_CONFIG, resolveTrainConfig } from '../../server/train/trainConfig';
 import { warmupCosineRate, WeightAverage } from '../../server/train/trainer';
@@ -176,13 +176,14 @@ describe('recipe', () => {
     /** Energy of the differences between horizontal neighbours: detail (a blur spreads an edge, lowering it). */
     const detail = (a: Float32Array) => { let s = 0; for (let y = 0; y < SIZE; y++) for (let x = 1; x < SIZE; x++) s += (a[y * SIZE + x]! - a[y * SIZE + x - 1]!) ** 2; return s; };
 
-    for (const k of ['gamma', 'scale', 'noise', 'blur', 'lowRes', 'biasField'] as const) {
+    const STRENGTH = { ...DEFAULT_AUGMENT, equalize: 0.5, remap: 0.5 }; // the last two are off by default
+    for (const k of ['gamma', 'scale', 'noise', 'blur', 'lowRes', 'biasField', 'equalize', 'remap'] as const) {
       it(`${k}: identity at 0, in 0..1, the same for a seed, and it changes the image`, () => {
         assert.deepEqual(run({ [k]: 0 }), plain);
-        // Several seeds: blur, lowRes and biasField apply to 30% of images.
-        const changed = [1, 2, 3, 4, 5, 6, 7, 8].map((seed) => run({ [k]: DEFAULT_AUGMENT[k] }, seed));
+        // Several seeds: blur, lowRes and biasField apply to 30% of images, equalize and remap by their probability.
+        const changed = [1, 2, 3, 4, 5, 6, 7, 8].map((seed) => run({ [k]: STRENGTH[k] }, seed));
         for (const a of changed) assert.ok(a.every((v) => v >= 0 && v <= 1), 'in 0..1');
-        assert.deepEqual(run({ [k]: DEFAULT_AUGMENT[k] }, 5), changed[4]);
+        assert.deepEqual(run({ [k]: STRENGTH[k] }, 5), changed[4]);
         assert.ok(changed.some((a) => diff(a, plain) > 0.002), `${k} changes some of them`);
       });
     }
@@ -205,6 +206,15 @@ describe('recipe', () => {
       const light = run({ gamma: 1.5 }, 12);
       assert.notEqual(Math.sign(mean(dark) - mean(plain)), 0);
       assert.ok(Math.abs(mean(dark) - mean(light)) > 0.01, 'different seeds, different gamma');
+      // Equalisation spreads the levels over the whole range; a remapping keeps the background black.
+      const eq = Float64Array.from(plain);
+      equalizeHistogram(eq);
+      assert.ok(Math.max(...eq) === 1 && Math.min(...eq) === 0);
+      const withBlack = Float64Array.from(plain);
+      withBlack.fill(0, 0, SIZE); // one black row
+      remapIntensities(withBlack, seededRandom(9));
+      assert.ok(withBlack.subarray(0, SIZE).every((v) => v === 0), 'background stays black');
+      assert.ok(diff(Float32Array.from(withBlack), plain) > 0.02);
       const noisy = run({ noise: 0.2 }, 4);
       assert.ok(Math.abs(mean(noisy) - mean(plain)) < 0.03 && diff(noisy, plain) > 0.01);
     });
