@@ -68,9 +68,17 @@ describe('fault injection', () => {
     const runs = path.join(tmp, 'killed');
     let runDir: string | undefined;
     const log: string[] = [];
-    let kills = 0;
+    let kills = 0, completed = 0;
+    const finish = (dir: string) => {
+      // Every run that completes, however often it was killed, holds the uninterrupted run's weights.
+      assert.ok(fs.readFileSync(path.join(dir, 'weights.bin')).equals(reference), `${dir}: weights.bin differs from the uninterrupted run`);
+      assert.equal(fs.existsSync(path.join(dir, 'run.lock')), false, 'the lock is released at the end');
+      completed++;
+      log.push(`run ${completed} completed`);
+      runDir = undefined;
+    };
     const t0 = performance.now();
-    for (let attempt = 0; attempt < 40; attempt++) {
+    for (let attempt = 0; attempt < 60 && (kills < 10 || runDir || completed === 0); attempt++) {
       const args = runDir ? ['train', '--resume', runDir, '--no-cache', '--json'] : ['train', '--data', data, '--runs', runs, ...TRAIN, '--json'];
       // Anywhere from the process start (engine, loading) to well into the training.
       const at = kills < 10 ? Math.round(300 + rand() * 4000) : undefined;
@@ -88,18 +96,15 @@ describe('fault injection', () => {
         runDir = undefined;
         continue;
       }
+      if (r.code !== 0 && runDir && /already finished \(completed\)/.test(r.err)) { finish(runDir); continue; } // killed during the final evaluation
       assert.equal(r.code, 0, `attempt ${attempt}: ${r.err}`);
       const end = JSON.parse(r.out) as P.TrainEnd;
       assert.equal(end.outcome, 'completed');
-      runDir = end.runDir;
-      break;
+      finish(end.runDir);
     }
     assert.equal(kills, 10, log.join('; '));
-    assert.ok(runDir);
-    const got = fs.readFileSync(path.join(runDir, 'weights.bin'));
-    assert.ok(got.equals(reference), 'weights.bin equal to the uninterrupted run, byte for byte');
-    assert.equal(fs.existsSync(path.join(runDir, 'run.lock')), false, 'the lock is released at the end');
-    console.log(`[figures] CLI kill -9 x${kills}: ${log.join('; ')}; ${Math.round((performance.now() - t0) / 1000)} s in all`);
+    assert.ok(completed >= 1 && runDir === undefined, log.join('; '));
+    console.log(`[figures] CLI kill -9 x${kills}, ${completed} run(s) completed bit-identical: ${log.join('; ')}; ${Math.round((performance.now() - t0) / 1000)} s in all`);
   });
 
   it('the extension\'s backend killed with SIGKILL during training: a new backend resumes the run to the same weights', async () => {
