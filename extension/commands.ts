@@ -21,6 +21,19 @@ export interface CommandContext {
 
 type Handler = (...args: unknown[]) => unknown;
 
+/**
+ * Commands that read the workspace's files through the backend: in an untrusted workspace they stop at once with
+ * a way to trust it, instead of walking the user through their prompts first (the backend does not run there).
+ */
+function needsTrust(what: string, handler: Handler): Handler {
+  return (...args) => {
+    if (vscode.workspace.isTrusted) return handler(...args);
+    void vscode.window.showWarningMessage(`Brain Tumor: ${what} needs a trusted workspace: the backend reads and writes files here, so it does not run in Restricted Mode.`,
+      'Manage Workspace Trust').then((pick) => pick && vscode.commands.executeCommand('workbench.trust.manage'));
+    return undefined;
+  };
+}
+
 export function commandTable(ctx: CommandContext): Record<string, Handler> {
   const deps = { context: ctx.context, backend: ctx.backend, controller: ctx.training };
   const classifyDeps = { context: ctx.context, backend: ctx.backend, activeModel: ctx.activeModel };
@@ -43,14 +56,14 @@ export function commandTable(ctx: CommandContext): Record<string, Handler> {
       }
     },
     'brainTumor.openLogs': () => log.show(),
-    'brainTumor.showDataset': (arg?: unknown) => showDataset(ctx.context, ctx.backend, arg),
-    'brainTumor.trainModel': (arg?: unknown) => trainModel(deps, arg),
-    'brainTumor.resumeTraining': (arg?: unknown) => resumeTraining(deps, arg),
+    'brainTumor.showDataset': needsTrust('Show Dataset', (arg?: unknown) => showDataset(ctx.context, ctx.backend, arg)),
+    'brainTumor.trainModel': needsTrust('Train Model', (arg?: unknown) => trainModel(deps, arg)),
+    'brainTumor.resumeTraining': needsTrust('Resume Training', (arg?: unknown) => resumeTraining(deps, arg)),
     'brainTumor.cancelTraining': () => ctx.training.cancel(),
     'brainTumor.showTraining': (arg?: unknown) => showTraining(deps, arg),
-    'brainTumor.evaluateModel': (arg?: unknown) => evaluateModel(deps, arg),
+    'brainTumor.evaluateModel': needsTrust('Evaluate Model', (arg?: unknown) => evaluateModel(deps, arg)),
     'brainTumor.showMetrics': (arg?: unknown) => showMetrics(deps, arg),
-    'brainTumor.classifyImage': (arg?: unknown, all?: unknown) => classifyImage(classifyDeps, arg, all),
+    'brainTumor.classifyImage': needsTrust('Classify Image', (arg?: unknown, all?: unknown) => classifyImage(classifyDeps, arg, all)),
     'brainTumor.selectModel': (arg?: unknown) => selectModel(classifyDeps, arg),
   };
   return table;

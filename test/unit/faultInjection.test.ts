@@ -35,31 +35,42 @@ function cleanEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-interface Spawned { code: number | null; signal: NodeJS.Signals | null; err: string; out: string }
+interface Spawned { code: number | null; signal: NodeJS.Signals | null; err: string; out: string; /** From the "Run" line to the exit. */ runMs: number }
 
-/** Runs the CLI; `killAfterMs` sends SIGKILL that long after start (if it is still running). */
+/**
+ * Runs the CLI; `killAfterMs` sends SIGKILL that long after the run has started (its "Run ... in" line: engine up,
+ * run folder made), so the kills fall in loading, training and checkpointing whatever the machine's speed.
+ */
 function runKillable(args: string[], cwd: string, killAfterMs?: number, extra: string[] = []): Promise<Spawned> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [...extra, CLI, ...args], { cwd, env: cleanEnv() });
     let err = '', out = '';
-    child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+    let timer: NodeJS.Timeout | undefined;
+    let started = 0;
+    child.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+      if (!started && /^Run \S+ in /m.test(err)) {
+        started = performance.now();
+        if (killAfterMs !== undefined) timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+      }
+    });
     child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-    const timer = killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
-    child.on('exit', (code, signal) => { clearTimeout(timer); resolve({ code, signal, err, out }); });
+    child.on('exit', (code, signal) => { clearTimeout(timer); resolve({ code, signal, err, out, runMs: started ? performance.now() - started : 0 }); });
   });
 }
 
 const runDirOf = (err: string) => /^Run \S+ in (.+)$/m.exec(err)?.[1]?.trim();
 
 describe('fault injection', () => {
-  let tmp: string, data: string, reference: Buffer;
+  let tmp: string, data: string, reference: Buffer, referenceMs: number;
 
   before(async () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bt-faults-'));
     data = await writeTrainingSet(path.join(tmp, 'data'), 6, 0);
-    const r = runCli(['train', '--data', data, '--runs', path.join(tmp, 'ref'), ...TRAIN, '--json'], { cwd: tmp });
+    const r = await runKillable(['train', '--data', data, '--runs', path.join(tmp, 'ref'), ...TRAIN, '--json'], tmp);
     assert.equal(r.code, 0, r.err);
     reference = fs.readFileSync(path.join((JSON.parse(r.out) as P.TrainEnd).runDir, 'weights.bin'));
+    referenceMs = r.runMs;
   });
   after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
@@ -80,8 +91,8 @@ describe('fault injection', () => {
     const t0 = performance.now();
     for (let attempt = 0; attempt < 60 && (kills < 10 || runDir || completed === 0); attempt++) {
       const args = runDir ? ['train', '--resume', runDir, '--no-cache', '--json'] : ['train', '--data', data, '--runs', runs, ...TRAIN, '--json'];
-      // Anywhere from the process start (engine, loading) to well into the training.
-      const at = kills < 10 ? Math.round(300 + rand() * 4000) : undefined;
+      // Anywhere in the run, from loading to the final evaluation (scaled to how long the uninterrupted run took).
+      const at = kills < 10 ? Math.round(rand() * referenceMs) : undefined;
       const r = await runKillable(args, tmp, at);
       if (r.signal === 'SIGKILL') {
         kills++;
@@ -104,7 +115,7 @@ describe('fault injection', () => {
     }
     assert.equal(kills, 10, log.join('; '));
     assert.ok(completed >= 1 && runDir === undefined, log.join('; '));
-    console.log(`[figures] CLI kill -9 x${kills}, ${completed} run(s) completed bit-identical: ${log.join('; ')}; ${Math.round((performance.now() - t0) / 1000)} s in all`);
+    console.log(`[figures] CLI kill -9 x${kills} (uninterrupted run ${Math.round(referenceMs)} ms), ${completed} run(s) completed bit-identical: ${log.join('; ')}; ${Math.round((performance.now() - t0) / 1000)} s in all`);
   });
 
   it('the extension\'s backend killed with SIGKILL during training: a new backend resumes the run to the same weights', async () => {
