@@ -118,28 +118,50 @@ describe('fault injection', () => {
     console.log(`[figures] CLI kill -9 x${kills} (uninterrupted run ${Math.round(referenceMs)} ms), ${completed} run(s) completed bit-identical: ${log.join('; ')}; ${Math.round((performance.now() - t0) / 1000)} s in all`);
   });
 
-  it('the extension\'s backend killed with SIGKILL during training: a new backend resumes the run to the same weights', async () => {
+  it('the extension\'s backend killed with SIGKILL at 5 random moments of a training: new backends resume it to the same weights', async () => {
+    const rand = seededRandom(77);
     const runsDir = path.join(tmp, 'server-runs');
     let runDir: string | undefined;
-    for (let round = 0; round < 3; round++) {
+    const log: string[] = [];
+    let kills = 0;
+    for (let round = 0; round < 20; round++) {
       const s = await openServer();
       const ended = new Promise<P.TrainEnd>((r) => s.conn.onNotification(P.trainEnd, r));
-      let epochs = 0;
-      const epochSeen = new Promise<void>((r) => s.conn.onNotification(P.trainEpoch, () => { if (++epochs === 1) r(); }));
-      const started = await s.conn.sendRequest(P.train, runDir ? { resumeRunDir: runDir } : { dataRoot: data, runsDir, config: CONFIG });
-      runDir = started.runDir;
-      if (round < 2) {
-        await epochSeen; // one more epoch on disk, then the backend dies mid-run
-        s.child.kill('SIGKILL');
-        await s.exited;
-        s.conn.dispose();
+      let started: P.TrainStarted;
+      try {
+        started = await s.conn.sendRequest(P.train, runDir ? { resumeRunDir: runDir } : { dataRoot: data, runsDir, config: CONFIG });
+      } catch (e) {
+        // Killed before the first epoch was saved: nothing to resume, so a new run (same seed) starts over.
+        assert.match((e as Error).message, /no checkpoint to resume from \(no epoch finished/);
+        log.push('no epoch had finished: started again');
+        runDir = undefined;
+        await closeServer(s);
         continue;
+      }
+      runDir = started.runDir;
+      if (kills < 5) {
+        const at = Math.round(rand() * referenceMs);
+        const outcome = await Promise.race([ended.then(() => 'ended'), new Promise<string>((r) => setTimeout(() => r('kill'), at))]);
+        if (outcome === 'kill') {
+          s.child.kill('SIGKILL');
+          await s.exited;
+          s.conn.dispose();
+          kills++;
+          const epochs = fs.existsSync(path.join(runDir, 'history.json')) ? (JSON.parse(fs.readFileSync(path.join(runDir, 'history.json'), 'utf8')) as unknown[]).length : 0;
+          log.push(`kill ${kills} at ${at} ms (${epochs} epochs on disk)`);
+          continue;
+        }
       }
       const end = await ended;
       assert.equal(end.outcome, 'completed', end.message);
       await closeServer(s);
+      assert.ok(fs.readFileSync(path.join(runDir, 'weights.bin')).equals(reference), `the same weights as the CLI's uninterrupted run (${log.join('; ')})`);
+      if (kills >= 5) break;
+      log.push('completed');
+      runDir = undefined; // more kills to go: a new run
     }
-    assert.ok(fs.readFileSync(path.join(runDir!, 'weights.bin')).equals(reference), 'the same weights as the CLI\'s uninterrupted run');
+    assert.equal(kills, 5, log.join('; '));
+    console.log(`[figures] backend kill -9 x${kills}: ${log.join('; ')}; completed bit-identical`);
   });
 
   it('a full disk while a checkpoint is written keeps the previous one and resumes from it', async () => {
