@@ -104,7 +104,7 @@ function details(s: SplitScores, classes: string[]): string[] {
 export function formatEvaluation(r: EvaluationReport): string {
   const lines = [
     `Model ${r.runId ?? r.modelDir} (${r.model.name}, ${r.model.inputSize} px, ${r.model.params} parameters) on ${r.dataRoot}`,
-    r.calibration ? `Temperature scaling: T = ${r.calibration.temperature} (fitted on ${r.calibration.count} validation images; NLL ${f3(r.calibration.nllBefore)} -> ${f3(r.calibration.nllAfter)})`
+    r.calibration ? `Temperature scaling: T = ${r.calibration.temperature}${r.calibration.bias ? `, class biases ${r.classes.map((c, i) => `${c} ${f3(r.calibration!.bias![i]!)}`).join(', ')}` : ''} (fitted on ${r.calibration.count} validation images; NLL ${f3(r.calibration.nllBefore)} -> ${f3(r.calibration.nllAfter)})`
       : 'Temperature scaling: none (probabilities as the model gives them)',
     `Leaks: ${r.leaks.count} Testing files have a near copy in Training (dHash distance <= ${r.leaks.nearThreshold}); the deduplicated split leaves them out.`,
     '',

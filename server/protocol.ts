@@ -433,7 +433,11 @@ export interface EvaluationReport {
   dataRoot: string;
   classes: TumorClassName[];
   /** Temperature fitted on the run's validation split (stored in the model's metadata), or null. */
-  calibration: { temperature: number; fittedOn: 'validation'; nllBefore: number; nllAfter: number; count: number } | null;
+  calibration: {
+    temperature: number; fittedOn: 'validation'; nllBefore: number; nllAfter: number; count: number;
+    /** One bias per class added to log p / T (bias-corrected temperature scaling); absent in older models. */
+    bias?: number[];
+  } | null;
   /** The official split first, then the deduplicated one. */
   splits: SplitScores[];
   /** Leaks behind the deduplicated split: Testing files with a near copy in Training (or in another training source

@@ -23,7 +23,7 @@ import { loadModel, readMetadata, writeMetadata, type RunMetadata } from '../tra
 import { yieldToEventLoop } from '../train/yieldToEventLoop';
 import { fitFeatureStats, predictFeatures, withFeatures } from '../infer/featureStats';
 import { findLeaks } from '../data/findDuplicates';
-import { applyTemperature, fitTemperature } from './metrics';
+import { applyTemperature, fitTemperatureAndBias } from './metrics';
 import { averageProbs, EvaluationError, predictProbs, round, rowsOf, scoreSplit } from './modelScoring';
 import { scoreExternalSet } from './externalSets';
 import { scoreRobustness } from './robustness';
@@ -144,7 +144,7 @@ export async function evaluateModel(modelDir: string, opts: EvaluateOptions): Pr
       const fitted = await fitCalibration(modelDir, meta, model, opts);
       if (fitted) calibration = fitted;
     }
-    const calibrate = (p: Float32Array) => (calibration ? applyTemperature(p, calibration.temperature, CLASSES.length) : p);
+    const calibrate = (p: Float32Array) => (calibration ? applyTemperature(p, calibration.temperature, CLASSES.length, calibration.bias) : p);
     // 2. Predict Testing once; both splits are subsets of it.
     opts.onProgress?.({ phase: 'loading', done: 0, total: testing.length });
     const loaded = await loadImages(testing.map((f) => ({ abs: f.abs, md5: f.inspection.md5 })), policy, {
@@ -179,7 +179,7 @@ export async function evaluateModel(modelDir: string, opts: EvaluateOptions): Pr
     const externalScores: P.ExternalScores[] = [];
     for (const root of external) {
       externalScores.push(await scoreExternalSet(root, {
-        model, policy, temperature: calibration?.temperature ?? null, threshold, datasets: opts.datasets, cacheDir: opts.cacheDir, training,
+        model, policy, temperature: calibration?.temperature ?? null, bias: calibration?.bias ?? null, threshold, datasets: opts.datasets, cacheDir: opts.cacheDir, training,
         isCancelled: opts.isCancelled, onProgress: (done, n) => opts.onProgress?.({ phase: 'external', done, total: n, detail: path.basename(root) }),
       }));
     }
@@ -190,7 +190,7 @@ export async function evaluateModel(modelDir: string, opts: EvaluateOptions): Pr
       robustness = await scoreRobustness({
         files: ok.map((i) => testing[i]!), labels: Int32Array.from(ok, labelOf), inDeduplicated: ok.map((i) => dedupSet.has(testing[i]!.rel)),
       }, {
-        model, policy, temperature: calibration?.temperature ?? null, threshold, seed: meta.seed ?? 42, isCancelled: opts.isCancelled,
+        model, policy, temperature: calibration?.temperature ?? null, bias: calibration?.bias ?? null, threshold, seed: meta.seed ?? 42, isCancelled: opts.isCancelled,
         onProgress: (done, n, name) => opts.onProgress?.({ phase: 'perturbing', done, total: n, detail: name }),
       });
     }
@@ -239,8 +239,9 @@ async function fitCalibration(modelDir: string, meta: RunMetadata, model: tfl.La
   const v = await loadImages(valFiles.map((f) => ({ abs: f.abs, md5: f.inspection.md5 })), policy, { cacheDir: opts.cacheDir, isCancelled: opts.isCancelled });
   const { probs: vp, features, layer } = await predictWithFeatures(model, v.pixels, v.count, policy, opts.isCancelled);
   const vLabels = Int32Array.from(valFiles, (f) => labelIndex(f.label));
-  const fit = fitTemperature(vLabels, log(vp));
-  const calibration = { temperature: round(fit.temperature, 4), fittedOn: 'validation' as const, nllBefore: round(fit.nllBefore), nllAfter: round(fit.nllAfter), count: valFiles.length };
+  const fit = fitTemperatureAndBias(vLabels, log(vp));
+  const calibration = { temperature: round(fit.temperature, 4), bias: fit.bias.map((b) => round(b, 4)), fittedOn: 'validation' as const,
+    nllBefore: round(fit.nllBefore), nllAfter: round(fit.nllAfter), count: valFiles.length };
   meta.calibration = calibration;
   // The out-of-distribution check's feature statistics come from the same validation images.
   meta.featureStats = fitFeatureStats(layer, features, vLabels, CLASSES.length);

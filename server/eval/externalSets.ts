@@ -24,6 +24,8 @@ export interface ExternalContext {
   model: tfl.LayersModel;
   policy: PreprocessPolicy;
   temperature: number | null;
+  /** Class biases of the calibration (with the temperature), or null. */
+  bias: number[] | null;
   threshold: number;
   datasets: DatasetStore;
   cacheDir: string | null;
@@ -53,7 +55,7 @@ export async function scoreExternalSet(root: string, ctx: ExternalContext): Prom
   });
   let probs = await predictProbs(ctx.model, loaded.pixels, loaded.count, ctx.policy, false,
     (done) => ctx.onProgress?.(files.length + done, 2 * files.length), ctx.isCancelled);
-  if (ctx.temperature) probs = applyTemperature(probs, ctx.temperature, CLASSES.length);
+  if (ctx.temperature) probs = applyTemperature(probs, ctx.temperature, CLASSES.length, ctx.bias);
   const failed = new Set(loaded.failed.map((f) => f.abs));
   const ok = files.map((_, i) => i).filter((i) => !failed.has(files[i]!.abs));
   const labels = Int32Array.from(ok, (i) => labelIndex(files[i]!.label));

@@ -478,27 +478,96 @@ export function averageProbs(a: Float32Array, b: Float32Array): Float32Array {
   return a.map((v, i) => (v + b[i]!) / 2);
 }
 
-export function applyTemperature(probs: Float32Array, t: number, k: number): Float32Array;
+/**
+ * Bias-corrected temperature scaling (Alexandari et al., ICML 2020; "vector scaling" with one shared scale, Guo et
+ * al. 2017): the temperature T and one bias per class minimising the mean NLL of softmax(logits / T + b) over
+ * held-out labelled images. The NLL is convex in (1/T, b) (a multinomial logistic model on fixed inputs), so plain
+ * gradient descent with a backtracking step finds the optimum; b is centred (softmax ignores a shared shift).
+ * Why: a model can rank classes well (high one-vs-rest AUC) yet put its decision boundary in the wrong place for
+ * one class, e.g. when a coarsely labelled second source pulls "some tumour" mass towards one type; a bias per
+ * class, fitted on validation, moves the boundaries back. Fit it on validation, never on the test set.
+ */
+export function fitTemperatureAndBias(labels: Labels, logits: Probs, iterations = 2000): TemperatureFit & { bias: number[] } {
+  const fn = 'fitTemperatureAndBias';
+  if (labels.length === 0) fail(fn, 'no labels: need at least one image');
+  const m = readMatrix(fn, 'logits', logits, { n: labels.length });
+  checkFinite(fn, 'logits', m);
+  checkLabels(fn, labels, m.k);
+  const k = m.k;
+  // Start from the best temperature alone, so the result is never worse than temperature scaling.
+  const start = fitTemperature(labels, logits);
+  let a = 1 / start.temperature;
+  let b = new Array<number>(k).fill(0);
+  const nll = (a: number, b: readonly number[]): number => {
+    let sum = 0;
+    for (let i = 0; i < m.n; i++) {
+      let max = -Infinity;
+      for (let j = 0; j < k; j++) max = Math.max(max, a * at(m, i, j) + b[j]!);
+      let z = 0;
+      for (let j = 0; j < k; j++) z += Math.exp(a * at(m, i, j) + b[j]! - max);
+      sum += max + Math.log(z) - (a * at(m, i, labels[i]!) + b[labels[i]!]!);
+    }
+    return sum / m.n;
+  };
+  let f = nll(a, b);
+  let step = 1;
+  for (let it = 0; it < iterations; it++) {
+    let ga = 0;
+    const gb = new Array<number>(k).fill(0);
+    for (let i = 0; i < m.n; i++) {
+      let max = -Infinity;
+      for (let j = 0; j < k; j++) max = Math.max(max, a * at(m, i, j) + b[j]!);
+      let z = 0;
+      const e = new Array<number>(k);
+      for (let j = 0; j < k; j++) { e[j] = Math.exp(a * at(m, i, j) + b[j]! - max); z += e[j]!; }
+      for (let j = 0; j < k; j++) {
+        const d = e[j]! / z - (j === labels[i] ? 1 : 0);
+        ga += d * at(m, i, j);
+        gb[j]! += d;
+      }
+    }
+    ga /= m.n;
+    for (let j = 0; j < k; j++) gb[j]! /= m.n;
+    const norm = Math.hypot(ga, ...gb);
+    if (norm < 1e-7) break;
+    // Backtracking: halve the step until the NLL falls; grow it again after a success.
+    let improved = false;
+    while (step > 1e-10) {
+      const a2 = a - step * ga, b2 = b.map((v, j) => v - step * gb[j]!);
+      const f2 = a2 > 0 ? nll(a2, b2) : Infinity;
+      if (f2 < f) { a = a2; b = b2; f = f2; improved = true; step *= 1.5; break; }
+      step /= 2;
+    }
+    if (!improved) break;
+  }
+  const mean = b.reduce((s, v) => s + v, 0) / k;
+  return { temperature: 1 / a, bias: b.map((v) => v - mean), nllBefore: start.nllBefore, nllAfter: f };
+}
+
+/** softmax(ln p / t + bias), row by row: temperature scaling, with the class biases of fitTemperatureAndBias. */
+export function applyTemperature(probs: Float32Array, t: number, k: number, bias?: readonly number[] | null): Float32Array;
 export function applyTemperature(probs: readonly (readonly number[])[], t: number): number[][];
-export function applyTemperature(probs: Probs, t: number, k?: number): Float32Array | number[][] {
+export function applyTemperature(probs: Probs, t: number, k?: number, bias?: readonly number[] | null): Float32Array | number[][] {
   const fn = 'applyTemperature';
   if (!(t > 0 && Number.isFinite(t))) fail(fn, `temperature must be positive and finite, got ${t}`);
   if (probs instanceof Float32Array && k === undefined) fail(fn, 'a flat Float32Array needs k, the number of classes');
   const m = readMatrix(fn, 'probs', probs, { k });
   checkProbabilities(fn, m);
+  if (bias && (bias.length !== m.k || !bias.every(Number.isFinite))) fail(fn, `bias must be ${m.k} finite numbers, got ${JSON.stringify(bias)}`);
   const out = new Float64Array(m.n * m.k);
-  for (let i = 0; i < m.n; i++) temperedRow(m, i, t, out.subarray(i * m.k, (i + 1) * m.k));
+  for (let i = 0; i < m.n; i++) temperedRow(m, i, t, out.subarray(i * m.k, (i + 1) * m.k), bias ?? null);
   if (probs instanceof Float32Array) return Float32Array.from(out);
   return Array.from({ length: m.n }, (_, i) => Array.from(out.subarray(i * m.k, (i + 1) * m.k)));
 }
 
 /** softmax(ln p / t) of row i into `out`, shifted by the row maximum (ln 0 = -Infinity gives exp = 0). */
-function temperedRow(m: Matrix, i: number, t: number, out: Float64Array): void {
+function temperedRow(m: Matrix, i: number, t: number, out: Float64Array, bias: readonly number[] | null): void {
   let max = -Infinity;
-  for (let j = 0; j < m.k; j++) max = Math.max(max, Math.log(at(m, i, j)) / t);
+  const b = (j: number) => (bias ? bias[j]! : 0);
+  for (let j = 0; j < m.k; j++) max = Math.max(max, Math.log(at(m, i, j)) / t + b(j));
   let z = 0;
   for (let j = 0; j < m.k; j++) {
-    out[j] = Math.exp(Math.log(at(m, i, j)) / t - max);
+    out[j] = Math.exp(Math.log(at(m, i, j)) / t + b(j) - max);
     z += out[j]!;
   }
   for (let j = 0; j < m.k; j++) out[j]! /= z;

@@ -191,7 +191,7 @@ function factsSection(r: EvaluationReport): string {
     ['Dataset folder', `<code>${esc(r.dataRoot)}</code>`],
     ['Evaluated', `${esc(r.createdAt)} in ${esc(dec(r.timing.ms / 1000, 1))} s (${esc(int(r.timing.images))} images, ${esc(dec(r.timing.imgPerSec, 1))} img/s)`],
     ['Backend', `${esc(b.kind)}, ${esc(int(b.threads))} thread${b.threads === 1 ? '' : 's'}${b.simd ? ', SIMD' : ''}`],
-    ['Calibration', cal ? `temperature ${esc(dec(cal.temperature, 3))} fitted on ${esc(int(cal.count))} validation images (NLL ${esc(dec(cal.nllBefore, 4))} → ${esc(dec(cal.nllAfter, 4))}); probabilities below are after scaling`
+    ['Calibration', cal ? `temperature ${esc(dec(cal.temperature, 3))}${cal.bias ? ` and class biases ${r.classes.map((c, i) => `${esc(c)} ${esc(dec(cal.bias![i]!, 3))}`).join(', ')}` : ''} fitted on ${esc(int(cal.count))} validation images (NLL ${esc(dec(cal.nllBefore, 4))} → ${esc(dec(cal.nllAfter, 4))}); probabilities below are after scaling`
       : 'none (raw softmax probabilities)'],
     ['Test-time augmentation', r.tta ? 'yes: mean of each image and its mirror, reported in the TTA rows' : 'no'],
   ];

@@ -26,6 +26,8 @@ export interface RobustnessContext {
   model: tfl.LayersModel;
   policy: PreprocessPolicy;
   temperature: number | null;
+  /** Class biases of the calibration (with the temperature), or null. */
+  bias: number[] | null;
   threshold: number;
   seed: number;
   onProgress?: (done: number, total: number, name: string) => void;
@@ -37,7 +39,7 @@ export async function scoreRobustness(input: RobustnessInput, ctx: RobustnessCon
   const k = CLASSES.length;
   const predict = async (pixels: Uint8Array, n: number) => {
     const p = await predictProbs(ctx.model, pixels, n, ctx.policy, false, undefined, ctx.isCancelled);
-    return ctx.temperature ? applyTemperature(p, ctx.temperature, k) : p;
+    return ctx.temperature ? applyTemperature(p, ctx.temperature, k, ctx.bias) : p;
   };
   let out;
   try {

@@ -208,7 +208,7 @@ export async function classifyImages(paths: readonly string[], loaded: LoadedMod
       } finally {
         x.dispose();
       }
-      const calibrated = (p: Float32Array) => (loaded.temperature ? applyTemperature(p, loaded.temperature, k) : p);
+      const calibrated = (p: Float32Array) => (loaded.temperature ? applyTemperature(p, loaded.temperature, k, loaded.bias) : p);
       // Each view calibrated, then averaged: the same order as `evaluate --tta`, so its figures describe this.
       const probs = mirrored ? averageProbs(calibrated(out.probs), calibrated(mirrored)) : calibrated(out.probs);
       for (let j = 0; j < good.length; j++) {

@@ -48,6 +48,8 @@ export interface LoadedModel {
   withFeatures: tfl.LayersModel;
   featureStats: FeatureStats | undefined;
   temperature: number | null;
+  /** Class biases fitted with the temperature (bias-corrected temperature scaling), or null. */
+  bias: number[] | null;
   /** Grad-CAM, prepared on first use. */
   gradCam(): GradCam;
 }
@@ -137,7 +139,7 @@ export class ModelStore {
       featureStats: !!featureStats, createdAt: meta.createdAt,
     };
     return {
-      dir, info, meta, policy: meta.preprocess, model, withFeatures: withFeatures(model).model, featureStats, temperature,
+      dir, info, meta, policy: meta.preprocess, model, withFeatures: withFeatures(model).model, featureStats, temperature, bias: meta.calibration?.bias ?? null,
       gradCam: () => (cam ??= prepareGradCam(model)),
     };
   }

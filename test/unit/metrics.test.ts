@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  applyTemperature, argmaxPredictions, classificationReport, confusionMatrix, expectedCalibrationError, fitTemperature,
+  applyTemperature, argmaxPredictions, classificationReport, confusionMatrix, expectedCalibrationError, fitTemperature, fitTemperatureAndBias,
   negativeLogLikelihood, NLL_EPSILON, rocAucOneVsRest, rocCurve, type Probs, type RocPoint,
 } from '../../server/eval/metrics';
 import { seededRandom } from '../../server/data/splitDataset';
@@ -372,6 +372,34 @@ describe('applyTemperature', () => {
     const { logits, labels } = synthetic(3, 200, 4, 1.3);
     const fit = fitTemperature(labels, logits);
     near(negativeLogLikelihood(labels, applyTemperature(logits.map((row) => softmax(row)), fit.temperature)), fit.nllAfter, 1e-9);
+  });
+});
+
+describe('fitTemperatureAndBias (bias-corrected temperature scaling)', () => {
+  it('recovers a class whose logits are shifted down, and moves the decisions back', () => {
+    // Labels drawn from softmax(z); the model reports z / 2 with class 0 pushed down by 1.5 (a misplaced boundary).
+    const rand = seededRandom(11);
+    const labels: number[] = [], logits: number[][] = [];
+    for (let i = 0; i < 3000; i++) {
+      const z = [0, 1, 2].map(() => 3 * (rand() - 0.5));
+      const e = z.map(Math.exp), sum = e.reduce((a, b) => a + b, 0);
+      const u = rand();
+      labels.push(u < e[0]! / sum ? 0 : u < (e[0]! + e[1]!) / sum ? 1 : 2);
+      logits.push(z.map((v, j) => v / 2 - (j === 0 ? 1.5 : 0)));
+    }
+    const fit = fitTemperatureAndBias(labels, logits);
+    assert.ok(Math.abs(fit.temperature - 0.5) < 0.08, `T ${fit.temperature}`);
+    // Centred: b = (+1.5, 0, 0) - 0.5 in the model's scale, i.e. b0 - b1 = 1.5 / T... the logits are z/2 - shift, so
+    // softmax(logits / T + b) = softmax(z + b - 2 * shift): b0 - b1 should be about 3.
+    assert.ok(Math.abs(fit.bias[0]! - fit.bias[1]! - 3) < 0.4, `bias ${fit.bias.join(", ")}`);
+    assert.ok(Math.abs(fit.bias.reduce((a, b) => a + b, 0)) < 1e-9, 'centred');
+    assert.ok(fit.nllAfter < fitTemperature(labels, logits).nllAfter, 'better than the temperature alone');
+    const probs = Float32Array.from(logits.flatMap((z) => { const e = z.map(Math.exp); const s = e.reduce((a, b) => a + b, 0); return e.map((v) => v / s); }));
+    const acc = (p: Float32Array) => labels.filter((y, i) => { const row = Array.from(p.subarray(i * 3, i * 3 + 3)); return row.indexOf(Math.max(...row)) === y; }).length / labels.length;
+    assert.ok(acc(applyTemperature(probs, fit.temperature, 3, fit.bias)) > acc(probs) + 0.03, 'the biases move the decisions back');
+    // No bias: exactly temperature scaling as before (older models carry none).
+    assert.deepEqual(applyTemperature(probs, 0.7, 3, null), applyTemperature(probs, 0.7, 3));
+    assert.throws(() => applyTemperature(probs, 1, 3, [1, 2]), /bias must be 3 finite numbers/);
   });
 });
 

@@ -328,7 +328,7 @@ function header(r: EvaluationReport): HTMLElement {
       el('tr', {}, el('th', {}, 'Evaluated'), el('td', { id: 'evaluated' }, `${new Date(r.createdAt).toLocaleString()}, ${(r.timing.ms / 1000).toFixed(1)} s ` +
         `(${int(r.timing.images)} images, ${r.timing.imgPerSec.toFixed(1)} img/s)`)),
       el('tr', {}, el('th', {}, 'Calibration'), el('td', { id: 'calibration' }, cal
-        ? `temperature ${cal.temperature.toFixed(3)} fitted on ${int(cal.count)} validation images (NLL ${dec(cal.nllBefore)} → ${dec(cal.nllAfter)})`
+        ? `temperature ${cal.temperature.toFixed(3)}${cal.bias ? ` and class biases ${r.classes.map((c, i) => `${c} ${cal.bias![i]!.toFixed(2)}`).join(', ')}` : ''} fitted on ${int(cal.count)} validation images (NLL ${dec(cal.nllBefore)} → ${dec(cal.nllAfter)})`
         : 'none (raw softmax probabilities)')),
       el('tr', {}, el('th', {}, 'Test-time augmentation'), el('td', {}, r.tta ? 'yes (mean of the image and its mirror; TTA rows)' : 'no')))));
 }
