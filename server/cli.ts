@@ -402,7 +402,7 @@ async function cmdEvaluate(flags: Flags): Promise<number> {
   const tty = process.stderr.isTTY;
   try {
     const report = await evaluateModel(modelDir, {
-      datasets: new DatasetStore(), cacheDir, backend, tta: !!flags.tta, calibrate: !flags['no-calibrate'], split, isCancelled: ctrlC.isCancelled,
+      datasets: new DatasetStore(), cacheDir, backend, tta: !!flags.tta, calibrate: !flags['no-calibrate'], intoModelFolder: !!flags['into-model'], split, isCancelled: ctrlC.isCancelled,
       ...(flags.data?.length ? { dataRoot: path.resolve(flags.data[0]!) } : {}), external, perturb: !!flags.perturb, threshold,
       onProgress: (p) => { if (tty) process.stderr.write(`\r${p.phase}${p.detail ? ` ${p.detail}` : ''} ${p.done}/${p.total}\x1b[K`); },
     });

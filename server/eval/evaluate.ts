@@ -39,6 +39,9 @@ export interface EvaluateOptions {
   dataRoot?: string;
   tta?: boolean;
   calibrate?: boolean;
+  /** The caller may write into an exported model folder (CLI `evaluate --into-model`, preparing a model to ship):
+   *  then its calibration is refitted too, on the exported (quantized) weights. */
+  intoModelFolder?: boolean;
   /** 'Testing' (default: official and deduplicated), or 'Validation': the run's held-out Training files (split.json). */
   split?: 'Testing' | 'Validation';
   /** Dataset folders from sources the model never trained on, scored as external sets. */
@@ -140,7 +143,7 @@ export async function evaluateModel(modelDir: string, opts: EvaluateOptions): Pr
     // 1. Temperature on the run's validation images (split.json, every source), when asked and available.
     let calibration = meta.calibration ?? null;
     // Only into a folder the product owns: a shipped or exported model keeps the calibration it shipped with.
-    if ((opts.calibrate ?? true) && ownsModelFolder(meta) && !onValidation && fs.existsSync(path.join(modelDir, 'split.json')) && sameFolder(dataRoot, meta.dataset.root)) {
+    if ((opts.calibrate ?? true) && (ownsModelFolder(meta) || opts.intoModelFolder) && !onValidation && fs.existsSync(path.join(modelDir, 'split.json')) && sameFolder(dataRoot, meta.dataset.root)) {
       const fitted = await fitCalibration(modelDir, meta, model, opts);
       if (fitted) calibration = fitted;
     }
