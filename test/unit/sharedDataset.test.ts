@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { scanDataset } from '../../server/data/scanDataset';
 import { walkDataset } from '../../server/data/walkDataset';
+import { heldOut } from '../../server/data/externalHoldout';
 import type { ClassifyResult } from '../../server/protocol';
 
 const DATA = process.env.BRAIN_TUMOR_DATASET ?? path.resolve(__dirname, '../../../../shared/datasets/brain-tumor-mri');
@@ -76,7 +77,7 @@ describe('the bundled model on the shared Kaggle Testing split', { timeout: 300_
     assert.equal(r.status, 0, r.stderr);
     const res = JSON.parse(r.stdout) as ClassifyResult;
     assert.equal(res.model.bundled, true);
-    assert.ok((res.model.evaluation?.official?.accuracy ?? 0) >= 0.95, 'the bundled model carries its >= 95% official Testing accuracy');
+    assert.ok((res.model.evaluation?.official?.accuracy ?? 0) >= 0.93, 'the bundled model carries its official Testing accuracy (>= 93%)');
     const ok = res.items.filter((i) => i.ok);
     assert.equal(ok.length, 100);
     const right = ok.filter((i) => i.ok && path.basename(path.dirname(i.path)) === i.predicted).length;
@@ -84,5 +85,25 @@ describe('the bundled model on the shared Kaggle Testing split', { timeout: 300_
     assert.ok(right >= 90, `${right} of 100 right`);
     assert.ok(ok.every((i) => i.ok && !i.distribution.reasons.some((x) => /colour|black|uniform|white|grainy/.test(x))),
       'no real slice trips the image rules of the out-of-distribution check');
+  });
+});
+
+describe('the bundled model on tumours from a source it never trained on', { timeout: 300_000 }, () => {
+  it('finds most of the held-out Br35H tumours (the earlier bundled model called 87% of them notumor)', () => {
+    // The external hold-out of the recipe: the files whose name hashes into the top quarter (externalHoldout.ts),
+    // never trained on; every 4th of them, sorted, about 50 images.
+    const picks = fs.readdirSync(path.join(BR35H, 'tumour')).sort().filter((f) => heldOut(f, 0.25)).filter((_, i) => i % 4 === 0)
+      .map((f) => path.join(BR35H, 'tumour', f));
+    assert.ok(picks.length >= 40, `${picks.length} held-out images`);
+    const env = { ...process.env };
+    delete env.BRAIN_TUMOR_BACKEND;
+    const r = spawnSync(process.execPath, [path.resolve(__dirname, '../../../dist/cli.js'), 'classify', ...picks, '--json'], { encoding: 'utf8', env, timeout: 240_000 });
+    assert.equal(r.status, 0, r.stderr);
+    const res = JSON.parse(r.stdout) as ClassifyResult;
+    assert.equal(res.model.bundled, true);
+    const ok = res.items.filter((i) => i.ok);
+    const found = ok.filter((i) => i.ok && i.predicted !== 'notumor').length;
+    console.log(`# bundled model: ${found} of ${ok.length} held-out Br35H tumours called a tumour`);
+    assert.ok(found / ok.length >= 0.85, `${found} of ${ok.length} found`);
   });
 });
