@@ -1,6 +1,6 @@
 /**
- * Grad-CAM (Selvaraju et al., 2017) for our chain-shaped classifiers: which parts of the last spatial feature
- * map raised the score of a class. The map has the feature map's size (a few cells across); callers upsample it
+ * Grad-CAM (Selvaraju et al., 2017) for our classifiers (chains like seed-cnn, residual networks like resnet):
+ * which parts of the last spatial feature map raised the score of a class. The map has the feature map's size (a few cells across); callers upsample it
  * with `upsampleHeatmap` and colour it with `heatmapToRgba`.
  *
  * The model is split once, in `prepareGradCam`, at the last layer whose output is still a spatial map: a
@@ -30,31 +30,32 @@ export interface GradCam {
 }
 
 /**
- * The model's layers in order, checking that each takes its single input from the one before: the head is then
- * exactly "the layers after the feature layer". Sequential models do not list their InputLayer, functional
- * ones do; both are handled by starting from the model's input tensor.
+ * The layers a class score depends on after the last point every path goes through: walking back from the output
+ * while each layer takes one input, made by a layer that feeds nothing else. For a chain (seed-cnn) that is every
+ * layer; for a residual network it stops at the last block's merge (its Add), whose output is such a point. The
+ * feature layer is chosen among these, so the head is exactly "the layers after it", applied one by one.
  */
-function layerChain(model: tfl.LayersModel): Layer[] {
-  const notChain = (why: string) =>
-    new Error(`Grad-CAM needs a model that is a single chain of layers; model "${model.name}" is not: ${why}.`);
+function headChain(model: tfl.LayersModel): Layer[] {
+  const refuse = (why: string) => new Error(`Grad-CAM cannot explain model "${model.name}": ${why}.`);
   if (model.inputs.length !== 1 || model.outputs.length !== 1) {
-    throw notChain(`it has ${model.inputs.length} inputs and ${model.outputs.length} outputs`);
+    throw refuse(`it has ${model.inputs.length} inputs and ${model.outputs.length} outputs`);
   }
-  const chain = model.layers.filter((l) => l.getClassName() !== 'InputLayer');
-  let previous = model.inputs[0]!.sourceLayer;
-  for (const layer of chain) {
+  const consumers = (layer: Layer) => (layer as unknown as { outboundNodes: unknown[] }).outboundNodes.length;
+  const chain: Layer[] = [];
+  let layer: Layer = model.outputs[0]!.sourceLayer as Layer;
+  for (;;) {
+    chain.unshift(layer);
     let input: tfl.SymbolicTensor | tfl.SymbolicTensor[];
     try {
       input = layer.input;
     } catch (e) {
-      throw notChain(`layer "${layer.name}": ${e instanceof Error ? e.message : String(e)}`);
+      throw refuse(`layer "${layer.name}": ${e instanceof Error ? e.message : String(e)}`);
     }
-    if (Array.isArray(input) || input.sourceLayer !== previous) {
-      throw notChain(`layer "${layer.name}" does not take its one input from "${previous.name}"`);
-    }
-    previous = layer;
+    if (Array.isArray(input)) break; // a merge (e.g. a residual Add): its output is the earliest cut point
+    const source = input.sourceLayer as Layer;
+    if (source.getClassName() === 'InputLayer' || consumers(source) > 1) break;
+    layer = source;
   }
-  if (model.outputs[0]!.sourceLayer !== previous) throw notChain(`its output is not the last layer's ("${previous.name}")`);
   return chain;
 }
 
@@ -76,11 +77,11 @@ function isSoftmaxDense(layer: Layer): boolean {
 }
 
 /**
- * Prepares Grad-CAM once per loaded model. Throws an Error naming the reason when the model is not a chain, has
- * no spatial feature map, or ends in that map.
+ * Prepares Grad-CAM once per loaded model. Throws an Error naming the reason when the model has several inputs or
+ * outputs, no spatial feature map after its last merge, or ends in that map.
  */
 export function prepareGradCam(model: tfl.LayersModel): GradCam {
-  const chain = layerChain(model);
+  const chain = headChain(model);
   let featureIndex = chain.length - 1;
   while (featureIndex >= 0 && !isSpatialMap(chain[featureIndex]!)) featureIndex--;
   if (featureIndex < 0) {
@@ -97,7 +98,7 @@ export function prepareGradCam(model: tfl.LayersModel): GradCam {
   // step uses the class's logit: the Dense layer's matMul + bias without its activation.
   const last = chain.at(-1)!;
   const logitsLayer = isSoftmaxDense(last) ? last : null;
-  const logitsInputRank = (last.input as tfl.SymbolicTensor).shape.length; // one input: layerChain checked
+  const logitsInputRank = (last.input as tfl.SymbolicTensor).shape.length; // one input: headChain checked
   if (logitsLayer && logitsInputRank !== 2) {
     throw new Error(`Grad-CAM: the last Dense layer "${last.name}" of model "${model.name}" takes a ${logitsInputRank}-D input; expected 2-D.`);
   }

@@ -156,7 +156,24 @@ describe('Grad-CAM', () => {
     }
   });
 
-  it('explains why it cannot handle a model without a spatial feature map, or not a chain', () => {
+  it('explains a residual network (resnet) at the output of its last block, without leaks', () => {
+    const m = buildModel({ name: 'resnet', inputSize: 128, channels: 1, classes: 4, seed: 1 });
+    const gc = prepareGradCam(m);
+    assert.match(gc.layer, /^re_lu/, 'the ReLU after the last residual Add: every path to the output goes through it');
+    const x = tf.randomUniform<tf.Rank.R4>([1, 128, 128, 1], 0, 1, 'float32', 3);
+    gc.explain(x, 0);
+    const count = tf.memory().numTensors;
+    for (let c = 0; c < 4; c++) {
+      const r = gc.explain(x, c);
+      assert.deepEqual([r.width, r.height], [4, 4]);
+      assert.ok(r.values.every((v) => v >= 0 && v <= 1 && Number.isFinite(v)));
+    }
+    assert.equal(tf.memory().numTensors, count);
+    x.dispose();
+    m.dispose();
+  });
+
+  it('explains why it cannot handle a model without a spatial feature map, and explains a branching one at its merge', () => {
     const input = tfl.input({ shape: [16] });
     const dense = tfl.layers.dense({ units: 3, activation: 'softmax' }).apply(input) as tfl.SymbolicTensor;
     assert.throws(() => prepareGradCam(tfl.model({ inputs: input, outputs: dense, name: 'flat' })),
@@ -167,8 +184,11 @@ describe('Grad-CAM', () => {
     const b = tfl.layers.conv2d({ filters: 2, kernelSize: 1 }).apply(img) as tfl.SymbolicTensor;
     const joined = tfl.layers.concatenate().apply([a, b]) as tfl.SymbolicTensor;
     const head = tfl.layers.dense({ units: 2 }).apply(tfl.layers.flatten().apply(joined)) as tfl.SymbolicTensor;
-    assert.throws(() => prepareGradCam(tfl.model({ inputs: img, outputs: head, name: 'branchy' })),
-      /model "branchy" is not: layer "conv2d_\w+" does not take its one input from "conv2d_\w+"/);
+    const branchy = prepareGradCam(tfl.model({ inputs: img, outputs: head, name: 'branchy' }));
+    assert.match(branchy.layer, /^concatenate/, 'the merge is the last point every path goes through');
+    const x = tf.zeros<tf.Rank.R4>([1, 8, 8, 1]);
+    assert.deepEqual([branchy.explain(x, 0).width, branchy.explain(x, 0).height], [8, 8]);
+    x.dispose();
   });
 });
 
