@@ -42,7 +42,7 @@ function headChain(model: tfl.LayersModel): Layer[] {
   }
   const consumers = (layer: Layer) => (layer as unknown as { outboundNodes: unknown[] }).outboundNodes.length;
   const chain: Layer[] = [];
-  let layer: Layer = model.outputs[0]!.sourceLayer as Layer;
+  let layer: Layer = model.outputs[0]!.sourceLayer;
   for (;;) {
     chain.unshift(layer);
     let input: tfl.SymbolicTensor | tfl.SymbolicTensor[];
@@ -52,7 +52,7 @@ function headChain(model: tfl.LayersModel): Layer[] {
       throw refuse(`layer "${layer.name}": ${e instanceof Error ? e.message : String(e)}`);
     }
     if (Array.isArray(input)) break; // a merge (e.g. a residual Add): its output is the earliest cut point
-    const source = input.sourceLayer as Layer;
+    const source = input.sourceLayer;
     if (source.getClassName() === 'InputLayer' || consumers(source) > 1) break;
     layer = source;
   }
