@@ -64,6 +64,17 @@ describe('the shared Br35H tumour set', () => {
   });
 });
 
+/** `brain-tumor classify --json` as a user runs it, with the engine a fresh machine picks and the bundled model. */
+function classifyWithBundledModel(files: string[]): ClassifyResult {
+  const env = { ...process.env };
+  delete env.BRAIN_TUMOR_BACKEND;
+  const r = spawnSync(process.execPath, [path.resolve(__dirname, '../../../dist/cli.js'), 'classify', ...files, '--json'], { encoding: 'utf8', env, timeout: 240_000 });
+  assert.equal(r.status, 0, r.stderr);
+  const res = JSON.parse(r.stdout) as ClassifyResult;
+  assert.equal(res.model.bundled, true);
+  return res;
+}
+
 describe('the bundled model on the shared Kaggle Testing split', { timeout: 300_000 }, () => {
   it('classifies 25 real Testing images per class through the CLI, nearly all right, with its metrics attached', () => {
     const picks = ['glioma', 'meningioma', 'notumor', 'pituitary'].flatMap((c) => {
@@ -71,12 +82,7 @@ describe('the bundled model on the shared Kaggle Testing split', { timeout: 300_
       // Every 12th file: spread over the folder, the same picks on every machine.
       return fs.readdirSync(dir).sort().filter((_, i) => i % 12 === 0).slice(0, 25).map((f) => path.join(dir, f));
     });
-    const env = { ...process.env };
-    delete env.BRAIN_TUMOR_BACKEND;
-    const r = spawnSync(process.execPath, [path.resolve(__dirname, '../../../dist/cli.js'), 'classify', ...picks, '--json'], { encoding: 'utf8', env, timeout: 240_000 });
-    assert.equal(r.status, 0, r.stderr);
-    const res = JSON.parse(r.stdout) as ClassifyResult;
-    assert.equal(res.model.bundled, true);
+    const res = classifyWithBundledModel(picks);
     assert.ok((res.model.evaluation?.official?.accuracy ?? 0) >= 0.93, 'the bundled model carries its official Testing accuracy (>= 93%)');
     const ok = res.items.filter((i) => i.ok);
     assert.equal(ok.length, 100);
@@ -95,12 +101,7 @@ describe('the bundled model on tumours from a source it never trained on', { tim
     const picks = fs.readdirSync(path.join(BR35H, 'tumour')).sort().filter((f) => heldOut(f, 0.25)).filter((_, i) => i % 4 === 0)
       .map((f) => path.join(BR35H, 'tumour', f));
     assert.ok(picks.length >= 40, `${picks.length} held-out images`);
-    const env = { ...process.env };
-    delete env.BRAIN_TUMOR_BACKEND;
-    const r = spawnSync(process.execPath, [path.resolve(__dirname, '../../../dist/cli.js'), 'classify', ...picks, '--json'], { encoding: 'utf8', env, timeout: 240_000 });
-    assert.equal(r.status, 0, r.stderr);
-    const res = JSON.parse(r.stdout) as ClassifyResult;
-    assert.equal(res.model.bundled, true);
+    const res = classifyWithBundledModel(picks);
     const ok = res.items.filter((i) => i.ok);
     const found = ok.filter((i) => i.ok && i.predicted !== 'notumor').length;
     console.log(`# bundled model: ${found} of ${ok.length} held-out Br35H tumours called a tumour`);
