@@ -147,7 +147,7 @@ describe('brain-tumor train', () => {
       { args: ['train'], msg: /train needs --data DIR/ },
       { args: ['train', '--data', data, '--epochs', 'many'], msg: /--epochs must be a number/ },
       { args: ['train', '--data', data, '--epochs', '0'], msg: /epochs must be an integer from 1 to 1000; got 0/ },
-      { args: ['train', '--data', data, '--model', 'resnet'], msg: /model must be one of seed-cnn, compact/ },
+      { args: ['train', '--data', data, '--model', 'resnet50'], msg: /model must be one of resnet, seed-cnn, compact; got "resnet50"/ },
       { args: ['train', '--data', path.join(tmp, 'nowhere')], msg: /nowhere/ },
       { args: ['train', '--resume', path.join(tmp, 'nowhere')], msg: /run metadata is missing/ },
       { args: ['train', '--resume', tmp, '--model', 'compact'], msg: /--resume continues a run with its own settings; only --epochs \(make it longer or shorter\) and --patience may change/ },
