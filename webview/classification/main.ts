@@ -64,7 +64,7 @@ function detail(r: ClassifyResult, item: ClassifyItem, inPane: boolean): HTMLEle
 function disclaimer(): HTMLElement {
   return el('div', { className: 'disclaimer', id: 'disclaimer', role: 'note' },
     el('strong', {}, 'Research use only, not for clinical diagnosis.'),
-    el('span', { className: 'muted' }, ' A model trained on 2-D slices of one public dataset; every result needs a radiologist.'));
+    el('span', { className: 'muted' }, ' A model trained on 2-D slices from public datasets; every result needs a radiologist.'));
 }
 
 function select(path: string | null): void {
