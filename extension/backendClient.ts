@@ -148,7 +148,7 @@ export class BackendClient implements vscode.Disposable {
   async scanDataset(root: string, onProgress: (p: P.ScanProgress) => void, token?: vscode.CancellationToken): Promise<P.ScanReport> {
     const c = await this.ready();
     const progressToken = `scan-${++this.sequence}`;
-    const sub = c.onNotification(P.scanProgress, (p) => { if (p.progressToken === progressToken) onProgress(p); });
+    const sub = c.onProgress(P.scanProgress, progressToken, onProgress);
     try {
       return await c.sendRequest(P.scanDataset, { root, progressToken }, token);
     } finally {
@@ -177,7 +177,7 @@ export class BackendClient implements vscode.Disposable {
   async evaluate(params: Omit<P.EvaluateParams, 'progressToken'>, onProgress: (p: P.EvaluateProgress) => void, token?: vscode.CancellationToken): Promise<P.EvaluationReport> {
     const c = await this.ready();
     const progressToken = `evaluate-${++this.sequence}`;
-    const sub = c.onNotification(P.evaluateProgress, (p) => { if (p.progressToken === progressToken) onProgress(p); });
+    const sub = c.onProgress(P.evaluateProgress, progressToken, onProgress);
     try {
       return await c.sendRequest(P.evaluate, { ...params, progressToken }, token);
     } finally {
@@ -198,7 +198,7 @@ export class BackendClient implements vscode.Disposable {
   async classify(params: Omit<P.ClassifyParams, 'progressToken'>, onProgress?: (p: P.ClassifyProgress) => void, token?: vscode.CancellationToken): Promise<P.ClassifyResult> {
     const c = await this.ready();
     const progressToken = `classify-${++this.sequence}`;
-    const sub = c.onNotification(P.classifyProgress, (p) => { if (p.progressToken === progressToken) onProgress?.(p); });
+    const sub = c.onProgress(P.classifyProgress, progressToken, (p) => onProgress?.(p));
     try {
       return await c.sendRequest(P.classify, { ...params, progressToken }, token);
     } finally {

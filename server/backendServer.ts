@@ -13,19 +13,17 @@ import { numTensors, startEngine, tfjsVersion } from './engine/startEngine';
 import { defaultCacheDir } from './data/cacheDir';
 import { DatasetStore } from './data/datasetStore';
 import { parseScanParams } from './data/scanParams';
-import { ScanCancelledError } from './data/scanDataset';
-import { DatasetLayoutError } from './data/walkDataset';
 import { redirectConsole, type Logger } from './logger';
-import { ConfigError } from './train/trainConfig';
-import { EvaluationError, evaluateModel } from './eval/evaluate';
+import { evaluateModel } from './eval/evaluate';
 import { readEvaluation, saveEvaluation } from './eval/evaluationStore';
 import { parseEvaluateParams } from './eval/evaluateParams';
 import { parseRunDir, parseRunId, parseTrainParams } from './train/trainParams';
-import { RunFolderError, runSummary, settledStatus } from './train/runFolder';
-import { TrainingBusyError, TrainingService } from './train/trainingService';
-import { ClassifyError, classifyImages } from './infer/classifyImages';
+import { runSummary, settledStatus } from './train/runFolder';
+import { TrainingService } from './train/trainingService';
+import { classifyImages } from './infer/classifyImages';
 import { parseClassifyParams, parseLoadModelParams } from './infer/classifyParams';
-import { ModelError, ModelStore } from './infer/modelStore';
+import { ModelStore } from './infer/modelStore';
+import { toProtocolError } from './errorCodes';
 
 export const SERVER_VERSION = BUILD_VERSION;
 
@@ -58,15 +56,6 @@ export function resolveThreads(env: string | undefined, setting: number | undefi
   const n = env !== undefined && env !== '' ? Number(env) : NaN;
   if (Number.isInteger(n) && n >= 0 && n <= 256) return n;
   return setting ?? 0;
-}
-
-/** Expected training failures as protocol errors with their own codes; anything else stays an internal error. */
-function trainingError(e: unknown): unknown {
-  if (e instanceof TrainingBusyError) return P.protocolError(P.ErrorCodes.TrainingBusy, e.message);
-  if (e instanceof RunFolderError) return P.protocolError(P.ErrorCodes.RunFolder, e.message);
-  if (e instanceof ConfigError) return P.protocolError(P.ErrorCodes.InvalidParams, `train: ${e.message}`);
-  if (e instanceof DatasetLayoutError) return P.protocolError(P.ErrorCodes.DatasetLayout, e.message);
-  return e;
 }
 
 export interface BackendServerOptions {
@@ -138,15 +127,13 @@ export function startBackendServer(connection: Connection, options: BackendServe
       const result = await datasets.scan(params.root, {
         cacheDir, nearThreshold: params.nearThreshold,
         isCancelled: () => token.isCancellationRequested,
-        onProgress: (p) => { if (progressToken) void connection.sendNotification(P.scanProgress, { progressToken, ...p }); },
+        onProgress: (p) => { if (progressToken) void connection.sendProgress(P.scanProgress, progressToken, p); },
       });
       log.info(`Scanned ${result.report.root}: ${result.report.totals.files} files, ${result.report.problems.length} problems, ` +
         `${result.report.leaks.length} leaks, ${result.report.timing.ms} ms (${result.report.timing.fromCache} from cache).`);
       return result.report;
     } catch (e) {
-      if (e instanceof ScanCancelledError) throw P.protocolError(P.ErrorCodes.Cancelled, 'Scan cancelled.');
-      if (e instanceof DatasetLayoutError) throw P.protocolError(P.ErrorCodes.DatasetLayout, e.message);
-      throw e;
+      throw toProtocolError(e);
     }
   });
 
@@ -171,7 +158,7 @@ export function startBackendServer(connection: Connection, options: BackendServe
         `${started.resumedFromEpoch !== null ? ` (resumed at epoch ${started.resumedFromEpoch + 1})` : ''}.`);
       return started;
     } catch (e) {
-      throw trainingError(e);
+      throw toProtocolError(e);
     }
   });
   connection.onNotification(P.cancelTraining, (raw) => {
@@ -187,7 +174,7 @@ export function startBackendServer(connection: Connection, options: BackendServe
       const live = training.isRunning(runDir) || summary.lock !== undefined;
       return { ...summary, status: settledStatus(summary.status, live), resumable: summary.resumable && !live };
     } catch (e) {
-      throw trainingError(e);
+      throw toProtocolError(e);
     }
   });
 
@@ -199,7 +186,7 @@ export function startBackendServer(connection: Connection, options: BackendServe
       const report = await evaluateModel(params.modelDir, {
         datasets, cacheDir, backend, tta: params.tta, calibrate: params.calibrate, split: params.split, isCancelled: () => token.isCancellationRequested,
         ...(params.dataRoot ? { dataRoot: params.dataRoot } : {}), external: params.external, perturb: params.perturb, threshold: params.threshold,
-        onProgress: (p) => { if (progressToken) void connection.sendNotification(P.evaluateProgress, { progressToken, ...p }); },
+        onProgress: (p) => { if (progressToken) void connection.sendProgress(P.evaluateProgress, progressToken, p); },
       });
       if (params.split !== 'Validation') { // the Testing scores are kept: in a run folder, or in the cache for a shipped model
         const saved = saveEvaluation(params.modelDir, report, path.join(cacheDir, 'evaluations'));
@@ -208,19 +195,11 @@ export function startBackendServer(connection: Connection, options: BackendServe
       log.info(`Evaluated ${params.modelDir}: ${report.splits.map((s) => `${s.label} ${(s.accuracy * 100).toFixed(2)}%`).join(', ')}.`);
       return report;
     } catch (e) {
-      if (e instanceof EvaluationError) {
-        throw P.protocolError(e.kind === 'cancelled' ? P.ErrorCodes.Cancelled : e.kind === 'incompatible' ? P.ErrorCodes.IncompatibleModel : P.ErrorCodes.DatasetLayout, e.message);
-      }
-      throw trainingError(e);
+      throw toProtocolError(e);
     }
   });
   connection.onRequest(P.readEvaluation, (raw): P.EvaluationReport | null => readEvaluation(parseRunDir('readEvaluation', raw), path.join(cacheDir, 'evaluations')) ?? null);
 
-  const modelError = (e: unknown): unknown => {
-    if (e instanceof ModelError) return P.protocolError(e.kind === 'incompatible' ? P.ErrorCodes.IncompatibleModel : P.ErrorCodes.RunFolder, e.message);
-    if (e instanceof ClassifyError) return P.protocolError(e.kind === 'cancelled' ? P.ErrorCodes.Cancelled : P.ErrorCodes.InvalidParams, e.message);
-    return e;
-  };
   connection.onRequest(P.loadModel, async (raw): Promise<P.ModelInfo> => {
     const params = parseLoadModelParams(raw);
     await requireEngine();
@@ -229,7 +208,7 @@ export function startBackendServer(connection: Connection, options: BackendServe
       log.info(`Model ${loaded.dir} ready (${loaded.info.architecture}, ${loaded.info.params} parameters${loaded.info.bundled ? ', bundled' : ''}).`);
       return loaded.info;
     } catch (e) {
-      throw modelError(e);
+      throw toProtocolError(e);
     }
   });
   connection.onRequest(P.classify, async (raw, token): Promise<P.ClassifyResult> => {
@@ -241,11 +220,11 @@ export function startBackendServer(connection: Connection, options: BackendServe
       const result = await classifyImages(params.paths, loaded, {
         explain: params.explain, withInput: params.withInput, threshold: params.threshold, tta: params.tta, backend: backend.kind,
         isCancelled: () => token.isCancellationRequested,
-        onProgress: (done, total) => { if (progressToken) void connection.sendNotification(P.classifyProgress, { progressToken, done, total }); },
+        onProgress: (done, total) => { if (progressToken) void connection.sendProgress(P.classifyProgress, progressToken, { done, total }); },
       });
       return { model: loaded.info, ...result };
     } catch (e) {
-      throw modelError(e);
+      throw toProtocolError(e);
     }
   });
 

@@ -14,7 +14,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultCacheDir } from './data/cacheDir';
-import { DEFAULT_NEAR_THRESHOLD, ScanCancelledError, scanDataset } from './data/scanDataset';
+import { DEFAULT_NEAR_THRESHOLD, scanDataset } from './data/scanDataset';
+import { CancelledError } from './cancelled';
 import { DatasetLayoutError } from './data/walkDataset';
 import { HoldoutError, planHoldout, writeHoldout } from './data/externalHoldout';
 import { formatScan } from './formatScan';
@@ -240,7 +241,7 @@ async function cmdScan(args: string[], flags: Flags): Promise<number> {
     return 0;
   } catch (e) {
     if (tty) process.stderr.write('\n');
-    if (e instanceof ScanCancelledError) {
+    if (e instanceof CancelledError) {
       process.stderr.write('brain-tumor: scan cancelled; files inspected so far are cached for the next scan.\n');
       return 130;
     }
@@ -421,7 +422,7 @@ async function cmdEvaluate(flags: Flags): Promise<number> {
     return 0;
   } catch (e) {
     if (tty) process.stderr.write('\n');
-    if (e instanceof EvaluationError && e.kind === 'cancelled') return 130;
+    if (e instanceof CancelledError) return 130;
     if (e instanceof EvaluationError || e instanceof RunFolderError || e instanceof DatasetLayoutError) throw new UsageError(e.message);
     throw e;
   } finally {
@@ -461,7 +462,7 @@ async function cmdClassify(args: string[], flags: Flags): Promise<number> {
     return full.items.some((i) => i.ok) ? 0 : 1;
   } catch (e) {
     if (tty) process.stderr.write('\n');
-    if (e instanceof ClassifyError && e.kind === 'cancelled') return 130;
+    if (e instanceof CancelledError) return 130;
     if (e instanceof ModelError || e instanceof ClassifyError) throw new UsageError(e.message);
     throw e;
   } finally {

@@ -8,7 +8,7 @@
  * Adding a request: declare its params, result and RequestType here; wire a handler in
  * server/backendServer.ts; call it from extension/; add a test (see README, "Contributing").
  */
-import { NotificationType, RequestType, RequestType0, ResponseError } from 'vscode-languageserver-protocol';
+import { NotificationType, ProgressType, RequestType, RequestType0, ResponseError } from 'vscode-languageserver-protocol';
 
 /** Method names share this prefix so they never collide with LSP's own. */
 export const METHOD_PREFIX = 'brainTumor/';
@@ -137,15 +137,18 @@ export interface ScanDatasetParams {
   root: string;
   /** Hamming distance (of 256-bit dHash) at or below which two images count as near copies. Default 5. */
   nearThreshold?: number;
-  /** Set by the client to receive `scanProgress` notifications for this scan. */
+  /** Set by the client to receive `scanProgress` values on `$/progress` for this scan. */
   progressToken?: string;
 }
 /** Client -> server: scan a dataset folder (cancellable; progress through `scanProgress`). */
 export const scanDataset = new RequestType<ScanDatasetParams, ScanReport, void>(METHOD_PREFIX + 'scanDataset');
 
-export interface ScanProgress { progressToken: string; done: number; total: number; phase: 'listing' | 'inspecting' | 'comparing' }
-/** Server -> client: how far a scan got. */
-export const scanProgress = new NotificationType<ScanProgress>(METHOD_PREFIX + 'scanProgress');
+export interface ScanProgress { done: number; total: number; phase: 'listing' | 'inspecting' | 'comparing' }
+/**
+ * Server -> client: how far a scan got, as LSP's `$/progress` on the request's `progressToken` (server:
+ * `connection.sendProgress`, client: `client.onProgress`, which also filters by token).
+ */
+export const scanProgress = new ProgressType<ScanProgress>();
 
 // ---------------------------------------------------------------------------------------------
 // Training: `train` starts a run and returns at once; `trainProgress` (per batch, throttled), `trainEpoch` and
@@ -557,14 +560,14 @@ export const evaluate = new RequestType<EvaluateParams, EvaluationReport, void>(
 export const readEvaluation = new RequestType<{ runDir: string }, EvaluationReport | null, void>(METHOD_PREFIX + 'readEvaluation');
 
 export interface EvaluateProgress {
-  progressToken: string;
   phase: 'loading' | 'predicting' | 'calibrating' | 'external' | 'perturbing';
   done: number;
   total: number;
   /** For 'external': the set being scored; for 'perturbing': the perturbation. */
   detail?: string;
 }
-export const evaluateProgress = new NotificationType<EvaluateProgress>(METHOD_PREFIX + 'evaluateProgress');
+/** Server -> client: how far an evaluation got, as `$/progress` on the request's `progressToken`. */
+export const evaluateProgress = new ProgressType<EvaluateProgress>();
 
 // ---------------------------------------------------------------------------------------------
 // Classification: images through a model (the active one, or the bundled default), with calibrated
@@ -688,8 +691,9 @@ export interface ClassifyResult {
 /** Client -> server: classify images (cancellable; progress via `classifyProgress`). */
 export const classify = new RequestType<ClassifyParams, ClassifyResult, void>(METHOD_PREFIX + 'classify');
 
-export interface ClassifyProgress { progressToken: string; done: number; total: number }
-export const classifyProgress = new NotificationType<ClassifyProgress>(METHOD_PREFIX + 'classifyProgress');
+export interface ClassifyProgress { done: number; total: number }
+/** Server -> client: how many images a classification has done, as `$/progress` on the request's `progressToken`. */
+export const classifyProgress = new ProgressType<ClassifyProgress>();
 
 /** Default uncertainty threshold on the calibrated confidence (the `brainTumor.classification.uncertaintyThreshold` setting). */
 export const DEFAULT_UNCERTAINTY_THRESHOLD = 0.7;

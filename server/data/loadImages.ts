@@ -2,6 +2,7 @@
  * Loads many images as preprocessed pixels, packed [N, size, size, channels] as 8-bit: from the pixel cache
  * when it has them, else decoded (several in flight: sharp works on libuv's thread pool) and cached.
  */
+import { throwIfCancelled } from '../cancelled';
 import * as fs from 'node:fs';
 import { forEachLimit } from './forEachLimit';
 import { PixelCache } from './pixelCache';
@@ -26,10 +27,6 @@ export interface LoadOptions {
   isCancelled?: () => boolean;
 }
 
-export class LoadCancelledError extends Error {
-  constructor() { super('Loading images cancelled.'); }
-}
-
 export async function loadImages(refs: readonly ImageRef[], policy: PreprocessPolicy, opts: LoadOptions): Promise<LoadedImages> {
   const t0 = performance.now();
   const cache = new PixelCache(opts.cacheDir, policy);
@@ -38,7 +35,7 @@ export async function loadImages(refs: readonly ImageRef[], policy: PreprocessPo
   const result: LoadedImages = { pixels, count: refs.length, decoded: 0, fromCache: 0, failed: [], ms: 0 };
   let done = 0;
   await forEachLimit(refs, opts.concurrency ?? 8, async (ref, i) => {
-    if (opts.isCancelled?.()) throw new LoadCancelledError();
+    throwIfCancelled(opts.isCancelled, 'Loading images');
     let px = cache.get(ref.md5);
     if (px) {
       result.fromCache++;

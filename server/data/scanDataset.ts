@@ -3,6 +3,7 @@
  * modes, formats, problems, duplicates and leaks between splits. Cancellable, with progress; unchanged files
  * come from the scan cache.
  */
+import { throwIfCancelled } from '../cancelled';
 import * as fs from 'node:fs/promises';
 import type { ClassCount, DatasetLabel, FileProblem, ScanReport, SplitSummary } from '../protocol';
 import { LABELS } from './classNames';
@@ -25,10 +26,6 @@ export interface ScanOptions {
 
 export interface ScannedFile extends DatasetFile { inspection: Inspection }
 export interface ScanResult { report: ScanReport; files: ScannedFile[] }
-
-export class ScanCancelledError extends Error {
-  constructor() { super('Scan cancelled.'); }
-}
 
 /** Files larger than this are not read at all (no MRI slice is anywhere near it). */
 export const MAX_FILE_BYTES = 256 * 1024 * 1024;
@@ -62,7 +59,7 @@ export async function scanDataset(root: string, opts: ScanOptions): Promise<Scan
   let lastReport = 0;
   try {
     await forEachLimit(walk.files, opts.concurrency ?? 4, async (f, i) => {
-      if (opts.isCancelled?.()) throw new ScanCancelledError();
+      throwIfCancelled(opts.isCancelled, 'Scan');
       const { inspection, cached } = await inspectFile(f, cache);
       if (cached) fromCache++;
       files[i] = { ...f, inspection };

@@ -7,6 +7,7 @@
  * (the image and its mirror) separately, scores external sets (externalSets.ts) and Testing under perturbations
  * (robustness.ts).
  */
+import { throwIfCancelled } from '../cancelled';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -82,7 +83,7 @@ async function predictWithFeatures(model: tfl.LayersModel, pixels: Uint8Array, n
   const probs = new Float32Array(n * CLASSES.length);
   let features = new Float32Array(0);
   for (let start = 0; start < n; start += BATCH) {
-    if (isCancelled?.()) throw new EvaluationError('Evaluation cancelled.', 'cancelled');
+    throwIfCancelled(isCancelled, 'Evaluation');
     const m = Math.min(BATCH, n - start);
     const x = tf.div<tf.Tensor4D>(tf.tensor4d(pixels.subarray(start * per, (start + m) * per), [m, policy.size, policy.size, policy.channels], 'float32'), 255);
     const out = predictFeatures(fm.model, x);

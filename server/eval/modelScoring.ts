@@ -3,6 +3,7 @@
  * to other requests), and a set of labelled predictions scored with every metric of metrics.ts. Used for the
  * Testing splits (evaluate.ts), external sets (externalSets.ts) and perturbed Testing (robustness.ts).
  */
+import { throwIfCancelled } from '../cancelled';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type * as P from '../protocol';
@@ -13,7 +14,7 @@ import { detectionScores } from './detection';
 import { averageProbs, classificationReport, expectedCalibrationError, negativeLogLikelihood, rocAucOneVsRest, rocCurve } from './metrics';
 
 export class EvaluationError extends Error {
-  constructor(message: string, readonly kind: 'incompatible' | 'data' | 'cancelled' = 'data') { super(message); }
+  constructor(message: string, readonly kind: 'incompatible' | 'data' = 'data') { super(message); }
 }
 
 const ROC_POINTS = 200;
@@ -26,7 +27,7 @@ export async function predictProbs(model: tfl.LayersModel, pixels: Uint8Array, n
   const per = policy.size * policy.size * policy.channels;
   const out = new Float32Array(n * k);
   for (let start = 0; start < n; start += BATCH) {
-    if (isCancelled?.()) throw new EvaluationError('Evaluation cancelled.', 'cancelled');
+    throwIfCancelled(isCancelled, 'Evaluation');
     const m = Math.min(BATCH, n - start);
     const p = tf.tidy(() => {
       let x: tf.Tensor4D = tf.div(tf.tensor4d(pixels.subarray(start * per, (start + m) * per), [m, policy.size, policy.size, policy.channels], 'float32'), 255);

@@ -4,6 +4,7 @@
  * (preprocessDecoded) and then to `predict`, one call per perturbation per chunk of files, so memory stays
  * bounded by the chunk and not by the number of files.
  */
+import { throwIfCancelled } from '../cancelled';
 import * as fs from 'node:fs';
 import { CLASSES } from '../data/classNames';
 import { forEachLimit } from '../data/forEachLimit';
@@ -31,10 +32,6 @@ export interface PerturbedPredictions {
   perturbed: Map<PerturbationName, Float32Array>;
   /** Files that failed to decode (or to perturb): their rows stay NaN in every array, so all are scored on one set. */
   failed: { abs: string; message: string }[];
-}
-
-export class PerturbationCancelledError extends Error {
-  constructor() { super('Perturbed evaluation cancelled.'); }
 }
 
 /** murmur3's 32-bit finaliser: a bijection, so distinct inputs stay distinct at every step of the chain below. */
@@ -70,7 +67,7 @@ export async function predictPerturbed(
   const perturbed = new Map(selected.map(({ p }) => [p.name, new Float32Array(n * k).fill(NaN)] as const));
   const variants = [{ name: 'clean', probs: clean }, ...selected.map(({ p }) => ({ name: p.name, probs: perturbed.get(p.name)! }))];
   const failed: PerturbedPredictions['failed'] = [];
-  const checkCancelled = () => { if (opts.isCancelled?.()) throw new PerturbationCancelledError(); };
+  const checkCancelled = () => throwIfCancelled(opts.isCancelled, 'Perturbed evaluation');
   const total = n * variants.length;
   let done = 0;
 

@@ -10,9 +10,9 @@ import { CLASSES, COARSE_INDEX } from '../data/classNames';
 import type { PreprocessPolicy } from '../data/preprocess';
 import { detectionScores } from './detection';
 import { applyTemperature, classificationReport } from './metrics';
-import { EvaluationError, predictProbs, round, rowsOf } from './modelScoring';
+import { predictProbs, round, rowsOf } from './modelScoring';
 import { PERTURBATIONS } from './perturb';
-import { PerturbationCancelledError, predictPerturbed } from './perturbedPredictions';
+import { predictPerturbed } from './perturbedPredictions';
 
 export interface RobustnessInput {
   files: readonly { abs: string }[];
@@ -41,13 +41,7 @@ export async function scoreRobustness(input: RobustnessInput, ctx: RobustnessCon
     const p = await predictProbs(ctx.model, pixels, n, ctx.policy, false, undefined, ctx.isCancelled);
     return ctx.temperature ? applyTemperature(p, ctx.temperature, k, ctx.bias) : p;
   };
-  let out;
-  try {
-    out = await predictPerturbed(input.files, ctx.policy, predict, { seed: ctx.seed, isCancelled: ctx.isCancelled, onProgress: ctx.onProgress });
-  } catch (e) {
-    if (e instanceof PerturbationCancelledError) throw new EvaluationError('Evaluation cancelled.', 'cancelled');
-    throw e;
-  }
+  const out = await predictPerturbed(input.files, ctx.policy, predict, { seed: ctx.seed, isCancelled: ctx.isCancelled, onProgress: ctx.onProgress });
   const rows = input.files.map((_, i) => i).filter((i) => !Number.isNaN(out.clean[i * k]!));
   const fine = rows.filter((i) => input.labels[i] !== COARSE_INDEX);
   const fineDedup = fine.filter((i) => input.inDeduplicated[i]);

@@ -3,6 +3,7 @@
  * the model's metadata), batches through the model, temperature scaling, the uncertainty verdict with its
  * reasons, and optionally a Grad-CAM heat map and the model input as a PNG for display.
  */
+import { CancelledError } from '../cancelled';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -35,9 +36,8 @@ export const OOD_LIMITS = { colourfulness: 20, minContent: 0.08, white: 0.35, mi
 
 const BATCH = 32;
 
-export class ClassifyError extends Error {
-  constructor(message: string, readonly kind: 'params' | 'cancelled') { super(message); }
-}
+/** A request classification refuses (too many images, none found): the caller's to fix, not a failure. */
+export class ClassifyError extends Error {}
 
 export interface ClassifyOptions {
   explain: boolean;
@@ -79,7 +79,7 @@ export function expandPaths(paths: readonly string[], limit: number, list: ListD
       if (e.isDirectory()) walk(abs);
       else if (e.isFile() && IMAGE_EXTENSIONS.includes(path.extname(e.name).toLowerCase())) files.push(abs);
       if (files.length > limit) {
-        throw new ClassifyError(`The selection holds more than ${limit} images; classify at most ${limit} at once (pick a sub-folder, or use the CLI in chunks).`, 'params');
+        throw new ClassifyError(`The selection holds more than ${limit} images; classify at most ${limit} at once (pick a sub-folder, or use the CLI in chunks).`);
       }
     }
   };
@@ -94,7 +94,7 @@ export function expandPaths(paths: readonly string[], limit: number, list: ListD
     if (st.isDirectory()) walk(p);
     else files.push(p);
   }
-  if (files.length > limit) throw new ClassifyError(`${files.length} images selected; classify at most ${limit} at once.`, 'params');
+  if (files.length > limit) throw new ClassifyError(`${files.length} images selected; classify at most ${limit} at once.`);
   return { files: [...new Set(files)], missing, unreadable };
 }
 
@@ -158,7 +158,7 @@ export async function classifyImages(paths: readonly string[], loaded: LoadedMod
   const { files, missing, unreadable } = expandPaths(paths, MAX_CLASSIFY_IMAGES, opts.listDir);
   if (!files.length && !missing.length && !unreadable.length) {
     throw new ClassifyError(`No images found in ${paths.join(', ')}: classification reads ${IMAGE_EXTENSIONS.join(' ')} files ` +
-      '(folders are searched recursively; hidden entries are skipped).', 'params');
+      '(folders are searched recursively; hidden entries are skipped).');
   }
   const items: P.ClassifyItem[] = [
     ...missing.map((p): P.FailedImage => ({ ok: false, path: p, kind: 'missing', error: `${p} does not exist (moved or deleted?).` })),
@@ -189,7 +189,7 @@ export async function classifyImages(paths: readonly string[], loaded: LoadedMod
     next = start + BATCH < files.length ? decodeChunk(files.slice(start + BATCH, start + 2 * BATCH)) : null;
     if (opts.isCancelled?.()) {
       await next; // let the read-ahead finish: nothing may outlive the request
-      throw new ClassifyError('Classification cancelled.', 'cancelled');
+      throw new CancelledError('Classification');
     }
     const good = chunk.map((_, i) => i).filter((i) => !('ok' in decoded[i]!));
     const results = new Map<number, P.ClassifiedImage>();

@@ -9,6 +9,7 @@
  * passes the saved state back in `resume`. Every epoch's randomness is seeded by (seed, epoch), so a run resumed
  * from epoch k continues exactly as the uninterrupted run would have.
  */
+import { CancelledError, throwIfCancelled } from '../cancelled';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { seededRandom } from '../data/splitDataset';
@@ -164,7 +165,7 @@ export async function refreshBatchNorm(model: tfl.LayersModel, data: TrainData, 
   const o = opts as TrainOptions;
   // Small sets are cycled through: the averages need ~30 updates to forget their old values (momentum 0.9).
   for (let b = 0; b < maxBatches; b++) {
-    if (isCancelled()) throw new TrainingCancelled();
+    throwIfCancelled(isCancelled, 'Training');
     const idx = Array.from({ length: Math.min(opts.batchSize, data.count) }, (_, k) => (b * opts.batchSize + k) % data.count);
     tf.tidy(() => {
       const { x } = batchTensors(data, idx, o, null, Math.random);
@@ -172,11 +173,6 @@ export async function refreshBatchNorm(model: tfl.LayersModel, data: TrainData, 
     });
     await yieldToEventLoop(4);
   }
-}
-
-/** Thrown out of the end-of-epoch work when a cancel arrives: the epoch is dropped, its checkpoint never written. */
-export class TrainingCancelled extends Error {
-  constructor() { super('Training cancelled.'); }
 }
 
 /**
@@ -189,7 +185,7 @@ export async function evaluateLoss(model: tfl.LayersModel, data: TrainData, opts
   let lossSum = 0, correct = 0;
   const o = opts as TrainOptions;
   for (let start = 0; start < data.count; start += opts.batchSize) {
-    if (isCancelled()) throw new TrainingCancelled();
+    throwIfCancelled(isCancelled, 'Training');
     const idx = Array.from({ length: Math.min(opts.batchSize, data.count - start) }, (_, k) => start + k);
     const sums = tf.tidy(() => {
       const { x, labels } = batchTensors(data, idx, o, null, Math.random);
@@ -298,7 +294,7 @@ export async function trainModel(model: tfl.LayersModel, train: TrainData, val: 
         v = await evaluateLoss(model, val, opts, cancelled);
       } catch (e) {
         restoreTraining();
-        if (!(e instanceof TrainingCancelled)) throw e;
+        if (!(e instanceof CancelledError)) throw e;
         end = 'cancelled';
         break;
       }

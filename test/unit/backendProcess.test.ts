@@ -110,11 +110,11 @@ describe('scanDataset over JSON-RPC', () => {
     const child = fork(path.join(DIST, 'server.js'), ['--node-ipc'], { silent: true, env: cleanEnv() });
     const s = await open(child, createMessageConnection(new IPCMessageReader(child), new IPCMessageWriter(child)), { cacheDir });
     const progress: P.ScanProgress[] = [];
-    s.conn.onNotification(P.scanProgress, (p) => { progress.push(p); });
+    s.conn.onProgress(P.scanProgress, 't1', (p) => { progress.push(p); });
     const report = await s.conn.sendRequest(P.scanDataset, { root: dir, progressToken: 't1' });
     assert.equal(report.totals.files, 8);
     assert.equal(report.splits.find((x) => x.split === 'Training')!.classes.glioma.files, 3);
-    assert.ok(progress.some((p) => p.progressToken === 't1' && p.phase === 'inspecting' && p.done === 8 && p.total === 8), JSON.stringify(progress));
+    assert.ok(progress.some((p) => p.phase === 'inspecting' && p.done === 8 && p.total === 8), JSON.stringify(progress));
     assert.ok(fs.readdirSync(path.join(cacheDir, 'scans')).length === 1, 'the scan cache went where the client said');
 
     await assert.rejects(s.conn.sendRequest(P.scanDataset, { root: 'relative/path' }),
@@ -142,11 +142,11 @@ describe('classify and loadModel over JSON-RPC', () => {
     assert.equal(info.bundled, true);
     assert.deepEqual(info.classes, ['glioma', 'meningioma', 'notumor', 'pituitary']);
     const progress: P.ClassifyProgress[] = [];
-    s.conn.onNotification(P.classifyProgress, (p) => { progress.push(p); });
+    s.conn.onProgress(P.classifyProgress, 'c1', (p) => { progress.push(p); });
     const r = await s.conn.sendRequest(P.classify, { paths: [path.join(dir, 'many')], progressToken: 'c1' });
     assert.equal(r.items.length, 40);
     assert.ok(r.items.every((i) => i.ok && Math.abs(i.probabilities.reduce((a, b) => a + b, 0) - 1) < 1e-4));
-    assert.ok(progress.some((p) => p.progressToken === 'c1' && p.done === 40 && p.total === 40), JSON.stringify(progress));
+    assert.ok(progress.some((p) => p.done === 40 && p.total === 40), JSON.stringify(progress));
     assert.equal((await s.conn.sendRequest(P.status)).activeModel, info.modelDir);
 
     await assert.rejects(s.conn.sendRequest(P.classify, { paths: ['relative.png'] }),
@@ -185,7 +185,7 @@ describe('evaluate with external sets and perturbations over JSON-RPC', () => {
     const child = fork(path.join(DIST, 'server.js'), ['--node-ipc'], { silent: true, env: cleanEnv() });
     const s = await open(child, createMessageConnection(new IPCMessageReader(child), new IPCMessageWriter(child)), { cacheDir: path.join(dir, 'cache') });
     const phases = new Set<string>();
-    s.conn.onNotification(P.evaluateProgress, (p) => { if (p.progressToken === 'e1') phases.add(`${p.phase}${p.detail ? `:${p.detail}` : ''}`); });
+    s.conn.onProgress(P.evaluateProgress, 'e1', (p) => { phases.add(`${p.phase}${p.detail ? `:${p.detail}` : ''}`); });
     const before = (await s.conn.sendRequest(P.status)).numTensors;
     const report = await s.conn.sendRequest(P.evaluate, { modelDir, external: [path.join(dir, 'ext')], perturb: true, threshold: 0.6, progressToken: 'e1' });
     assert.equal(report.external[0]!.count, 8);

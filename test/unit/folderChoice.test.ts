@@ -66,7 +66,7 @@ describe('Train Model dataset folders', () => {
 
 describe('evaluateProgressText', () => {
   const p = (phase: 'loading' | 'predicting' | 'calibrating' | 'external' | 'perturbing', detail?: string) =>
-    evaluateProgressText({ progressToken: 't', phase, done: 3, total: 10, ...(detail ? { detail } : {}) });
+    evaluateProgressText({ phase, done: 3, total: 10, ...(detail ? { detail } : {}) });
   it('names each phase, the external set and the perturbation', () => {
     assert.equal(p('loading'), 'loading Testing images 3/10');
     assert.equal(p('predicting'), 'predicting 3/10');

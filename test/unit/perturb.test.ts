@@ -8,7 +8,8 @@ import sharp from 'sharp';
 import { decodeImage, DEFAULT_POLICY, preprocessDecoded, preprocessImage, type PreprocessPolicy, type RawImage } from '../../server/data/preprocess';
 import { seededRandom } from '../../server/data/splitDataset';
 import { PERTURBATIONS } from '../../server/eval/perturb';
-import { PerturbationCancelledError, predictPerturbed } from '../../server/eval/perturbedPredictions';
+import { predictPerturbed } from '../../server/eval/perturbedPredictions';
+import { CancelledError } from '../../server/cancelled';
 import type { PerturbationName } from '../../server/protocol';
 import { encodeBmp, pngHeaderBomb, sliceSvg, write, writeSlice } from '../fixtures/images';
 
@@ -293,7 +294,7 @@ describe('predictPerturbed', () => {
     await assert.rejects(predictPerturbed(files, policy, async (px, n) => {
       cancelled = true;
       return fakePredict(calls)(px, n);
-    }, { seed: 1, chunkSize: 2, isCancelled: () => cancelled }), PerturbationCancelledError);
+    }, { seed: 1, chunkSize: 2, isCancelled: () => cancelled }), CancelledError);
     assert.deepEqual(calls, [2], 'no prediction after the cancel');
   });
 });
