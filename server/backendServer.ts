@@ -15,6 +15,7 @@ import { DatasetStore } from './data/datasetStore';
 import { parseScanParams } from './data/scanParams';
 import { redirectConsole, type Logger } from './logger';
 import { evaluateModel } from './eval/evaluate';
+import { evaluateAfterTraining } from './eval/evaluateAfterTraining';
 import { readEvaluation, saveEvaluation } from './eval/evaluationStore';
 import { parseEvaluateParams } from './eval/evaluateParams';
 import { parseRunDir, parseRunId, parseTrainParams } from './train/trainParams';
@@ -139,6 +140,7 @@ export function startBackendServer(connection: Connection, options: BackendServe
 
   const training = new TrainingService({
     datasets, cacheDir: () => cacheDir, engine: requireEngine,
+    evaluateFinished: evaluateAfterTraining({ datasets, cacheDir: () => cacheDir, engine: requireEngine, log: (m) => log.info(m) }),
     events: {
       progress: (p) => void connection.sendNotification(P.trainProgress, p),
       epoch: (e) => void connection.sendNotification(P.trainEpoch, e),

@@ -29,19 +29,21 @@ import { DatasetStore } from './data/datasetStore';
 import { MODEL_NAMES, type TrainConfig } from './protocol';
 import { NO_AUGMENT } from './train/augment';
 import { ConfigError, DEFAULT_TRAIN_CONFIG } from './train/trainConfig';
-import { RunFolderError } from './train/runFolder';
+import { RunFolderError } from './model/folderFiles';
 import { TrainingService } from './train/trainingService';
 import { formatTrainEnd, TrainProgressPrinter } from './trainProgressText';
 import { EvaluationError, evaluateModel } from './eval/evaluate';
+import { evaluateAfterTraining } from './eval/evaluateAfterTraining';
 import { saveEvaluation } from './eval/evaluationStore';
 import { renderReportHtml, type ReportRunInfo } from './eval/reportHtml';
-import { readHistory, readMetadata, runSummary } from './train/runFolder';
+import { readHistory, runSummary } from './train/runFolder';
+import { IncompatibleModelError, readMetadata } from './model/metadata';
 import { formatEvaluation } from './formatEvaluation';
 import { DEFAULT_UNCERTAINTY_THRESHOLD, type ClassifyResult } from './protocol';
 import { ClassifyError, classifyImages } from './infer/classifyImages';
 import { ModelError, ModelStore } from './infer/modelStore';
 import { exportModel, QUANTIZATIONS } from './infer/exportModel';
-import type { WeightQuantization } from './train/runFolder';
+import type { WeightQuantization } from './model/modelFiles';
 import { formatClassifyResult, writeExplanations } from './classifyOutput';
 import { toCsv } from './infer/resultsCsv';
 
@@ -330,8 +332,10 @@ async function cmdTrain(flags: Flags): Promise<number> {
   const cacheDir = flags['no-cache'] ? null : path.resolve(flags.cache ?? defaultCacheDir());
   const tty = process.stderr.isTTY;
   const out = new TrainProgressPrinter(tty ? process.stderr.columns ?? 100 : 0, (t) => process.stderr.write(t));
+  const datasets = new DatasetStore();
   const service = new TrainingService({
-    datasets: new DatasetStore(), cacheDir: () => cacheDir, engine: () => engine,
+    datasets, cacheDir: () => cacheDir, engine: () => engine,
+    evaluateFinished: evaluateAfterTraining({ datasets, cacheDir: () => cacheDir, engine: () => engine, log: (m) => out.line(m) }),
     progressIntervalMs: tty ? 200 : 60_000,
     events: { progress: (p) => out.progress(p), epoch: (e) => out.epoch(e), end: () => undefined, log: (m) => out.line(m) },
   });
@@ -423,7 +427,7 @@ async function cmdEvaluate(flags: Flags): Promise<number> {
   } catch (e) {
     if (tty) process.stderr.write('\n');
     if (e instanceof CancelledError) return 130;
-    if (e instanceof EvaluationError || e instanceof RunFolderError || e instanceof DatasetLayoutError) throw new UsageError(e.message);
+    if (e instanceof EvaluationError || e instanceof IncompatibleModelError || e instanceof RunFolderError || e instanceof DatasetLayoutError) throw new UsageError(e.message);
     throw e;
   } finally {
     ctrlC.dispose();

@@ -8,9 +8,10 @@ import { CancelledError } from './cancelled';
 import { DatasetLayoutError } from './data/walkDataset';
 import { HoldoutError } from './data/externalHoldout';
 import { ConfigError } from './train/trainConfig';
-import { RunFolderError } from './train/runFolder';
+import { RunFolderError } from './model/folderFiles';
 import { TrainingBusyError } from './train/trainingService';
 import { EvaluationError } from './eval/modelScoring';
+import { IncompatibleModelError } from './model/metadata';
 import { ClassifyError } from './infer/classifyImages';
 import { ModelError } from './infer/modelStore';
 
@@ -21,7 +22,8 @@ export function errorCodeOf(e: unknown): P.ErrorCode | undefined {
   if (e instanceof RunFolderError) return P.ErrorCodes.RunFolder;
   if (e instanceof ConfigError || e instanceof ClassifyError || e instanceof HoldoutError) return P.ErrorCodes.InvalidParams;
   if (e instanceof DatasetLayoutError) return P.ErrorCodes.DatasetLayout;
-  if (e instanceof EvaluationError) return e.kind === 'incompatible' ? P.ErrorCodes.IncompatibleModel : P.ErrorCodes.DatasetLayout;
+  if (e instanceof IncompatibleModelError) return P.ErrorCodes.IncompatibleModel;
+  if (e instanceof EvaluationError) return P.ErrorCodes.DatasetLayout;
   if (e instanceof ModelError) return e.kind === 'incompatible' ? P.ErrorCodes.IncompatibleModel : P.ErrorCodes.RunFolder;
   return undefined;
 }

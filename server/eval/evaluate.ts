@@ -18,13 +18,14 @@ import { CLASSES, COARSE_INDEX, labelIndex } from '../data/classNames';
 import type { DatasetStore } from '../data/datasetStore';
 import { usable } from '../data/inspectImage';
 import { loadImages } from '../data/loadImages';
-import { validatePolicy, type PreprocessPolicy } from '../data/preprocess';
+import { type PreprocessPolicy } from '../data/preprocess';
 import { deduplicatedTesting, type ScannedFile } from '../data/scanDataset';
-import { loadModel, readMetadata, writeMetadata, type RunMetadata } from '../train/runFolder';
-import { yieldToEventLoop } from '../train/yieldToEventLoop';
-import { fitFeatureStats, predictFeatures, withFeatures } from '../infer/featureStats';
+import { loadModel } from '../model/modelFiles';
+import { checkModelMetadata, IncompatibleModelError, writeMetadata, type RunMetadata } from '../model/metadata';
+import { yieldToEventLoop } from '../engine/yieldToEventLoop';
+import { fitFeatureStats, predictFeatures, withFeatures } from '../model/featureStats';
 import { findLeaks } from '../data/findDuplicates';
-import { applyTemperature, fitTemperatureAndBias } from './metrics';
+import { applyTemperature, fitTemperatureAndBias } from '../model/calibration';
 import { averageProbs, EvaluationError, predictProbs, round, rowsOf, scoreSplit } from './modelScoring';
 import { scoreExternalSet } from './externalSets';
 import { scoreRobustness } from './robustness';
@@ -58,22 +59,6 @@ export interface EvaluateOptions {
 const MISCLASSIFIED_LIMIT = 60;
 const LEAST_CONFIDENT_LIMIT = 30;
 const BATCH = 64;
-
-/** The model's metadata, checked against what this backend can run; errors say what is wrong and what to do. */
-export function checkModelMetadata(modelDir: string): RunMetadata {
-  const meta = readMetadata(modelDir);
-  if (JSON.stringify(meta.classes) !== JSON.stringify(CLASSES)) {
-    throw new EvaluationError(`The model in ${modelDir} predicts the classes ${JSON.stringify(meta.classes)}; this version needs ` +
-      `${JSON.stringify(CLASSES)} in that order. Retrain it with this version.`, 'incompatible');
-  }
-  try {
-    const policy = validatePolicy(meta.preprocess);
-    if (policy.size !== meta.inputSize || policy.channels !== meta.channels) throw new Error('its size or channels differ from the model input');
-  } catch (e) {
-    throw new EvaluationError(`The preprocessing recorded with the model in ${modelDir} is not usable: ${(e as Error).message}.`, 'incompatible');
-  }
-  return meta;
-}
 
 /** Probabilities and penultimate features of n preprocessed images, in batches (for calibration and the OOD check). */
 async function predictWithFeatures(model: tfl.LayersModel, pixels: Uint8Array, n: number, policy: PreprocessPolicy,
@@ -139,7 +124,7 @@ export async function evaluateModel(modelDir: string, opts: EvaluateOptions): Pr
   try {
     const shape = model.inputs[0]!.shape;
     if (shape[1] !== meta.inputSize || shape[3] !== meta.channels) {
-      throw new EvaluationError(`The model in ${modelDir} takes ${String(shape.slice(1))} inputs but its metadata says ${meta.inputSize} x ${meta.inputSize} x ${meta.channels}.`, 'incompatible');
+      throw new IncompatibleModelError(`The model in ${modelDir} takes ${String(shape.slice(1))} inputs but its metadata says ${meta.inputSize} x ${meta.inputSize} x ${meta.channels}.`);
     }
     // 1. Temperature on the run's validation images (split.json, every source), when asked and available.
     let calibration = meta.calibration ?? null;

@@ -11,7 +11,8 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type * as P from '../protocol';
-import { readMetadata, writeJson, writeMetadata, type RunMetadata } from '../train/runFolder';
+import { readMetadata, writeMetadata, type RunMetadata } from '../model/metadata';
+import { writeJson } from '../model/folderFiles';
 
 /** Whether the product may write into a model folder: only run folders it trained, never exported copies. */
 export function ownsModelFolder(meta: Pick<RunMetadata, 'exported'>): boolean {

@@ -16,7 +16,7 @@ import { loadImages } from '../data/loadImages';
 import type { PreprocessPolicy } from '../data/preprocess';
 import { DatasetLayoutError } from '../data/walkDataset';
 import { detectionScores, predictedCounts, rowPrediction } from './detection';
-import { applyTemperature } from './metrics';
+import { applyTemperature } from '../model/calibration';
 import { EvaluationError, predictProbs, rowsOf, scoreSplit } from './modelScoring';
 import { hashedFiles, sameFolder, type TrainingCopies } from './trainingCopies';
 

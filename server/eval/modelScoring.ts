@@ -9,13 +9,12 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import type * as P from '../protocol';
 import { CLASSES } from '../data/classNames';
 import type { PreprocessPolicy } from '../data/preprocess';
-import { yieldToEventLoop } from '../train/yieldToEventLoop';
+import { yieldToEventLoop } from '../engine/yieldToEventLoop';
 import { detectionScores } from './detection';
-import { averageProbs, classificationReport, expectedCalibrationError, negativeLogLikelihood, rocAucOneVsRest, rocCurve } from './metrics';
+import { averageProbs, negativeLogLikelihood } from '../model/calibration';
+import { classificationReport, expectedCalibrationError, rocAucOneVsRest, rocCurve } from './metrics';
 
-export class EvaluationError extends Error {
-  constructor(message: string, readonly kind: 'incompatible' | 'data' = 'data') { super(message); }
-}
+export class EvaluationError extends Error {}
 
 const ROC_POINTS = 200;
 const BATCH = 64;

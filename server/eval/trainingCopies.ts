@@ -8,7 +8,8 @@ import * as path from 'node:path';
 import type { DatasetStore } from '../data/datasetStore';
 import type { HashedFile } from '../data/findDuplicates';
 import { trainingSplit, type ScanResult } from '../data/scanDataset';
-import { sourcesOf, type RunMetadata } from '../train/runFolder';
+import { sourcesOf } from '../train/runFolder';
+import { type RunMetadata } from '../model/metadata';
 
 export interface TrainingCopies {
   /** Training files of every source found; `rel` is "<root>/<rel>" so that files of different sources stay apart. */

@@ -14,9 +14,9 @@ import { CLASSES } from '../data/classNames';
 import { forEachLimit } from '../data/forEachLimit';
 import { headerSize } from '../data/headerSize';
 import { classifyDecodeError, ImageDecodeError, MAX_PIXELS, preprocessWithStats, sharpInput, type ImageStats } from '../data/preprocess';
-import { applyTemperature, averageProbs } from '../eval/metrics';
-import { yieldToEventLoop } from '../train/yieldToEventLoop';
-import { featureDistance, predictFeatures } from './featureStats';
+import { applyTemperature, averageProbs } from '../model/calibration';
+import { yieldToEventLoop } from '../engine/yieldToEventLoop';
+import { featureDistance, predictFeatures } from '../model/featureStats';
 import type { LoadedModel } from './modelStore';
 
 /** Image files a folder contributes (by name; a file given by name is tried whatever it is called). */

@@ -7,7 +7,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { loadModel, readMetadata, writeJson, writeMetadata, type WeightQuantization } from '../train/runFolder';
+import { loadModel, type WeightQuantization } from '../model/modelFiles';
+import { readMetadata, writeMetadata } from '../model/metadata';
+import { writeJson } from '../model/folderFiles';
 
 export const QUANTIZATIONS: readonly WeightQuantization[] = ['none', 'float16', 'uint8'];
 

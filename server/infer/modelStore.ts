@@ -9,9 +9,10 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import type * as P from '../protocol';
 import { CLASSES } from '../data/classNames';
 import type { PreprocessPolicy } from '../data/preprocess';
-import { checkModelMetadata, EvaluationError } from '../eval/evaluate';
-import { loadModel, RunFolderError, type RunMetadata } from '../train/runFolder';
-import { parseFeatureStats, withFeatures, type FeatureStats } from './featureStats';
+import { loadModel } from '../model/modelFiles';
+import { RunFolderError } from '../model/folderFiles';
+import { checkModelMetadata, IncompatibleModelError, type RunMetadata } from '../model/metadata';
+import { parseFeatureStats, withFeatures, type FeatureStats } from '../model/featureStats';
 import { prepareGradCam, type GradCam } from './gradCam';
 
 /** The folder name of the model shipped in models/. */
@@ -113,7 +114,7 @@ export class ModelStore {
     try {
       meta = checkModelMetadata(dir);
     } catch (e) {
-      if (e instanceof EvaluationError) throw new ModelError(e.message, 'incompatible');
+      if (e instanceof IncompatibleModelError) throw new ModelError(e.message, 'incompatible');
       throw new ModelError((e as Error).message, 'corrupt');
     }
     let model: tfl.LayersModel;

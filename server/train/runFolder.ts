@@ -15,105 +15,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
+import type * as tfl from '@tensorflow/tfjs-layers';
 import type { NamedTensor } from '@tensorflow/tfjs-core/dist/tensor_types';
-import type { BackendKind, RunLock, CrossSourceOverlap, DataSource, EpochStats, EvaluationReport, HeadlineScores, RunSummary, TrainConfig, TumorClassName } from '../protocol';
-import type { PreprocessPolicy } from '../data/preprocess';
-import type { FeatureStats } from '../infer/featureStats';
-import './models'; // registers the custom layers a saved model may use
-import { checkTopology, TopologyError } from './topologyCheck';
-
-export const RUN_FORMAT = 'brain-tumor-run';
-
-export interface RunMetadata {
-  format: typeof RUN_FORMAT;
-  formatVersion: 1;
-  runId: string;
-  createdAt: string;
-  updatedAt: string;
-  status: RunSummary['status'];
-  classes: readonly TumorClassName[];
-  inputSize: number;
-  channels: 1 | 3;
-  preprocess: PreprocessPolicy;
-  /** The first source (the only one of a one-source run); its fingerprint covers every source's images. */
-  dataset: { root: string; fingerprint: string; counts: { train: number; val: number }; perClass: Record<string, { train: number; val: number }> };
-  /** Every dataset folder trained on, with its own fingerprint and counts (absent in runs of older versions:
-   *  then `dataset` is the one source). */
-  sources?: DataSource[];
-  /** Near copies between the sources, found when the data were prepared. */
-  crossSource?: CrossSourceOverlap;
-  backend: { kind: BackendKind; threads: number; simd: boolean | null };
-  config: TrainConfig;
-  seed: number;
-  bestEpoch: number;
-  bestValAcc: number | null;
-  timings: { loadMs: number; trainMs: number; epochMsMean: number | null };
-  software: { brainTumor: string; tfjs: string };
-  /** Temperature scaling fitted on the validation split by an evaluation (classification applies it). */
-  calibration?: EvaluationReport['calibration'];
-  /** Headline test figures of the last evaluation, for pickers and the status bar. */
-  evaluation?: { official: HeadlineScores | null; deduplicated: HeadlineScores | null; at: string };
-  /** Penultimate-feature statistics on the validation split, for classification's out-of-distribution check. */
-  featureStats?: FeatureStats;
-  /** Set on an exported (e.g. bundled) copy of a run: where it came from and how its weights were stored. */
-  exported?: { from: string; at: string; quantization: WeightQuantization };
-}
-
-/** How an exported model stores its weights: tfjs's own affine uint8 / float16 encodings, or plain float32. */
-export type WeightQuantization = 'none' | 'float16' | 'uint8';
+import type { RunLock, DataSource, EpochStats, RunSummary } from '../protocol';
+import { fsyncDir, readJson, RunFolderError, writeAtomic, writeJson } from '../model/folderFiles';
+import { bytesPerValue, loadModel, saveModel } from '../model/modelFiles';
+import { readMetadata, type RunMetadata } from '../model/metadata';
 
 export interface TrainerState { nextEpoch: number; bestEpoch: number; bestValLoss: number }
-
-export class RunFolderError extends Error {}
-
-/** Flushes a folder's entries (a rename is only durable once its folder is); not every platform allows it. */
-function fsyncDir(dir: string): void {
-  let fd: number | undefined;
-  try {
-    fd = fs.openSync(dir, 'r');
-    fs.fsyncSync(fd);
-  } catch {
-    // Windows cannot open a folder for fsync; its renames are durable by other means.
-  } finally {
-    if (fd !== undefined) fs.closeSync(fd);
-  }
-}
-
-/** Written to a temporary name, flushed to disk, renamed into place, and the rename flushed: never half a file. */
-function writeAtomic(file: string, data: string | Uint8Array): void {
-  const tmp = `${file}.tmp-${process.pid}`;
-  const fd = fs.openSync(tmp, 'w');
-  try {
-    try {
-      fs.writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data);
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-  } catch (e) {
-    fs.rmSync(tmp, { force: true }); // a failed write (full disk) leaves no half file behind
-    throw e;
-  }
-  fs.renameSync(tmp, file);
-  fsyncDir(path.dirname(file));
-}
-export function writeJson(file: string, value: unknown): void {
-  writeAtomic(file, JSON.stringify(value, null, 1) + '\n');
-}
-function readJson<T>(file: string, what: string): T {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch {
-    throw new RunFolderError(`${what} is missing: ${file}`);
-  }
-  try {
-    return JSON.parse(text) as T;
-  } catch (e) {
-    throw new RunFolderError(`${what} is not valid JSON (${(e as Error).message}): ${file}`);
-  }
-}
 
 /** A new, unique run folder: <runsDir>/<yyyy-mm-dd_hh-mm-ss>-<model>. */
 export function createRunDir(runsDir: string, model: string, now = new Date()): { runId: string; runDir: string } {
@@ -129,89 +38,6 @@ export function createRunDir(runsDir: string, model: string, now = new Date()): 
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
     }
   }
-}
-
-/** model.json (topology + manifest pointing at weights.bin) and weights.bin, as tfjs's own file format. */
-export async function saveModel(model: tfl.LayersModel, dir: string): Promise<void> {
-  fs.mkdirSync(dir, { recursive: true });
-  // The handler is synchronous work; tfjs wants a promise back.
-  await model.save(tf.io.withSaveHandler((a) => {
-    const data = a.weightData instanceof ArrayBuffer ? new Uint8Array(a.weightData)
-      : new Uint8Array(tf.io.concatenateArrayBuffers(a.weightData ?? []));
-    writeAtomic(path.join(dir, 'weights.bin'), data);
-    writeJson(path.join(dir, 'model.json'), {
-      format: 'layers-model', generatedBy: `brain-tumor ${BUILD_VERSION}`, convertedBy: null,
-      modelTopology: a.modelTopology, weightsManifest: [{ paths: ['weights.bin'], weights: a.weightSpecs }],
-    });
-    return Promise.resolve({ modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' as const, weightDataBytes: data.byteLength } });
-  }));
-}
-
-/** Bytes per stored value of a weight, quantized (uint8 / uint16 / float16) or not. */
-function bytesPerValue(s: tf.io.WeightsManifestEntry): number {
-  if (s.quantization) return s.quantization.dtype === 'uint8' ? 1 : 2;
-  return s.dtype === 'float32' || s.dtype === 'int32' ? 4 : 1;
-}
-
-/** Loads model.json + its weight files from a folder; errors name the file and what is wrong with it. */
-export async function loadModel(dir: string): Promise<tfl.LayersModel> {
-  const json = readJson<{ modelTopology?: unknown; weightsManifest?: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[] }>(
-    path.join(dir, 'model.json'), 'The model file');
-  if (!json.modelTopology || !Array.isArray(json.weightsManifest)) {
-    throw new RunFolderError(`${path.join(dir, 'model.json')} is not a tfjs layers model (no modelTopology or weightsManifest).`);
-  }
-  const specs: tf.io.WeightsManifestEntry[] = [];
-  const buffers: Uint8Array[] = [];
-  const realDir = fs.realpathSync(dir);
-  for (const [g, group] of json.weightsManifest.entries()) {
-    // A string would be iterated character by character: say what is wrong instead.
-    if (!Array.isArray(group.paths) || !group.paths.every((p) => typeof p === 'string') || !Array.isArray(group.weights)) {
-      throw new RunFolderError(`${path.join(dir, 'model.json')}: weightsManifest[${g}].paths must be a list of file names, got ${JSON.stringify(group.paths)}`);
-    }
-    specs.push(...group.weights);
-    for (const p of group.paths) {
-      const file = path.resolve(dir, p);
-      if (path.dirname(file) !== path.resolve(dir)) throw new RunFolderError(`model.json names a weight file outside its folder: ${p}`);
-      // A link that leads out of the folder would read any file the user can read.
-      let real: string | undefined;
-      try { real = fs.realpathSync(file); } catch { /* missing: reported below */ }
-      if (real !== undefined && path.dirname(real) !== realDir) throw new RunFolderError(`The weights file ${file} links outside the model folder (to ${real}); copy the file into the folder instead.`);
-      try {
-        buffers.push(fs.readFileSync(file));
-      } catch {
-        throw new RunFolderError(`The weights file ${file} is missing.`);
-      }
-    }
-  }
-  const data = new Uint8Array(buffers.reduce((n, b) => n + b.byteLength, 0));
-  let off = 0;
-  for (const b of buffers) { data.set(b, off); off += b.byteLength; }
-  const expected = specs.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1) * bytesPerValue(s), 0);
-  if (expected !== data.byteLength) {
-    throw new RunFolderError(`The weights in ${dir} are corrupt: ${data.byteLength} bytes, the manifest needs ${expected}. Retrain or restore the folder.`);
-  }
-  // Every weight the layers will create must be in the manifest with its shape, checked before tfjs allocates them.
-  try {
-    checkTopology(json.modelTopology, specs);
-  } catch (e) {
-    if (!(e instanceof TopologyError)) throw e;
-    throw new RunFolderError(`${path.join(dir, 'model.json')} does not match its weights: ${e.message}. Restore the folder or export the model again.`);
-  }
-  try {
-    return await tfl.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: specs, weightData: data.buffer }));
-  } catch (e) {
-    throw new RunFolderError(`Cannot load the model in ${dir}: ${(e as Error).message}`);
-  }
-}
-
-export function readMetadata(runDir: string): RunMetadata {
-  const m = readJson<RunMetadata>(path.join(runDir, 'metadata.json'), 'The run metadata');
-  if (m.format !== RUN_FORMAT) throw new RunFolderError(`${runDir} is not a brain-tumor run folder (metadata.json format is ${JSON.stringify(m.format)}).`);
-  return m;
-}
-
-export function writeMetadata(runDir: string, m: RunMetadata): void {
-  writeJson(path.join(runDir, 'metadata.json'), { ...m, updatedAt: new Date().toISOString() });
 }
 
 export function readHistory(runDir: string): EpochStats[] {

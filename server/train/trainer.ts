@@ -18,8 +18,8 @@ import type { EpochStats, LrSchedule } from '../protocol';
 import { AdamW } from './adamW';
 import { augmentInto, type AugmentConfig } from './augment';
 import { encodeTargets, partialLabelAccuracy, partialLabelLoss } from './partialLabelLoss';
-import { setDropoutStep } from './models';
-import { yieldToEventLoop } from './yieldToEventLoop';
+import { setDropoutStep } from '../model/stepDropout';
+import { yieldToEventLoop } from '../engine/yieldToEventLoop';
 
 export interface TrainData {
   /** Preprocessed 8-bit pixels, [count, size, size, channels]. */

@@ -5,7 +5,6 @@
  * reloads mid-run gets the whole history from here, not from the webview.
  */
 import * as path from 'node:path';
-import { defaultCacheDir } from '../data/cacheDir';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type * as P from '../protocol';
@@ -15,13 +14,11 @@ import type { DatasetStore } from '../data/datasetStore';
 import { DEFAULT_POLICY, type PreprocessPolicy } from '../data/preprocess';
 import { tfjsVersion } from '../engine/startEngine';
 import { walkDataset } from '../data/walkDataset';
-import { EvaluationError, evaluateModel } from '../eval/evaluate';
-import { saveEvaluation } from '../eval/evaluationStore';
 import { buildModel } from './models';
-import {
-  createRunDir, hasCheckpoint, loadModel, readCheckpoint, readHistory, readMetadata, runSummary, saveCheckpoint, saveModel,
-  writeHistory, writeJson, writeMetadata, sourcesOf, acquireRunLock, usableCheckpoint, RunFolderError, type RunMetadata,
-} from './runFolder';
+import { createRunDir, hasCheckpoint, readCheckpoint, readHistory, runSummary, saveCheckpoint, writeHistory, sourcesOf, acquireRunLock, usableCheckpoint } from './runFolder';
+import { loadModel, saveModel } from '../model/modelFiles';
+import { readMetadata, writeMetadata, type RunMetadata } from '../model/metadata';
+import { writeJson, RunFolderError } from '../model/folderFiles';
 import { ConfigError, resolveTrainConfig } from './trainConfig';
 import { prepareTrainingData } from './trainingData';
 import { trainModel, type ResumeState } from './trainer';
@@ -40,9 +37,16 @@ export interface TrainingDeps {
   cacheDir: () => string | null;
   engine: () => Promise<P.BackendInfo>;
   events: TrainingEvents;
+  /**
+   * The evaluation on the Testing split when a run finishes (given by the wiring, so train/ does not reach up into
+   * eval/); its failure is reported in the result, never fails the run.
+   */
+  evaluateFinished: EvaluateFinished;
   /** Minimum time between two progress notifications (the last batch of an epoch always reports). */
   progressIntervalMs?: number;
 }
+
+export type EvaluateFinished = (runDir: string, dataRoot: string, onProgress: (done: number, total: number) => void) => Promise<P.TrainEnd['evaluation']>;
 
 interface Job {
   snapshot: P.TrainingSnapshot;
@@ -171,31 +175,6 @@ export class TrainingService {
       releaseLock();
       this.running = false;
       throw e;
-    }
-  }
-
-  /** The end-of-training evaluation; its failure is reported in the result, never fails the run. */
-  private async evaluateFinished(runDir: string, dataRoot: string, onProgress: (done: number, total: number) => void): Promise<P.TrainEnd['evaluation']> {
-    try {
-      const scan = this.deps.datasets.get(dataRoot);
-      if (scan && !scan.files.some((f) => f.split === 'Testing')) return null;
-      const report = await evaluateModel(runDir, {
-        datasets: this.deps.datasets, cacheDir: this.deps.cacheDir(), backend: await this.deps.engine(),
-        onProgress: (p) => onProgress(p.done, p.total),
-      });
-      const saved = saveEvaluation(runDir, report, path.join(this.deps.cacheDir() ?? defaultCacheDir(), 'evaluations'));
-      if (!saved.inModelFolder) this.deps.events.log(`Evaluation kept in ${saved.file} (${saved.reason ?? 'not a run folder'}).`);
-      const head = (key: P.SplitScores['key']): P.HeadlineScores | null => {
-        const s = report.splits.find((x) => x.key === key);
-        return s ? { accuracy: s.accuracy, macroF1: s.macro.f1, ece: s.ece, count: s.count } : null;
-      };
-      this.deps.events.log(`Evaluated ${runDir} on Testing: ${report.splits.map((s) => `${s.label} accuracy ${(s.accuracy * 100).toFixed(2)}% ` +
-        `(macro F1 ${s.macro.f1.toFixed(3)}, ECE ${s.ece.toFixed(3)}, ${s.count} images)`).join('; ')}.`);
-      return { official: head('official'), deduplicated: head('deduplicated') };
-    } catch (e) {
-      if (e instanceof EvaluationError && /no usable images in a Testing split/.test(e.message)) return null;
-      this.deps.events.log(`Evaluation after training failed: ${(e as Error).message}`);
-      return { official: null, deduplicated: null, error: (e as Error).message };
     }
   }
 
@@ -349,7 +328,7 @@ export class TrainingService {
     // A finished model is scored on Testing at once (official and deduplicated), when the dataset has one.
     let evaluation: P.TrainEnd['evaluation'] = null;
     if ((outcome === 'completed' || outcome === 'early-stopped') && meta.bestEpoch >= 0) {
-      evaluation = await this.evaluateFinished(runDir, meta.dataset.root, (done, total) =>
+      evaluation = await this.deps.evaluateFinished(runDir, meta.dataset.root, (done, total) =>
         progress({ phase: 'evaluating', epoch: snap.history.length - 1, epochs: config.epochs, batch: 0, batches: 0, loss: NaN, acc: NaN,
           imgPerSec: 0, etaSec: null, loaded: { done, total } }, done === 0));
     }

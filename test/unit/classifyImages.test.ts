@@ -16,10 +16,11 @@ import { resolvePreference } from '../../server/engine/chooseBackend';
 import { startEngine } from '../../server/engine/startEngine';
 import { classifyImages, expandPaths, judgeDistribution } from '../../server/infer/classifyImages';
 import { toFloat16Bits } from '../../server/infer/exportModel';
-import { featureDistance, fitFeatureStats, parseFeatureStats } from '../../server/infer/featureStats';
+import { featureDistance, fitFeatureStats, parseFeatureStats } from '../../server/model/featureStats';
 import { ModelStore } from '../../server/infer/modelStore';
 import { buildModel } from '../../server/train/models';
-import { saveModel, writeMetadata, type RunMetadata } from '../../server/train/runFolder';
+import { saveModel } from '../../server/model/modelFiles';
+import { writeMetadata, type RunMetadata } from '../../server/model/metadata';
 import { DEFAULT_TRAIN_CONFIG } from '../../server/train/trainConfig';
 import { write, writeSlice } from '../fixtures/images';
 

@@ -5,10 +5,8 @@
  */
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  applyTemperature, argmaxPredictions, classificationReport, confusionMatrix, expectedCalibrationError, fitTemperature, fitTemperatureAndBias,
-  negativeLogLikelihood, NLL_EPSILON, rocAucOneVsRest, rocCurve, type Probs, type RocPoint,
-} from '../../server/eval/metrics';
+import { applyTemperature, fitTemperature, fitTemperatureAndBias, negativeLogLikelihood, NLL_EPSILON } from '../../server/model/calibration';
+import { argmaxPredictions, classificationReport, confusionMatrix, expectedCalibrationError, rocAucOneVsRest, rocCurve, type Probs, type RocPoint } from '../../server/eval/metrics';
 import { seededRandom } from '../../server/data/splitDataset';
 
 const NAMES = ['glioma', 'meningioma', 'notumor', 'pituitary'] as const;

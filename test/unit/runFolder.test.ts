@@ -12,9 +12,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import { resolvePreference } from '../../server/engine/chooseBackend';
 import { startEngine } from '../../server/engine/startEngine';
 import { buildModel } from '../../server/train/models';
-import { createRunDir, hasCheckpoint, loadModel, readCheckpoint, runSummary, saveCheckpoint, saveModel } from '../../server/train/runFolder';
+import { createRunDir, hasCheckpoint, readCheckpoint, runSummary, saveCheckpoint } from '../../server/train/runFolder';
+import { loadModel, saveModel } from '../../server/model/modelFiles';
 import { DEFAULT_TRAIN_CONFIG, resolveTrainConfig } from '../../server/train/trainConfig';
-import { checkTopology } from '../../server/train/topologyCheck';
+import { checkTopology } from '../../server/model/topologyCheck';
 import { formatDuration, formatTrainEnd, progressBar } from '../../server/trainProgressText';
 import { parseFromTrainingView } from '../../extension/panels/trainingMessages';
 
