@@ -9,7 +9,8 @@
  * from disk and a file name can hold anything.
  */
 import type { DatasetLabel, EpochStats, EvaluationReport, ImageVerdict, ScanReport, SplitScores, TrainConfig } from '../protocol';
-import { dec, esc, int, isNum, pct, table } from './reportHtmlParts';
+import { dec, int, isNum, pct } from '../numberFormat';
+import { esc, table } from './reportHtmlParts';
 import { detectionSection, externalSection, modelCardFigures, robustnessSection, VALIDATION_STYLE } from './reportValidationHtml';
 import { COARSE_LABEL_TEXT } from './validationText';
 
@@ -40,7 +41,8 @@ export function datasetCountsFromScan(scan: ScanReport): Record<string, Partial<
 }
 
 // ---------------------------------------------------------------------------------------------
-// Formatting: everything that reaches the page goes through esc() (reportHtmlParts.ts); numbers through pct/dec/int.
+// Formatting: everything that reaches the page goes through esc() (reportHtmlParts.ts); numbers through pct/dec/int
+// (../numberFormat.ts).
 
 /** Coordinates in SVG: rounded, and never NaN (which would break the drawing). */
 const xy = (v: number) => (Number.isFinite(v) ? (Math.round(v * 10) / 10).toString() : '0');

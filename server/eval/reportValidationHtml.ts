@@ -4,7 +4,8 @@
  * Testing figures. Evaluations saved by older versions lack these fields: each part then says so or is left out.
  */
 import type { DetectionScores, EvaluationReport, ExternalScores, PerturbationScores, SplitScores } from '../protocol';
-import { dec, esc, int, pct, table } from './reportHtmlParts';
+import { dec, int, pct } from '../numberFormat';
+import { esc, table } from './reportHtmlParts';
 import {
   confidentMissText, countOf, DEFAULT_REVIEW_THRESHOLD, DETECTION_NOTE, dropPoints, isLargeDrop, LARGE_DROP, NO_EXTERNAL_HINT, ROBUSTNESS_NOTE,
   WHY_FIGURES_DIFFER,
