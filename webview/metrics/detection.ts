@@ -5,9 +5,9 @@
  */
 import type { DetectionScores, EvaluationReport, SplitScores } from '../../server/protocol';
 import { confidentMissText, countOf, DETECTION_NOTE } from '../../server/eval/validationText';
+import { dec, int, pct } from '../../server/numberFormat';
 import { el } from '../dom';
 import { reviewThreshold } from './external';
-import { dec, int, pct } from './format';
 
 interface Row { key: string; label: string; title: string; get(d: DetectionScores): string }
 

@@ -6,8 +6,8 @@
  */
 import type { EvaluationReport, ExternalScores, TumorClassName } from '../../server/protocol';
 import { confidentMissText, countOf, DEFAULT_REVIEW_THRESHOLD, NO_EXTERNAL_HINT, WHY_FIGURES_DIFFER } from '../../server/eval/validationText';
+import { int, isNum, pct } from '../../server/numberFormat';
 import { el } from '../dom';
-import { int, isNum, pct } from './format';
 
 const CALLED: TumorClassName[] = ['glioma', 'meningioma', 'notumor', 'pituitary'];
 

@@ -13,11 +13,11 @@ import {
   Tooltip, type ChartConfiguration,
 } from 'chart.js';
 import type { EpochStats, EvaluationReport, ImageVerdict, SplitScores } from '../../server/protocol';
+import { dec, int, isNum, pct } from '../../server/numberFormat';
 import type { FromMetricsView, MetricsViewState, ToMetricsView } from '../protocol';
 import { acquireApi, clear, el } from '../dom';
 import { detectionSection } from './detection';
 import { externalSection } from './external';
-import { dec, int, isNum, pct } from './format';
 import { robustnessSection } from './robustness';
 
 Chart.register(BarController, BarElement, ScatterController, LineController, LineElement, PointElement, LinearScale, CategoryScale, Legend, Tooltip);
@@ -78,7 +78,7 @@ const TTA_METRICS: MetricDef[] = [
 ];
 
 function fmt(m: MetricDef, v: number | null | undefined): string {
-  return m.kind === 'pct' ? pct(v) : m.kind === 'int' ? int(v) : dec(v);
+  return m.kind === 'pct' ? pct(v) : m.kind === 'int' ? int(v) : dec(v, 4);
 }
 
 function delta(m: MetricDef, a: number | null | undefined, b: number | null | undefined): { text: string; cls: string; title: string } {
@@ -258,7 +258,7 @@ function chartsSection(r: EvaluationReport, host: HTMLElement): void {
   }));
   toggle.setAttribute('aria-label', 'Split shown in the charts');
   const roc = chartBox('chart-roc', `ROC curves, each class against the rest (macro AUC ${dec(s.rocAucMacro, 3)})`);
-  const rel = chartBox('chart-reliability', `Reliability diagram (ECE ${dec(s.ece)}, largest gap ${dec(s.maxCalibrationError, 3)})`);
+  const rel = chartBox('chart-reliability', `Reliability diagram (ECE ${dec(s.ece, 4)}, largest gap ${dec(s.maxCalibrationError, 3)})`);
   host.append(toggle, el('div', { className: 'charts' }, roc.box, rel.box));
   // Charts need their canvas in the document to measure it.
   queueMicrotask(() => {
@@ -328,7 +328,7 @@ function header(r: EvaluationReport): HTMLElement {
       el('tr', {}, el('th', {}, 'Evaluated'), el('td', { id: 'evaluated' }, `${new Date(r.createdAt).toLocaleString()}, ${(r.timing.ms / 1000).toFixed(1)} s ` +
         `(${int(r.timing.images)} images, ${r.timing.imgPerSec.toFixed(1)} img/s)`)),
       el('tr', {}, el('th', {}, 'Calibration'), el('td', { id: 'calibration' }, cal
-        ? `temperature ${cal.temperature.toFixed(3)}${cal.bias ? ` and class biases ${r.classes.map((c, i) => `${c} ${cal.bias![i]!.toFixed(2)}`).join(', ')}` : ''} fitted on ${int(cal.count)} validation images (NLL ${dec(cal.nllBefore)} → ${dec(cal.nllAfter)})`
+        ? `temperature ${cal.temperature.toFixed(3)}${cal.bias ? ` and class biases ${r.classes.map((c, i) => `${c} ${cal.bias![i]!.toFixed(2)}`).join(', ')}` : ''} fitted on ${int(cal.count)} validation images (NLL ${dec(cal.nllBefore, 4)} → ${dec(cal.nllAfter, 4)})`
         : 'none (raw softmax probabilities)')),
       el('tr', {}, el('th', {}, 'Test-time augmentation'), el('td', {}, r.tta ? 'yes (mean of the image and its mirror; TTA rows)' : 'no')))));
 }
@@ -337,7 +337,7 @@ function historyLine(h: EpochStats[] | null): HTMLElement | null {
   if (!h?.length) return null;
   const best = h.reduce((a, e) => (e.valAcc > a.valAcc ? e : a), h[0]!);
   return el('p', { className: 'muted', id: 'history-summary' }, `Trained ${h.length} epoch${h.length === 1 ? '' : 's'}; best validation accuracy ` +
-    `${pct(best.valAcc)} at epoch ${best.epoch + 1} (validation loss ${dec(best.valLoss)}).`);
+    `${pct(best.valAcc)} at epoch ${best.epoch + 1} (validation loss ${dec(best.valLoss, 4)}).`);
 }
 
 function toolbar(compare: EvaluationReport | null): HTMLElement {

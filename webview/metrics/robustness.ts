@@ -5,8 +5,8 @@
  */
 import type { EvaluationReport, PerturbationScores } from '../../server/protocol';
 import { countOf, dropPoints, isLargeDrop, LARGE_DROP, ROBUSTNESS_NOTE } from '../../server/eval/validationText';
+import { int, pct } from '../../server/numberFormat';
 import { el } from '../dom';
-import { int, pct } from './format';
 
 function dropCell(id: string, drop: number | null | undefined): HTMLTableCellElement {
   const large = isLargeDrop(drop);
