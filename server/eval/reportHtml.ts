@@ -10,6 +10,8 @@
  */
 import type { DatasetLabel, EpochStats, EvaluationReport, ImageVerdict, ScanReport, SplitScores, TrainConfig } from '../protocol';
 import { dec, int, isNum, pct } from '../numberFormat';
+import { formatMetric, HEADLINE_METRICS, TTA_METRICS } from './figureRows';
+import { externalSets, trainingSources } from './optionalParts';
 import { esc, table } from './reportHtmlParts';
 import { detectionSection, externalSection, modelCardFigures, robustnessSection, VALIDATION_STYLE } from './reportValidationHtml';
 import { COARSE_LABEL_TEXT } from './validationText';
@@ -167,19 +169,8 @@ const SPLIT_NOTE: Record<string, string> = {
 
 function headline(r: EvaluationReport): string {
   const s = r.splits;
-  const row = (name: string, f: (x: SplitScores) => string) => [esc(name), ...s.map((x) => esc(f(x)))];
-  const rows = [
-    row('Accuracy', (x) => pct(x.accuracy)),
-    row('Macro F1', (x) => pct(x.macro.f1)),
-    row('Weighted F1', (x) => pct(x.weighted.f1)),
-    row('ROC-AUC (macro)', (x) => dec(x.rocAucMacro, 4)),
-    row('ECE (15 bins)', (x) => dec(x.ece, 4)),
-    row('NLL', (x) => dec(x.nll, 4)),
-    row('Images', (x) => int(x.count)),
-  ];
-  if (s.some((x) => x.tta)) {
-    rows.push(row('TTA accuracy', (x) => pct(x.tta?.accuracy)), row('TTA macro F1', (x) => pct(x.tta?.macroF1)), row('TTA ECE', (x) => dec(x.tta?.ece, 4)));
-  }
+  const metrics = s.some((x) => x.tta) ? [...HEADLINE_METRICS, ...TTA_METRICS] : HEADLINE_METRICS;
+  const rows = metrics.map((m) => [esc(m.reportLabel ?? m.label), ...s.map((x) => esc(formatMetric(m, m.get(x))))]);
   return table(['Metric', ...s.map((x) => esc(x.label))], rows, 'grid headline');
 }
 
@@ -295,9 +286,6 @@ function verdictTable(list: ImageVerdict[], classes: readonly string[], limit = 
     (list.length > limit ? `<p class="muted">… and ${esc(int(list.length - limit))} more in the JSON report.</p>` : '');
 }
 
-const externalOf = (r: EvaluationReport) => (Array.isArray(r.external) ? r.external : []);
-const trainingSourcesOf = (r: EvaluationReport) => (Array.isArray(r.trainingSources) ? r.trainingSources : []);
-
 function modelCard(r: EvaluationReport): string {
   const official = r.splits.find((s) => s.key === 'official');
   const dedup = r.splits.find((s) => s.key === 'deduplicated');
@@ -314,7 +302,7 @@ ${r.model.channels === 1 ? 'greyscale' : 'RGB'} slice and returning a probabilit
 <p>Trained and tested on the Kaggle "Brain Tumor MRI Dataset" by Masoud Nickparvar (kaggle.com/datasets/masoudnickparvar/brain-tumor-mri-dataset),
 which merges three earlier public collections: figshare (Cheng et al.), SARTAJ and Br35H. Images are 2-D slices in several planes
 (axial, coronal, sagittal) and sequences, of varied sizes, exported as JPEG; patient identifiers, acquisition details and scanner metadata are not available.
-${trainingSourcesOf(r).length > 1 ? `This model trained on ${esc(int(trainingSourcesOf(r).length))} dataset folders together: ${trainingSourcesOf(r).map((x) => `<code>${esc(x)}</code>`).join(', ')}.` : ''}</p>
+${trainingSources(r).length > 1 ? `This model trained on ${esc(int(trainingSources(r).length))} dataset folders together: ${trainingSources(r).map((x) => `<code>${esc(x)}</code>`).join(', ')}.` : ''}</p>
 <h3>Known leakage</h3>
 <p>${esc(int(r.leaks.count))} Testing images have a byte-identical or near copy in Training (a perceptual hash within ${esc(int(r.leaks.nearThreshold))} bits),
 partly because the merged sources overlap. A model can score these by memory, so the official Testing accuracy
@@ -329,7 +317,7 @@ ${modelCardFigures(r)}
 are forced into one of these four classes.</li>
 <li>No tumour grading, no segmentation and no localisation: the output says nothing about where a tumour is, its size or its grade.</li>
 <li>Distribution shift: the images come from a few sources; scanners, field strengths, protocols, populations and pre-processing elsewhere differ,
-and accuracy on them is ${externalOf(r).length ? 'likely lower, as the external sets above show for the sources they come from' : 'unknown and likely lower'}.</li>
+and accuracy on them is ${externalSets(r).length ? 'likely lower, as the external sets above show for the sources they come from' : 'unknown and likely lower'}.</li>
 <li>Calibration: probabilities are calibrated (if at all) on validation images from the same sources. They are not trustworthy under distribution
 shift, and a confident prediction can still be wrong (see the reliability diagrams and the misclassified images).</li>
 <li>Class balance and the composition of the test set differ from any clinical population, so accuracy, precision and recall here do not transfer

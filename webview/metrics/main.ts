@@ -13,6 +13,7 @@ import {
   Tooltip, type ChartConfiguration,
 } from 'chart.js';
 import type { EpochStats, EvaluationReport, ImageVerdict, SplitScores } from '../../server/protocol';
+import { formatMetric, HEADLINE_METRICS, type HeadlineMetric, TTA_METRICS } from '../../server/eval/figureRows';
 import { dec, int, isNum, pct } from '../../server/numberFormat';
 import type { FromMetricsView, MetricsViewState, ToMetricsView } from '../protocol';
 import { acquireApi, clear, el } from '../dom';
@@ -53,35 +54,7 @@ function palette(): { classes: string[]; text: string; muted: string; grid: stri
 // ---------------------------------------------------------------------------------------------
 // Headline metrics
 
-interface MetricDef {
-  key: string;
-  label: string;
-  title: string;
-  get(s: SplitScores): number | null | undefined;
-  kind: 'pct' | 'dec' | 'int';
-  lowerIsBetter?: boolean;
-}
-
-const METRICS: MetricDef[] = [
-  { key: 'accuracy', label: 'Accuracy', title: 'Share of images whose top class is the true class', get: (s) => s.accuracy, kind: 'pct' },
-  { key: 'macroF1', label: 'Macro F1', title: 'F1 averaged over classes, each class counting the same', get: (s) => s.macro.f1, kind: 'pct' },
-  { key: 'weightedF1', label: 'Weighted F1', title: 'F1 averaged over classes, weighted by their number of images', get: (s) => s.weighted.f1, kind: 'pct' },
-  { key: 'rocAucMacro', label: 'ROC-AUC (macro)', title: 'One class against the rest, averaged over classes', get: (s) => s.rocAucMacro, kind: 'dec' },
-  { key: 'ece', label: 'ECE', title: 'Expected calibration error over 15 confidence bins (lower is better)', get: (s) => s.ece, kind: 'dec', lowerIsBetter: true },
-  { key: 'nll', label: 'NLL', title: 'Mean negative log-likelihood of the true class (lower is better)', get: (s) => s.nll, kind: 'dec', lowerIsBetter: true },
-  { key: 'count', label: 'Images', title: 'Images scored', get: (s) => s.count, kind: 'int' },
-];
-const TTA_METRICS: MetricDef[] = [
-  { key: 'ttaAccuracy', label: 'TTA accuracy', title: 'Accuracy with test-time augmentation (mean of the image and its mirror)', get: (s) => s.tta?.accuracy, kind: 'pct' },
-  { key: 'ttaMacroF1', label: 'TTA macro F1', title: 'Macro F1 with test-time augmentation', get: (s) => s.tta?.macroF1, kind: 'pct' },
-  { key: 'ttaEce', label: 'TTA ECE', title: 'ECE with test-time augmentation (lower is better)', get: (s) => s.tta?.ece, kind: 'dec', lowerIsBetter: true },
-];
-
-function fmt(m: MetricDef, v: number | null | undefined): string {
-  return m.kind === 'pct' ? pct(v) : m.kind === 'int' ? int(v) : dec(v, 4);
-}
-
-function delta(m: MetricDef, a: number | null | undefined, b: number | null | undefined): { text: string; cls: string; title: string } {
+function delta(m: HeadlineMetric, a: number | null | undefined, b: number | null | undefined): { text: string; cls: string; title: string } {
   if (!isNum(a) || !isNum(b)) return { text: '–', cls: '', title: '' };
   const d = a - b;
   const sign = d > 0 ? '+' : d < 0 ? '−' : '±';
@@ -95,7 +68,7 @@ function delta(m: MetricDef, a: number | null | undefined, b: number | null | un
 
 function headlineTable(r: EvaluationReport, compare: EvaluationReport | null): HTMLElement {
   const splits = r.splits;
-  const metrics = splits.some((s) => s.tta) || compare?.splits.some((s) => s.tta) ? [...METRICS, ...TTA_METRICS] : METRICS;
+  const metrics = splits.some((s) => s.tta) || compare?.splits.some((s) => s.tta) ? [...HEADLINE_METRICS, ...TTA_METRICS] : HEADLINE_METRICS;
   const other = (key: SplitKey) => compare?.splits.find((s) => s.key === key);
   const head: HTMLTableRowElement[] = [];
   if (compare) {
@@ -113,12 +86,12 @@ function headlineTable(r: EvaluationReport, compare: EvaluationReport | null): H
   const rows = metrics.map((m) => el('tr', { className: m.key.startsWith('tta') ? 'tta' : '' },
     el('th', { title: m.title }, m.label),
     ...splits.flatMap((s) => {
-      const mine = el('td', { className: 'num', id: `metric-${s.key}-${m.key}` }, fmt(m, m.get(s)));
+      const mine = el('td', { className: 'num', id: `metric-${s.key}-${m.key}` }, formatMetric(m, m.get(s)));
       if (!compare) return [mine];
       const o = other(s.key);
       const ov = o ? m.get(o) : undefined;
       const d = delta(m, m.get(s), ov);
-      return [mine, el('td', { className: 'num compared', id: `metric-${s.key}-${m.key}-compare` }, o ? fmt(m, ov) : '–'),
+      return [mine, el('td', { className: 'num compared', id: `metric-${s.key}-${m.key}-compare` }, o ? formatMetric(m, ov) : '–'),
         el('td', { className: `num ${d.cls}`, id: `metric-${s.key}-${m.key}-delta`, title: d.title }, d.text)];
     })));
   return el('table', { className: `grid headline${compare ? ' comparing' : ''}`, id: 'headline' }, el('thead', {}, ...head), el('tbody', {}, ...rows));
