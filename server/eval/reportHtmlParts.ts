@@ -1,16 +1,12 @@
 /**
  * The pieces every part of the exported HTML report is made of: escaping (everything that reaches the page goes
- * through esc()), number formats that tolerate junk, and a plain table.
+ * through esc()) and a plain table. Numbers are written by ../numberFormat.ts, the same as in the panels.
  */
 
 export function escapeHtml(v: unknown): string {
   return String(v).replace(/[&<>"'`]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 export const esc = escapeHtml;
-export const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-export const pct = (v: unknown, d = 1): string => (isNum(v) ? `${(v * 100).toFixed(d)}%` : '–');
-export const dec = (v: unknown, d = 3): string => (isNum(v) ? v.toFixed(d) : '–');
-export const int = (v: unknown): string => (isNum(v) ? Math.round(v).toLocaleString('en-US') : '–');
 
 /** Cells are HTML (escape them first); the first cell of a body row is a <th>; columns from `numericFrom` are right-aligned. */
 export function table(head: string[], rows: string[][], cls = 'grid', numericFrom = 1): string {

@@ -3,19 +3,16 @@
  * robustness under perturbations, and the model card's table that puts them beside the official and deduplicated
  * Testing figures. Evaluations saved by older versions lack these fields: each part then says so or is left out.
  */
-import type { DetectionScores, EvaluationReport, ExternalScores, PerturbationScores, SplitScores } from '../protocol';
-import { dec, esc, int, pct, table } from './reportHtmlParts';
+import type { EvaluationReport, ExternalScores } from '../protocol';
+import { int, pct } from '../numberFormat';
+import { DETECTION_ROWS } from './figureRows';
+import { externalSets, perturbations, reviewThreshold, splitsWithDetection, trainingSources } from './optionalParts';
+import { esc, table } from './reportHtmlParts';
 import {
-  confidentMissText, countOf, DEFAULT_REVIEW_THRESHOLD, DETECTION_NOTE, dropPoints, isLargeDrop, LARGE_DROP, NO_EXTERNAL_HINT, ROBUSTNESS_NOTE,
-  WHY_FIGURES_DIFFER,
+  confidentMissText, countOf, DETECTION_NOTE, dropPoints, isLargeDrop, LARGE_DROP, NO_EXTERNAL_HINT, ROBUSTNESS_NOTE, WHY_FIGURES_DIFFER,
 } from './validationText';
 
 const CALLED = ['glioma', 'meningioma', 'notumor', 'pituitary'] as const;
-
-const externalOf = (r: EvaluationReport): ExternalScores[] => (Array.isArray(r.external) ? r.external : []);
-const perturbationsOf = (r: EvaluationReport): PerturbationScores[] | null => (Array.isArray(r.perturbations) ? r.perturbations : null);
-const withDetection = (r: EvaluationReport) => r.splits.filter((s): s is SplitScores & { detection: DetectionScores } => typeof s.detection === 'object' && s.detection !== null);
-const threshold = (r: EvaluationReport) => externalOf(r).find((x) => typeof x.threshold === 'number')?.threshold ?? DEFAULT_REVIEW_THRESHOLD;
 
 /** A drop in points, with a sign and words when it is large (never colour alone). */
 function drop(d: number | null | undefined): string {
@@ -24,15 +21,11 @@ function drop(d: number | null | undefined): string {
 
 /** Tumour vs no tumour per Testing split, or '' when no split has the figures (older evaluations). */
 export function detectionSection(r: EvaluationReport): string {
-  const splits = withDetection(r);
+  const splits = splitsWithDetection(r);
   if (!splits.length) return '';
-  const row = (name: string, f: (d: DetectionScores) => string) => [esc(name), ...splits.map((s) => esc(f(s.detection)))];
   return '<h2>Tumour vs no tumour</h2>' + `<p class="muted">${esc(DETECTION_NOTE)}</p>` +
-    table(['Metric', ...splits.map((s) => esc(s.label))], [
-      row('Sensitivity', (d) => pct(d.sensitivity)), row('Specificity', (d) => pct(d.specificity)),
-      row('Confident misses', (d) => countOf(d.confidentMisses)), row('Confident false alarms', (d) => countOf(d.confidentFalseAlarms)),
-      row('ROC-AUC', (d) => dec(d.auc, 3)), row('Images (tumour / notumor)', (d) => `${int(d.tumour)} / ${int(d.notumor)}`),
-    ], 'grid headline detection') + `<p class="muted">${esc(confidentMissText(threshold(r)))}</p>`;
+    table(['Metric', ...splits.map((s) => esc(s.label))], DETECTION_ROWS.map((row) => [esc(row.label), ...splits.map((s) => esc(row.get(s.detection)))]),
+      'grid headline detection') + `<p class="muted">${esc(confidentMissText(reviewThreshold(r)))}</p>`;
 }
 
 function imagesText(x: ExternalScores): string {
@@ -42,8 +35,8 @@ function imagesText(x: ExternalScores): string {
 
 /** External sets: the explanation, one row per set, how its images were called; a hint when there is none. */
 export function externalSection(r: EvaluationReport): string {
-  const sets = externalOf(r);
-  const sources = Array.isArray(r.trainingSources) ? r.trainingSources : [];
+  const sets = externalSets(r);
+  const sources = trainingSources(r);
   const out = ['<h2>External validation</h2>', `<p class="callout"><strong>Official, deduplicated, external.</strong> ${esc(WHY_FIGURES_DIFFER)}</p>`];
   if (sources.length) out.push(`<p>The model trained on ${sources.map((s) => `<code>${esc(s)}</code>`).join(', ')}.</p>`);
   if (!sets.length) return [...out, `<p class="muted">${esc(NO_EXTERNAL_HINT)}</p>`].join('\n');
@@ -54,7 +47,7 @@ export function externalSection(r: EvaluationReport): string {
     esc(pct(x.deduplicated ? x.deduplicated.sensitivity : x.sensitivity)),
   ]), 'grid external'));
   out.push(`<p class="muted small">Near copies: images with a near copy among the model's training images, left out of the deduplicated sensitivity. Folders: ${sets.map((x) => `${esc(x.name)} <code>${esc(x.root)}</code>`).join('; ')}.</p>`);
-  if (!withDetection(r).length) out.push(`<p class="muted">${esc(confidentMissText(threshold(r)))}</p>`);
+  if (!splitsWithDetection(r).length) out.push(`<p class="muted">${esc(confidentMissText(reviewThreshold(r)))}</p>`);
   out.push('<h3>How the images were called</h3>', table(['External set', ...CALLED, '4-class accuracy', 'Macro F1'], sets.map((x) => [
     esc(x.name), ...CALLED.map((c) => esc(int(x.predicted?.[c]))), esc(x.fine ? pct(x.fine.accuracy) : '–'), esc(x.fine ? pct(x.fine.macro?.f1) : '–'),
   ])));
@@ -70,7 +63,7 @@ export function externalSection(r: EvaluationReport): string {
 
 /** Testing under perturbations against the clean baseline, or '' when none were scored. */
 export function robustnessSection(r: EvaluationReport): string {
-  const list = perturbationsOf(r);
+  const list = perturbations(r);
   if (!list) return '';
   const b = r.perturbationBaseline;
   const out = ['<h2>Robustness</h2>', `<p class="muted">${esc(ROBUSTNESS_NOTE)}</p>`];
@@ -90,14 +83,14 @@ export function robustnessSection(r: EvaluationReport): string {
 export function modelCardFigures(r: EvaluationReport): string {
   const rows: string[][] = r.splits.map((s) => [esc(s.label), esc(int(s.count)), esc(pct(s.accuracy)), esc(pct(s.detection?.sensitivity)),
     esc(pct(s.detection?.specificity)), esc(s.detection ? countOf(s.detection.confidentMisses) : '–')]);
-  for (const x of externalOf(r)) {
+  for (const x of externalSets(r)) {
     rows.push([`External: ${esc(x.name)}`, esc(int(x.count)), esc(x.fine ? pct(x.fine.accuracy) : '–'), esc(pct(x.sensitivity)), esc(pct(x.specificity)),
       esc(countOf(x.confidentMisses))]);
   }
   const out = ['<h3>Figures</h3>', `<p>${esc(WHY_FIGURES_DIFFER)}</p>`,
     table(['Set', 'Images', '4-class accuracy', 'Sensitivity (tumour vs none)', 'Specificity', 'Confident misses'], rows, 'grid model-card-figures')];
-  if (!externalOf(r).length) out.push('<p class="muted">No external set was scored for this report: how the model does on scans from another source is not known.</p>');
-  const list = perturbationsOf(r);
+  if (!externalSets(r).length) out.push('<p class="muted">No external set was scored for this report: how the model does on scans from another source is not known.</p>');
+  const list = perturbations(r);
   if (list?.length) {
     out.push(`<p>Under perturbations of the official Testing split (clean ${esc(pct(r.perturbationBaseline?.accuracy))}):</p>`,
       table(['Perturbation', 'Accuracy', 'Drop (points)', 'Accuracy, deduplicated', 'Drop, deduplicated'], list.map((p) => [

@@ -1,4 +1,5 @@
 /** Words and numbers as the Classification panel writes them. */
+import { int, isNum, pct as sharedPct } from '../../server/numberFormat';
 import type { HeadlineScores, ModelInfo } from '../../server/protocol';
 
 const LABELS: Record<string, string> = { glioma: 'Glioma', meningioma: 'Meningioma', notumor: 'No tumor', pituitary: 'Pituitary tumor' };
@@ -10,16 +11,13 @@ export const classLabel = (c: string): string => LABELS[c] ?? c;
 /** The same, short enough for a table column. */
 export const shortClassLabel = (c: string): string => SHORT[c] ?? classLabel(c);
 
-const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-
-/** A probability as a percentage with one decimal; "<0.1%" rather than a misleading "0.0%" for tiny non-zero values. */
+/** A probability as a percentage (numberFormat's pct); "<0.1%" rather than a misleading "0.0%" for tiny non-zero values. */
 export function pct(v: number | null | undefined, digits = 1): string {
-  if (!isNum(v)) return '–';
-  if (digits === 1 && v > 0 && v < 0.0005) return '<0.1%';
-  return `${(v * 100).toFixed(digits)}%`;
+  return digits === 1 && isNum(v) && v > 0 && v < 0.0005 ? '<0.1%' : sharedPct(v, digits);
 }
 
-export const int = (v: number): string => Math.round(v).toLocaleString('en-US');
+/** Counts are written as everywhere else; re-exported so the panel's words and numbers come from one import. */
+export { int };
 
 function scores(s: HeadlineScores | null | undefined): string | null {
   return s ? `accuracy ${pct(s.accuracy)}, macro-F1 ${pct(s.macroF1)} (${int(s.count)} images)` : null;

@@ -5,21 +5,12 @@
  * before external sets existed have no `external` field: they get the hint on how to add some.
  */
 import type { EvaluationReport, ExternalScores, TumorClassName } from '../../server/protocol';
-import { confidentMissText, countOf, DEFAULT_REVIEW_THRESHOLD, NO_EXTERNAL_HINT, WHY_FIGURES_DIFFER } from '../../server/eval/validationText';
+import { externalSets, reviewThreshold, trainingSources } from '../../server/eval/optionalParts';
+import { confidentMissText, countOf, NO_EXTERNAL_HINT, WHY_FIGURES_DIFFER } from '../../server/eval/validationText';
+import { int, pct } from '../../server/numberFormat';
 import { el } from '../dom';
-import { int, isNum, pct } from './format';
 
 const CALLED: TumorClassName[] = ['glioma', 'meningioma', 'notumor', 'pituitary'];
-
-/** The review threshold the confident errors were counted at (the report records it per external set only). */
-export function reviewThreshold(r: EvaluationReport): number {
-  return externalSets(r).find((x) => isNum(x.threshold))?.threshold ?? DEFAULT_REVIEW_THRESHOLD;
-}
-
-/** The external sets of a report; none for a report saved by an older version. */
-export function externalSets(r: EvaluationReport): ExternalScores[] {
-  return Array.isArray(r.external) ? r.external : [];
-}
 
 function th(text: string, title: string, num = true): HTMLTableCellElement {
   return el('th', { className: num ? 'num' : '', title }, text);
@@ -96,7 +87,7 @@ export function externalSection(r: EvaluationReport, explainConfident: boolean):
   const sets = externalSets(r);
   const section = el('section', { id: 'external-section' }, el('h2', {}, 'External validation'),
     el('p', { className: 'callout', id: 'why-differ' }, el('strong', {}, 'Official, deduplicated, external. '), WHY_FIGURES_DIFFER));
-  const sources = Array.isArray(r.trainingSources) ? r.trainingSources : [];
+  const sources = trainingSources(r);
   if (sources.length) {
     section.append(el('p', { className: 'muted', id: 'training-sources' }, `The model trained on ${sources.length === 1 ? '' : `${sources.length} sources: `}`,
       ...sources.flatMap((s, k) => [k ? ', ' : '', el('code', {}, s)]), '.'));

@@ -4,9 +4,10 @@
  * colour alone. Shown only when the evaluation asked for perturbations.
  */
 import type { EvaluationReport, PerturbationScores } from '../../server/protocol';
+import { perturbations } from '../../server/eval/optionalParts';
 import { countOf, dropPoints, isLargeDrop, LARGE_DROP, ROBUSTNESS_NOTE } from '../../server/eval/validationText';
+import { int, pct } from '../../server/numberFormat';
 import { el } from '../dom';
-import { int, pct } from './format';
 
 function dropCell(id: string, drop: number | null | undefined): HTMLTableCellElement {
   const large = isLargeDrop(drop);
@@ -29,7 +30,7 @@ function row(p: PerturbationScores): HTMLTableRowElement {
 
 /** The section, or null when the evaluation scored no perturbation (older reports included). */
 export function robustnessSection(r: EvaluationReport): HTMLElement | null {
-  const list = Array.isArray(r.perturbations) ? r.perturbations : null;
+  const list = perturbations(r);
   if (!list) return null;
   const section = el('section', { id: 'robustness-section' }, el('h2', {}, 'Robustness'), el('p', { className: 'muted' }, ROBUSTNESS_NOTE));
   const b = r.perturbationBaseline;

@@ -8,6 +8,7 @@ import {
 } from 'chart.js';
 import type { DataSource, EpochStats } from '../../server/protocol';
 import { COARSE_LABEL_TEXT } from '../../server/eval/validationText';
+import { dec, pct } from '../../server/numberFormat';
 import type { FromTrainingView, ToTrainingView, TrainingView, TrainingViewState } from '../protocol';
 import { acquireApi, clear, el } from '../dom';
 
@@ -18,9 +19,6 @@ const root = document.getElementById('root')!;
 let view: TrainingView | null = vscode.getState()?.last ?? null;
 let error: string | null = null;
 const charts: Chart<'line'>[] = [];
-
-const pct = (v: number) => (Number.isFinite(v) ? `${(v * 100).toFixed(1)}%` : '–');
-const num = (v: number, d = 4) => (Number.isFinite(v) ? v.toFixed(d) : '–');
 
 function duration(sec: number | null): string {
   if (sec === null || !Number.isFinite(sec)) return '–';
@@ -85,7 +83,7 @@ function progressSection(v: TrainingView): HTMLElement | null {
   }
   const frac = (p.epoch + (p.batches ? p.batch / p.batches : 0)) / p.epochs;
   return el('section', { className: 'progress' },
-    el('p', { id: 'run-progress' }, `Epoch ${p.epoch + 1} of ${p.epochs}, batch ${p.batch} of ${p.batches}: loss ${num(p.loss, 3)}, accuracy ${pct(p.acc)}, ` +
+    el('p', { id: 'run-progress' }, `Epoch ${p.epoch + 1} of ${p.epochs}, batch ${p.batch} of ${p.batches}: loss ${dec(p.loss, 3)}, accuracy ${pct(p.acc)}, ` +
       `${p.imgPerSec.toFixed(1)} img/s. Time left: ${duration(p.etaSec)}.`),
     el('progress', { max: 1, value: frac, title: `${(frac * 100).toFixed(0)}% of the run` }));
 }
@@ -131,7 +129,7 @@ function lineChart(canvas: HTMLCanvasElement, h: EpochStats[], series: { label: 
       animation: false, responsive: true, maintainAspectRatio: false, interaction: { mode: 'index', intersect: false },
       plugins: {
         legend: { labels: { color: c.text, boxWidth: 18 } },
-        tooltip: { callbacks: { label: (ctx) => `${ctx.dataset.label ?? ''}: ${percent ? pct(ctx.parsed.y ?? NaN) : num(ctx.parsed.y ?? NaN)}` } },
+        tooltip: { callbacks: { label: (ctx) => `${ctx.dataset.label ?? ''}: ${percent ? pct(ctx.parsed.y ?? NaN) : dec(ctx.parsed.y ?? NaN, 4)}` } },
       },
       scales: {
         x: { title: { display: true, text: 'epoch', color: c.muted }, ticks: { color: c.muted }, grid: { color: c.grid } },
@@ -169,8 +167,8 @@ function historyTable(v: TrainingView): HTMLElement {
     const best = e.epoch === v.bestEpoch;
     const cell = (key: string, text: string) => el('td', { className: 'num', id: `epoch-${e.epoch + 1}-${key}` }, text);
     return el('tr', { className: best ? 'best' : '' },
-      el('td', { className: 'num' }, String(e.epoch + 1)), cell('loss', num(e.loss)), cell('acc', pct(e.acc)),
-      cell('valLoss', num(e.valLoss)), cell('valAcc', pct(e.valAcc)), cell('lr', e.lr.toExponential(2)),
+      el('td', { className: 'num' }, String(e.epoch + 1)), cell('loss', dec(e.loss, 4)), cell('acc', pct(e.acc)),
+      cell('valLoss', dec(e.valLoss, 4)), cell('valAcc', pct(e.valAcc)), cell('lr', e.lr.toExponential(2)),
       cell('time', `${(e.ms / 1000).toFixed(1)} s`), el('td', {}, best ? 'best (saved)' : ''));
   });
   return el('table', { className: 'grid history', id: 'history' },
@@ -211,7 +209,7 @@ function render(): void {
   root.append(el('h2', {}, 'Curves'));
   if (v.history.length) {
     const best = v.history[v.bestEpoch];
-    if (best) root.append(el('p', { id: 'best' }, `Best so far: epoch ${best.epoch + 1}, validation accuracy ${pct(best.valAcc)}, validation loss ${num(best.valLoss)}. ` +
+    if (best) root.append(el('p', { id: 'best' }, `Best so far: epoch ${best.epoch + 1}, validation accuracy ${pct(best.valAcc)}, validation loss ${dec(best.valLoss, 4)}. ` +
       'The run folder\'s model.json holds these weights.'));
     root.append(curves(v), el('h2', {}, 'Epochs'), historyTable(v));
   } else {

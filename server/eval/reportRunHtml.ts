@@ -1,0 +1,108 @@
+/**
+ * The exported report's parts about the data and the training run: images per split and class, leakage and skipped
+ * files, the training configuration and the loss and accuracy curves. The run's parts come from its folder
+ * (ReportRunInfo) and may be missing: a report can be written for any model folder, then each part says so.
+ */
+import type { DatasetLabel, EpochStats, EvaluationReport, ScanReport, TrainConfig } from '../protocol';
+import { int, isNum, pct } from '../numberFormat';
+import { esc, table } from './reportHtmlParts';
+import { lineChart } from './reportSvg';
+import { COARSE_LABEL_TEXT } from './validationText';
+
+export interface ReportRunInfo {
+  config?: TrainConfig;
+  history?: EpochStats[];
+  /** Epoch (0-based) whose weights the model holds, marked on the curves. */
+  bestEpoch?: number;
+  dataset?: {
+    /** Images per split and label, by split name (see datasetCountsFromScan); `tumour` is the coarse label. */
+    counts?: Record<string, Partial<Record<DatasetLabel, number>>>;
+    /** Images the run trained and validated on (RunSummary.counts). */
+    trainVal?: { train: number; val: number };
+  };
+}
+
+/** The per-split, per-class file counts of a dataset scan, in the shape ReportRunInfo.dataset.counts takes. */
+export function datasetCountsFromScan(scan: ScanReport): Record<string, Partial<Record<DatasetLabel, number>>> {
+  const out: Record<string, Partial<Record<DatasetLabel, number>>> = {};
+  for (const s of scan.splits) {
+    const row: Partial<Record<DatasetLabel, number>> = {};
+    for (const [c, n] of Object.entries(s.classes) as [DatasetLabel, { usable: number }][]) row[c] = n.usable;
+    out[s.split] = row;
+  }
+  return out;
+}
+
+/** Images per split and class as the scan found them (when known), the images scored, the near copies and the skipped files. */
+export function datasetSection(r: EvaluationReport, run: ReportRunInfo | null): string {
+  const out: string[] = [];
+  const counts = run?.dataset?.counts;
+  const classes = r.classes;
+  if (counts && Object.keys(counts).length) {
+    // The coarse label ("tumour, type unknown") gets a column only when the dataset has such images.
+    const coarse = Object.values(counts).some((row) => (row.tumour ?? 0) > 0);
+    const cols: DatasetLabel[] = coarse ? [...classes, 'tumour'] : classes;
+    out.push('<p>Images per split and class, as found by the dataset scan:</p>', table(['Split', ...cols.map((c) => esc(c === 'tumour' ? COARSE_LABEL_TEXT : c)), 'Total'],
+      Object.entries(counts).map(([split, row]) => {
+        const vals = cols.map((c) => row[c] ?? 0);
+        return [esc(split), ...vals.map((v) => esc(int(v))), esc(int(vals.reduce((a, b) => a + b, 0)))];
+      })));
+  }
+  const tv = run?.dataset?.trainVal;
+  if (tv) out.push(`<p>The run trained on ${esc(int(tv.train))} images and validated on ${esc(int(tv.val))} held-out Training images.</p>`);
+  out.push('<p>Images scored, per split and true class:</p>', table(['Split', ...classes.map(esc), 'Total'],
+    r.splits.map((s) => [esc(s.label), ...classes.map((_, i) => esc(int(s.perClass[i]?.support))), esc(int(s.count))])));
+  const official = r.splits.find((s) => s.key === 'official');
+  out.push(`<p class="callout warn"><strong>${esc(int(r.leaks.count))} Testing image${r.leaks.count === 1 ? '' : 's'}` +
+    `${official ? ` of ${esc(int(official.count))}` : ''} have a near copy in Training</strong> (within ${esc(int(r.leaks.nearThreshold))} bits of a 256-bit ` +
+    'difference hash, byte-identical copies included). Scores on the official split are therefore optimistic; the deduplicated split leaves these images out.</p>');
+  if (r.skipped.length) {
+    out.push(`<p>${esc(int(r.skipped.length))} image${r.skipped.length === 1 ? ' was' : 's were'} skipped because they could not be decoded:</p>`,
+      table(['File', 'Why'], r.skipped.slice(0, 50).map((x) => [`<code>${esc(x.rel)}</code>`, esc(x.message)]), 'grid', 9));
+    if (r.skipped.length > 50) out.push(`<p class="muted">… and ${esc(int(r.skipped.length - 50))} more.</p>`);
+  }
+  return out.join('\n');
+}
+
+/** The run's training settings, or a note that they were not available. */
+export function configSection(c: TrainConfig | undefined): string {
+  if (!c) return '<p class="muted">The run\'s configuration was not available when this report was written.</p>';
+  const a = c.augment;
+  const rows: [string, string][] = [
+    ['Architecture', c.model], ['Input', `${c.inputSize} × ${c.inputSize} px, ${c.channels === 1 ? 'greyscale' : 'RGB'}`],
+    ['Epochs', String(c.epochs)], ['Batch size', String(c.batchSize)], ['Learning rate', String(c.learningRate)],
+    ['Validation fraction', pct(c.valFraction, 0)], ['Seed', String(c.seed)],
+    ['Early stopping', c.patience ? `after ${c.patience} epochs without a better validation loss` : 'off'],
+    ['Class weights', c.classWeights ? 'yes' : 'no'], ['Label smoothing', String(c.labelSmoothing)],
+    ['Augmentation', a ? `flip ${a.flip ? 'yes' : 'no'}, rotate ±${a.rotateDeg}°, zoom ±${pct(a.zoom, 0)}, shift ±${pct(a.shift, 0)}, ` +
+      `brightness ±${a.brightness}, contrast ±${pct(a.contrast, 0)}` : '–'],
+  ];
+  return `<table class="facts"><tbody>${rows.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join('')}</tbody></table>`;
+}
+
+/** Loss and accuracy per epoch, training and validation, with the epoch whose weights the model holds marked "best". */
+export function curvesSection(h: EpochStats[] | undefined, bestEpoch: number | undefined): string {
+  const hist = (h ?? []).filter((e) => isNum(e.epoch));
+  if (!hist.length) return '<p class="muted">No training history was available when this report was written.</p>';
+  const xs = hist.map((e) => e.epoch + 1);
+  const xMax = Math.max(2, ...xs);
+  const step = Math.max(1, Math.ceil(xMax / 8));
+  const xTicks = [1];
+  for (let t = step; t <= xMax; t += step) if (t > 1) xTicks.push(t);
+  const losses = hist.flatMap((e) => [e.loss, e.valLoss]).filter(isNum);
+  // A round top for the loss axis, and ticks at round steps (0.25, 0.5, 1, 2...).
+  const rawMax = Math.max(0.1, ...losses) * 1.05;
+  const lossStep = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10].find((st) => rawMax / st <= 6) ?? Math.ceil(rawMax / 6);
+  const lossMax = Math.ceil(rawMax / lossStep) * lossStep;
+  const lossTicks = Array.from({ length: Math.round(lossMax / lossStep) + 1 }, (_, i) => i * lossStep);
+  const marker = isNum(bestEpoch) && bestEpoch >= 0 ? { x: bestEpoch + 1, label: 'best' } : undefined;
+  const common = { x: [1, xMax] as [number, number], xTitle: 'epoch', xTicks, marker };
+  return '<div class="plots">' +
+    lineChart({ ...common, title: 'Loss per epoch', y: [0, lossMax], yTicks: lossTicks, yTitle: 'cross-entropy', series: [
+      { label: 'training', cls: 'c0', points: hist.map((e) => [e.epoch + 1, e.loss]) },
+      { label: 'validation', cls: 'c1', dashed: true, points: hist.map((e) => [e.epoch + 1, e.valLoss]) }] }) +
+    lineChart({ ...common, title: 'Accuracy per epoch', y: [0, 1], yTitle: 'accuracy', yPercent: true, series: [
+      { label: 'training', cls: 'c0', points: hist.map((e) => [e.epoch + 1, e.acc]) },
+      { label: 'validation', cls: 'c1', dashed: true, points: hist.map((e) => [e.epoch + 1, e.valAcc]) }] }) +
+    '</div>';
+}

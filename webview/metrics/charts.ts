@@ -1,0 +1,137 @@
+/**
+ * The charts of one split (Chart.js): ROC curves, each class against the rest, and the reliability diagram, with
+ * a toggle between the splits. Chart.js draws on canvases, so its colours come from VS Code's theme variables,
+ * read again on every draw (main.ts redraws when the theme changes).
+ */
+import {
+  BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, ScatterController,
+  Tooltip, type ChartConfiguration,
+} from 'chart.js';
+import type { EvaluationReport, SplitScores } from '../../server/protocol';
+import { dec, int, isNum, pct } from '../../server/numberFormat';
+import { clear, el } from '../dom';
+
+Chart.register(BarController, BarElement, ScatterController, LineController, LineElement, PointElement, LinearScale, CategoryScale, Legend, Tooltip);
+
+/** The split the charts show: kept in the page's state (main.ts), so it survives a reload. */
+export interface ChartSplit {
+  get(): SplitScores['key'];
+  set(key: SplitScores['key']): void;
+}
+
+const charts: Chart[] = [];
+
+/** Theme colours from VS Code's variables, read again whenever the theme changes. */
+function palette(): { classes: string[]; text: string; muted: string; grid: string; bar: string; ideal: string } {
+  const css = getComputedStyle(document.body);
+  const v = (name: string, fallback: string) => css.getPropertyValue(name).trim() || fallback;
+  return {
+    classes: [v('--vscode-charts-blue', '#3794ff'), v('--vscode-charts-orange', '#d18616'), v('--vscode-charts-green', '#89d185'),
+      v('--vscode-charts-purple', '#b180d7'), v('--vscode-charts-red', '#f14c4c'), v('--vscode-charts-yellow', '#cca700')],
+    text: v('--vscode-foreground', '#cccccc'),
+    muted: v('--vscode-descriptionForeground', '#999999'),
+    grid: v('--vscode-editorWidget-border', v('--vscode-panel-border', '#80808040')),
+    bar: v('--vscode-charts-blue', '#3794ff'),
+    ideal: v('--vscode-descriptionForeground', '#999999'),
+  };
+}
+
+function chartBox(id: string, label: string): { box: HTMLElement; canvas: HTMLCanvasElement } {
+  const canvas = el('canvas', { id });
+  canvas.setAttribute('role', 'img');
+  canvas.setAttribute('aria-label', label);
+  return { box: el('figure', { className: 'chart-box' }, el('figcaption', {}, label), el('div', { className: 'chart-area square' }, canvas)), canvas };
+}
+
+function rocChart(canvas: HTMLCanvasElement, r: EvaluationReport, s: SplitScores): Chart {
+  const c = palette();
+  const datasets: ChartConfiguration<'scatter'>['data']['datasets'] = r.classes.map((name, i) => {
+    const roc = s.roc[i];
+    const color = c.classes[i % c.classes.length]!;
+    return {
+      label: `${name} (AUC ${dec(s.perClass[i]?.auc, 3)})`, data: roc ? roc.fpr.map((x, j) => ({ x, y: roc.tpr[j] ?? NaN })) : [],
+      showLine: true, borderColor: color, backgroundColor: color, borderWidth: 2, pointRadius: 0, pointHitRadius: 6,
+    };
+  });
+  datasets.push({ label: 'chance', data: [{ x: 0, y: 0 }, { x: 1, y: 1 }], showLine: true, borderColor: c.ideal, backgroundColor: c.ideal,
+    borderDash: [5, 4], borderWidth: 1, pointRadius: 0 });
+  const axis = (title: string) => ({ type: 'linear' as const, min: 0, max: 1, title: { display: true, text: title, color: c.muted },
+    ticks: { color: c.muted, stepSize: 0.25, callback: (v: string | number) => Number(v).toFixed(2) }, grid: { color: c.grid } });
+  return new Chart(canvas, {
+    type: 'scatter',
+    data: { datasets },
+    options: {
+      animation: false, responsive: true, maintainAspectRatio: false,
+      plugins: {
+        legend: { position: 'bottom', labels: { color: c.text, usePointStyle: true, pointStyle: 'line', boxWidth: 24 } },
+        tooltip: { callbacks: { label: (ctx) => `${ctx.dataset.label ?? ''}: FPR ${dec(ctx.parsed.x, 3)}, TPR ${dec(ctx.parsed.y, 3)}` } },
+      },
+      scales: { x: axis('false positive rate'), y: axis('true positive rate') },
+    },
+  });
+}
+
+function reliabilityChart(canvas: HTMLCanvasElement, s: SplitScores): Chart {
+  const c = palette();
+  const bins = s.calibrationBins;
+  const config: ChartConfiguration<'bar' | 'line'> = {
+    type: 'bar',
+    data: {
+      labels: bins.map((b) => `${Math.round(b.lower * 100)}–${Math.round(b.upper * 100)}%`),
+      datasets: [
+        { type: 'bar', label: 'accuracy', data: bins.map((b) => (b.count && isNum(b.accuracy) ? b.accuracy : null)), backgroundColor: `${c.bar}99`,
+          borderColor: c.bar, borderWidth: 1, categoryPercentage: 1, barPercentage: 0.92, order: 2, pointStyle: 'rect' },
+        { type: 'line', label: 'perfect calibration', data: bins.map((b) => (b.lower + b.upper) / 2), borderColor: c.ideal, backgroundColor: c.ideal,
+          borderDash: [5, 4], borderWidth: 1.5, pointRadius: 0, order: 1, pointStyle: 'line' },
+      ],
+    },
+    options: {
+      animation: false, responsive: true, maintainAspectRatio: false,
+      plugins: {
+        legend: { position: 'bottom', labels: { color: c.text, usePointStyle: true, boxWidth: 24 } },
+        tooltip: { callbacks: { label: (ctx) => {
+          const b = bins[ctx.dataIndex];
+          if (!b || ctx.dataset.type === 'line') return `perfect calibration: ${pct(ctx.parsed.y)}`;
+          return `accuracy ${pct(b.accuracy)}, mean confidence ${pct(b.confidence)}, ${int(b.count)} images`;
+        } } },
+      },
+      scales: {
+        x: { title: { display: true, text: 'confidence (top probability)', color: c.muted }, ticks: { color: c.muted, maxRotation: 60 }, grid: { display: false } },
+        y: { min: 0, max: 1, title: { display: true, text: 'accuracy', color: c.muted }, grid: { color: c.grid },
+          ticks: { color: c.muted, stepSize: 0.25, callback: (v) => `${Math.round(Number(v) * 100)}%` } },
+      },
+    },
+  };
+  return new Chart(canvas, config);
+}
+
+export function destroyCharts(): void {
+  while (charts.length) charts.pop()?.destroy();
+}
+
+/** The split toggle and the two charts of the chosen split; re-rendered alone when the toggle changes. */
+export function chartsSection(r: EvaluationReport, host: HTMLElement, split: ChartSplit): void {
+  destroyCharts();
+  clear(host);
+  const s = r.splits.find((x) => x.key === split.get()) ?? r.splits[0];
+  if (!s) return;
+  const toggle = el('div', { className: 'segmented', role: 'group' }, ...r.splits.map((x) => {
+    const b = el('button', { className: x.key === s.key ? 'selected' : 'secondary', id: `chart-split-${x.key}` }, x.label);
+    b.setAttribute('aria-pressed', String(x.key === s.key));
+    b.addEventListener('click', () => {
+      if (split.get() === x.key) return;
+      split.set(x.key);
+      chartsSection(r, host, split);
+    });
+    return b;
+  }));
+  toggle.setAttribute('aria-label', 'Split shown in the charts');
+  const roc = chartBox('chart-roc', `ROC curves, each class against the rest (macro AUC ${dec(s.rocAucMacro, 3)})`);
+  const rel = chartBox('chart-reliability', `Reliability diagram (ECE ${dec(s.ece, 4)}, largest gap ${dec(s.maxCalibrationError, 3)})`);
+  host.append(toggle, el('div', { className: 'charts' }, roc.box, rel.box));
+  // Charts need their canvas in the document to measure it.
+  queueMicrotask(() => {
+    if (!roc.canvas.isConnected) return;
+    charts.push(rocChart(roc.canvas, r, s), reliabilityChart(rel.canvas, s));
+  });
+}
