@@ -7,7 +7,8 @@ import * as vscode from 'vscode';
 import type { ToTrainingView, TrainingView, TrainingViewState } from '../../webview/protocol';
 import type { BackendClient } from '../backendClient';
 import { log } from '../log';
-import { viewFromSummary, type TrainingController } from '../training/trainingController';
+import type { TrainingController } from '../training/trainingController';
+import { viewFromSummary } from '../training/trainingView';
 import { parseFromTrainingView } from './trainingMessages';
 import { panelHtml, webviewOptions, WEBVIEW_DIR } from './webviewHtml';
 
