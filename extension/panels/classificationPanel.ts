@@ -65,16 +65,12 @@ export class ClassificationPanel extends PanelHost<FromClassificationView, ToCla
 
   /** A panel VS Code restores after a reload: everything comes from the webview's saved state. */
   static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, state: unknown, actions: ClassificationActions): void {
-    const saved = parseClassificationViewState(state);
-    if (!saved?.result) {
-      log.info('Classification panel: no saved result to restore; closing it.');
-      panel.dispose();
-      return;
-    }
-    log.info(`Restoring the Classification panel (${saved.result.items.length} images).`);
-    const first = page(saved.result);
+    const result = parseClassificationViewState(state)?.result;
+    if (!result) return PanelHost.closeUnrestorable(KIND, panel, 'result');
+    log.info(`Restoring the Classification panel (${result.items.length} images).`);
+    const first = page(result);
     PanelHost.adoptPanel(KIND, panel, extensionUri, first.roots);
-    new ClassificationPanel(panel, extensionUri, saved.result, first, actions);
+    new ClassificationPanel(panel, extensionUri, result, first, actions);
   }
 
   private constructor(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, private result: ClassifyResult,

@@ -60,11 +60,7 @@ export class MetricsPanel extends PanelHost<FromMetricsView, ToMetricsView> {
   /** A panel VS Code restores after a reload: everything comes from the webview's saved state. */
   static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, state: unknown, actions: MetricsActions): void {
     const saved = parseMetricsViewState(state);
-    if (!saved?.report) {
-      log.info('Metrics panel: no saved report to restore; closing it.');
-      panel.dispose();
-      return;
-    }
+    if (!saved?.report) return PanelHost.closeUnrestorable(KIND, panel, 'report');
     log.info(`Restoring the Metrics panel for ${saved.report.modelDir}.`);
     PanelHost.adoptPanel(KIND, panel, extensionUri, [saved.report.dataRoot]);
     const p = new MetricsPanel(panel, extensionUri, saved.report, saved.compare, saved.history, actions);

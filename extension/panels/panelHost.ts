@@ -45,6 +45,12 @@ export abstract class PanelHost<In, Out> implements vscode.Disposable {
     return vscode.window.createWebviewPanel(kind.viewType, page.title, vscode.ViewColumn.Active, webviewOptions(extensionUri, page.roots));
   }
 
+  /** A restored panel whose saved state has nothing to show is closed rather than left blank. */
+  protected static closeUnrestorable(kind: PanelKind, panel: vscode.WebviewPanel, what: string): void {
+    log.info(`${kind.name} panel: no saved ${what} to restore; closing it.`);
+    panel.dispose();
+  }
+
   /** A panel VS Code restored after a reload replaces the open one; its options are this session's (the roots may differ). */
   protected static adoptPanel(kind: PanelKind, panel: vscode.WebviewPanel, extensionUri: vscode.Uri, roots?: readonly string[]): void {
     open.get(kind.viewType)?.dispose();
