@@ -39,7 +39,7 @@ export function commandTable(ctx: CommandContext): Record<string, Handler> {
   const classifyDeps = { context: ctx.context, backend: ctx.backend, activeModel: ctx.activeModel };
   const table: Record<string, Handler> = {
     'brainTumor.showBackendStatus': () => {
-      BackendStatusPanel.createOrShow(ctx.context.extensionUri, ctx.backend);
+      BackendStatusPanel.show(ctx.context.extensionUri, ctx.backend);
     },
     'brainTumor.restartBackend': async () => {
       try {

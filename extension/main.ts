@@ -13,7 +13,7 @@ import { createStatusBar } from './statusBar';
 import { registerTrainingSerializer } from './panels/trainingPanel';
 import { MetricsPanel, registerMetricsSerializer, type MetricsRendered } from './panels/metricsPanel';
 import { metricsActions } from './evaluation/evaluateCommands';
-import { onTrainingEnded, panelActions, resumeAfterReload } from './training/trainCommands';
+import { onTrainingEnded, resumeAfterReload, trainingActions } from './training/trainCommands';
 import { TrainingController } from './training/trainingController';
 import type { TrainEvent } from './backendClient';
 import { ActiveModel } from './classification/activeModel';
@@ -57,7 +57,7 @@ export function activate(context: vscode.ExtensionContext): BrainTumorApi {
     ...registerCommands({ context, backend: client, training, activeModel }),
     registerClassificationSerializer(context.extensionUri, classificationActions({ context, backend: client, activeModel })),
     client.onDidChangeState((s) => { if (s === 'running') void activeModel.refresh(); }),
-    registerTrainingSerializer(context.extensionUri, client, training, panelActions(trainingDeps)),
+    registerTrainingSerializer(context.extensionUri, trainingActions(trainingDeps)),
     registerMetricsSerializer(context.extensionUri, metricsActions(trainingDeps)),
     registerBackendStatusSerializer(context.extensionUri, client),
     registerDatasetSerializer(context.extensionUri, datasetActions(context, client)),

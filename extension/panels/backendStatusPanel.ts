@@ -1,52 +1,46 @@
 /** The Backend Status panel: which engine runs and why, versions, uptime; restart and logs at hand. */
 import * as vscode from 'vscode';
-import type { ToStatusView } from '../../webview/protocol';
+import type { FromStatusView, ToStatusView } from '../../webview/protocol';
 import type { BackendClient } from '../backendClient';
 import { log } from '../log';
+import { PanelHost, registerPanelSerializer, type PanelKind } from './panelHost';
 import { parseFromStatusView } from './statusMessages';
-import { panelHtml, webviewOptions } from './webviewHtml';
 
 export const STATUS_VIEW_TYPE = 'brainTumor.backendStatus';
 const TITLE = 'Brain Tumor: Backend Status';
+const KIND: PanelKind = { viewType: STATUS_VIEW_TYPE, script: 'backendStatus', name: 'Backend Status' };
 
-export class BackendStatusPanel implements vscode.Disposable {
-  private static current: BackendStatusPanel | undefined;
-  private readonly disposables: vscode.Disposable[] = [];
+/** What the panel reads of the backend: only its state and status, so the panel cannot drive the client. */
+export type BackendStatusSource = Pick<BackendClient, 'state' | 'failureReason' | 'status' | 'onDidChangeState'>;
 
-  static createOrShow(extensionUri: vscode.Uri, backend: BackendClient): BackendStatusPanel {
-    if (BackendStatusPanel.current) {
-      BackendStatusPanel.current.panel.reveal();
-      void BackendStatusPanel.current.refresh();
-      return BackendStatusPanel.current;
+export class BackendStatusPanel extends PanelHost<FromStatusView, ToStatusView> {
+  /** Opens the panel, or reveals the open one and asks the backend again. */
+  static show(extensionUri: vscode.Uri, backend: BackendStatusSource): BackendStatusPanel {
+    const cur = PanelHost.opened(KIND);
+    if (cur instanceof BackendStatusPanel) {
+      cur.reveal();
+      void cur.refresh();
+      return cur;
     }
-    const panel = vscode.window.createWebviewPanel(STATUS_VIEW_TYPE, TITLE, vscode.ViewColumn.Active, webviewOptions(extensionUri));
+    return new BackendStatusPanel(PanelHost.createPanel(KIND, extensionUri, { title: TITLE }), extensionUri, backend);
+  }
+
+  /** For the serializer: a panel VS Code restores after a window reload (the page asks for the status when ready). */
+  static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, backend: BackendStatusSource): BackendStatusPanel {
+    PanelHost.adoptPanel(KIND, panel, extensionUri);
     return new BackendStatusPanel(panel, extensionUri, backend);
   }
 
-  /** For the serializer: a panel VS Code restores after a window reload. */
-  static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, backend: BackendClient): BackendStatusPanel {
-    BackendStatusPanel.current?.dispose();
-    panel.webview.options = webviewOptions(extensionUri);
-    return new BackendStatusPanel(panel, extensionUri, backend);
+  private constructor(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, private readonly backend: BackendStatusSource) {
+    super(panel, extensionUri, KIND, { title: TITLE });
+    this.track(backend.onDidChangeState(() => void this.refresh()));
   }
 
-  private constructor(private readonly panel: vscode.WebviewPanel, extensionUri: vscode.Uri, private readonly backend: BackendClient) {
-    BackendStatusPanel.current = this;
-    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'icon.svg');
-    panel.webview.html = panelHtml(panel.webview, extensionUri, 'backendStatus', TITLE);
-    this.disposables.push(
-      panel.onDidDispose(() => this.dispose()),
-      panel.webview.onDidReceiveMessage((m: unknown) => void this.onMessage(m)),
-      backend.onDidChangeState(() => void this.refresh()),
-    );
+  protected override parse(raw: unknown): FromStatusView | undefined {
+    return parseFromStatusView(raw);
   }
 
-  private async onMessage(raw: unknown): Promise<void> {
-    const m = parseFromStatusView(raw);
-    if (!m) {
-      log.warn(`Backend Status panel: ignored an unexpected message ${JSON.stringify(raw)?.slice(0, 200)}`);
-      return;
-    }
+  protected override handle(m: FromStatusView): Promise<void> | void {
     switch (m.type) {
       case 'ready':
       case 'refresh':
@@ -58,6 +52,7 @@ export class BackendStatusPanel implements vscode.Disposable {
     }
   }
 
+  /** The backend's state, and its status when it answers (a failed backend shows why it failed instead). */
   async refresh(): Promise<void> {
     const msg: ToStatusView = { type: 'status', state: this.backend.state, status: null, error: null };
     if (this.backend.state === 'running' || this.backend.state === 'starting') {
@@ -70,25 +65,10 @@ export class BackendStatusPanel implements vscode.Disposable {
     } else if (this.backend.state === 'failed') {
       msg.error = this.backend.failureReason ?? 'The backend is down.';
     }
-    if (BackendStatusPanel.current === this) void this.panel.webview.postMessage(msg);
-  }
-
-  private disposed = false;
-
-  dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
-    if (BackendStatusPanel.current === this) BackendStatusPanel.current = undefined;
-    this.panel.dispose();
-    while (this.disposables.length) this.disposables.pop()?.dispose();
+    this.post(msg);
   }
 }
 
-export function registerBackendStatusSerializer(extensionUri: vscode.Uri, backend: BackendClient): vscode.Disposable {
-  return vscode.window.registerWebviewPanelSerializer(STATUS_VIEW_TYPE, {
-    deserializeWebviewPanel: (panel: vscode.WebviewPanel) => {
-      BackendStatusPanel.revive(panel, extensionUri, backend);
-      return Promise.resolve();
-    },
-  });
+export function registerBackendStatusSerializer(extensionUri: vscode.Uri, backend: BackendStatusSource): vscode.Disposable {
+  return registerPanelSerializer(KIND, (panel) => void BackendStatusPanel.revive(panel, extensionUri, backend));
 }

@@ -4,17 +4,18 @@
  * restores the panel without the backend.
  */
 import * as fs from 'node:fs';
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import type { ClassifiedImage, ClassifyResult, FailedImage } from '../../server/protocol';
-import type { ToClassificationView } from '../../webview/protocol';
+import type { FromClassificationView, ToClassificationView } from '../../webview/protocol';
 import { csvFileName, toCsv } from '../../server/infer/resultsCsv';
 import { log } from '../log';
 import {
   inlineThumbnail, isClassifyItem, itemsByPath, parseClassificationViewState, parseFromClassificationView, replaceItem, rootsCovered, thumbnailPlan, thumbnailRoots,
 } from './classificationMessages';
-import { panelHtml, WEBVIEW_DIR } from './webviewHtml';
+import { PanelHost, registerPanelSerializer, type PanelKind, type PanelPage } from './panelHost';
 
 export const CLASSIFICATION_VIEW_TYPE = 'brainTumor.classification';
+const KIND: PanelKind = { viewType: CLASSIFICATION_VIEW_TYPE, script: 'classification', name: 'Classification' };
 
 /** What the panel needs from the rest of the extension (commands wire these). */
 export interface ClassificationActions {
@@ -33,22 +34,17 @@ function title(result: ClassifyResult): string {
 
 const baseName = (p: string) => p.split(/[\\/]/).pop() ?? p;
 
-/** The folders of the result's images, for thumbnails of rows without a model input. */
-function imageRoots(result: ClassifyResult): string[] {
-  return thumbnailRoots(result.items.map((i) => i.path));
+/**
+ * The folders of the result's images are resource roots so that thumbnails of rows without a model input load;
+ * nothing else of the disk is.
+ */
+function page(result: ClassifyResult): PanelPage & { roots: readonly string[] } {
+  return { title: title(result), roots: thumbnailRoots(result.items.map((i) => i.path)) };
 }
 
-function options(extensionUri: vscode.Uri, roots: readonly string[]): vscode.WebviewPanelOptions & vscode.WebviewOptions {
-  // The images' folders are resource roots so that batch thumbnails load; nothing else of the disk is.
-  return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(extensionUri, ...WEBVIEW_DIR), ...roots.map((r) => vscode.Uri.file(r))] };
-}
-
-export class ClassificationPanel {
-  private static current: ClassificationPanel | undefined;
-  private readonly disposables: vscode.Disposable[] = [];
-  private disposed = false;
+export class ClassificationPanel extends PanelHost<FromClassificationView, ToClassificationView> {
   private known: Set<string>;
-  private roots: string[];
+  private roots: readonly string[];
   /** Paths whose `explain` is running: a second click waits for the first answer instead of starting another. */
   private readonly explaining = new Set<string>();
   /** Counts the results shown: an `explain` answer for an earlier one is dropped (heat maps also replace items). */
@@ -56,50 +52,38 @@ export class ClassificationPanel {
 
   /** Shows `result` in the one Classification panel, creating it or replacing what it shows, and reveals it. */
   static show(extensionUri: vscode.Uri, result: ClassifyResult, actions: ClassificationActions): ClassificationPanel {
-    const cur = ClassificationPanel.current;
-    if (cur && !cur.disposed) {
+    const cur = ClassificationPanel.active;
+    if (cur) {
       cur.actions = actions;
       cur.setResult(result);
-      cur.panel.reveal();
+      cur.reveal();
       return cur;
     }
-    const roots = imageRoots(result);
-    const panel = vscode.window.createWebviewPanel(CLASSIFICATION_VIEW_TYPE, title(result), vscode.ViewColumn.Active, options(extensionUri, roots));
-    return new ClassificationPanel(panel, extensionUri, result, roots, actions);
+    const first = page(result);
+    return new ClassificationPanel(PanelHost.createPanel(KIND, extensionUri, first), extensionUri, result, first, actions);
   }
 
   /** A panel VS Code restores after a reload: everything comes from the webview's saved state. */
   static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, state: unknown, actions: ClassificationActions): void {
-    const saved = parseClassificationViewState(state);
-    if (!saved?.result) {
-      log.info('Classification panel: no saved result to restore; closing it.');
-      panel.dispose();
-      return;
-    }
-    log.info(`Restoring the Classification panel (${saved.result.items.length} images).`);
-    ClassificationPanel.current?.dispose();
-    const roots = imageRoots(saved.result);
-    panel.webview.options = options(extensionUri, roots);
-    new ClassificationPanel(panel, extensionUri, saved.result, roots, actions);
+    const result = parseClassificationViewState(state)?.result;
+    if (!result) return PanelHost.closeUnrestorable(KIND, panel, 'result');
+    log.info(`Restoring the Classification panel (${result.items.length} images).`);
+    const first = page(result);
+    PanelHost.adoptPanel(KIND, panel, extensionUri, first.roots);
+    new ClassificationPanel(panel, extensionUri, result, first, actions);
   }
 
-  private constructor(private readonly panel: vscode.WebviewPanel, private readonly extensionUri: vscode.Uri, private result: ClassifyResult,
-    roots: string[], private actions: ClassificationActions) {
-    ClassificationPanel.current = this;
+  private constructor(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, private result: ClassifyResult,
+    first: PanelPage & { roots: readonly string[] }, private actions: ClassificationActions) {
+    super(panel, extensionUri, KIND, first);
     this.known = new Set(result.items.map((i) => i.path));
-    this.roots = roots;
-    panel.title = title(result);
-    panel.iconPath = vscode.Uri.joinPath(extensionUri, ...WEBVIEW_DIR, 'icon.svg');
-    panel.webview.html = panelHtml(panel.webview, extensionUri, 'classification', title(result));
-    this.disposables.push(
-      panel.onDidDispose(() => this.dispose()),
-      panel.webview.onDidReceiveMessage((m: unknown) => void this.onMessage(m)),
-    );
+    this.roots = first.roots;
   }
 
   /** The open Classification panel, if any. */
   static get active(): ClassificationPanel | undefined {
-    return ClassificationPanel.current;
+    const cur = PanelHost.opened(KIND);
+    return cur instanceof ClassificationPanel ? cur : undefined;
   }
 
   /** The result on screen, with the heat maps fetched since. */
@@ -113,25 +97,24 @@ export class ClassificationPanel {
     this.known = new Set(result.items.map((i) => i.path));
     this.explaining.clear();
     this.panel.title = title(result);
-    const roots = imageRoots(result);
-    if (!rootsCovered(roots, this.roots)) {
-      // New folders to read from: new options, and a fresh page under them (it asks for the result when ready).
-      this.roots = roots;
-      this.panel.webview.options = options(this.extensionUri, roots);
-      this.panel.webview.html = panelHtml(this.panel.webview, this.extensionUri, 'classification', title(result));
+    const next = page(result);
+    if (!rootsCovered(next.roots, this.roots)) {
+      // New folders to read from: a fresh page under them (it asks for the result when ready).
+      this.roots = next.roots;
+      this.reload(next);
       return;
     }
-    this.post();
+    this.send();
   }
 
-  private post(): void {
+  private send(): void {
     if (this.disposed) return;
     const thumbs: Record<string, string> = {};
     const inline = new Set(thumbnailPlan(this.result.items.map((i) => i.path)).inline);
     for (const item of this.result.items) {
       if (!item.ok || item.input) continue;
       if (!inline.has(item.path)) {
-        thumbs[item.path] = this.panel.webview.asWebviewUri(vscode.Uri.file(item.path)).toString();
+        thumbs[item.path] = this.fileUrl(item.path);
         continue;
       }
       // Its folder is not opened to the page (the home folder, a root): this one file is sent instead.
@@ -142,8 +125,7 @@ export class ClassificationPanel {
         // Gone since it was classified: the row shows no thumbnail.
       }
     }
-    const msg: ToClassificationView = { type: 'result', result: this.result, thumbs };
-    void this.panel.webview.postMessage(msg);
+    this.post({ type: 'result', result: this.result, thumbs });
   }
 
   private async explain(path: string): Promise<void> {
@@ -164,39 +146,26 @@ export class ClassificationPanel {
     }
     if (this.disposed || generation !== this.generation) return; // a newer result replaced the one that asked
     if (reply.item) this.result = replaceItem(this.result, path, reply.item);
-    void this.panel.webview.postMessage(reply);
+    this.post(reply);
   }
 
-  private async onMessage(raw: unknown): Promise<void> {
-    const m = parseFromClassificationView(raw, this.known);
-    if (!m) {
-      log.warn(`Classification panel: ignored an unexpected message ${JSON.stringify(raw)?.slice(0, 200)}`);
-      return;
-    }
+  /** Only paths of the result on screen are accepted: the page cannot name other files. */
+  protected override parse(raw: unknown): FromClassificationView | undefined {
+    return parseFromClassificationView(raw, this.known);
+  }
+
+  protected override handle(m: FromClassificationView): Promise<void> | void {
     switch (m.type) {
-      case 'ready': return this.post();
+      case 'ready': return this.send();
       case 'open': return this.actions.openImage(m.path);
       case 'explain': return this.explain(m.path);
       case 'exportCsv':
         return this.actions.exportCsv(toCsv(itemsByPath(this.result, m.paths), this.result.model.classes), csvFileName(new Date()));
     }
   }
-
-  dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
-    if (ClassificationPanel.current === this) ClassificationPanel.current = undefined;
-    this.panel.dispose();
-    while (this.disposables.length) this.disposables.pop()?.dispose();
-  }
 }
 
 /** Restores the Classification panel after a window reload (register once, at activation). */
 export function registerClassificationSerializer(extensionUri: vscode.Uri, actions: ClassificationActions): vscode.Disposable {
-  return vscode.window.registerWebviewPanelSerializer(CLASSIFICATION_VIEW_TYPE, {
-    deserializeWebviewPanel: (panel: vscode.WebviewPanel, state: unknown) => {
-      ClassificationPanel.revive(panel, extensionUri, state, actions);
-      return Promise.resolve();
-    },
-  });
+  return registerPanelSerializer(KIND, (panel, state) => ClassificationPanel.revive(panel, extensionUri, state, actions));
 }

@@ -1,17 +1,13 @@
 /** The Dataset panel: counts per split and class, samples, sizes and modes, problems, duplicates and leaks. */
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import type { ScanReport } from '../../server/protocol';
-import type { DatasetViewState, ToDatasetView } from '../../webview/protocol';
+import type { DatasetViewState, FromDatasetView, ToDatasetView } from '../../webview/protocol';
 import { log } from '../log';
-import { parseFromDatasetView, resolveInside } from './datasetMessages';
-import { panelHtml, WEBVIEW_DIR } from './webviewHtml';
+import { parseFromDatasetView } from './datasetMessages';
+import { PanelHost, registerPanelSerializer, type PanelKind, type PanelPage } from './panelHost';
 
 export const DATASET_VIEW_TYPE = 'brainTumor.dataset';
-
-function options(extensionUri: vscode.Uri, root: string): vscode.WebviewPanelOptions & vscode.WebviewOptions {
-  // The dataset folder is a resource root so that sample thumbnails load; nothing else of the disk is.
-  return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(extensionUri, ...WEBVIEW_DIR), vscode.Uri.file(root)] };
-}
+const KIND: PanelKind = { viewType: DATASET_VIEW_TYPE, script: 'dataset', name: 'Dataset' };
 
 /** What the panel needs from the rest of the extension. */
 export interface DatasetActions {
@@ -24,21 +20,22 @@ export interface DatasetActions {
   lastRoot(): string | undefined;
 }
 
-export class DatasetPanel {
-  private static current: DatasetPanel | undefined;
-  private readonly disposables: vscode.Disposable[] = [];
-  private disposed = false;
+/** The dataset folder is a resource root so that sample thumbnails load; nothing else of the disk is. */
+function page(root: string): PanelPage {
+  return { title: `Dataset: ${root.split(/[\\/]/).filter(Boolean).pop() ?? root}`, roots: [root] };
+}
 
+export class DatasetPanel extends PanelHost<FromDatasetView, ToDatasetView> {
   static show(extensionUri: vscode.Uri, report: ScanReport, actions: DatasetActions): DatasetPanel {
     actions.remember(report.root);
-    const cur = DatasetPanel.current;
-    if (cur && cur.root === report.root) {
+    const cur = PanelHost.opened(KIND);
+    if (cur instanceof DatasetPanel && cur.root === report.root) {
       cur.update(report);
-      cur.panel.reveal();
+      cur.reveal();
       return cur;
     }
-    cur?.dispose();
-    const panel = vscode.window.createWebviewPanel(DATASET_VIEW_TYPE, title(report.root), vscode.ViewColumn.Active, options(extensionUri, report.root));
+    // Another dataset needs another resource root: a fresh panel rather than options changed under a live page.
+    const panel = PanelHost.createPanel(KIND, extensionUri, page(report.root));
     return new DatasetPanel(panel, extensionUri, report.root, report, actions);
   }
 
@@ -54,81 +51,42 @@ export class DatasetPanel {
       panel.dispose(); // nothing to show: the panel was saved before it had a dataset
       return;
     }
-    DatasetPanel.current?.dispose();
-    panel.webview.options = options(extensionUri, root);
+    PanelHost.adoptPanel(KIND, panel, extensionUri, [root]);
     const p = new DatasetPanel(panel, extensionUri, root, saved, actions);
     if (!saved) {
       void actions.load(root).then((r) => { if (r) p.update(r); else p.dispose(); });
     }
   }
 
-  private constructor(private readonly panel: vscode.WebviewPanel, extensionUri: vscode.Uri, private readonly root: string,
+  private constructor(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, private readonly root: string,
     private report: ScanReport | undefined, private readonly actions: DatasetActions) {
-    DatasetPanel.current = this;
-    panel.title = title(root);
-    panel.iconPath = vscode.Uri.joinPath(extensionUri, ...WEBVIEW_DIR, 'icon.svg');
-    panel.webview.html = panelHtml(panel.webview, extensionUri, 'dataset', title(root));
-    this.disposables.push(
-      panel.onDidDispose(() => this.dispose()),
-      panel.webview.onDidReceiveMessage((m: unknown) => void this.onMessage(m)),
-    );
+    super(panel, extensionUri, KIND, page(root));
   }
 
   private update(report: ScanReport): void {
     this.report = report;
-    this.post();
+    this.send();
   }
 
-  private post(): void {
+  private send(): void {
     const report = this.report;
     if (!report || this.disposed) return;
-    const thumbs: Record<string, string> = {};
-    for (const s of report.samples) {
-      const abs = resolveInside(report.root, s.rel);
-      if (abs) thumbs[s.rel] = this.panel.webview.asWebviewUri(vscode.Uri.file(abs)).toString();
-    }
-    const msg: ToDatasetView = { type: 'report', report, thumbs };
-    void this.panel.webview.postMessage(msg);
+    this.post({ type: 'report', report, thumbs: this.thumbsInside(report.root, report.samples.map((s) => s.rel)) });
   }
 
-  private async onMessage(raw: unknown): Promise<void> {
-    const m = parseFromDatasetView(raw);
-    if (!m) {
-      log.warn(`Dataset panel: ignored an unexpected message ${JSON.stringify(raw)?.slice(0, 200)}`);
-      return;
-    }
-    if (m.type === 'ready') return this.post();
-    if (m.type === 'rescan') return this.actions.rescan(this.root);
-    const abs = resolveInside(this.root, m.rel);
-    if (!abs) {
-      log.warn(`Dataset panel: refused to open ${JSON.stringify(m.rel)}, which is outside ${this.root}`);
-      return;
-    }
-    try {
-      await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(abs), { preview: true, viewColumn: vscode.ViewColumn.Beside });
-    } catch (e) {
-      void vscode.window.showErrorMessage(`Brain Tumor: cannot open ${m.rel}: ${(e as Error).message}`);
-    }
+  protected override parse(raw: unknown): FromDatasetView | undefined {
+    return parseFromDatasetView(raw);
   }
 
-  dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
-    if (DatasetPanel.current === this) DatasetPanel.current = undefined;
-    this.panel.dispose();
-    while (this.disposables.length) this.disposables.pop()?.dispose();
+  protected override handle(m: FromDatasetView): Promise<void> | void {
+    switch (m.type) {
+      case 'ready': return this.send();
+      case 'rescan': return this.actions.rescan(this.root);
+      case 'open': return this.openInside(this.root, m.rel);
+    }
   }
-}
-
-function title(root: string): string {
-  return `Dataset: ${root.split(/[\\/]/).filter(Boolean).pop() ?? root}`;
 }
 
 export function registerDatasetSerializer(extensionUri: vscode.Uri, actions: DatasetActions): vscode.Disposable {
-  return vscode.window.registerWebviewPanelSerializer(DATASET_VIEW_TYPE, {
-    deserializeWebviewPanel: (panel: vscode.WebviewPanel, state: unknown) => {
-      DatasetPanel.revive(panel, extensionUri, state, actions);
-      return Promise.resolve();
-    },
-  });
+  return registerPanelSerializer(KIND, (panel, state) => DatasetPanel.revive(panel, extensionUri, state, actions));
 }

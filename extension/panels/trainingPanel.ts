@@ -4,71 +4,73 @@
  * whole run again, not only what the webview had kept.
  */
 import * as vscode from 'vscode';
-import type { ToTrainingView, TrainingView, TrainingViewState } from '../../webview/protocol';
-import type { BackendClient } from '../backendClient';
+import type { FromTrainingView, ToTrainingView, TrainingView, TrainingViewState } from '../../webview/protocol';
 import { log } from '../log';
-import { viewFromSummary, type TrainingController } from '../training/trainingController';
+import { PanelHost, registerPanelSerializer, type PanelKind } from './panelHost';
 import { parseFromTrainingView } from './trainingMessages';
-import { panelHtml, webviewOptions, WEBVIEW_DIR } from './webviewHtml';
 
 export const TRAINING_VIEW_TYPE = 'brainTumor.training';
+const TITLE = 'Training';
+// A run that starts on its own (resumed after a reload) shows the panel: it must not take the focus from the editor.
+const KIND: PanelKind = { viewType: TRAINING_VIEW_TYPE, script: 'training', name: 'Training', preserveFocus: true };
 
-export interface TrainingPanelActions {
+/** What the panel needs from the rest of the extension (training/trainCommands.ts wires these to the controller). */
+export interface TrainingActions {
+  /** The live run's view as the backend has it now, or the last run this window followed; undefined when none. */
+  live(): Promise<TrainingView | undefined>;
+  /** A run's view from its folder, read by the backend. */
+  readRun(runDir: string): Promise<TrainingView>;
+  /** Fires on every change of the live run's view (progress, epoch, end). */
+  onDidChange: vscode.Event<TrainingView>;
+  /** The Cancel button: stops the live run when it is `runId`. */
+  cancel(runId: string): Promise<void>;
+  /** The Resume button. */
   resume(runDir: string): void;
 }
 
-export class TrainingPanel {
-  private static current: TrainingPanel | undefined;
-  private readonly disposables: vscode.Disposable[] = [];
-  private disposed = false;
+export class TrainingPanel extends PanelHost<FromTrainingView, ToTrainingView> {
   private view: TrainingView | null = null;
   private error: string | null = null;
 
   /** Shows `runDir` (or the live run when omitted) in the one Training panel. */
-  static show(extensionUri: vscode.Uri, backend: BackendClient, controller: TrainingController, actions: TrainingPanelActions, runDir?: string): TrainingPanel {
-    let p = TrainingPanel.current;
-    if (!p) {
-      const panel = vscode.window.createWebviewPanel(TRAINING_VIEW_TYPE, 'Training', vscode.ViewColumn.Active, webviewOptions(extensionUri));
-      p = new TrainingPanel(panel, extensionUri, backend, controller, actions);
+  static show(extensionUri: vscode.Uri, actions: TrainingActions, runDir?: string): TrainingPanel {
+    const cur = PanelHost.opened(KIND);
+    let p: TrainingPanel;
+    if (cur instanceof TrainingPanel) {
+      p = cur;
+      p.reveal();
     } else {
-      p.panel.reveal(undefined, true);
+      p = new TrainingPanel(PanelHost.createPanel(KIND, extensionUri, { title: TITLE }), extensionUri, TITLE, actions);
     }
     void p.load(runDir);
     return p;
   }
 
-  static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, backend: BackendClient, controller: TrainingController,
-    actions: TrainingPanelActions, state: unknown): void {
-    TrainingPanel.current?.dispose();
+  /** A panel VS Code restores after a reload: its run comes from the backend again, the saved state only names it. */
+  static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, actions: TrainingActions, state: unknown): void {
     const saved = state as TrainingViewState | undefined;
     const runDir = typeof saved?.runDir === 'string' ? saved.runDir : undefined;
     log.info(`Restoring the Training panel${runDir ? ` for ${runDir}` : ''}.`);
-    panel.webview.options = webviewOptions(extensionUri);
-    const p = new TrainingPanel(panel, extensionUri, backend, controller, actions);
+    PanelHost.adoptPanel(KIND, panel, extensionUri);
+    // The restored tab keeps its title ("Training: <run>") until the run is loaded.
+    const p = new TrainingPanel(panel, extensionUri, panel.title, actions);
     void p.load(runDir);
   }
 
-  private constructor(private readonly panel: vscode.WebviewPanel, extensionUri: vscode.Uri, private readonly backend: BackendClient,
-    private readonly controller: TrainingController, private readonly actions: TrainingPanelActions) {
-    TrainingPanel.current = this;
-    panel.iconPath = vscode.Uri.joinPath(extensionUri, ...WEBVIEW_DIR, 'icon.svg');
-    panel.webview.html = panelHtml(panel.webview, extensionUri, 'training', 'Training');
-    this.disposables.push(
-      panel.onDidDispose(() => this.dispose()),
-      panel.webview.onDidReceiveMessage((m: unknown) => void this.onMessage(m)),
-      controller.onDidChange((v) => {
-        if (!this.view || this.view.runId === v.runId || v.live) this.setView(v);
-      }),
-    );
+  private constructor(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, title: string, private readonly actions: TrainingActions) {
+    super(panel, extensionUri, KIND, { title });
+    this.track(actions.onDidChange((v) => {
+      if (!this.view || this.view.runId === v.runId || v.live) this.setView(v);
+    }));
   }
 
   /** The live run when it is the one asked for (or none was asked for); else the run folder, read by the backend. */
   private async load(runDir?: string): Promise<void> {
     try {
-      const live = await this.controller.refresh();
+      const live = await this.actions.live();
       if (live && (!runDir || live.runDir === runDir)) return this.setView(live);
       if (!runDir) return this.setView(null, 'No training run yet. Run "Brain Tumor: Train Model" to start one.');
-      this.setView(viewFromSummary(await this.backend.readRun(runDir)));
+      this.setView(await this.actions.readRun(runDir));
     } catch (e) {
       this.setView(this.view, `Cannot show the run: ${(e as Error).message}`);
     }
@@ -77,28 +79,25 @@ export class TrainingPanel {
   private setView(view: TrainingView | null, error: string | null = null): void {
     this.view = view;
     this.error = error;
-    this.panel.title = view ? `Training: ${view.runId}` : 'Training';
-    this.post();
+    this.panel.title = view ? `${TITLE}: ${view.runId}` : TITLE;
+    this.send();
   }
 
-  private post(): void {
-    if (this.disposed) return;
-    const msg: ToTrainingView = { type: 'view', view: this.view, error: this.error };
-    void this.panel.webview.postMessage(msg);
+  private send(): void {
+    this.post({ type: 'view', view: this.view, error: this.error });
   }
 
-  private async onMessage(raw: unknown): Promise<void> {
-    const m = parseFromTrainingView(raw);
-    if (!m) {
-      log.warn(`Training panel: ignored an unexpected message ${JSON.stringify(raw)?.slice(0, 200)}`);
-      return;
-    }
+  protected override parse(raw: unknown): FromTrainingView | undefined {
+    return parseFromTrainingView(raw);
+  }
+
+  protected override async handle(m: FromTrainingView): Promise<void> {
     // Actions only ever apply to the run the panel shows: a message naming another run is refused.
     const v = this.view;
     switch (m.type) {
-      case 'ready': return this.post();
+      case 'ready': return this.send();
       case 'cancel':
-        if (v?.runId === m.runId) await this.controller.cancel(m.runId);
+        if (v?.runId === m.runId) await this.actions.cancel(m.runId);
         return;
       case 'resume':
         if (v?.runDir === m.runDir && v.resumable) this.actions.resume(m.runDir);
@@ -111,21 +110,8 @@ export class TrainingPanel {
         return;
     }
   }
-
-  dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
-    if (TrainingPanel.current === this) TrainingPanel.current = undefined;
-    this.panel.dispose();
-    while (this.disposables.length) this.disposables.pop()?.dispose();
-  }
 }
 
-export function registerTrainingSerializer(extensionUri: vscode.Uri, backend: BackendClient, controller: TrainingController, actions: TrainingPanelActions): vscode.Disposable {
-  return vscode.window.registerWebviewPanelSerializer(TRAINING_VIEW_TYPE, {
-    deserializeWebviewPanel: (panel, state: unknown) => {
-      TrainingPanel.revive(panel, extensionUri, backend, controller, actions, state);
-      return Promise.resolve();
-    },
-  });
+export function registerTrainingSerializer(extensionUri: vscode.Uri, actions: TrainingActions): vscode.Disposable {
+  return registerPanelSerializer(KIND, (panel, state) => TrainingPanel.revive(panel, extensionUri, actions, state));
 }

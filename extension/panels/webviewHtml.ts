@@ -8,10 +8,14 @@ import { contentSecurityPolicy } from './csp';
 
 export const WEBVIEW_DIR = ['dist', 'webview'] as const;
 
-export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+/**
+ * Scripts on; readable: the extension's webview folder and `roots`, the folders a panel shows images from
+ * (a dataset, a batch's folders). Nothing else of the disk is opened to the page.
+ */
+export function webviewOptions(extensionUri: vscode.Uri, roots: readonly string[] = []): vscode.WebviewPanelOptions & vscode.WebviewOptions {
   return {
     enableScripts: true,
-    localResourceRoots: [vscode.Uri.joinPath(extensionUri, ...WEBVIEW_DIR)],
+    localResourceRoots: [vscode.Uri.joinPath(extensionUri, ...WEBVIEW_DIR), ...roots.map((r) => vscode.Uri.file(r))],
     retainContextWhenHidden: false,
   };
 }

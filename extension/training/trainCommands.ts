@@ -15,9 +15,10 @@ import type { BackendClient } from '../backendClient';
 import { log } from '../log';
 import { dataRootParams, dataRootsOf } from '../evaluation/folderChoice';
 import { pickFolders } from '../evaluation/pickFolders';
-import { TrainingPanel, type TrainingPanelActions } from '../panels/trainingPanel';
+import { TrainingPanel, type TrainingActions } from '../panels/trainingPanel';
 import { listRunDirs, runsFolder } from './runsFolder';
 import type { TrainingController } from './trainingController';
+import { viewFromSummary } from './trainingView';
 
 const SETTINGS_KEY = 'brainTumor.training.lastSettings';
 const LIVE_RUN_KEY = 'brainTumor.training.liveRun';
@@ -38,12 +39,19 @@ export interface TrainingDeps {
   controller: TrainingController;
 }
 
-export function panelActions(deps: TrainingDeps): TrainingPanelActions {
-  return { resume: (runDir) => void resumeTraining(deps, runDir) };
+/** The Training panel's side of the controller and the backend. */
+export function trainingActions(deps: TrainingDeps): TrainingActions {
+  return {
+    live: () => deps.controller.refresh(),
+    readRun: async (runDir) => viewFromSummary(await deps.backend.readRun(runDir)),
+    onDidChange: deps.controller.onDidChange,
+    cancel: (runId) => deps.controller.cancel(runId),
+    resume: (runDir) => void resumeTraining(deps, runDir),
+  };
 }
 
 function showPanel(deps: TrainingDeps, runDir?: string): void {
-  TrainingPanel.show(deps.context.extensionUri, deps.backend, deps.controller, panelActions(deps), runDir);
+  TrainingPanel.show(deps.context.extensionUri, trainingActions(deps), runDir);
 }
 
 /** A user-readable reason from a failed request (the backend's messages already say what to do). */
