@@ -11,17 +11,14 @@ import type * as P from '../protocol';
 import type { RunLock } from '../protocol';
 import { CLASSES } from '../data/classNames';
 import type { DatasetStore } from '../data/datasetStore';
-import { DEFAULT_POLICY, type PreprocessPolicy } from '../data/preprocess';
-import { tfjsVersion } from '../engine/startEngine';
-import { walkDataset } from '../data/walkDataset';
 import { buildModel } from './models';
-import { createRunDir, hasCheckpoint, readCheckpoint, readHistory, runSummary, saveCheckpoint, writeHistory, sourcesOf, acquireRunLock, usableCheckpoint } from './runFolder';
+import { readCheckpoint, readHistory, saveCheckpoint, writeHistory, sourcesOf, usableCheckpoint } from './runFolder';
 import { loadModel, saveModel } from '../model/modelFiles';
-import { readMetadata, writeMetadata, type RunMetadata } from '../model/metadata';
+import { writeMetadata, type RunMetadata } from '../model/metadata';
 import { writeJson, RunFolderError } from '../model/folderFiles';
-import { ConfigError, resolveTrainConfig } from './trainConfig';
 import { prepareTrainingData } from './trainingData';
 import { trainModel, type ResumeState } from './trainer';
+import { prepareNewRun, prepareResume } from './prepareRun';
 
 export class TrainingBusyError extends Error {}
 
@@ -95,69 +92,10 @@ export class TrainingService {
       const backend = await this.deps.engine();
       const { events } = this.deps;
       const resume = params.resumeRunDir !== undefined;
-      let meta: RunMetadata;
-      let resumedFrom: number | null = null;
       const recovered = (stale: RunLock) => events.log(`Took over the lock of a run whose trainer is gone (pid ${stale.pid} on ${stale.host}, since ${stale.startedAt}).`);
-      if (resume) {
-        meta = readMetadata(params.resumeRunDir!);
-        // One trainer per run folder, across processes: a second one is refused here, before anything is written.
-        releaseLock = acquireRunLock(params.resumeRunDir!, recovered);
-        // The saved settings are checked like a new run's: metadata.json may have been edited or damaged.
-        try {
-          meta.config = resolveTrainConfig(meta.config, { saved: true });
-        } catch (e) {
-          if (!(e instanceof ConfigError)) throw e;
-          throw new ConfigError(`${path.join(params.resumeRunDir!, 'metadata.json')} holds an invalid setting: ${e.message}. ` +
-            'Fix it there, or start a new run.');
-        }
-        const summary = runSummary(params.resumeRunDir!);
-        const extending = params.config?.epochs !== undefined && params.config.epochs > summary.history.length && hasCheckpoint(params.resumeRunDir!);
-        if (!summary.resumable && !extending) {
-          throw new RunFolderError(summary.status === 'completed' || summary.status === 'early-stopped'
-            ? `Run ${meta.runId} already finished (${summary.status}); start a new run, or make it longer with more epochs (--epochs N).`
-            : `Run ${meta.runId} has no checkpoint to resume from (no epoch finished); start a new run instead.`);
-        }
-        resumedFrom = summary.history.length;
-        // A resumed run keeps its settings, except that it may be made longer or shorter (the cosine schedule
-        // then stretches from here on, so the result differs from a run planned that long from the start), and
-        // its early stopping may change: a longer run restarts the schedule, and the validation loss usually
-        // rises for a few epochs before it beats the old best, which the old patience would stop.
-        const extra = Object.keys(params.config ?? {}).filter((k) => k !== 'epochs' && k !== 'patience');
-        if (extra.length) throw new ConfigError(`a resumed run keeps its settings; only epochs and patience can change (got ${extra.join(', ')})`);
-        if (params.config?.patience !== undefined) {
-          const patience = resolveTrainConfig({ patience: params.config.patience }).patience;
-          if (patience !== meta.config.patience) events.log(`Run ${meta.runId}: patience changed from ${meta.config.patience} to ${patience} on resume.`);
-          meta.config = { ...meta.config, patience };
-        }
-        if (params.config?.epochs !== undefined) {
-          const epochs = resolveTrainConfig({ epochs: params.config.epochs }).epochs;
-          if (epochs <= resumedFrom) throw new ConfigError(`epochs must be more than the ${resumedFrom} already finished; got ${epochs}`);
-          if (epochs !== meta.config.epochs) events.log(`Run ${meta.runId}: epochs changed from ${meta.config.epochs} to ${epochs} on resume.`);
-          meta.config = { ...meta.config, epochs };
-        }
-        meta.status = 'running';
-        meta.backend = { kind: backend.kind, threads: backend.threads, simd: backend.simd };
-        writeMetadata(params.resumeRunDir!, meta);
-      } else {
-        const config = resolveTrainConfig(params.config);
-        const roots = (params.dataRoots?.length ? params.dataRoots : [params.dataRoot!]).map((r) => path.resolve(r));
-        if (new Set(roots).size !== roots.length) throw new ConfigError('the same dataset folder is given twice; give each source once');
-        for (const root of roots) await walkDataset(root); // a wrong folder or layout fails now, not after the run folder exists
-        const policy: PreprocessPolicy = { ...DEFAULT_POLICY, size: config.inputSize, channels: config.channels };
-        const { runId, runDir } = createRunDir(params.runsDir!, config.model);
-        releaseLock = acquireRunLock(runDir, recovered);
-        const now = new Date().toISOString();
-        meta = {
-          format: 'brain-tumor-run', formatVersion: 1, runId, createdAt: now, updatedAt: now, status: 'running',
-          classes: CLASSES, inputSize: config.inputSize, channels: config.channels, preprocess: policy,
-          dataset: { root: roots[0]!, fingerprint: '', counts: { train: 0, val: 0 }, perClass: {} },
-          sources: roots.map((root) => ({ root, fingerprint: '', counts: { train: 0, val: 0 }, perClass: {} })),
-          backend: { kind: backend.kind, threads: backend.threads, simd: backend.simd }, config, seed: config.seed,
-          bestEpoch: -1, bestValAcc: null, timings: { loadMs: 0, trainMs: 0, epochMsMean: null },
-          software: { brainTumor: BUILD_VERSION, tfjs: tfjsVersion() },
-        };
-        writeMetadata(runDir, meta);
-      }
+      const prepared = resume ? prepareResume(params, backend, (m) => events.log(m), recovered) : await prepareNewRun(params, backend, recovered);
+      const { meta, resumedFrom } = prepared;
+      releaseLock = prepared.releaseLock;
       const runDir = resume ? params.resumeRunDir! : path.join(params.runsDir!, meta.runId);
       const job: Job = {
         snapshot: {
