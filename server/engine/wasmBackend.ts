@@ -59,7 +59,7 @@ export async function loadWasmBackend(opts: WasmOptions): Promise<LoadedEngine> 
   const realCpus = os.cpus;
   if (threaded) {
     const workerPath = path.join(opts.wasmDir, WORKER_FILE);
-    URL.createObjectURL = (obj: Blob | MediaSource) =>
+    URL.createObjectURL = (obj: Blob) =>
       obj instanceof Blob && obj.type === 'application/javascript' ? workerPath : realCreateObjectURL(obj);
     tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
     setThreadsCount(wanted);
