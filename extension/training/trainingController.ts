@@ -9,7 +9,7 @@ import type * as P from '../../server/protocol';
 import type { TrainingView } from '../../webview/protocol';
 import type { BackendClient, TrainEvent } from '../backendClient';
 import { log } from '../log';
-import { formatDuration } from '../../server/trainProgressText';
+import { formatDuration } from '../../server/cli/trainProgressText';
 import { resumableAfterBackendLoss } from './resumeRules';
 
 export interface ActiveRun {

@@ -15,7 +15,7 @@ import { buildModel } from '../../server/train/models';
 import { createRunDir, hasCheckpoint, loadModel, readCheckpoint, runSummary, saveCheckpoint, saveModel } from '../../server/train/runFolder';
 import { DEFAULT_TRAIN_CONFIG, resolveTrainConfig } from '../../server/train/trainConfig';
 import { checkTopology } from '../../server/train/topologyCheck';
-import { formatDuration, formatTrainEnd, progressBar } from '../../server/trainProgressText';
+import { formatDuration, formatTrainEnd, progressBar } from '../../server/cli/trainProgressText';
 import { parseFromTrainingView } from '../../extension/panels/trainingMessages';
 
 const WASM_DIR = path.resolve(__dirname, '../../../dist/wasm');

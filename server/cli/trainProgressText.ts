@@ -2,7 +2,7 @@
  * Training progress as text for the CLI: a one-line progress bar redrawn in place on a terminal, plain lines
  * (one per epoch, plus loading milestones) when stderr is a file or a pipe, and the closing summary.
  */
-import type { EpochStats, TrainEnd, TrainEpochEvent, TrainProgress } from './protocol';
+import type { EpochStats, TrainEnd, TrainEpochEvent, TrainProgress } from '../protocol';
 
 export function formatDuration(sec: number | null): string {
   if (sec === null || !Number.isFinite(sec)) return '--:--';

@@ -5,8 +5,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import sharp from 'sharp';
-import type { ClassifiedImage, ClassifyResult } from './protocol';
-import { heatmapToRgba, upsampleHeatmap } from './infer/gradCam';
+import type { ClassifiedImage, ClassifyResult } from '../protocol';
+import { heatmapToRgba, upsampleHeatmap } from '../infer/gradCam';
 
 const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
 

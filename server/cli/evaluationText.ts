@@ -3,10 +3,10 @@
  * split, the external sets and the perturbations, then per split details. Evaluations saved by older versions lack
  * the last three: their lines are left out.
  */
-import type { DetectionScores, EvaluationReport, ExternalScores, PerturbationScores, SplitScores } from './protocol';
+import type { DetectionScores, EvaluationReport, ExternalScores, PerturbationScores, SplitScores } from '../protocol';
 import {
   confidentMissText, countOf, DEFAULT_REVIEW_THRESHOLD, dropPoints, isLargeDrop, LARGE_DROP, WHY_FIGURES_DIFFER,
-} from './eval/validationText';
+} from '../eval/validationText';
 
 const pct = (v: number) => `${(v * 100).toFixed(2)}%`;
 const f3 = (v: number | null) => (v === null ? '-' : v.toFixed(3));
