@@ -7,13 +7,12 @@ import * as path from 'node:path';
 import sharp from 'sharp';
 import type { ClassifiedImage, ClassifyResult } from '../protocol';
 import { heatmapToRgba, upsampleHeatmap } from '../infer/gradCam';
-
-const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
+import { percent } from './numberText';
 
 export function formatModelLine(r: ClassifyResult): string {
   const m = r.model;
-  const ev = m.evaluation?.official ? `, Testing accuracy ${pct(m.evaluation.official.accuracy)} official` +
-    (m.evaluation.deduplicated ? ` / ${pct(m.evaluation.deduplicated.accuracy)} deduplicated` : '') : ', not evaluated';
+  const ev = m.evaluation?.official ? `, Testing accuracy ${percent(m.evaluation.official.accuracy)} official` +
+    (m.evaluation.deduplicated ? ` / ${percent(m.evaluation.deduplicated.accuracy)} deduplicated` : '') : ', not evaluated';
   return `Model: ${m.bundled ? 'bundled ' : ''}${m.architecture} (${m.runId ?? path.basename(m.modelDir)})${ev}; backend ${r.backend}`;
 }
 
@@ -22,8 +21,8 @@ export function formatClassifyResult(r: ClassifyResult, cwd = process.cwd()): st
   const rows = r.items.map((it) => {
     const name = path.relative(cwd, it.path) || it.path;
     if (!it.ok) return `${name}  ERROR  ${it.error}`;
-    const probs = r.model.classes.map((c, i) => `${c} ${pct(it.probabilities[i]!)}`).join(', ');
-    return `${name}  ${it.predicted}  ${pct(it.confidence)}${it.uncertain ? `  UNCERTAIN: needs expert review (${it.uncertainReasons.join('; ')})` : ''}\n    ${probs}`;
+    const probs = r.model.classes.map((c, i) => `${c} ${percent(it.probabilities[i]!)}`).join(', ');
+    return `${name}  ${it.predicted}  ${percent(it.confidence)}${it.uncertain ? `  UNCERTAIN: needs expert review (${it.uncertainReasons.join('; ')})` : ''}\n    ${probs}`;
   });
   const ok = r.items.filter((i): i is ClassifiedImage => i.ok);
   const counts = r.model.classes.map((c) => `${c} ${ok.filter((i) => i.predicted === c).length}`).join(', ');
