@@ -1,12 +1,9 @@
 /**
- * What `brain-tumor classify` prints and writes: a plain table for people, and Grad-CAM overlays (the model's
- * input with the heat map over it) for --explain. JSON and CSV come from the protocol's result as it is.
+ * What `brain-tumor classify` prints for people: the model, one line per image, and a summary. JSON and CSV come
+ * from the protocol's result as it is; the Grad-CAM overlays are written by classifyCommand.ts.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import sharp from 'sharp';
 import type { ClassifiedImage, ClassifyResult } from '../protocol';
-import { heatmapToRgba, upsampleHeatmap } from '../infer/gradCam';
 import { percent } from './numberText';
 
 export function formatModelLine(r: ClassifyResult): string {
@@ -33,26 +30,4 @@ export function formatClassifyResult(r: ClassifyResult, cwd = process.cwd()): st
       `${r.timing.imgPerSec} img/s`,
     'Research use only, not for clinical diagnosis.',
   ].join('\n');
-}
-
-/** The model input enlarged to `side` px with the heat map over it, as PNG; one file per explained image. */
-export async function writeExplanations(r: ClassifyResult, outDir: string, side = 384, opacity = 0.45): Promise<string[]> {
-  fs.mkdirSync(outDir, { recursive: true });
-  const written: string[] = [];
-  const used = new Set<string>();
-  for (const it of r.items) {
-    if (!it.ok || !it.heatmap || !it.input) continue;
-    const base = Buffer.from(it.input.slice(it.input.indexOf(',') + 1), 'base64');
-    const heat = upsampleHeatmap(Float32Array.from(it.heatmap.values), it.heatmap.width, it.heatmap.height, side, side);
-    const rgba = heatmapToRgba(heat, opacity);
-    let name = `${path.parse(it.path).name}.${it.predicted}.gradcam.png`;
-    for (let n = 2; used.has(name); n++) name = `${path.parse(it.path).name}-${n}.${it.predicted}.gradcam.png`;
-    used.add(name);
-    const file = path.join(outDir, name);
-    await sharp(base).resize(side, side, { kernel: 'cubic' }).toColourspace('srgb')
-      .composite([{ input: Buffer.from(rgba.buffer), raw: { width: side, height: side, channels: 4 } }])
-      .png().toFile(file);
-    written.push(file);
-  }
-  return written;
 }
