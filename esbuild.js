@@ -41,7 +41,7 @@ function webviewEntries() {
 const builds = [
   { ...nodeCommon, entryPoints: ['extension/main.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { ...nodeCommon, entryPoints: ['server/main.ts'], outfile: 'dist/server.js', external: NATIVE },
-  { ...nodeCommon, entryPoints: ['server/cli.ts'], outfile: 'dist/cli.js', external: NATIVE,
+  { ...nodeCommon, entryPoints: ['server/cli/main.ts'], outfile: 'dist/cli.js', external: NATIVE,
     banner: { js: '#!/usr/bin/env node' } },
   { ...common, platform: 'browser', target: 'es2022', format: 'iife', entryPoints: webviewEntries(), outdir: 'dist/webview' },
 ];

@@ -14,3 +14,11 @@ export const dec = (v: unknown, digits = 3, missing = '–'): string => (isNum(v
 
 /** A count with thousands separators, the same in every locale: int(7023) = "7,023". */
 export const int = (v: unknown, missing = '–'): string => (isNum(v) ? Math.round(v).toLocaleString('en-US') : missing);
+
+/** Seconds as m:ss or h:mm:ss (an ETA, a run's length); '--:--' when unknown. */
+export function formatDuration(sec: number | null): string {
+  if (sec === null || !Number.isFinite(sec)) return '--:--';
+  const s = Math.max(0, Math.round(sec));
+  const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), r = s % 60;
+  return h ? `${h}:${String(m).padStart(2, '0')}:${String(r).padStart(2, '0')}` : `${m}:${String(r).padStart(2, '0')}`;
+}

@@ -3,7 +3,7 @@
  * notification text. No vscode import, so they stay unit-testable and usable by both the controller and the panel.
  */
 import type * as P from '../../server/protocol';
-import { formatDuration } from '../../server/trainProgressText';
+import { formatDuration } from '../../server/numberFormat';
 import type { TrainingView } from '../../webview/protocol';
 
 /** The view of the run the backend holds in memory (live, or just ended); resumable when it stopped short of its epochs. */

@@ -6,8 +6,8 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ClassCount, DatasetLabel, EvaluationReport, ScanReport, SplitSummary } from '../../server/protocol';
-import { formatEvaluation } from '../../server/formatEvaluation';
-import { formatScan } from '../../server/formatScan';
+import { formatEvaluation } from '../../server/cli/evaluationText';
+import { formatScan } from '../../server/cli/scanText';
 import { makeEvaluationReport } from '../fixtures/evaluationReport';
 
 const lineWith = (text: string, start: string) => text.split('\n').find((l) => l.trimStart().startsWith(start)) ?? '';

@@ -16,7 +16,8 @@ import { createRunDir, hasCheckpoint, readCheckpoint, runSummary, saveCheckpoint
 import { loadModel, saveModel } from '../../server/model/modelFiles';
 import { DEFAULT_TRAIN_CONFIG, resolveTrainConfig } from '../../server/train/trainConfig';
 import { checkTopology } from '../../server/model/topologyCheck';
-import { formatDuration, formatTrainEnd, progressBar } from '../../server/trainProgressText';
+import { formatTrainEnd, progressBar } from '../../server/cli/trainProgressText';
+import { formatDuration } from '../../server/numberFormat';
 import { parseFromTrainingView } from '../../extension/panels/trainingMessages';
 
 const WASM_DIR = path.resolve(__dirname, '../../../dist/wasm');

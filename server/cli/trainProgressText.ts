@@ -2,20 +2,13 @@
  * Training progress as text for the CLI: a one-line progress bar redrawn in place on a terminal, plain lines
  * (one per epoch, plus loading milestones) when stderr is a file or a pipe, and the closing summary.
  */
-import type { EpochStats, TrainEnd, TrainEpochEvent, TrainProgress } from './protocol';
-
-export function formatDuration(sec: number | null): string {
-  if (sec === null || !Number.isFinite(sec)) return '--:--';
-  const s = Math.max(0, Math.round(sec));
-  const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), r = s % 60;
-  return h ? `${h}:${String(m).padStart(2, '0')}:${String(r).padStart(2, '0')}` : `${m}:${String(r).padStart(2, '0')}`;
-}
-
-const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
+import type { EpochStats, TrainEnd, TrainEpochEvent, TrainProgress } from '../protocol';
+import { percent } from './numberText';
+import { formatDuration } from '../numberFormat';
 
 export function formatEpoch(e: EpochStats, epochs: number, best: boolean): string {
-  return `epoch ${e.epoch + 1}/${epochs}  loss ${e.loss.toFixed(4)}  acc ${pct(e.acc)}  val_loss ${e.valLoss.toFixed(4)}  ` +
-    `val_acc ${pct(e.valAcc)}  lr ${e.lr.toExponential(2)}  ${(e.ms / 1000).toFixed(1)} s${best ? '  * best' : ''}`;
+  return `epoch ${e.epoch + 1}/${epochs}  loss ${e.loss.toFixed(4)}  acc ${percent(e.acc)}  val_loss ${e.valLoss.toFixed(4)}  ` +
+    `val_acc ${percent(e.valAcc)}  lr ${e.lr.toExponential(2)}  ${(e.ms / 1000).toFixed(1)} s${best ? '  * best' : ''}`;
 }
 
 export function progressBar(p: TrainProgress, width: number): string {
@@ -25,7 +18,7 @@ export function progressBar(p: TrainProgress, width: number): string {
   if (p.phase === 'evaluating') return `evaluating on Testing ${p.loaded?.done ?? 0}/${p.loaded?.total ?? 0}`;
   const frac = p.batches ? p.batch / p.batches : 0;
   const head = `epoch ${p.epoch + 1}/${p.epochs} `;
-  const tail = ` ${p.batch}/${p.batches} loss ${p.loss.toFixed(3)} acc ${pct(p.acc)} ${p.imgPerSec.toFixed(1)} img/s ETA ${formatDuration(p.etaSec)}`;
+  const tail = ` ${p.batch}/${p.batches} loss ${p.loss.toFixed(3)} acc ${percent(p.acc)} ${p.imgPerSec.toFixed(1)} img/s ETA ${formatDuration(p.etaSec)}`;
   const barWidth = Math.max(10, Math.min(40, width - head.length - tail.length - 3));
   const filled = Math.round(frac * barWidth);
   return `${head}[${'#'.repeat(filled)}${'.'.repeat(barWidth - filled)}]${tail}`;
@@ -74,12 +67,12 @@ export function formatTrainEnd(end: TrainEnd, history: readonly EpochStats[], re
   const best = end.bestEpoch >= 0 ? history[end.bestEpoch] : undefined;
   const lines = [`${end.outcome === 'failed' ? 'Training failed' : `Training ${end.outcome}`}: ${end.message}`];
   if (best) {
-    lines.push(`Best epoch ${best.epoch + 1}: val_loss ${best.valLoss.toFixed(4)}, val_acc ${pct(best.valAcc)} (model.json in the run folder)`);
+    lines.push(`Best epoch ${best.epoch + 1}: val_loss ${best.valLoss.toFixed(4)}, val_acc ${percent(best.valAcc)} (model.json in the run folder)`);
   }
   const ev = end.evaluation;
   if (ev?.error) lines.push(`Evaluation on Testing failed: ${ev.error}`);
   for (const [name, h] of [['official', ev?.official], ['deduplicated', ev?.deduplicated]] as const) {
-    if (h) lines.push(`Testing (${name}, ${h.count} images): accuracy ${pct(h.accuracy)}, macro F1 ${h.macroF1.toFixed(3)}, ECE ${h.ece.toFixed(3)}`);
+    if (h) lines.push(`Testing (${name}, ${h.count} images): accuracy ${percent(h.accuracy)}, macro F1 ${h.macroF1.toFixed(3)}, ECE ${h.ece.toFixed(3)}`);
   }
   lines.push(`Run folder: ${end.runDir}`);
   if (end.outcome === 'cancelled' || end.outcome === 'failed') {

@@ -1,7 +1,7 @@
 /** The human-readable scan summary the CLI prints. */
-import type { DatasetLabel, ScanReport } from './protocol';
-import { CLASSES } from './data/classNames';
-import { COARSE_LABEL_TEXT } from './eval/validationText';
+import type { DatasetLabel, ScanReport } from '../protocol';
+import { CLASSES } from '../data/classNames';
+import { COARSE_LABEL_TEXT } from '../eval/validationText';
 
 const mib = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
 const pad = (s: string | number, n: number) => String(s).padStart(n);
