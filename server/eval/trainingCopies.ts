@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import type { DatasetStore } from '../data/datasetStore';
 import type { HashedFile } from '../data/findDuplicates';
 import { trainingSplit, type ScanResult } from '../data/scanDataset';
-import { sourcesOf } from '../train/runFolder';
+import { sourcesOf } from '../model/metadata';
 import { type RunMetadata } from '../model/metadata';
 
 export interface TrainingCopies {

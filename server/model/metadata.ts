@@ -77,3 +77,9 @@ export function checkModelMetadata(modelDir: string): RunMetadata {
   }
   return meta;
 }
+
+/** The sources of a run: metadata.json's list, or its one `dataset` for runs written before several sources. */
+export function sourcesOf(m: RunMetadata): DataSource[] {
+  if (m.sources?.length) return m.sources;
+  return [{ root: m.dataset.root, fingerprint: m.dataset.fingerprint, counts: m.dataset.counts, perClass: m.dataset.perClass }];
+}

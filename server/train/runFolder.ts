@@ -17,10 +17,10 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { NamedTensor } from '@tensorflow/tfjs-core/dist/tensor_types';
-import type { RunLock, DataSource, EpochStats, RunSummary } from '../protocol';
+import type { RunLock, EpochStats, RunSummary } from '../protocol';
 import { fsyncDir, readJson, RunFolderError, writeAtomic, writeJson } from '../model/folderFiles';
 import { bytesPerValue, loadModel, saveModel } from '../model/modelFiles';
-import { readMetadata, type RunMetadata } from '../model/metadata';
+import { readMetadata, sourcesOf } from '../model/metadata';
 
 export interface TrainerState { nextEpoch: number; bestEpoch: number; bestValLoss: number }
 
@@ -144,12 +144,6 @@ export async function readCheckpoint(runDir: string): Promise<LoadedCheckpoint &
   const model = await loadModel(found.dir);
   const optimizer = decodeWeights(found.dir, 'optimizer');
   return { model, optimizer, state, problems: found.problems };
-}
-
-/** The sources of a run: metadata.json's list, or its one `dataset` for runs written before several sources. */
-export function sourcesOf(m: RunMetadata): DataSource[] {
-  if (m.sources?.length) return m.sources;
-  return [{ root: m.dataset.root, fingerprint: m.dataset.fingerprint, counts: m.dataset.counts, perClass: m.dataset.perClass }];
 }
 
 export function runSummary(runDir: string): RunSummary {
