@@ -58,7 +58,8 @@ const npx = (bin) => path.join(REPO, 'node_modules', '.bin', bin);
 if (run('build', process.execPath, ['esbuild.js', '--tests']) !== 0) {
   record('build', { passed: 0, failed: 1 }, 'build failed');
 } else {
-  check('typecheck', npx('tsc'), ['--noEmit']);
+  // Each side with its own settings (server and extension: node only; webview: DOM only), then the tests.
+  for (const side of ['server', 'extension', 'webview', '.']) check(`typecheck ${side}`, npx('tsc'), ['--noEmit', '-p', side]);
   check('lint', npx('eslint'), ['.']);
   if (wanted.includes('unit')) nodeTestSuite('unit', list(path.join(REPO, 'out/test/unit'), '.test.js'));
   if (wanted.includes('integration')) {
