@@ -5,7 +5,7 @@
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Connection, InitializeResult } from 'vscode-languageserver/node';
+import type { CancellationToken, Connection, InitializeResult, RequestHandler, RequestType } from 'vscode-languageserver/node';
 import * as P from './protocol';
 import type { ResolvedPreference } from './engine/chooseBackend';
 import { resolvePreference, BACKEND_LABELS } from './engine/chooseBackend';
@@ -106,6 +106,20 @@ export function startBackendServer(connection: Connection, options: BackendServe
     }
   };
 
+  /** connection.onRequest with the handler's expected failures mapped to protocol codes in one place (errorCodes.ts). */
+  const onRequest = <Params, Result>(type: RequestType<Params, Result, void>,
+    handler: (params: Params, token: CancellationToken) => Result | Promise<Result>): void => {
+    // HandlerResult's conditional type cannot be checked against a generic Result: the cast states what holds.
+    const mapped = (async (params: Params, token: CancellationToken) => {
+      try {
+        return await handler(params, token);
+      } catch (e) {
+        throw toProtocolError(e);
+      }
+    }) as RequestHandler<Params, Result, void>;
+    connection.onRequest(type, mapped);
+  };
+
   connection.onRequest(P.status, async (): Promise<P.StatusResult> => {
     const backend = await requireEngine();
     return {
@@ -121,21 +135,17 @@ export function startBackendServer(connection: Connection, options: BackendServe
     };
   });
 
-  connection.onRequest(P.scanDataset, async (raw, token): Promise<P.ScanReport> => {
+  onRequest(P.scanDataset, async (raw, token): Promise<P.ScanReport> => {
     const params = parseScanParams(raw);
     const { progressToken } = params;
-    try {
-      const result = await datasets.scan(params.root, {
-        cacheDir, nearThreshold: params.nearThreshold,
-        isCancelled: () => token.isCancellationRequested,
-        onProgress: (p) => { if (progressToken) void connection.sendProgress(P.scanProgress, progressToken, p); },
-      });
-      log.info(`Scanned ${result.report.root}: ${result.report.totals.files} files, ${result.report.problems.length} problems, ` +
-        `${result.report.leaks.length} leaks, ${result.report.timing.ms} ms (${result.report.timing.fromCache} from cache).`);
-      return result.report;
-    } catch (e) {
-      throw toProtocolError(e);
-    }
+    const result = await datasets.scan(params.root, {
+      cacheDir, nearThreshold: params.nearThreshold,
+      isCancelled: () => token.isCancellationRequested,
+      onProgress: (p) => { if (progressToken) void connection.sendProgress(P.scanProgress, progressToken, p); },
+    });
+    log.info(`Scanned ${result.report.root}: ${result.report.totals.files} files, ${result.report.problems.length} problems, ` +
+      `${result.report.leaks.length} leaks, ${result.report.timing.ms} ms (${result.report.timing.fromCache} from cache).`);
+    return result.report;
   });
 
   const training = new TrainingService({
@@ -152,82 +162,62 @@ export function startBackendServer(connection: Connection, options: BackendServe
     },
   });
 
-  connection.onRequest(P.train, async (raw): Promise<P.TrainStarted> => {
+  onRequest(P.train, async (raw): Promise<P.TrainStarted> => {
     const params = parseTrainParams(raw);
-    try {
-      const started = await training.start(params);
-      log.info(`Training ${started.runId} started in ${started.runDir}` +
-        `${started.resumedFromEpoch !== null ? ` (resumed at epoch ${started.resumedFromEpoch + 1})` : ''}.`);
-      return started;
-    } catch (e) {
-      throw toProtocolError(e);
-    }
+    const started = await training.start(params);
+    log.info(`Training ${started.runId} started in ${started.runDir}` +
+      `${started.resumedFromEpoch !== null ? ` (resumed at epoch ${started.resumedFromEpoch + 1})` : ''}.`);
+    return started;
   });
   connection.onNotification(P.cancelTraining, (raw) => {
     const runId = parseRunId(raw);
     if (runId === undefined || !training.cancel(runId)) log.warn(`cancelTraining ignored: no running run ${JSON.stringify(runId)}`);
   });
   connection.onRequest(P.trainingState, () => training.snapshot());
-  connection.onRequest(P.readRun, (raw): P.RunSummary => {
+  onRequest(P.readRun, (raw): P.RunSummary => {
     const runDir = parseRunDir('readRun', raw);
-    try {
-      const summary = runSummary(runDir);
-      // Running here, or in another live process that holds the run's lock ("running elsewhere").
-      const live = training.isRunning(runDir) || summary.lock !== undefined;
-      return { ...summary, status: settledStatus(summary.status, live), resumable: summary.resumable && !live };
-    } catch (e) {
-      throw toProtocolError(e);
-    }
+    const summary = runSummary(runDir);
+    // Running here, or in another live process that holds the run's lock ("running elsewhere").
+    const live = training.isRunning(runDir) || summary.lock !== undefined;
+    return { ...summary, status: settledStatus(summary.status, live), resumable: summary.resumable && !live };
   });
 
-  connection.onRequest(P.evaluate, async (raw, token): Promise<P.EvaluationReport> => {
+  onRequest(P.evaluate, async (raw, token): Promise<P.EvaluationReport> => {
     const params = parseEvaluateParams(raw);
     const backend = await requireEngine();
     const { progressToken } = params;
-    try {
-      const report = await evaluateModel(params.modelDir, {
-        datasets, cacheDir, backend, tta: params.tta, calibrate: params.calibrate, split: params.split, isCancelled: () => token.isCancellationRequested,
-        ...(params.dataRoot ? { dataRoot: params.dataRoot } : {}), external: params.external, perturb: params.perturb, threshold: params.threshold,
-        onProgress: (p) => { if (progressToken) void connection.sendProgress(P.evaluateProgress, progressToken, p); },
-      });
-      if (params.split !== 'Validation') { // the Testing scores are kept: in a run folder, or in the cache for a shipped model
-        const saved = saveEvaluation(params.modelDir, report, path.join(cacheDir, 'evaluations'));
-        if (!saved.inModelFolder) log.info(`Evaluation kept in ${saved.file} (${saved.reason ?? 'a shipped or exported model is left as it is'}).`);
-      }
-      log.info(`Evaluated ${params.modelDir}: ${report.splits.map((s) => `${s.label} ${(s.accuracy * 100).toFixed(2)}%`).join(', ')}.`);
-      return report;
-    } catch (e) {
-      throw toProtocolError(e);
+    const report = await evaluateModel(params.modelDir, {
+      datasets, cacheDir, backend, tta: params.tta, calibrate: params.calibrate, split: params.split, isCancelled: () => token.isCancellationRequested,
+      ...(params.dataRoot ? { dataRoot: params.dataRoot } : {}), external: params.external, perturb: params.perturb, threshold: params.threshold,
+      onProgress: (p) => { if (progressToken) void connection.sendProgress(P.evaluateProgress, progressToken, p); },
+    });
+    if (params.split !== 'Validation') { // the Testing scores are kept: in a run folder, or in the cache for a shipped model
+      const saved = saveEvaluation(params.modelDir, report, path.join(cacheDir, 'evaluations'));
+      if (!saved.inModelFolder) log.info(`Evaluation kept in ${saved.file} (${saved.reason ?? 'a shipped or exported model is left as it is'}).`);
     }
+    log.info(`Evaluated ${params.modelDir}: ${report.splits.map((s) => `${s.label} ${(s.accuracy * 100).toFixed(2)}%`).join(', ')}.`);
+    return report;
   });
   connection.onRequest(P.readEvaluation, (raw): P.EvaluationReport | null => readEvaluation(parseRunDir('readEvaluation', raw), path.join(cacheDir, 'evaluations')) ?? null);
 
-  connection.onRequest(P.loadModel, async (raw): Promise<P.ModelInfo> => {
+  onRequest(P.loadModel, async (raw): Promise<P.ModelInfo> => {
     const params = parseLoadModelParams(raw);
     await requireEngine();
-    try {
-      const loaded = await models.get(params.modelDir);
-      log.info(`Model ${loaded.dir} ready (${loaded.info.architecture}, ${loaded.info.params} parameters${loaded.info.bundled ? ', bundled' : ''}).`);
-      return loaded.info;
-    } catch (e) {
-      throw toProtocolError(e);
-    }
+    const loaded = await models.get(params.modelDir);
+    log.info(`Model ${loaded.dir} ready (${loaded.info.architecture}, ${loaded.info.params} parameters${loaded.info.bundled ? ', bundled' : ''}).`);
+    return loaded.info;
   });
-  connection.onRequest(P.classify, async (raw, token): Promise<P.ClassifyResult> => {
+  onRequest(P.classify, async (raw, token): Promise<P.ClassifyResult> => {
     const params = parseClassifyParams(raw);
     const backend = await requireEngine();
     const { progressToken } = params;
-    try {
-      const loaded = await models.get(params.modelDir);
-      const result = await classifyImages(params.paths, loaded, {
-        explain: params.explain, withInput: params.withInput, threshold: params.threshold, tta: params.tta, backend: backend.kind,
-        isCancelled: () => token.isCancellationRequested,
-        onProgress: (done, total) => { if (progressToken) void connection.sendProgress(P.classifyProgress, progressToken, { done, total }); },
-      });
-      return { model: loaded.info, ...result };
-    } catch (e) {
-      throw toProtocolError(e);
-    }
+    const loaded = await models.get(params.modelDir);
+    const result = await classifyImages(params.paths, loaded, {
+      explain: params.explain, withInput: params.withInput, threshold: params.threshold, tta: params.tta, backend: backend.kind,
+      isCancelled: () => token.isCancellationRequested,
+      onProgress: (done, total) => { if (progressToken) void connection.sendProgress(P.classifyProgress, progressToken, { done, total }); },
+    });
+    return { model: loaded.info, ...result };
   });
 
   connection.onShutdown(() => {

@@ -612,21 +612,28 @@ export interface Heatmap {
   layer: string;
 }
 
-/** How an image was judged in or out of what the model was trained on (brain MRI slices). */
-export interface DistributionCheck {
+/** What classification measures of the decoded image (on the working image, before greyscale) to judge whether it
+ *  looks like a brain MRI slice. */
+export interface ImageStats {
+  /** Mean over pixels of (max channel - min channel), 0..255: MRI slices are grey, so near 0. */
+  colourfulness: number;
+  /** Share of the pixels on the image's outer frame (5% of each side) at or below 24: MRI slices sit on black. */
+  darkBorder: number;
+  /** Share of all pixels brighter than 24 (the head): near 0 for an empty image. */
+  content: number;
+  /** Share of all pixels at or above 230: MRI slices have little pure white; documents and photos have much. */
+  white: number;
+  /** Standard deviation of the intensities, 0..255: near 0 for a uniform image. */
+  spread: number;
+  /** Mean absolute difference of horizontally adjacent pixels, 0..255: anatomy is smooth, noise and text are not. */
+  roughness: number;
+}
+
+/** How an image was judged in or out of what the model was trained on (brain MRI slices), with the measurements. */
+export interface DistributionCheck extends ImageStats {
   outOfDistribution: boolean;
   /** Plain-language reasons, empty when the image looks like a brain MRI slice. */
   reasons: string[];
-  /** Mean channel spread of the decoded image, 0..255 (MRI slices are grey: near 0). */
-  colourfulness: number;
-  /** Share of the image's border that is dark (MRI slices sit on a black background). */
-  darkBorder: number;
-  /** Share of the image that is not black (the head), of pure white, the intensities' standard deviation, and the
-   *  mean difference of neighbouring pixels (texture: anatomy is smooth, noise and text are not). */
-  content: number;
-  white: number;
-  spread: number;
-  roughness: number;
   /** Distance of the image's features from the nearest class centre, in units of the validation set's 99th
    *  percentile (> 1: farther than 99% of validation images); null when the model has no feature statistics. */
   featureDistance: number | null;

@@ -17,6 +17,7 @@
  * decodeImage + preprocessDecoded are the same path cut open after step 2 at full resolution, so that the
  * robustness perturbations (eval/perturb.ts) act on decoded pixels and everything after them is unchanged.
  */
+import type { ImageStats } from '../protocol';
 import * as crypto from 'node:crypto';
 import sharp, { type OutputInfo, type Sharp } from 'sharp';
 import { decodeBmp } from './bmp';
@@ -112,22 +113,6 @@ export function classifyDecodeError(e: unknown, bytes?: Uint8Array): ImageDecode
 /** Decodes and preprocesses one image to `size*size*channels` 8-bit pixels. */
 export async function preprocessImage(bytes: Buffer, policy: PreprocessPolicy = DEFAULT_POLICY): Promise<Uint8Array> {
   return (await preprocessWithStats(bytes, policy)).pixels;
-}
-
-/** What classification also needs to know of the decoded image, measured on the working image before greyscale. */
-export interface ImageStats {
-  /** Mean over pixels of (max channel - min channel), 0..255: MRI slices are grey, so near 0. */
-  colourfulness: number;
-  /** Share of the pixels on the image's outer frame (5% of each side) at or below 24: MRI slices sit on black. */
-  darkBorder: number;
-  /** Share of all pixels brighter than 24 (the head): near 0 for an empty image. */
-  content: number;
-  /** Share of all pixels at or above 230: MRI slices have little pure white; documents and photos have much. */
-  white: number;
-  /** Standard deviation of the intensities, 0..255: near 0 for a uniform image. */
-  spread: number;
-  /** Mean absolute difference of horizontally adjacent pixels, 0..255: anatomy is smooth, noise and text are not. */
-  roughness: number;
 }
 
 /** preprocessImage, plus the decoded image's statistics for the out-of-distribution check. */
