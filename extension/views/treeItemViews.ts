@@ -29,6 +29,15 @@ const STATE_ICONS: Record<RunState, { icon: string; color: string; text: string 
   failed: { icon: 'error', color: 'testing.iconFailed', text: 'failed' },
 };
 
+/**
+ * A run's name in a narrow sidebar: its id (`2026-12-04_11-33-21-resnet`) without the year and seconds
+ * (`12-04 11:33 resnet`), so that the status and accuracies beside it stay visible; other ids as they are.
+ */
+export function runLabel(runId: string): string {
+  const m = /^\d{4}-(\d\d-\d\d)_(\d\d)-(\d\d)-\d\d-(.+)$/.exec(runId);
+  return m ? `${m[1]} ${m[2]}:${m[3]} ${m[4]}` : runId;
+}
+
 /** The Runs view's row of a run. `active`: classification uses this run's model. */
 export function runItemView(r: RunRecord, active: boolean): ItemView {
   const s = STATE_ICONS[r.state];
@@ -49,7 +58,7 @@ export function runItemView(r: RunRecord, active: boolean): ItemView {
   ];
   // A run "can be resumed" and "has a model" travel in the context value so that menus show only what can act.
   const flags = [r.resumable ? 'resumable' : '', r.hasModel ? 'model' : ''].filter(Boolean).map((f) => `.${f}`).join('');
-  return { label: r.runId, description: parts.join(' · '), tooltip, icon: s.icon, color: s.color, contextValue: `run.${r.state}${flags}` };
+  return { label: runLabel(r.runId), description: parts.join(' · '), tooltip, icon: s.icon, color: s.color, contextValue: `run.${r.state}${flags}` };
 }
 
 /** A folder the backend could not read as a run. */
@@ -61,11 +70,11 @@ export type ModelKind = 'bundled' | 'folder' | 'run';
 
 /** The Models view's row of a model: the bundled one, a model folder picked before, or a finished run. */
 export function modelItemView(kind: ModelKind, dir: string, active: boolean, testAcc: number | null): ItemView {
-  const label = kind === 'bundled' ? 'Bundled model' : path.basename(dir);
+  const label = kind === 'bundled' ? 'Bundled model' : kind === 'run' ? runLabel(path.basename(dir)) : path.basename(dir);
   const what = kind === 'bundled' ? 'ships with the extension' : kind === 'run' ? 'training run' : 'model folder';
-  const description = [active ? 'active' : '', pct(testAcc) && `test ${pct(testAcc)}`, what].filter(Boolean).join(' · ');
+  const description = [active ? 'active' : '', pct(testAcc) && `test ${pct(testAcc)}`].filter(Boolean).join(' · ');
   return {
-    label, description, tooltip: [label, dir, `Testing accuracy: ${pct(testAcc) ?? 'not evaluated'}`, active ? 'Classification uses this model.' : 'Select it to classify with it.'],
+    label, description, tooltip: [`${label} (${what})`, dir, `Testing accuracy: ${pct(testAcc) ?? 'not evaluated'}`, active ? 'Classification uses this model.' : 'Select it to classify with it.'],
     icon: active ? 'star-full' : kind === 'bundled' ? 'package' : kind === 'run' ? 'beaker' : 'folder-library',
     color: active ? 'charts.yellow' : '', contextValue: `model.${kind}${active ? '.active' : ''}`,
   };

@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { isReadable, readRunRecord, runRecordFrom, type RunProbe, type RunRecord } from '../../extension/views/runRecords';
-import { contextKeys, datasetItemView, modelItemView, runItemView, trainingStatusText, unreadableItemView } from '../../extension/views/treeItemViews';
+import { contextKeys, datasetItemView, modelItemView, runItemView, runLabel, trainingStatusText, unreadableItemView } from '../../extension/views/treeItemViews';
 
 const probe = (live: boolean, files: string[] = []): RunProbe => ({ lockIsLive: () => live, exists: (f) => files.some((x) => f.endsWith(x)) });
 
@@ -84,6 +84,12 @@ describe('sidebar items', () => {
     assert.equal(v.contextValue, 'run.completed.model');
     assert.equal(v.icon, 'pass');
     assert.ok(v.tooltip.some((l) => l.includes('resnet, 3 of 3 epochs')) && v.tooltip.includes('/runs/r1'));
+  });
+
+  it('names a run by its date, time and model without the year and seconds', () => {
+    assert.equal(runLabel('2026-12-04_11-33-21-resnet'), '12-04 11:33 resnet');
+    assert.equal(runLabel('2026-12-04_11-33-21-seed-cnn'), '12-04 11:33 seed-cnn');
+    assert.equal(runLabel('my-run'), 'my-run');
   });
 
   it('a cancelled run that can be resumed says how far it got, and carries .resumable', () => {
