@@ -3,15 +3,13 @@
 // status and actions, the training status bar item during a run, Cancel and Resume from the Runs view, and
 // screenshots of the three views in dark and light themes.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import {
-  ensureTools, freePort, installExtension, launchBrowser, prepareDataDir, REPO, RESULTS, startCodeServer,
-} from '../tools/codeServer.mjs';
+import { REPO, RESULTS } from '../tools/codeServer.mjs';
 import { makeTestWorkspace } from '../tools/testWorkspace.mjs';
 import * as actions from '../tools/workbenchActions.mjs';
+import * as session from '../tools/workbenchSession.mjs';
 
 const WORK = path.join(RESULTS, 'ui-sidebar');
 const SHOTS = path.join(RESULTS, 'screenshots');
@@ -72,14 +70,7 @@ async function rowMenu(row) {
   return { menu, items: (await menu.getByRole('menuitem').allInnerTexts()).map((t) => t.trim().split('\n')[0]) };
 }
 
-async function reloadWithTheme(theme, workbenchClass) {
-  const file = path.join(WORK, 'data', 'user', 'User', 'settings.json');
-  fs.writeFileSync(file, JSON.stringify({ ...JSON.parse(fs.readFileSync(file, 'utf8')), 'workbench.colorTheme': theme }, null, 2));
-  const navigated = page.waitForEvent('framenavigated', { predicate: (f) => f === page.mainFrame(), timeout: 60000 });
-  await actions.runCommand(page, 'Developer: Reload Window');
-  await navigated;
-  await page.locator(`.monaco-workbench.${workbenchClass}`).waitFor({ timeout: 60000 });
-}
+const reloadWithTheme = (theme, workbenchClass) => session.reloadWithTheme(page, WORK, theme, workbenchClass);
 
 async function shootSidebar(name) {
   await page.mouse.move(600, 400);
@@ -90,24 +81,10 @@ async function shootSidebar(name) {
 
 describe('Brain Tumor sidebar', { timeout: 900000 }, () => {
   before(async () => {
-    ensureTools();
-    fs.rmSync(WORK, { recursive: true, force: true });
-    fs.mkdirSync(SHOTS, { recursive: true });
-    await makeTestWorkspace(WORKSPACE, { datasetName: 'mri-dataset', trainingSet: 10 });
-    execFileSync(path.join(REPO, 'node_modules/.bin/vsce'), ['package', '--allow-missing-repository', '--out', VSIX],
-      { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'] });
-    const port = await freePort();
-    const dataDir = path.join(WORK, 'data');
-    prepareDataDir(dataDir, port, { 'workbench.colorTheme': 'Default Dark Modern' });
-    installExtension(dataDir, VSIX);
-    const env = { ...process.env };
-    delete env.BRAIN_TUMOR_BACKEND;
-    delete env.BRAIN_TUMOR_THREADS;
-    cs = await startCodeServer({ port, dataDir, folder: WORKSPACE, env });
-    ctx = await launchBrowser(path.join(WORK, 'chromium'));
-    page = ctx.pages()[0] ?? await ctx.newPage();
-    await page.goto(`${cs.url}/?folder=${encodeURIComponent(WORKSPACE)}`);
-    await page.locator('.monaco-workbench').waitFor({ timeout: 90000 });
+    ({ cs, ctx, page } = await session.openWorkbench({
+      work: WORK, workspace: WORKSPACE, vsix: VSIX, settings: { 'workbench.colorTheme': 'Default Dark Modern' },
+      makeWorkspace: () => makeTestWorkspace(WORKSPACE, { datasetName: 'mri-dataset', trainingSet: 10 }),
+    }));
     await page.locator('.statusbar-item .codicon-pulse').first().waitFor({ timeout: 90000 });
   });
 
@@ -226,24 +203,6 @@ describe('Brain Tumor sidebar', { timeout: 900000 }, () => {
     await actions.runCommand(page, 'View: Close All Editors');
   });
 
-  it('the Explorer context-menu entries follow the brainTumor.explorerContextMenu setting', async () => {
-    const menuItems = async () => {
-      await actions.runCommand(page, 'View: Show Explorer');
-      const menu = await actions.explorerMenu(page, 'train-set');
-      const names = (await menu.getByRole('menuitem').allInnerTexts()).map((t) => t.trim().split('\n')[0]);
-      await actions.closeMenu(page);
-      return names;
-    };
-    assert.ok((await menuItems()).includes('Train Model'), 'on by default');
-    const file = path.join(WORK, 'data', 'user', 'User', 'settings.json');
-    const settings = JSON.parse(fs.readFileSync(file, 'utf8'));
-    fs.writeFileSync(file, JSON.stringify({ ...settings, 'brainTumor.explorerContextMenu': false }, null, 2));
-    let names = [];
-    for (let i = 0; i < 20 && (names = await menuItems()).includes('Train Model'); i++) await page.waitForTimeout(500);
-    assert.ok(!names.includes('Train Model') && !names.includes('Show Dataset') && !names.includes('Classify Image'), names.join(', '));
-    fs.writeFileSync(file, JSON.stringify(settings, null, 2));
-  });
-
   it('draws the three views readably in dark and light themes', async () => {
     await actions.runCommand(page, 'View: Close All Editors');
     await showSidebar();
@@ -257,5 +216,21 @@ describe('Brain Tumor sidebar', { timeout: 900000 }, () => {
     const lightness = colour.match(/\d+/g).slice(0, 3).map(Number).reduce((a, b) => a + b) / 3;
     assert.ok(lightness < 160, `descriptions are dark on the light theme: ${colour}`);
     await shootSidebar('sidebar-light');
+  });
+
+  it('the Explorer context-menu entries follow the brainTumor.explorerContextMenu setting', async () => {
+    const menuItems = async () => {
+      await actions.runCommand(page, 'View: Show Explorer');
+      const menu = await actions.explorerMenu(page, 'train-set');
+      const names = (await menu.getByRole('menuitem').allInnerTexts()).map((t) => t.trim().split('\n')[0]);
+      await actions.closeMenu(page);
+      return names;
+    };
+    assert.ok((await menuItems()).includes('Train Model'), 'on by default');
+    await session.reloadWithSettings(page, WORK, { 'brainTumor.explorerContextMenu': false }, 'monaco-workbench');
+    await page.locator('.statusbar-item .codicon-pulse').first().waitFor({ timeout: 90000 });
+    const names = await menuItems();
+    assert.ok(!names.includes('Train Model') && !names.includes('Show Dataset') && !names.includes('Classify Image'), names.join(', '));
+    assert.ok(names.includes('Copy Path'), `the control: the menu itself is there: ${names.join(', ')}`);
   });
 });
