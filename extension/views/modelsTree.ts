@@ -66,7 +66,7 @@ export class ModelsTree implements vscode.TreeDataProvider<ModelNode>, vscode.Di
     const activeDir = this.active.modelDir;
     const isActive = node.bundled ? !activeDir : activeDir === node.modelDir;
     const record = readRunRecord(node.modelDir);
-    const item = treeItemOf(modelItemView(node.modelKind, node.modelDir, isActive, isReadable(record) ? record.testAcc : null));
+    const item = treeItemOf(modelItemView(node.modelKind, node.modelDir, isActive, isReadable(record) ? record.testAcc : null, isReadable(record) ? record.bestValAcc : null));
     item.id = `model:${node.modelDir}`;
     return item;
   }

@@ -69,10 +69,12 @@ export function unreadableItemView(runDir: string, error: string): ItemView {
 export type ModelKind = 'bundled' | 'folder' | 'run';
 
 /** The Models view's row of a model: the bundled one, a model folder picked before, or a finished run. */
-export function modelItemView(kind: ModelKind, dir: string, active: boolean, testAcc: number | null): ItemView {
+export function modelItemView(kind: ModelKind, dir: string, active: boolean, testAcc: number | null, valAcc: number | null = null): ItemView {
   const label = kind === 'bundled' ? 'Bundled model' : kind === 'run' ? runLabel(path.basename(dir)) : path.basename(dir);
   const what = kind === 'bundled' ? 'ships with the extension' : kind === 'run' ? 'training run' : 'model folder';
-  const description = [active ? 'active' : '', pct(testAcc) && `test ${pct(testAcc)}`].filter(Boolean).join(' · ');
+  // Not evaluated yet: its best validation accuracy says something at least.
+  const score = testAcc !== null ? `test ${pct(testAcc)}` : valAcc !== null ? `val ${pct(valAcc)}` : '';
+  const description = [active ? 'active' : '', score].filter(Boolean).join(' · ');
   return {
     label, description, tooltip: [`${label} (${what})`, dir, `Testing accuracy: ${pct(testAcc) ?? 'not evaluated'}`, active ? 'Classification uses this model.' : 'Select it to classify with it.'],
     icon: active ? 'star-full' : kind === 'bundled' ? 'package' : kind === 'run' ? 'beaker' : 'folder-library',

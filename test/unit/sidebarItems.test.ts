@@ -108,6 +108,8 @@ describe('sidebar items', () => {
     assert.equal(b.contextValue, 'model.bundled.active');
     assert.match(b.description, /^active · test 95\.0%/);
     assert.equal(modelItemView('run', '/runs/r1', false, null).contextValue, 'model.run');
+    assert.equal(modelItemView('run', '/runs/r1', false, null, 0.5).description, 'val 50.0%', 'not evaluated: the validation accuracy');
+    assert.equal(modelItemView('run', '/runs/r1', false, 0.9, 0.5).description, 'test 90.0%');
     assert.equal(modelItemView('folder', '/m/export', false, null).label, 'export');
   });
 
