@@ -30,12 +30,13 @@ const STATE_ICONS: Record<RunState, { icon: string; color: string; text: string 
 };
 
 /**
- * A run's name in a narrow sidebar: its id (`2026-12-04_11-33-21-resnet`) without the year and seconds
- * (`12-04 11:33 resnet`), so that the status and accuracies beside it stay visible; other ids as they are.
+ * A run's name in a narrow sidebar: its id (`2026-12-04_11-33-21-resnet`) without the year (`12-04 11:33:21
+ * resnet`), so that the status and accuracies beside it stay visible; other ids as they are. The seconds stay: two
+ * runs started in one minute must not look the same.
  */
 export function runLabel(runId: string): string {
-  const m = /^\d{4}-(\d\d-\d\d)_(\d\d)-(\d\d)-\d\d-(.+)$/.exec(runId);
-  return m ? `${m[1]} ${m[2]}:${m[3]} ${m[4]}` : runId;
+  const m = /^\d{4}-(\d\d-\d\d)_(\d\d)-(\d\d)-(\d\d)-(.+)$/.exec(runId);
+  return m ? `${m[1]} ${m[2]}:${m[3]}:${m[4]} ${m[5]}` : runId;
 }
 
 /** The Runs view's row of a run. `active`: classification uses this run's model. */

@@ -27,8 +27,8 @@ const rows = (title) => pane(title).locator('.monaco-list-row');
 const runRow = () => rows('Runs').first();
 const metadata = (runDir) => JSON.parse(fs.readFileSync(path.join(runDir, 'metadata.json'), 'utf8'));
 const runDirs = () => (fs.existsSync(RUNS) ? fs.readdirSync(RUNS).map((d) => path.join(RUNS, d)).sort() : []);
-/** The Runs view's name of a run (extension/views/treeItemViews.ts runLabel): its id without the year and seconds. */
-const shortName = (runId) => runId.replace(/^\d{4}-(\d\d-\d\d)_(\d\d)-(\d\d)-\d\d-/, '$1 $2:$3 ');
+/** The Runs view's name of a run (extension/views/treeItemViews.ts runLabel): its id without the year. */
+const shortName = (runId) => runId.replace(/^\d{4}-(\d\d-\d\d)_(\d\d)-(\d\d)-(\d\d)-/, '$1 $2:$3:$4 ');
 const trainingItem = () => page.locator('.statusbar-item', { hasText: /Epoch \d+\/\d+|Training: / });
 
 async function showSidebar() {
@@ -126,7 +126,7 @@ describe('Brain Tumor sidebar', { timeout: 900000 }, () => {
     assert.ok(desc.includes(`val ${(m.bestValAcc * 100).toFixed(1)}%`), `${desc} shows the best validation accuracy ${m.bestValAcc}`);
     assert.ok(desc.includes(`test ${(m.evaluation.official.accuracy * 100).toFixed(1)}%`), `${desc} shows the Testing accuracy`);
     assert.equal(await row.locator('.label-name').innerText(), shortName(m.runId));
-    assert.equal(shortName(m.runId), `${m.runId.slice(5, 10)} ${m.runId.slice(11, 13)}:${m.runId.slice(14, 16)} resnet`);
+    assert.equal(shortName(m.runId), `${m.runId.slice(5, 10)} ${m.runId.slice(11, 13)}:${m.runId.slice(14, 16)}:${m.runId.slice(17, 19)} resnet`);
     assert.equal(await row.locator('.codicon-pass').count(), 1, 'a completed run has the pass icon');
     const { items } = await rowMenu(row);
     for (const name of ['Show Training', 'Show Metrics', 'Evaluate Model', 'Use for Classification', 'Export Model', 'Reveal in Explorer', 'Delete Run']) {
@@ -232,5 +232,25 @@ describe('Brain Tumor sidebar', { timeout: 900000 }, () => {
     const names = await menuItems();
     assert.ok(!names.includes('Train Model') && !names.includes('Show Dataset') && !names.includes('Classify Image'), names.join(', '));
     assert.ok(names.includes('Copy Path'), `the control: the menu itself is there: ${names.join(', ')}`);
+  });
+
+  it('Delete Run asks first (a modal), then deletes the folder and the row', async () => {
+    await showSidebar();
+    const [completed] = runDirs().filter((d) => metadata(d).status === 'completed');
+    const row = rows('Runs').filter({ hasText: shortName(path.basename(completed)) }).first();
+    let { menu } = await rowMenu(row);
+    await actions.clickMenuItem(page, menu, 'Delete Run');
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ timeout: 10000 });
+    assert.match(await dialog.innerText(), /cannot be undone/);
+    await dialog.locator('.monaco-button', { hasText: 'Cancel' }).click();
+    await page.waitForTimeout(500);
+    assert.ok(fs.existsSync(completed), 'Cancel keeps the run');
+    ({ menu } = await rowMenu(row));
+    await actions.clickMenuItem(page, menu, 'Delete Run');
+    await dialog.locator('.monaco-button', { hasText: /^Delete$/ }).click();
+    await row.waitFor({ state: 'detached', timeout: 30000 });
+    assert.equal(fs.existsSync(completed), false, 'the run folder is gone');
+    assert.equal(await rows('Runs').count(), 1, 'the other run stays');
   });
 });

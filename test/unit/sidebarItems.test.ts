@@ -86,9 +86,9 @@ describe('sidebar items', () => {
     assert.ok(v.tooltip.some((l) => l.includes('resnet, 3 of 3 epochs')) && v.tooltip.includes('/runs/r1'));
   });
 
-  it('names a run by its date, time and model without the year and seconds', () => {
-    assert.equal(runLabel('2026-12-04_11-33-21-resnet'), '12-04 11:33 resnet');
-    assert.equal(runLabel('2026-12-04_11-33-21-seed-cnn'), '12-04 11:33 seed-cnn');
+  it('names a run by its date, time and model without the year', () => {
+    assert.equal(runLabel('2026-12-04_11-33-21-resnet'), '12-04 11:33:21 resnet');
+    assert.equal(runLabel('2026-12-04_11-33-21-seed-cnn'), '12-04 11:33:21 seed-cnn');
     assert.equal(runLabel('my-run'), 'my-run');
   });
 
