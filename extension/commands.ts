@@ -34,6 +34,25 @@ function needsTrust(what: string, handler: Handler): Handler {
   };
 }
 
+/**
+ * A sidebar item as a command's argument (extension/views/): a run or model becomes its folder's path, a dataset
+ * folder a Uri (as the Explorer passes it); anything else passes through unchanged.
+ */
+export function itemArg(arg: unknown): unknown {
+  if (typeof arg !== 'object' || arg === null || arg instanceof vscode.Uri) return arg;
+  const o = arg as { kind?: unknown; runDir?: unknown; modelDir?: unknown; folder?: unknown };
+  if (o.kind === 'run' || o.kind === 'model') return typeof o.runDir === 'string' ? o.runDir : typeof o.modelDir === 'string' ? o.modelDir : arg;
+  if (o.kind === 'dataset' && typeof o.folder === 'string') return vscode.Uri.file(o.folder);
+  return arg;
+}
+
+/** Select Model's argument: the bundled model's item as `{ bundled: true }`, another model's folder as a Uri. */
+function modelArg(arg: unknown): unknown {
+  if (typeof arg === 'object' && arg !== null && (arg as { bundled?: unknown }).bundled === true) return { bundled: true };
+  const a = itemArg(arg);
+  return typeof a === 'string' ? vscode.Uri.file(a) : a;
+}
+
 export function commandTable(ctx: CommandContext): Record<string, Handler> {
   const deps = { context: ctx.context, backend: ctx.backend, controller: ctx.training };
   const classifyDeps = { context: ctx.context, backend: ctx.backend, activeModel: ctx.activeModel };
@@ -56,15 +75,15 @@ export function commandTable(ctx: CommandContext): Record<string, Handler> {
       }
     },
     'brainTumor.openLogs': () => log.show(),
-    'brainTumor.showDataset': needsTrust('Show Dataset', (arg?: unknown) => showDataset(ctx.context, ctx.backend, arg)),
-    'brainTumor.trainModel': needsTrust('Train Model', (arg?: unknown) => trainModel(deps, arg)),
-    'brainTumor.resumeTraining': needsTrust('Resume Training', (arg?: unknown) => resumeTraining(deps, arg)),
+    'brainTumor.showDataset': needsTrust('Show Dataset', (arg?: unknown) => showDataset(ctx.context, ctx.backend, itemArg(arg))),
+    'brainTumor.trainModel': needsTrust('Train Model', (arg?: unknown) => trainModel(deps, itemArg(arg))),
+    'brainTumor.resumeTraining': needsTrust('Resume Training', (arg?: unknown) => resumeTraining(deps, itemArg(arg))),
     'brainTumor.cancelTraining': () => ctx.training.cancel(),
-    'brainTumor.showTraining': (arg?: unknown) => showTraining(deps, arg),
-    'brainTumor.evaluateModel': needsTrust('Evaluate Model', (arg?: unknown) => evaluateModel(deps, arg)),
-    'brainTumor.showMetrics': (arg?: unknown) => showMetrics(deps, arg),
+    'brainTumor.showTraining': (arg?: unknown) => showTraining(deps, itemArg(arg)),
+    'brainTumor.evaluateModel': needsTrust('Evaluate Model', (arg?: unknown) => evaluateModel(deps, itemArg(arg))),
+    'brainTumor.showMetrics': (arg?: unknown) => showMetrics(deps, itemArg(arg)),
     'brainTumor.classifyImage': needsTrust('Classify Image', (arg?: unknown, all?: unknown) => classifyImage(classifyDeps, arg, all)),
-    'brainTumor.selectModel': (arg?: unknown) => selectModel(classifyDeps, arg),
+    'brainTumor.selectModel': (arg?: unknown) => selectModel(classifyDeps, modelArg(arg)),
   };
   return table;
 }

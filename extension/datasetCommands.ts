@@ -5,6 +5,7 @@ import { ErrorCodes, type ScanReport } from '../server/protocol';
 import type { BackendClient } from './backendClient';
 import { log } from './log';
 import { DatasetPanel, type DatasetActions } from './panels/datasetPanel';
+import { rememberScan } from './views/datasetsTree';
 
 async function pickFolder(): Promise<vscode.Uri | undefined> {
   const picked = await vscode.window.showOpenDialog({
@@ -68,6 +69,9 @@ export async function showDataset(context: vscode.ExtensionContext, backend: Bac
     return undefined;
   }
   const report = await scanWithProgress(backend, uri.fsPath);
-  if (report) DatasetPanel.show(context.extensionUri, report, datasetActions(context, backend));
+  if (report) {
+    void rememberScan(context.workspaceState, report);
+    DatasetPanel.show(context.extensionUri, report, datasetActions(context, backend));
+  }
   return report;
 }

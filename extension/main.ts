@@ -19,6 +19,8 @@ import type { TrainEvent } from './backendClient';
 import { ActiveModel } from './classification/activeModel';
 import { classificationActions } from './classification/classifyCommands';
 import { registerClassificationSerializer } from './panels/classificationPanel';
+import { runsFolderPath } from './training/runsFolder';
+import { registerSidebar } from './views/sidebar';
 
 /** What the extension exports to other extensions (and to its integration tests). */
 export interface BrainTumorApi {
@@ -55,6 +57,8 @@ export function activate(context: vscode.ExtensionContext): BrainTumorApi {
     training,
     activeModel,
     ...registerCommands({ context, backend: client, training, activeModel }),
+    // The sidebar reads run folders from disk: it does not start the backend.
+    ...registerSidebar({ context, backend: client, training, activeModel, runsDir: () => runsFolderPath(context) }),
     registerClassificationSerializer(context.extensionUri, classificationActions({ context, backend: client, activeModel })),
     client.onDidChangeState((s) => { if (s === 'running') void activeModel.refresh(); }),
     registerTrainingSerializer(context.extensionUri, trainingActions(trainingDeps)),

@@ -135,6 +135,8 @@ export async function selectModel(deps: ClassifyDeps, arg?: unknown): Promise<vo
   let bundled = false;
   if (arg instanceof vscode.Uri) {
     dir = arg.fsPath;
+  } else if (typeof arg === 'object' && arg !== null && (arg as { bundled?: unknown }).bundled === true) {
+    bundled = true; // the sidebar's bundled model
   } else {
     const items: ModelPick[] = [{ label: '$(package) Bundled model', description: 'ships with the extension', detail: 'Trained on the Kaggle Brain Tumor MRI Dataset; see its model card.' }];
     for (const runDir of listRunDirs(runsFolder(deps.context)).slice(0, 50)) {

@@ -124,7 +124,7 @@ export async function evaluateModel(deps: EvaluateDeps, arg?: unknown): Promise<
       (progress, token) => {
         let last = 0;
         return deps.backend.evaluate({
-          modelDir, tta, external, perturb, ...(typeof threshold === 'number' && threshold > 0 && threshold <= 1 ? { threshold } : {}),
+          modelDir, tta, external, perturb, ...(given?.dataRoot ? { dataRoot: given.dataRoot } : {}), ...(typeof threshold === 'number' && threshold > 0 && threshold <= 1 ? { threshold } : {}),
         }, (p) => {
           const pct = p.total ? (100 * p.done) / p.total : 0;
           progress.report({ message: evaluateProgressText(p), increment: p.phase === 'predicting' ? Math.max(0, pct - last) : 0 });
@@ -144,14 +144,41 @@ export async function evaluateModel(deps: EvaluateDeps, arg?: unknown): Promise<
   }
 }
 
-/** Show Metrics: the saved evaluation of a run, without computing anything. */
+/** Show Metrics' choice: the bundled model and every finished run. */
+async function pickModel(deps: EvaluateDeps): Promise<string | undefined> {
+  const runs = await finishedRuns(deps);
+  const pick = await vscode.window.showQuickPick([
+    { label: '$(package) Bundled model', description: 'ships with the extension', modelDir: deps.context.asAbsolutePath(path.join('models', 'brain-tumor-cnn')) },
+    ...runs.map((r) => ({ label: r.runId, description: `${r.config.model}, ${r.history.length} epochs, ${r.status}`, detail: r.dataRoot, modelDir: r.runDir })),
+  ], { title: 'Show the metrics of which model?', ignoreFocusOut: true });
+  return pick?.modelDir;
+}
+
+/** Evaluate Now for a model whose training dataset is not on this machine (the bundled one, an export): ask for one. */
+async function evaluateNow(deps: EvaluateDeps, modelDir: string): Promise<void> {
+  let dataRoot: string | undefined;
+  try {
+    const meta = JSON.parse(fs.readFileSync(path.join(modelDir, 'metadata.json'), 'utf8')) as { dataset?: { root?: unknown } };
+    dataRoot = typeof meta.dataset?.root === 'string' && fs.existsSync(meta.dataset.root) ? meta.dataset.root : undefined;
+  } catch { /* the backend's evaluation names what is wrong with the folder */ }
+  if (dataRoot) {
+    await evaluateModel(deps, modelDir);
+    return;
+  }
+  const picked = await vscode.window.showOpenDialog({
+    title: 'Evaluate on which dataset? (its Testing split is scored)', canSelectFolders: true, canSelectFiles: false, openLabel: 'Evaluate on this dataset',
+  });
+  if (picked?.[0]) await evaluateModel(deps, { modelDir, dataRoot: picked[0].fsPath, external: [] });
+}
+
+/** Show Metrics: the saved evaluation of any model (a run, an exported folder, the bundled one), without computing anything. */
 export async function showMetrics(deps: EvaluateDeps, arg?: unknown): Promise<void> {
-  const runDir = typeof arg === 'string' ? arg : arg instanceof vscode.Uri ? arg.fsPath : await pickRun(deps, 'Show the metrics of which run?');
-  if (!runDir) return;
-  const report = await deps.backend.readEvaluation(runDir);
+  const modelDir = typeof arg === 'string' ? arg : arg instanceof vscode.Uri ? arg.fsPath : await pickModel(deps);
+  if (!modelDir) return;
+  const report = await deps.backend.readEvaluation(modelDir);
   if (!report) {
-    const pick = await vscode.window.showInformationMessage('Brain Tumor: this run has not been evaluated yet.', 'Evaluate Now');
-    if (pick) await evaluateModel(deps, runDir);
+    const pick = await vscode.window.showInformationMessage(`Brain Tumor: ${path.basename(modelDir)} has not been evaluated here yet.`, 'Evaluate Now');
+    if (pick) await evaluateNow(deps, modelDir);
     return;
   }
   MetricsPanel.show(deps.context.extensionUri, report, metricsActions(deps));

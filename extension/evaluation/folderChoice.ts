@@ -38,8 +38,8 @@ function unique(list: string[]): string[] {
   return [...new Set(list.map((d) => path.resolve(d)))];
 }
 
-/** Evaluate Model's argument object: `{ modelDir, external?, perturb?, tta? }` (no prompts then). */
-export interface EvaluateArg { modelDir: string; external?: string[]; perturb?: boolean; tta?: boolean }
+/** Evaluate Model's argument object: `{ modelDir, dataRoot?, external?, perturb?, tta? }` (no prompts then). */
+export interface EvaluateArg { modelDir: string; dataRoot?: string; external?: string[]; perturb?: boolean; tta?: boolean }
 
 /** The argument object if `arg` is one (a wrong field makes it an error, not a silent default), else undefined. */
 export function parseEvaluateArg(arg: unknown): EvaluateArg | undefined {
@@ -47,9 +47,10 @@ export function parseEvaluateArg(arg: unknown): EvaluateArg | undefined {
   const o = arg as Record<string, unknown>;
   if (typeof o.modelDir !== 'string') return undefined;
   if (o.external !== undefined && !isFolderList(o.external)) throw new Error('"external" must be a list of absolute folder paths.');
+  if (o.dataRoot !== undefined && !(typeof o.dataRoot === 'string' && path.isAbsolute(o.dataRoot))) throw new Error('"dataRoot" must be an absolute folder path.');
   for (const k of ['perturb', 'tta'] as const) if (o[k] !== undefined && typeof o[k] !== 'boolean') throw new Error(`"${k}" must be true or false.`);
   return {
-    modelDir: o.modelDir, ...(o.external ? { external: o.external } : {}),
+    modelDir: o.modelDir, ...(typeof o.dataRoot === 'string' ? { dataRoot: o.dataRoot } : {}), ...(o.external ? { external: o.external } : {}),
     ...(typeof o.perturb === 'boolean' ? { perturb: o.perturb } : {}), ...(typeof o.tta === 'boolean' ? { tta: o.tta } : {}),
   };
 }

@@ -9,14 +9,21 @@ import { SECTION } from '../config';
 import { prepareFolder } from '../workspaceFolder';
 
 export function runsFolder(context: vscode.ExtensionContext): string {
+  const dir = runsFolderPath(context);
+  const ws = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file');
+  const base = ws && path.join(ws.uri.fsPath, '.brain-tumor');
+  // Nothing is written into an untrusted workspace (the backend does not run there either).
+  if (base && dir === path.join(base, 'runs')) prepareFolder(base, vscode.workspace.isTrusted, base);
+  return dir;
+}
+
+/** Where runs are, without creating anything (the sidebar only looks: an open view must not write a .brain-tumor folder). */
+export function runsFolderPath(context: vscode.ExtensionContext): string {
   const setting = vscode.workspace.getConfiguration(SECTION).get<string>('runsFolder')?.trim();
   const ws = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file');
   if (setting) return path.isAbsolute(setting) || !ws ? setting : path.join(ws.uri.fsPath, setting);
   if (!ws) return path.join(context.globalStorageUri.fsPath, 'runs');
-  const base = path.join(ws.uri.fsPath, '.brain-tumor');
-  // Nothing is written into an untrusted workspace (the backend does not run there either).
-  prepareFolder(base, vscode.workspace.isTrusted, base);
-  return path.join(base, 'runs');
+  return path.join(ws.uri.fsPath, '.brain-tumor', 'runs');
 }
 
 /** Run folders (those with a metadata.json) in `dir`, newest first by name (names start with the date). */

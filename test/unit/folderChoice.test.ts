@@ -39,6 +39,8 @@ describe('Evaluate Model argument object', () => {
     assert.deepEqual(parseEvaluateArg({ modelDir: '/runs/r1' }), { modelDir: '/runs/r1' });
     assert.deepEqual(parseEvaluateArg({ modelDir: '/runs/r1', external: ['/data/ext'], perturb: true, tta: false, other: 1 }),
       { modelDir: '/runs/r1', external: ['/data/ext'], perturb: true, tta: false });
+    // The sidebar's "Evaluate on this dataset": another dataset's Testing split.
+    assert.deepEqual(parseEvaluateArg({ modelDir: '/m', dataRoot: '/data/kaggle', external: [] }), { modelDir: '/m', dataRoot: '/data/kaggle', external: [] });
   });
 
   it('is not an argument object without modelDir (a string or a Uri goes the other way)', () => {
@@ -49,6 +51,7 @@ describe('Evaluate Model argument object', () => {
     assert.throws(() => parseEvaluateArg({ modelDir: '/r', external: '/data/ext' }), /list of absolute folder paths/);
     assert.throws(() => parseEvaluateArg({ modelDir: '/r', external: ['relative'] }), /absolute/);
     assert.throws(() => parseEvaluateArg({ modelDir: '/r', perturb: 'yes' }), /"perturb" must be true or false/);
+    assert.throws(() => parseEvaluateArg({ modelDir: '/r', dataRoot: 'relative' }), /"dataRoot" must be an absolute folder path/);
   });
 });
 
