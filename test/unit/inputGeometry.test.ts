@@ -11,6 +11,9 @@ import { DEFAULT_POLICY, preprocessWithStats } from '../../server/data/preproces
 import type { Heatmap, InputGeometry } from '../../server/protocol';
 import { heatmapPixelsOnOriginal, originalOverlaySize } from '../../webview/classification/heatmap';
 import { heatCellToOriginal, isUsableGeometry, originalToHeatGrid } from '../../webview/classification/originalMapping';
+import { stateToSave } from '../../webview/classification/savedState';
+import { isClassifyItem } from '../../extension/panels/classificationMessages';
+import { makeClassified, makeHeatmap, makeResult } from '../fixtures/classifyResult';
 
 /** Original 400 x 300; the head 200 x 100 at (100, 50), off-centre; padded 50 above and below to a 200 square. */
 const WIDE: InputGeometry = {
@@ -147,5 +150,31 @@ describe('the geometry preprocessing records', () => {
     assert.deepEqual([g!.width, g!.height, g!.orientation], [40, 80, 6]);
     assert.deepEqual(g!.crop, { left: 0, top: 0, width: 40, height: 80 });
     assert.deepEqual(g!.square, { left: -20, top: 0, width: 80, height: 80 });
+  });
+});
+
+describe('the panel with originals', () => {
+  const picture = 'data:image/png;base64,' + 'A'.repeat(1000);
+  const withOriginal = (p: string) => makeClassified(p, 0, 0.9, { input: picture, heatmap: makeHeatmap(0.5, 0.5), original: { geometry: WIDE, image: picture } });
+
+  it('accepts an item with an original (or without: older backends), refuses a malformed one', () => {
+    assert.ok(isClassifyItem(withOriginal('/s/a.png')));
+    assert.ok(isClassifyItem(makeClassified('/s/b.png', 0, 0.9)), 'no original field at all');
+    assert.ok(isClassifyItem({ ...withOriginal('/s/c.png'), original: { geometry: WIDE, image: null } }));
+    assert.equal(isClassifyItem({ ...withOriginal('/s/d.png'), original: { geometry: WIDE, image: 'https://example.com/x.png' } }), false, 'only inline images');
+    assert.equal(isClassifyItem({ ...withOriginal('/s/e.png'), original: { geometry: { ...WIDE, crop: null }, image: picture } }), false);
+    assert.equal(isClassifyItem({ ...withOriginal('/s/f.png'), original: 'x' }), false);
+  });
+
+  it('drops the originals\' pictures (not their geometry) from a large saved state, like the inputs', () => {
+    const items = Array.from({ length: 10 }, (_, i) => withOriginal(`/s/${i}.png`));
+    const state = { result: makeResult(items), selected: null, sort: { key: 'name' as const, dir: 'asc' as const }, filterClass: 'all',
+      filterUncertain: 'all' as const, heatmap: { show: true, opacity: 0.5 } };
+    assert.equal(stateToSave(state, 30_000), state, 'small: saved as is (20 pictures of 1 kB)');
+    const trimmed = stateToSave(state, 15_000, 2).result!.items;
+    const first = trimmed[0]!, late = trimmed[5]!;
+    assert.ok(first.ok && first.original?.image === picture);
+    assert.ok(late.ok && late.input === null && late.original?.image === null);
+    assert.deepEqual(late.original.geometry, WIDE);
   });
 });
