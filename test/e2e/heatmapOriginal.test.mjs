@@ -89,6 +89,8 @@ describe('Classification panel: heat map on the original, keyboard in the batch 
     page = ctx.pages()[0] ?? await ctx.newPage();
     await page.goto(`${cs.url}/?folder=${encodeURIComponent(WORKSPACE)}`);
     await page.locator('.monaco-workbench').waitFor({ timeout: 90000 });
+    // The extension is up (its Explorer menu items need it) once the status bar shows the backend's engine.
+    await page.locator('.statusbar-item', { hasText: /wasm|gpu|node|cpu/ }).filter({ has: page.locator('.codicon-pulse') }).first().waitFor({ timeout: 90000 });
   });
 
   after(async () => {
@@ -177,7 +179,7 @@ describe('Classification panel: heat map on the original, keyboard in the batch 
     await page.screenshot({ path: path.join(SHOTS, 'heatmap-original-batch-dark.png') });
     await rows.nth(1).focus();
     await page.keyboard.press('Escape');
-    await f.locator('#detail.empty').waitFor({ timeout: 10000 });
+    await f.locator('#detail.empty').waitFor({ state: 'attached', timeout: 10000 });
     assert.equal(await focused(), paths[1], 'Escape closes the detail and leaves the keyboard on the row');
     await page.keyboard.press('j');
     assert.equal(await focused(), paths[2], 'and the keys go on working');

@@ -106,7 +106,8 @@ function picture(item: ClassifiedImage, ctx: DetailContext): HTMLElement {
   if (hm && canvases.length) {
     fig.append(heatControls(canvases, ctx), legend(),
       el('figcaption', { className: 'muted' }, `Grad-CAM: where the evidence for ${classLabel(hm.targetClass)} lies (layer ${hm.layer}). ` +
-        'It shows what the model used, not where a tumour is.'));
+        'It shows what the model used, not where a tumour is.' +
+        (original ? ' On the original it covers only the part the model saw (the dark border is cropped away).' : '')));
   } else {
     fig.append(el('figcaption', { className: 'muted heat-status', id: 'heatmap-status', role: 'status' }, ...heatStatus(ctx)));
   }
