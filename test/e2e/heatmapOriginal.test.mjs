@@ -7,11 +7,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
-import {
-  ensureTools, freePort, installExtension, launchBrowser, prepareDataDir, REPO, RESULTS, startCodeServer,
-} from '../tools/codeServer.mjs';
+import { ensureTools, REPO, RESULTS } from '../tools/codeServer.mjs';
 import { makeTestWorkspace } from '../tools/testWorkspace.mjs';
 import * as actions from '../tools/workbenchActions.mjs';
+import { openPackagedWorkbench, reloadWithTheme as reloadSession } from '../tools/workbenchSession.mjs';
 
 const WORK = path.join(RESULTS, 'ui-heatmap');
 const SHOTS = path.join(RESULTS, 'screenshots');
@@ -26,14 +25,7 @@ let ctx;
 let page;
 const frame = () => page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
 
-async function reloadWithTheme(theme, workbenchClass) {
-  const file = path.join(WORK, 'data', 'user', 'User', 'settings.json');
-  fs.writeFileSync(file, JSON.stringify({ ...JSON.parse(fs.readFileSync(file, 'utf8')), 'workbench.colorTheme': theme }, null, 2));
-  const navigated = page.waitForEvent('framenavigated', { predicate: (f) => f === page.mainFrame(), timeout: 60000 });
-  await actions.runCommand(page, 'Developer: Reload Window');
-  await navigated;
-  await page.locator(`.monaco-workbench.${workbenchClass}`).waitFor({ timeout: 60000 });
-}
+const reloadWithTheme = (theme, workbenchClass) => reloadSession(page, WORK, theme, workbenchClass);
 
 async function writeWideScan(file) {
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDE_SIZE.width}" height="${WIDE_SIZE.height}">` +
@@ -75,20 +67,7 @@ describe('Classification panel: heat map on the original, keyboard in the batch 
     fs.mkdirSync(SHOTS, { recursive: true });
     await makeTestWorkspace(WORKSPACE, { datasetName: 'mri-dataset' });
     await writeWideScan(path.join(WORKSPACE, WIDE));
-    execFileSync(path.join(REPO, 'node_modules/.bin/vsce'), ['package', '--allow-missing-repository', '--out', VSIX],
-      { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'] });
-    const port = await freePort();
-    const dataDir = path.join(WORK, 'data');
-    prepareDataDir(dataDir, port, { 'workbench.colorTheme': 'Default Dark Modern' });
-    installExtension(dataDir, VSIX);
-    const env = { ...process.env };
-    delete env.BRAIN_TUMOR_BACKEND;
-    delete env.BRAIN_TUMOR_THREADS;
-    cs = await startCodeServer({ port, dataDir, folder: WORKSPACE, env });
-    ctx = await launchBrowser(path.join(WORK, 'chromium'));
-    page = ctx.pages()[0] ?? await ctx.newPage();
-    await page.goto(`${cs.url}/?folder=${encodeURIComponent(WORKSPACE)}`);
-    await page.locator('.monaco-workbench').waitFor({ timeout: 90000 });
+    ({ cs, ctx, page } = await openPackagedWorkbench({ work: WORK, workspace: WORKSPACE, vsix: VSIX }));
     // The extension is up (its Explorer menu items need it) once the status bar shows the backend's engine.
     await page.locator('.statusbar-item', { hasText: /wasm|gpu|node|cpu/ }).filter({ has: page.locator('.codicon-pulse') }).first().waitFor({ timeout: 90000 });
   });
@@ -155,7 +134,7 @@ describe('Classification panel: heat map on the original, keyboard in the batch 
     await rows.first().waitFor({ timeout: 90000 });
     assert.equal(await f.locator('#batch-table').getAttribute('role'), 'grid');
     const paths = await rows.evaluateAll((trs) => trs.map((t) => t.dataset.path));
-    const focused = () => f.locator(':root').evaluate(() => document.activeElement?.closest('tr')?.dataset.path ?? null);
+    const focused = () => f.locator(':root').evaluate((root) => root.ownerDocument.activeElement?.closest('tr')?.dataset.path ?? null);
     await rows.first().focus();
     assert.equal(await focused(), paths[0]);
     await page.keyboard.press('ArrowDown');

@@ -5,11 +5,10 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import {
-  ensureTools, freePort, installExtension, launchBrowser, prepareDataDir, REPO, RESULTS, startCodeServer,
-} from '../tools/codeServer.mjs';
+import { ensureTools, REPO, RESULTS } from '../tools/codeServer.mjs';
 import { makeTestWorkspace } from '../tools/testWorkspace.mjs';
 import * as actions from '../tools/workbenchActions.mjs';
+import { openPackagedWorkbench, reloadWithTheme as reloadSession } from '../tools/workbenchSession.mjs';
 
 const WORK = path.join(RESULTS, 'ui');
 const SHOTS = path.join(RESULTS, 'screenshots');
@@ -25,18 +24,8 @@ const explorerMenu = (name) => actions.explorerMenu(page, name);
 const clickMenuItem = (menu, name) => actions.clickMenuItem(page, menu, name);
 const closeMenu = () => actions.closeMenu(page);
 
-/**
- * Switches the colour theme in the user settings and reloads the window with "Developer: Reload Window", which
- * saves the workbench's state (open editors, webview state) the way a real reload or restart does.
- */
-async function reloadWithTheme(theme, workbenchClass) {
-  const file = path.join(WORK, 'data', 'user', 'User', 'settings.json');
-  fs.writeFileSync(file, JSON.stringify({ ...JSON.parse(fs.readFileSync(file, 'utf8')), 'workbench.colorTheme': theme }, null, 2));
-  const navigated = page.waitForEvent('framenavigated', { predicate: (f) => f === page.mainFrame(), timeout: 60000 });
-  await runCommand('Developer: Reload Window');
-  await navigated;
-  await page.locator(`.monaco-workbench.${workbenchClass}`).waitFor({ timeout: 60000 });
-}
+/** The theme switch with a window reload (saves the workbench's state, as a real reload does). */
+const reloadWithTheme = (theme, workbenchClass) => reloadSession(page, WORK, theme, workbenchClass);
 
 /** Mean of the r, g, b channels of a CSS colour: 0 black, 255 white. */
 const lightness = (css) => css.match(/\d+/g).slice(0, 3).map(Number).reduce((a, b) => a + b) / 3;
@@ -89,21 +78,7 @@ describe('workbench UI with the packaged extension', { timeout: 600000 }, () => 
     fs.rmSync(WORK, { recursive: true, force: true });
     fs.mkdirSync(SHOTS, { recursive: true });
     await makeTestWorkspace(WORKSPACE, { datasetName: 'mri-dataset', trainingSet: 10 });
-    // The real package, as users get it (runs the production build through vscode:prepublish).
-    execFileSync(path.join(REPO, 'node_modules/.bin/vsce'), ['package', '--allow-missing-repository', '--out', VSIX],
-      { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'] });
-    const port = await freePort();
-    const dataDir = path.join(WORK, 'data');
-    prepareDataDir(dataDir, port, { 'workbench.colorTheme': 'Default Dark Modern' });
-    installExtension(dataDir, VSIX);
-    const env = { ...process.env };
-    delete env.BRAIN_TUMOR_BACKEND;
-    delete env.BRAIN_TUMOR_THREADS;
-    cs = await startCodeServer({ port, dataDir, folder: WORKSPACE, env });
-    ctx = await launchBrowser(path.join(WORK, 'chromium'));
-    page = ctx.pages()[0] ?? await ctx.newPage();
-    await page.goto(`${cs.url}/?folder=${encodeURIComponent(WORKSPACE)}`);
-    await page.locator('.monaco-workbench').waitFor({ timeout: 90000 });
+    ({ cs, ctx, page } = await openPackagedWorkbench({ work: WORK, workspace: WORKSPACE, vsix: VSIX }));
   });
 
   after(async () => {
