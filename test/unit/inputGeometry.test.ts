@@ -166,7 +166,7 @@ describe('the panel with originals', () => {
     assert.equal(isClassifyItem({ ...withOriginal('/s/f.png'), original: 'x' }), false);
   });
 
-  it('drops the originals\' pictures (not their geometry) from a large saved state, like the inputs', () => {
+  it('drops the originals (picture and geometry: explain brings both back) from a large saved state, like the inputs', () => {
     const items = Array.from({ length: 10 }, (_, i) => withOriginal(`/s/${i}.png`));
     const state = { result: makeResult(items), selected: null, sort: { key: 'name' as const, dir: 'asc' as const }, filterClass: 'all',
       filterUncertain: 'all' as const, heatmap: { show: true, opacity: 0.5 } };
@@ -174,7 +174,10 @@ describe('the panel with originals', () => {
     const trimmed = stateToSave(state, 15_000, 2).result!.items;
     const first = trimmed[0]!, late = trimmed[5]!;
     assert.ok(first.ok && first.original?.image === picture);
-    assert.ok(late.ok && late.input === null && late.original?.image === null);
-    assert.deepEqual(late.original.geometry, WIDE);
+    assert.ok(late.ok && late.input === null && late.heatmap === null && late.original === undefined);
+    // Thousands of rows without pictures still count their geometry, and lose it past the budget.
+    const many = Array.from({ length: 100 }, (_, i) => makeClassified(`/m/${i}.png`, 0, 0.9, { original: { geometry: WIDE, image: null } }));
+    const lean = stateToSave({ ...state, result: makeResult(many) }, 20_000, 10).result!.items;
+    assert.deepEqual(lean.map((i) => (i.ok && i.original ? 1 : 0) as number).reduce((a, b) => a + b, 0), 10);
   });
 });
