@@ -639,6 +639,42 @@ export interface DistributionCheck extends ImageStats {
   featureDistance: number | null;
 }
 
+/** A rectangle in pixels of the original image (fractional: the crop is found on a reduced working image). */
+export interface PixelRect { left: number; top: number; width: number; height: number }
+
+/**
+ * How preprocessing made the model input from the original image, in pixels of the original as displayed (after
+ * its EXIF orientation): crop to `crop`, pad with black to the square `square`, resize that to `inputSize`. A point
+ * (u, v) of the input (0..inputSize) lies at (square.left + u * square.width / inputSize, likewise for y) in the
+ * original; only the part inside `crop` is image, the rest is padding.
+ */
+export interface InputGeometry {
+  /** The original's size after its EXIF orientation (width and height swap for a quarter turn). */
+  width: number;
+  height: number;
+  /** The EXIF orientation (1..8) applied before anything else; 1: none, 5 to 8: a quarter turn (and maybe a mirror). */
+  orientation: number;
+  /** The part of the original kept by the dark-border crop (the whole image when nothing was cropped). */
+  crop: PixelRect;
+  /** Black added on each side of the crop to make it square (one side of each pair is 0 or both are). */
+  pad: { left: number; top: number; right: number; bottom: number };
+  /** The padded square: `crop` grown by `pad` (left and top are negative where the padding lies outside the
+   *  image). Width and height differ only by the rounding of the reduced working image's size. */
+  square: PixelRect;
+  /** The model input's side in pixels. */
+  inputSize: number;
+}
+
+/** The original image as classification saw it, for drawing the heat map on it. */
+export interface OriginalImage {
+  geometry: InputGeometry;
+  /** The original (EXIF orientation applied, transparency on black) as a data URL, its longer side at most
+   *  ORIGINAL_PREVIEW_MAX_SIDE pixels, when `withInput` was asked for; else null. */
+  image: string | null;
+}
+/** The longest side of `OriginalImage.image`; a larger original is scaled down (it is for display only). */
+export const ORIGINAL_PREVIEW_MAX_SIDE = 1024;
+
 export interface ClassifiedImage {
   ok: true;
   /** As given (absolute). */
@@ -658,6 +694,9 @@ export interface ClassifiedImage {
   /** Original size in pixels. */
   width: number;
   height: number;
+  /** Where the model input came from in the original, and the original for display (backends before this field
+   *  sent none; clients that do not know it ignore it). */
+  original?: OriginalImage;
 }
 
 export interface FailedImage {

@@ -4,7 +4,7 @@
  */
 import * as os from 'node:os';
 import * as nodePath from 'node:path';
-import type { ClassifiedImage, ClassifyItem, ClassifyResult, FailedImage, Heatmap } from '../../server/protocol';
+import type { ClassifiedImage, ClassifyItem, ClassifyResult, FailedImage, Heatmap, OriginalImage } from '../../server/protocol';
 import type {
   ClassificationSortKey, ClassificationViewState, FromClassificationView, UncertaintyFilter,
 } from '../../webview/protocol';
@@ -35,6 +35,17 @@ function isHeatmap(v: unknown): v is Heatmap {
     typeof v.targetClass === 'string' && typeof v.layer === 'string';
 }
 
+const isRect = (v: unknown, keys: readonly string[]) => isObject(v) && keys.every((k) => isNum(v[k]));
+const RECT = ['left', 'top', 'width', 'height'] as const;
+
+/** An original the page can draw: its geometry in numbers, and its picture (if any) an inline image. */
+function isOriginal(v: unknown): v is OriginalImage {
+  if (!isObject(v) || !(v.image === null || (typeof v.image === 'string' && v.image.startsWith('data:image/')))) return false;
+  const g = v.geometry;
+  return isObject(g) && isNum(g.width) && isNum(g.height) && isNum(g.orientation) && isNum(g.inputSize) &&
+    isRect(g.crop, RECT) && isRect(g.square, RECT) && isRect(g.pad, ['left', 'top', 'right', 'bottom']);
+}
+
 function isClassified(v: Record<string, unknown>): v is Record<string, unknown> & ClassifiedImage {
   const d = v.distribution;
   return typeof v.predicted === 'string' && Array.isArray(v.probabilities) && v.probabilities.every(isNum) && isNum(v.confidence) &&
@@ -43,7 +54,7 @@ function isClassified(v: Record<string, unknown>): v is Record<string, unknown> 
     (v.heatmap === null || isHeatmap(v.heatmap)) &&
     // Only an inline image: the page puts it into an <img src>.
     (v.input === null || (typeof v.input === 'string' && v.input.startsWith('data:image/'))) &&
-    isNum(v.width) && isNum(v.height);
+    isNum(v.width) && isNum(v.height) && (v.original === undefined || isOriginal(v.original));
 }
 
 /** Whether `v` (read back from JSON, or an `explain` answer) is an item the panel can render. */

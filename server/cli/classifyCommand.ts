@@ -58,7 +58,11 @@ export async function classifyCommand(flags: Flags, args: readonly string[]): Pr
         const files = await writeExplanations(full, path.resolve(flags.explain!));
         process.stderr.write(`Grad-CAM overlays: ${files.length} written to ${path.resolve(flags.explain!)}\n`);
         // The overlays carry the pictures; the printed result stays small.
-        for (const it of full.items) if (it.ok) it.input = null;
+        for (const it of full.items) {
+          if (!it.ok) continue;
+          it.input = null;
+          if (it.original) it.original.image = null;
+        }
       }
       if (flags.json) process.stdout.write(JSON.stringify(full, null, 1) + '\n');
       else if (flags.csv) process.stdout.write(toCsv(full.items, full.model.classes));

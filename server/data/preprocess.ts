@@ -11,16 +11,18 @@
  *     are removed (judged on an intermediate image of at most 2 x size on its longer side; skipped when the
  *     image is uniformly dark, where nothing would be left);
  *  4. pad to a square with black (centred), keeping the aspect ratio, and resize to `size` x `size` (area
- *     average when shrinking, bilinear when enlarging);
+ *     average when shrinking, bilinear when enlarging); classification records this geometry in pixels of the
+ *     original (inputGeometry.ts) to draw heat maps back on it;
  *  5. output 8-bit pixels; the model input is pixel / 255 (`normalize: 'unit'`).
  *
  * decodeImage + preprocessDecoded are the same path cut open after step 2 at full resolution, so that the
  * robustness perturbations (eval/perturb.ts) act on decoded pixels and everything after them is unchanged.
  */
-import type { ImageStats } from '../protocol';
+import type { ImageStats, InputGeometry } from '../protocol';
 import * as crypto from 'node:crypto';
 import sharp, { type OutputInfo, type Sharp } from 'sharp';
 import { decodeBmp } from './bmp';
+import { inputGeometry, type SourceSize } from './inputGeometry';
 import { cropPadResize } from './resample';
 
 export interface PreprocessPolicy {
@@ -115,10 +117,14 @@ export async function preprocessImage(bytes: Buffer, policy: PreprocessPolicy = 
   return (await preprocessWithStats(bytes, policy)).pixels;
 }
 
-/** preprocessImage, plus the decoded image's statistics for the out-of-distribution check. */
-export async function preprocessWithStats(bytes: Buffer, policy: PreprocessPolicy = DEFAULT_POLICY): Promise<{ pixels: Uint8Array; stats: ImageStats }> {
+/**
+ * preprocessImage, plus the decoded image's statistics for the out-of-distribution check and, given the size and
+ * EXIF orientation of the file (`source`), the geometry applied: where the model input lies in the original.
+ */
+export async function preprocessWithStats(bytes: Buffer, policy: PreprocessPolicy = DEFAULT_POLICY, source?: SourceSize):
+  Promise<{ pixels: Uint8Array; stats: ImageStats; geometry: InputGeometry | null }> {
   try {
-    return await runPipeline(bytes, policy);
+    return await runPipeline(bytes, policy, source);
   } catch (e) {
     throw classifyDecodeError(e, bytes);
   }
@@ -195,13 +201,14 @@ export function brightBox(data: Uint8Array, width: number, height: number, chann
  * fast; libvips' own trim works at full resolution and was 4x slower), finds the border there, then crops,
  * pads and resizes in JS (resample.ts).
  */
-async function runPipeline(bytes: Buffer, p: PreprocessPolicy): Promise<{ pixels: Uint8Array; stats: ImageStats }> {
+async function runPipeline(bytes: Buffer, p: PreprocessPolicy, source?: SourceSize): Promise<{ pixels: Uint8Array; stats: ImageStats; geometry: InputGeometry | null }> {
   // libvips' greyscale conversion goes through linear light and cost 30% of the whole decode; the channels are
   // mapped in JS on the small working image instead (toChannels). Only 4-channel output (CMYK) takes libvips'.
   let { data, info } = await toWorkingSize(decodeStart(bytes, null), p);
   if (info.channels === 4) ({ data, info } = await toWorkingSize(decodeStart(bytes, p.channels === 1 ? 'b-w' : 'srgb'), p));
-  const pixels = finishWorking(data, info.width, info.height, info.channels, p);
-  return { pixels, stats: imageStats(data, info.width, info.height, info.channels) };
+  const { pixels, box } = finishWorking(data, info.width, info.height, info.channels, p);
+  const geometry = source ? inputGeometry(source, info.width, info.height, box, p.size) : null;
+  return { pixels, stats: imageStats(data, info.width, info.height, info.channels), geometry };
 }
 
 /** Steps 1-2 up to the colour conversion, as a pipeline not yet run: decode, EXIF orientation, flatten. */
@@ -219,10 +226,11 @@ function toWorkingSize(img: Sharp, p: PreprocessPolicy): Promise<{ data: Buffer;
 }
 
 /** Steps 2 (channels) to 5 on the working image: the policy's channels, border crop, pad and resize. */
-function finishWorking(data: Uint8Array, width: number, height: number, channels: number, p: PreprocessPolicy): Uint8Array {
+function finishWorking(data: Uint8Array, width: number, height: number, channels: number, p: PreprocessPolicy):
+  { pixels: Uint8Array; box: ReturnType<typeof brightBox> } {
   const px = toChannels(data, channels, p.channels);
   const box = p.cropThreshold === null ? null : brightBox(px, width, height, p.channels, p.cropThreshold);
-  return cropPadResize(px, width, height, p.channels, box, p.size);
+  return { pixels: cropPadResize(px, width, height, p.channels, box, p.size), box };
 }
 
 /** A decoded image at full resolution, 8-bit, interleaved: what the robustness perturbations work on. */
@@ -262,7 +270,7 @@ export async function preprocessDecoded(img: RawImage, policy: PreprocessPolicy 
   // The pixels are in memory already (decodeImage enforced MAX_PIXELS on the file); a perturbation may enlarge them.
   const input = sharp(img.data, { raw: { width: img.width, height: img.height, channels: img.channels }, limitInputPixels: false });
   const { data, info } = await toWorkingSize(input, policy);
-  return finishWorking(data, info.width, info.height, info.channels, policy);
+  return finishWorking(data, info.width, info.height, info.channels, policy).pixels;
 }
 
 function isGrey(data: Uint8Array, channels: number): boolean {

@@ -7,17 +7,18 @@ import { CancelledError } from '../cancelled';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import sharp from 'sharp';
 import type * as P from '../protocol';
 import { MAX_CLASSIFY_IMAGES, type ImageStats } from '../protocol';
 import { CLASSES } from '../data/classNames';
 import { forEachLimit } from '../data/forEachLimit';
 import { headerSize } from '../data/headerSize';
+import { jpegOrientation } from '../data/inputGeometry';
 import { classifyDecodeError, ImageDecodeError, MAX_PIXELS, preprocessWithStats, sharpInput } from '../data/preprocess';
 import { applyTemperature, averageProbs } from '../model/calibration';
 import { yieldToEventLoop } from '../engine/yieldToEventLoop';
 import { featureDistance, predictFeatures } from '../model/featureStats';
 import type { LoadedModel } from './modelStore';
+import { inputPng, originalPreview } from './originalPreview';
 
 /** Image files a folder contributes (by name; a file given by name is tried whatever it is called). */
 export const IMAGE_EXTENSIONS = ['.jpg', '.jpeg', '.png', '.bmp', '.webp', '.tif', '.tiff', '.gif'];
@@ -98,7 +99,7 @@ export function expandPaths(paths: readonly string[], limit: number, list: ListD
   return { files: [...new Set(files)], missing, unreadable };
 }
 
-interface Decoded { pixels: Uint8Array; stats: ImageStats; width: number; height: number }
+interface Decoded { pixels: Uint8Array; stats: ImageStats; width: number; height: number; geometry: P.InputGeometry | null }
 
 async function decode(file: string, loaded: LoadedModel): Promise<Decoded> {
   const bytesOnDisk = fs.statSync(file).size;
@@ -107,17 +108,18 @@ async function decode(file: string, loaded: LoadedModel): Promise<Decoded> {
     throw new ImageDecodeError(`the file is ${Math.round(bytesOnDisk / 2 ** 20)} MB; images over ${MAX_FILE_BYTES / 2 ** 20} MB are refused`, 'too-large');
   }
   const bytes = fs.readFileSync(file);
-  let size = headerSize(bytes);
+  const fromHeader = headerSize(bytes);
+  let size = fromHeader && { ...fromHeader, orientation: jpegOrientation(bytes) };
   if (!size) {
     try {
       const meta = await sharpInput(bytes, MAX_PIXELS).metadata();
-      size = { width: meta.width, height: meta.height };
+      size = { width: meta.width, height: meta.height, orientation: meta.orientation ?? 1 };
     } catch (e) {
       throw classifyDecodeError(e, bytes);
     }
   }
-  const { pixels, stats } = await preprocessWithStats(bytes, loaded.policy);
-  return { pixels, stats, width: size.width, height: size.height };
+  const { pixels, stats, geometry } = await preprocessWithStats(bytes, loaded.policy, size);
+  return { pixels, stats, width: size.width, height: size.height, geometry };
 }
 
 function failure(file: string, e: unknown): P.FailedImage {
@@ -145,12 +147,6 @@ export function judgeDistribution(stats: ImageStats, distance: number | null): P
   const r = (v: number) => Math.round(v * 1000) / 1000;
   return { outOfDistribution: reasons.length > 0, reasons, colourfulness: r(stats.colourfulness), darkBorder: r(stats.darkBorder),
     content: r(stats.content), white: r(stats.white), spread: r(stats.spread), roughness: r(stats.roughness), featureDistance: distance === null ? null : r(distance) };
-}
-
-async function inputPng(pixels: Uint8Array, size: number, channels: 1 | 3): Promise<string> {
-  const png = await sharp(Buffer.from(pixels.buffer, pixels.byteOffset, pixels.byteLength), { raw: { width: size, height: size, channels } })
-    .png({ compressionLevel: 6 }).toBuffer();
-  return `data:image/png;base64,${png.toString('base64')}`;
 }
 
 export async function classifyImages(paths: readonly string[], loaded: LoadedModel, opts: ClassifyOptions): Promise<Omit<P.ClassifyResult, 'model'>> {
@@ -225,6 +221,7 @@ export async function classifyImages(paths: readonly string[], loaded: LoadedMod
         results.set(i, {
           ok: true, path: chunk[i]!, predicted: CLASSES[best]!, probabilities: row, confidence: row[best]!, uncertain: reasons.length > 0,
           uncertainReasons: reasons, distribution, heatmap: null, input: null, width: d.width, height: d.height,
+          ...(d.geometry ? { original: { geometry: d.geometry, image: null } } : {}),
         });
       }
       if (opts.explain || opts.withInput) {
@@ -240,7 +237,11 @@ export async function classifyImages(paths: readonly string[], loaded: LoadedMod
               xi.dispose();
             }
           }
-          if (opts.withInput) item.input = await inputPng(d.pixels, size, channels);
+          if (opts.withInput) {
+            item.input = await inputPng(d.pixels, size, channels);
+            // Read again: a batch does not keep every file's bytes for the few items that show their original.
+            if (item.original) item.original.image = await originalPreview(item.path);
+          }
         }
       }
     }

@@ -126,6 +126,33 @@ describe('classification', () => {
     store.dispose();
   });
 
+  it('carries where the model input came from in the original, and the original itself when the input is asked for', async () => {
+    const store = new ModelStore(() => path.join(tmp, 'none'));
+    const loaded = await store.get(await writeModelFolder(path.join(tmp, 'model-geometry')));
+    // Stored 160 x 90 with EXIF orientation 6 (shown 90 x 160); the head, 60 x 40 as stored, off-centre.
+    const file = path.join(tmp, 'turned.jpg');
+    await sharp(Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="160" height="90"><rect width="160" height="90"/><rect x="90" y="30" width="60" height="40" fill="#999"/></svg>'))
+      .jpeg({ quality: 95 }).withMetadata({ orientation: 6 }).toFile(file);
+    const opts = { explain: true, withInput: true, threshold: 0.7, backend: 'wasm' as const };
+    const [item] = (await classifyImages([file], loaded, opts)).items;
+    assert.ok(item?.ok && item.original);
+    const g = item.original.geometry;
+    assert.deepEqual([item.width, item.height], [160, 90], 'the stored size, as before');
+    assert.deepEqual([g.width, g.height, g.orientation, g.inputSize], [90, 160, 6, SIZE]);
+    // Turned a quarter clockwise, the head lies at x 20..60, y 90..150 of the 90 x 160 picture. The working image is
+    // 36 x 64 (2.5 original px per working px); JPEG ringing and the area average blur the edge by a working pixel.
+    const near = (a: number, b: number) => Math.abs(a - b) <= 5;
+    assert.ok(near(g.crop.left, 20) && near(g.crop.top, 90) && near(g.crop.width, 40) && near(g.crop.height, 60), JSON.stringify(g.crop));
+    const png = Buffer.from(item.original.image!.split(',')[1]!, 'base64');
+    const meta = await sharp(png).metadata();
+    assert.deepEqual([meta.format, meta.width, meta.height], ['png', 90, 160], 'the original as displayed, at its own resolution');
+    const [plain] = (await classifyImages([file], loaded, { ...opts, explain: false, withInput: false })).items;
+    assert.ok(plain?.ok && plain.original);
+    assert.equal(plain.original.image, null, 'no picture without withInput; the geometry still');
+    assert.deepEqual(plain.original.geometry, g);
+    store.dispose();
+  });
+
   it('with test-time augmentation averages the image and its mirror image, and leaks nothing', async () => {
     const store = new ModelStore(() => path.join(tmp, 'none'));
     const loaded = await store.get(await writeModelFolder(path.join(tmp, 'model-tta'), 4));

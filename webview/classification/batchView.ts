@@ -59,7 +59,8 @@ export class BatchView {
       this.toolbar(),
       ...(failed.length ? [this.failedList(failed)] : []),
       el('div', { className: 'batch-layout' },
-        el('div', { className: 'table-wrap' }, this.table(), this.empty),
+        el('div', { className: 'table-wrap' }, this.table(), this.empty,
+          el('p', { className: 'sr-only', id: 'batch-keys' }, 'Up and Down arrows, or j and k, move between rows; Enter opens the detail; Escape closes it.')),
         this.pane));
     this.roving = this.marked = this.ctx.selected();
     this.refresh();
@@ -132,8 +133,10 @@ export class BatchView {
         return th;
       }),
       ...classes.map((c) => el('th', { className: 'num prob-col', title: `Probability of ${classLabel(c)}`, scope: 'col' }, shortClassLabel(c))));
-    const table = el('table', { className: 'grid batch-table', id: 'batch-table' }, el('thead', {}, head), this.tbody);
+    // A grid (rows of gridcells): screen readers announce the row the keyboard moves to, and its selected state.
+    const table = el('table', { className: 'grid batch-table', id: 'batch-table', role: 'grid' }, el('thead', {}, head), this.tbody);
     table.setAttribute('aria-label', 'Classified images');
+    table.setAttribute('aria-describedby', 'batch-keys');
     this.tbody.addEventListener('keydown', (e) => this.onKey(e));
     this.tbody.addEventListener('focusin', (e) => {
       const path = (e.target as HTMLElement).closest('tr')?.dataset.path;
@@ -202,9 +205,10 @@ export class BatchView {
     if (e.key === 'Enter' || e.key === ' ') {
       e.preventDefault();
       this.ctx.select(tr.dataset.path);
-    } else if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+    } else if (e.key === 'ArrowDown' || e.key === 'ArrowUp' || (/^[jk]$/.test(e.key) && !e.ctrlKey && !e.altKey && !e.metaKey)) {
+      // j and k as in lists of mail and code review tools: down and up.
       e.preventDefault();
-      const next = e.key === 'ArrowDown' ? tr.nextElementSibling : tr.previousElementSibling;
+      const next = e.key === 'ArrowDown' || e.key === 'j' ? tr.nextElementSibling : tr.previousElementSibling;
       (next as HTMLElement | null)?.focus();
     } else if (e.key === 'Home' || e.key === 'End') {
       e.preventDefault();

@@ -1,13 +1,15 @@
 /**
- * One image's verdict: the model's input with the Grad-CAM heat map over it, the probability of every class, the
+ * One image's verdict: the original image and the model's input, each with the Grad-CAM heat map over it (mapped back
+ * through resize, pad and crop onto the original), the probability of every class, the
  * predicted class, the "needs expert review" state and why, and the out-of-distribution reasons. The same view
  * serves a single result and the row opened in a batch.
  */
-import type { ClassifiedImage, ClassifyItem, FailedImage } from '../../server/protocol';
+import type { ClassifiedImage, ClassifyItem, FailedImage, InputGeometry } from '../../server/protocol';
 import { el } from '../dom';
 import { baseName } from './batchRows';
 import { classLabel, pct } from './format';
-import { paintHeatmap } from './heatmap';
+import { paintHeatmap, paintHeatmapOnOriginal } from './heatmap';
+import { isUsableGeometry } from './originalMapping';
 
 /** Where the heat map of the item stands: asked for (and not back yet), failed, or neither. */
 export interface ExplainState { pending: boolean; error: string | null }
@@ -69,9 +71,9 @@ function uncertainBanner(item: ClassifiedImage): HTMLElement {
 }
 
 function picture(item: ClassifiedImage, ctx: DetailContext): HTMLElement {
-  const fig = el('figure', { className: 'scan' });
+  const original = originalView(item);
+  const fig = el('figure', { className: original ? 'scan paired' : 'scan' });
   const stack = el('div', { className: 'scan-stack' });
-  fig.append(stack);
   const src = item.input ?? ctx.thumb;
   if (src) {
     const what = item.input ? 'Model input (cropped, padded and resized)' : 'Original image';
@@ -80,19 +82,54 @@ function picture(item: ClassifiedImage, ctx: DetailContext): HTMLElement {
     stack.append(el('div', { className: 'no-picture' }, 'no preview'));
   }
   const hm = item.heatmap;
+  const canvases: HTMLCanvasElement[] = [];
   if (hm && item.input) {
-    const canvas = el('canvas', { id: 'heatmap-canvas', className: 'heat' });
-    canvas.setAttribute('role', 'img');
-    canvas.setAttribute('aria-label', `Grad-CAM heat map of the evidence for ${hm.targetClass}`);
+    const canvas = heatCanvas('heatmap-canvas', `Grad-CAM heat map of the evidence for ${hm.targetClass} on the model input`);
     paintHeatmap(canvas, hm);
     stack.append(canvas);
-    fig.append(heatControls(canvas, ctx), legend(),
+    if (original) {
+      const over = heatCanvas('original-heatmap', `Grad-CAM heat map of the evidence for ${hm.targetClass}, mapped back onto the original image`);
+      paintHeatmapOnOriginal(over, hm, original.geometry);
+      original.stack.append(over);
+      canvases.push(over);
+    }
+    canvases.push(canvas);
+  }
+  if (original) {
+    const g = original.geometry;
+    fig.append(el('div', { className: 'scan-pair' },
+      el('div', { className: 'scan-view', id: 'original-view' }, original.stack, el('div', { className: 'scan-label muted' }, `Original · ${g.width} × ${g.height} px`)),
+      el('div', { className: 'scan-view' }, stack, el('div', { className: 'scan-label muted' }, `Model input · ${g.inputSize} × ${g.inputSize} px`))));
+  } else {
+    fig.append(stack);
+  }
+  if (hm && canvases.length) {
+    fig.append(heatControls(canvases, ctx), legend(),
       el('figcaption', { className: 'muted' }, `Grad-CAM: where the evidence for ${classLabel(hm.targetClass)} lies (layer ${hm.layer}). ` +
-        'It shows what the model used, not where a tumour is.'));
+        'It shows what the model used, not where a tumour is.' +
+        (original ? ' On the original it covers only the part the model saw (the dark border is cropped away).' : '')));
   } else {
     fig.append(el('figcaption', { className: 'muted heat-status', id: 'heatmap-status', role: 'status' }, ...heatStatus(ctx)));
   }
   return fig;
+}
+
+function heatCanvas(id: string, label: string): HTMLCanvasElement {
+  const canvas = el('canvas', { id, className: 'heat' });
+  canvas.setAttribute('role', 'img');
+  canvas.setAttribute('aria-label', label);
+  return canvas;
+}
+
+/** The original with its geometry, when the backend sent both (older backends send neither). */
+function originalView(item: ClassifiedImage): { stack: HTMLElement; geometry: InputGeometry } | null {
+  const o = item.original;
+  if (!o?.image || !isUsableGeometry(o.geometry)) return null;
+  const stack = el('div', { className: 'scan-stack' });
+  // The CSP blocks style attributes, not CSSOM: the box takes the original's shape.
+  stack.style.aspectRatio = `${o.geometry.width} / ${o.geometry.height}`;
+  stack.append(el('img', { src: o.image, alt: `Original image: ${baseName(item.path)}`, id: 'original-image' }));
+  return { stack, geometry: o.geometry };
 }
 
 function heatStatus(ctx: DetailContext): (Node | string)[] {
@@ -105,7 +142,7 @@ function heatStatus(ctx: DetailContext): (Node | string)[] {
   return ['No heat map for this image.'];
 }
 
-function heatControls(canvas: HTMLCanvasElement, ctx: DetailContext): HTMLElement {
+function heatControls(canvases: readonly HTMLCanvasElement[], ctx: DetailContext): HTMLElement {
   let { show, opacity } = ctx.heatmap;
   const toggle = el('input', { type: 'checkbox', id: 'heatmap-toggle', checked: show });
   const slider = el('input', { type: 'range', id: 'heatmap-opacity', min: '0', max: '100', step: '5', value: String(Math.round(opacity * 100)) });
@@ -113,8 +150,10 @@ function heatControls(canvas: HTMLCanvasElement, ctx: DetailContext): HTMLElemen
   value.htmlFor.add('heatmap-opacity');
   // Inline style attributes are blocked by the CSP; setting a style property from script (CSSOM) is allowed.
   const apply = () => {
-    canvas.hidden = !show;
-    canvas.style.opacity = String(opacity);
+    for (const canvas of canvases) {
+      canvas.hidden = !show;
+      canvas.style.opacity = String(opacity);
+    }
     slider.disabled = !show;
     value.textContent = `${Math.round(opacity * 100)}%`;
   };

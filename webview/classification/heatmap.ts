@@ -4,7 +4,8 @@
  * slice). Upsampling values rather than colours keeps the colour between two cells on the colour map.
  * Weak evidence fades to transparent so that the slice stays visible where the model did not look.
  */
-import type { Heatmap } from '../../server/protocol';
+import type { Heatmap, InputGeometry } from '../../server/protocol';
+import { originalToHeatGrid } from './originalMapping';
 
 /** Viridis at 10 even steps (matplotlib's), as RGB. common.css draws the legend from the same stops and fade. */
 const VIRIDIS: readonly (readonly [number, number, number])[] = [
@@ -61,6 +62,46 @@ export function heatmapPixels(h: Heatmap, size: number): Uint8ClampedArray<Array
 
 /** Resolution of the drawn overlay; the canvas is then scaled (smoothly) to the size of the picture. */
 export const OVERLAY_SIZE = 224;
+
+/** The longer side of the overlay drawn on the original: the original's own size up to this, scaled down beyond. */
+export const ORIGINAL_OVERLAY_MAX_SIDE = 1024;
+
+/** The overlay's pixel size for an original of `g.width` x `g.height`. */
+export function originalOverlaySize(g: InputGeometry): { width: number; height: number } {
+  const k = Math.min(1, ORIGINAL_OVERLAY_MAX_SIDE / Math.max(g.width, g.height));
+  return { width: Math.max(1, Math.round(g.width * k)), height: Math.max(1, Math.round(g.height * k)) };
+}
+
+/**
+ * RGBA pixels (row-major, width x height) of the heat map mapped back onto the whole original (scaled to width x
+ * height): each pixel's centre goes through crop, pad and resize to the map; outside the crop it stays transparent.
+ */
+export function heatmapPixelsOnOriginal(h: Heatmap, g: InputGeometry, width: number, height: number): Uint8ClampedArray<ArrayBuffer> {
+  const out = new Uint8ClampedArray(new ArrayBuffer(width * height * 4));
+  if (h.width < 1 || h.height < 1) return out;
+  const sx = g.width / width, sy = g.height / height;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const at = originalToHeatGrid(g, h.width, h.height, (x + 0.5) * sx, (y + 0.5) * sy);
+      if (!at) continue;
+      const v = sample(h, at.gx, at.gy);
+      const [r, gr, b] = viridis(v);
+      const k = (y * width + x) * 4;
+      out[k] = r; out[k + 1] = gr; out[k + 2] = b; out[k + 3] = Math.round(heatAlpha(v) * 255);
+    }
+  }
+  return out;
+}
+
+/** Paints the heat map mapped back onto the original on `canvas` (sized here to the original; CSS scales it to the picture). */
+export function paintHeatmapOnOriginal(canvas: HTMLCanvasElement, h: Heatmap, g: InputGeometry): void {
+  const { width, height } = originalOverlaySize(g);
+  canvas.width = width;
+  canvas.height = height;
+  const ctx = canvas.getContext('2d');
+  if (!ctx) return;
+  ctx.putImageData(new ImageData(heatmapPixelsOnOriginal(h, g, width, height), width, height), 0, 0);
+}
 
 /** Paints the heat map on `canvas` (which CSS sizes to cover the model input picture). */
 export function paintHeatmap(canvas: HTMLCanvasElement, h: Heatmap): void {
