@@ -11,6 +11,8 @@ import { COARSE_LABEL_TEXT } from '../../server/eval/validationText';
 import { dec, pct } from '../../server/numberFormat';
 import type { FromTrainingView, ToTrainingView, TrainingView, TrainingViewState } from '../protocol';
 import { acquireApi, clear, el } from '../dom';
+import { exportButtons, themeColors } from '../chartExport';
+import { lineChartSvg } from '../chartSvg';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, Legend, Tooltip);
 
@@ -106,15 +108,21 @@ function actions(v: TrainingView): HTMLElement {
   return bar;
 }
 
-function chartBox(id: string, label: string): { box: HTMLElement; canvas: HTMLCanvasElement } {
+type Series = { label: string; values: number[]; color: string; dashed?: boolean };
+
+/** A chart's figure with PNG / SVG export buttons; the SVG is drawn from the same series (webview/chartSvg.ts). */
+function chartBox(id: string, label: string, h: EpochStats[], series: Series[], yTitle: string, percent: boolean): { box: HTMLElement; canvas: HTMLCanvasElement } {
   const canvas = el('canvas', { id });
   canvas.setAttribute('role', 'img');
   canvas.setAttribute('aria-label', label);
-  return { box: el('figure', { className: 'chart-box' }, el('figcaption', {}, label), el('div', { className: 'chart-area' }, canvas)), canvas };
+  const svg = () => lineChartSvg({ title: label, xLabel: 'epoch', yLabel: yTitle, percentY: percent, ...(percent ? { y: { min: 0, max: 1 } } : {}),
+    lines: series.map((s) => ({ label: s.label, color: s.color, dashed: s.dashed, points: s.values.map((y, i) => ({ x: (h[i]?.epoch ?? i) + 1, y })) })),
+    colors: themeColors() });
+  const buttons = exportButtons({ name: id.replace(/^chart-/, 'training-'), canvas: () => canvas, svg }, (m) => vscode.postMessage(m));
+  return { box: el('figure', { className: 'chart-box' }, el('figcaption', {}, el('span', {}, label), buttons), el('div', { className: 'chart-area' }, canvas)), canvas };
 }
 
-function lineChart(canvas: HTMLCanvasElement, h: EpochStats[], series: { label: string; values: number[]; color: string; dashed?: boolean }[],
-  yTitle: string, percent: boolean): Chart<'line'> {
+function lineChart(canvas: HTMLCanvasElement, h: EpochStats[], series: Series[], yTitle: string, percent: boolean): Chart<'line'> {
   const c = palette();
   const config: ChartConfiguration<'line'> = {
     type: 'line',
@@ -147,16 +155,19 @@ function lineChart(canvas: HTMLCanvasElement, h: EpochStats[], series: { label: 
 function curves(v: TrainingView): HTMLElement {
   const h = v.history;
   const c = palette();
-  const loss = chartBox('chart-loss', 'Loss (cross-entropy) per epoch');
-  const acc = chartBox('chart-acc', 'Accuracy per epoch');
-  const lr = chartBox('chart-lr', 'Learning rate per epoch');
+  const lossSeries: Series[] = [{ label: 'train', values: h.map((e) => e.loss), color: c.train }, { label: 'validation', values: h.map((e) => e.valLoss), color: c.val, dashed: true }];
+  const accSeries: Series[] = [{ label: 'train', values: h.map((e) => e.acc), color: c.train }, { label: 'validation', values: h.map((e) => e.valAcc), color: c.val, dashed: true }];
+  const lrSeries: Series[] = [{ label: 'learning rate', values: h.map((e) => e.lr), color: c.lr }];
+  const loss = chartBox('chart-loss', 'Loss (cross-entropy) per epoch', h, lossSeries, 'loss', false);
+  const acc = chartBox('chart-acc', 'Accuracy per epoch', h, accSeries, 'accuracy', true);
+  const lr = chartBox('chart-lr', 'Learning rate per epoch', h, lrSeries, 'learning rate', false);
   const section = el('section', { className: 'charts' }, loss.box, acc.box, lr.box);
   // Charts need their canvas in the document to measure it: created after this section is attached.
   queueMicrotask(() => {
     charts.push(
-      lineChart(loss.canvas, h, [{ label: 'train', values: h.map((e) => e.loss), color: c.train }, { label: 'validation', values: h.map((e) => e.valLoss), color: c.val, dashed: true }], 'loss', false),
-      lineChart(acc.canvas, h, [{ label: 'train', values: h.map((e) => e.acc), color: c.train }, { label: 'validation', values: h.map((e) => e.valAcc), color: c.val, dashed: true }], 'accuracy', true),
-      lineChart(lr.canvas, h, [{ label: 'learning rate', values: h.map((e) => e.lr), color: c.lr }], 'learning rate', false),
+      lineChart(loss.canvas, h, lossSeries, 'loss', false),
+      lineChart(acc.canvas, h, accSeries, 'accuracy', true),
+      lineChart(lr.canvas, h, lrSeries, 'learning rate', false),
     );
   });
   return section;
