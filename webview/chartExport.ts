@@ -4,8 +4,11 @@
  * chart's data) and sends it to the extension, which checks it and writes it where the user picks.
  */
 import type { ChartImage } from './protocol';
-import type { SvgColors } from './chartSvg';
+import { themeColors } from './chartTheme';
 import { el } from './dom';
+
+/** Charts draw at twice the screen's resolution at least, so that an exported PNG stays sharp when printed or zoomed. */
+export const EXPORT_PIXEL_RATIO = Math.max(2, globalThis.devicePixelRatio || 1);
 
 export interface ExportableChart {
   /** Suggested file name, without extension (e.g. "loss-curves"). */
@@ -13,18 +16,6 @@ export interface ExportableChart {
   /** The canvas Chart.js draws on; without it the PNG is the SVG rasterised. */
   canvas?: () => HTMLCanvasElement | null;
   svg: () => string;
-}
-
-/** The theme's colours for a chart file (read when it is exported, so it matches what is on screen). */
-export function themeColors(): SvgColors {
-  const css = getComputedStyle(document.body);
-  const v = (name: string, fallback: string) => css.getPropertyValue(name).trim() || fallback;
-  return {
-    background: v('--vscode-editor-background', '#1e1e1e'),
-    text: v('--vscode-foreground', '#cccccc'),
-    muted: v('--vscode-descriptionForeground', '#999999'),
-    grid: v('--vscode-editorWidget-border', v('--vscode-panel-border', '#80808040')),
-  };
 }
 
 /** A canvas is transparent: paint the theme's background under it so the PNG reads the same outside VS Code. */

@@ -6,7 +6,8 @@
 import { Chart, LinearScale, LineController, LineElement, PointElement, Tooltip, type ChartConfiguration } from 'chart.js';
 import { dec, pct } from '../../server/numberFormat';
 import type { CompareRun, CompareViewState, FromCompareView, ToCompareView } from '../protocol';
-import { exportButtons, themeColors } from '../chartExport';
+import { EXPORT_PIXEL_RATIO, exportButtons } from '../chartExport';
+import { cssVar, themeColors } from '../chartTheme';
 import { lineChartSvg, type SvgLine } from '../chartSvg';
 import { acquireApi, clear, el } from '../dom';
 import { runTable } from './runTable';
@@ -28,7 +29,7 @@ const colorIndex = (r: CompareRun) => Math.max(0, state.runs.indexOf(r)) % COLOR
 
 function runColor(r: CompareRun): string {
   const [name, fallback] = COLOR_VARS[colorIndex(r)]!;
-  return getComputedStyle(document.body).getPropertyValue(name).trim() || fallback;
+  return cssVar(name, fallback);
 }
 
 interface Metric { id: 'loss' | 'acc'; title: string; yLabel: string; percent: boolean; train: (e: CompareRun['history'][number]) => number; val: (e: CompareRun['history'][number]) => number }
@@ -61,6 +62,7 @@ function chart(canvas: HTMLCanvasElement, m: Metric): Chart<'line'> {
     },
     options: {
       animation: false, responsive: true, maintainAspectRatio: false, interaction: { mode: 'nearest', intersect: false },
+      devicePixelRatio: EXPORT_PIXEL_RATIO,
       plugins: { tooltip: { callbacks: { label: (ctx) => `${ctx.dataset.label ?? ''}: ${m.percent ? pct(ctx.parsed.y) : dec(ctx.parsed.y, 4)}` } } },
       scales: {
         x: { type: 'linear', title: { display: true, text: 'epoch', color: c.muted }, ticks: { color: c.muted, precision: 0 }, grid: { color: c.grid } },

@@ -10,7 +10,8 @@ import {
 import type { EvaluationReport, SplitScores } from '../../server/protocol';
 import { dec, int, isNum, pct } from '../../server/numberFormat';
 import { clear, el } from '../dom';
-import { exportButtons, themeColors } from '../chartExport';
+import { EXPORT_PIXEL_RATIO, exportButtons } from '../chartExport';
+import { themeColors } from '../chartTheme';
 import { lineChartSvg } from '../chartSvg';
 import type { ChartImage } from '../protocol';
 
@@ -88,7 +89,7 @@ function rocChart(canvas: HTMLCanvasElement, r: EvaluationReport, s: SplitScores
     type: 'scatter',
     data: { datasets },
     options: {
-      animation: false, responsive: true, maintainAspectRatio: false,
+      animation: false, responsive: true, maintainAspectRatio: false, devicePixelRatio: EXPORT_PIXEL_RATIO,
       plugins: {
         legend: { position: 'bottom', labels: { color: c.text, usePointStyle: true, pointStyle: 'line', boxWidth: 24 } },
         tooltip: { callbacks: { label: (ctx) => `${ctx.dataset.label ?? ''}: FPR ${dec(ctx.parsed.x, 3)}, TPR ${dec(ctx.parsed.y, 3)}` } },
@@ -113,7 +114,7 @@ function reliabilityChart(canvas: HTMLCanvasElement, s: SplitScores): Chart {
       ],
     },
     options: {
-      animation: false, responsive: true, maintainAspectRatio: false,
+      animation: false, responsive: true, maintainAspectRatio: false, devicePixelRatio: EXPORT_PIXEL_RATIO,
       plugins: {
         legend: { position: 'bottom', labels: { color: c.text, usePointStyle: true, boxWidth: 24 } },
         tooltip: { callbacks: { label: (ctx) => {

@@ -5,7 +5,8 @@
 import type { EvaluationReport, SplitScores } from '../../server/protocol';
 import { dec, int, isNum, pct } from '../../server/numberFormat';
 import { el } from '../dom';
-import { exportButtons, themeColors } from '../chartExport';
+import { exportButtons } from '../chartExport';
+import { cssVar, themeColors } from '../chartTheme';
 import { heatmapSvg } from '../chartSvg';
 import type { ChartImage } from '../protocol';
 
@@ -43,7 +44,7 @@ export function confusionTable(r: EvaluationReport, s: SplitScores): HTMLElement
 
 /** The confusion matrix's heading with PNG / SVG export of the matrix (drawn as SVG from the counts). */
 export function confusionHeading(r: EvaluationReport, s: SplitScores, post: (m: ChartImage) => void): HTMLElement {
-  const accent = getComputedStyle(document.body).getPropertyValue('--vscode-charts-blue').trim() || '#3794ff';
+  const accent = cssVar('--vscode-charts-blue', '#3794ff');
   const svg = () => heatmapSvg({ title: `Confusion matrix, ${s.label} (${int(s.count)} images)`, rowTitle: 'true class', colTitle: 'predicted class',
     rows: r.classes, cols: r.classes, values: s.confusion, accent, colors: themeColors() });
   return el('h3', { className: 'with-export' }, el('span', {}, s.label), exportButtons({ name: `confusion-${s.key}`, svg }, post));

@@ -11,7 +11,8 @@ import { COARSE_LABEL_TEXT } from '../../server/eval/validationText';
 import { dec, pct } from '../../server/numberFormat';
 import type { FromTrainingView, ToTrainingView, TrainingView, TrainingViewState } from '../protocol';
 import { acquireApi, clear, el } from '../dom';
-import { exportButtons, themeColors } from '../chartExport';
+import { EXPORT_PIXEL_RATIO, exportButtons } from '../chartExport';
+import { cssVar, themeColors } from '../chartTheme';
 import { lineChartSvg } from '../chartSvg';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, Legend, Tooltip);
@@ -31,15 +32,11 @@ function duration(sec: number | null): string {
 
 /** Theme colours from VS Code's variables, read again whenever the theme changes. */
 function palette(): { train: string; val: string; lr: string; text: string; muted: string; grid: string } {
-  const css = getComputedStyle(document.body);
-  const v = (name: string, fallback: string) => css.getPropertyValue(name).trim() || fallback;
   return {
-    train: v('--vscode-charts-blue', '#3794ff'),
-    val: v('--vscode-charts-orange', '#d18616'),
-    lr: v('--vscode-charts-purple', '#b180d7'),
-    text: v('--vscode-foreground', '#cccccc'),
-    muted: v('--vscode-descriptionForeground', '#999999'),
-    grid: v('--vscode-editorWidget-border', v('--vscode-panel-border', '#80808040')),
+    train: cssVar('--vscode-charts-blue', '#3794ff'),
+    val: cssVar('--vscode-charts-orange', '#d18616'),
+    lr: cssVar('--vscode-charts-purple', '#b180d7'),
+    ...themeColors(),
   };
 }
 
@@ -135,6 +132,7 @@ function lineChart(canvas: HTMLCanvasElement, h: EpochStats[], series: Series[],
     },
     options: {
       animation: false, responsive: true, maintainAspectRatio: false, interaction: { mode: 'index', intersect: false },
+      devicePixelRatio: EXPORT_PIXEL_RATIO,
       plugins: {
         legend: { labels: { color: c.text, boxWidth: 18 } },
         tooltip: { callbacks: { label: (ctx) => `${ctx.dataset.label ?? ''}: ${percent ? pct(ctx.parsed.y ?? NaN) : dec(ctx.parsed.y ?? NaN, 4)}` } },
