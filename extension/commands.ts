@@ -11,6 +11,7 @@ import { resumeTraining, showTraining, trainModel } from './training/trainComman
 import type { TrainingController } from './training/trainingController';
 import type { ActiveModel } from './classification/activeModel';
 import { classifyImage, selectModel } from './classification/classifyCommands';
+import { compareRuns } from './compare/compareCommand';
 
 export interface CommandContext {
   context: vscode.ExtensionContext;
@@ -84,6 +85,7 @@ export function commandTable(ctx: CommandContext): Record<string, Handler> {
     'brainTumor.showMetrics': (arg?: unknown) => showMetrics(deps, itemArg(arg)),
     'brainTumor.classifyImage': needsTrust('Classify Image', (arg?: unknown, all?: unknown) => classifyImage(classifyDeps, arg, all)),
     'brainTumor.selectModel': (arg?: unknown) => selectModel(classifyDeps, modelArg(arg)),
+    'brainTumor.compareRuns': needsTrust('Compare Runs', (arg?: unknown, selected?: unknown) => compareRuns(deps, arg, selected)),
   };
   return table;
 }

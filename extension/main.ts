@@ -21,6 +21,8 @@ import { classificationActions } from './classification/classifyCommands';
 import { registerClassificationSerializer } from './panels/classificationPanel';
 import { runsFolderPath } from './training/runsFolder';
 import { registerSidebar } from './views/sidebar';
+import { registerCompareSerializer } from './panels/comparePanel';
+import { compareActions } from './compare/compareCommand';
 
 /** What the extension exports to other extensions (and to its integration tests). */
 export interface BrainTumorApi {
@@ -63,6 +65,7 @@ export function activate(context: vscode.ExtensionContext): BrainTumorApi {
     client.onDidChangeState((s) => { if (s === 'running') void activeModel.refresh(); }),
     registerTrainingSerializer(context.extensionUri, trainingActions(trainingDeps)),
     registerMetricsSerializer(context.extensionUri, metricsActions(trainingDeps)),
+    registerCompareSerializer(context.extensionUri, compareActions()),
     registerBackendStatusSerializer(context.extensionUri, client),
     registerDatasetSerializer(context.extensionUri, datasetActions(context, client)),
     createStatusBar(client),

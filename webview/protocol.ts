@@ -10,6 +10,12 @@ import type {
 
 export type BackendViewState = 'stopped' | 'starting' | 'running' | 'failed' | 'untrusted';
 
+/**
+ * A chart a page drew, to be saved where the user picks (any panel with charts sends it): a PNG data URL from the
+ * chart's canvas, or an SVG document built from the chart's data (webview/chartSvg.ts). `name` suggests the file name.
+ */
+export interface ChartImage { type: 'exportChart'; format: 'png' | 'svg'; name: string; data: string }
+
 export type ToStatusView = {
   type: 'status';
   state: BackendViewState;
@@ -74,6 +80,7 @@ export type ToTrainingView = { type: 'view'; view: TrainingView | null; error: s
 
 export type FromTrainingView =
   | { type: 'ready' }
+  | ChartImage
   | { type: 'cancel'; runId: string }
   | { type: 'resume'; runDir: string }
   | { type: 'openFolder'; runDir: string }
@@ -99,6 +106,7 @@ export type ToMetricsView = {
 
 export type FromMetricsView =
   | { type: 'ready' }
+  | ChartImage
   /** Open an image of the dataset; `rel` is relative to the report's dataRoot. */
   | { type: 'open'; rel: string }
   /** Write the self-contained HTML report (and the JSON) somewhere the user picks. */
@@ -164,4 +172,44 @@ export interface ClassificationViewState extends ClassificationViewPrefs {
   result: ClassifyResult | null;
   /** Path of the batch row whose detail is shown, or null. */
   selected: string | null;
+}
+
+/** One run of the Compare Runs panel: what its table shows and the curves its charts draw (built by the extension). */
+export interface CompareRun {
+  runId: string;
+  runDir: string;
+  status: string;
+  model: string;
+  /** The configuration highlights in words, e.g. "128 px greyscale, batch 32, lr 0.002, seed 42". */
+  settings: string;
+  /** Finished epochs, and the epochs the run was set to. */
+  epochs: number;
+  plannedEpochs: number;
+  /** Training time: the sum of the epochs' wall times, in seconds. */
+  seconds: number;
+  bestValAcc: number | null;
+  /** Testing accuracy of the run's last evaluation, official and deduplicated split; null when not evaluated. */
+  official: number | null;
+  deduplicated: number | null;
+  /** Sensitivity on each external set of the last evaluation (empty when none was scored). */
+  external: { name: string; sensitivity: number | null }[];
+  history: Pick<EpochStats, 'epoch' | 'loss' | 'acc' | 'valLoss' | 'valAcc'>[];
+}
+
+/** The runs to compare, and the ones that could not be read (one sentence each). */
+export type ToCompareView = { type: 'runs'; runs: CompareRun[]; problems: string[] };
+
+export type CompareSortKey = 'run' | 'model' | 'epochs' | 'seconds' | 'bestValAcc' | 'official' | 'deduplicated' | 'external';
+
+export type FromCompareView =
+  | { type: 'ready' }
+  | ChartImage
+  /** Save the table as CSV, its rows in this order (run folders; the extension writes only runs it holds). */
+  | { type: 'exportCsv'; order: string[] };
+
+/** What the Compare Runs panel keeps across reloads: the runs themselves (read once from their folders) and the sort. */
+export interface CompareViewState {
+  runs: CompareRun[];
+  problems: string[];
+  sort: { key: CompareSortKey; dir: 'asc' | 'desc' };
 }

@@ -4,6 +4,7 @@
  */
 import type { EpochStats, EvaluationReport, SplitScores } from '../../server/protocol';
 import type { FromMetricsView, MetricsViewState, RenderedExternalRow } from '../../webview/protocol';
+import { parseChartImage } from './chartImageMessages';
 
 /** Longest relative path the panel accepts in an `open` message. */
 export const MAX_REL_LENGTH = 4096;
@@ -22,6 +23,7 @@ export function parseFromMetricsView(m: unknown): FromMetricsView | undefined {
   if (!isObject(m)) return undefined;
   const t = m.type;
   if (t === 'ready' || t === 'export' || t === 'compare' || t === 'clearCompare') return { type: t };
+  if (t === 'exportChart') return parseChartImage(m);
   if (t === 'open' && typeof m.rel === 'string' && m.rel.length > 0 && m.rel.length < MAX_REL_LENGTH && !m.rel.includes('\0')) {
     return { type: 'open', rel: m.rel };
   }

@@ -9,6 +9,7 @@ import type { FromMetricsView, RenderedExternalRow, ToMetricsView } from '../../
 import { log } from '../log';
 import { galleryPaths, parseFromMetricsView, parseMetricsViewState } from './metricsMessages';
 import { PanelHost, registerPanelSerializer, type PanelKind, type PanelPage } from './panelHost';
+import { saveChartImage } from './saveChartImage';
 
 export const METRICS_VIEW_TYPE = 'brainTumor.metrics';
 const KIND: PanelKind = { viewType: METRICS_VIEW_TYPE, script: 'metrics', name: 'Metrics' };
@@ -129,6 +130,9 @@ export class MetricsPanel extends PanelHost<FromMetricsView, ToMetricsView> {
         this.rendered = { runId: m.runId, external: m.external };
         return;
       case 'export': return this.actions.exportReport(this.report);
+      case 'exportChart':
+        await saveChartImage(m, this.report.runId ? this.report.modelDir : undefined);
+        return;
       case 'clearCompare':
         this.compare = null;
         return this.send();

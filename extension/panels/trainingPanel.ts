@@ -8,6 +8,7 @@ import type { FromTrainingView, ToTrainingView, TrainingView, TrainingViewState 
 import { log } from '../log';
 import { PanelHost, registerPanelSerializer, type PanelKind } from './panelHost';
 import { parseFromTrainingView } from './trainingMessages';
+import { saveChartImage } from './saveChartImage';
 
 export const TRAINING_VIEW_TYPE = 'brainTumor.training';
 const TITLE = 'Training';
@@ -96,6 +97,9 @@ export class TrainingPanel extends PanelHost<FromTrainingView, ToTrainingView> {
     const v = this.view;
     switch (m.type) {
       case 'ready': return this.send();
+      case 'exportChart':
+        await saveChartImage(m, v?.runDir);
+        return;
       case 'cancel':
         if (v?.runId === m.runId) await this.actions.cancel(m.runId);
         return;

@@ -10,6 +10,10 @@ import {
 import type { EvaluationReport, SplitScores } from '../../server/protocol';
 import { dec, int, isNum, pct } from '../../server/numberFormat';
 import { clear, el } from '../dom';
+import { EXPORT_PIXEL_RATIO, exportButtons } from '../chartExport';
+import { themeColors } from '../chartTheme';
+import { lineChartSvg } from '../chartSvg';
+import type { ChartImage } from '../protocol';
 
 Chart.register(BarController, BarElement, ScatterController, LineController, LineElement, PointElement, LinearScale, CategoryScale, Legend, Tooltip);
 
@@ -36,11 +40,35 @@ function palette(): { classes: string[]; text: string; muted: string; grid: stri
   };
 }
 
-function chartBox(id: string, label: string): { box: HTMLElement; canvas: HTMLCanvasElement } {
+/** A chart's figure with PNG / SVG export buttons (`svg` draws the same data as a vector file). */
+function chartBox(id: string, label: string, svg: () => string, post: (m: ChartImage) => void): { box: HTMLElement; canvas: HTMLCanvasElement } {
   const canvas = el('canvas', { id });
   canvas.setAttribute('role', 'img');
   canvas.setAttribute('aria-label', label);
-  return { box: el('figure', { className: 'chart-box' }, el('figcaption', {}, label), el('div', { className: 'chart-area square' }, canvas)), canvas };
+  const buttons = exportButtons({ name: id.replace(/^chart-/, ''), canvas: () => canvas, svg }, post);
+  return { box: el('figure', { className: 'chart-box' }, el('figcaption', {}, el('span', {}, label), buttons), el('div', { className: 'chart-area square' }, canvas)), canvas };
+}
+
+function rocSvg(title: string, r: EvaluationReport, s: SplitScores): string {
+  const c = palette();
+  const lines = r.classes.map((name, i) => {
+    const roc = s.roc[i];
+    return { label: `${name} (AUC ${dec(s.perClass[i]?.auc, 3)})`, color: c.classes[i % c.classes.length]!,
+      points: roc ? roc.fpr.map((x, j) => ({ x, y: roc.tpr[j] ?? null })) : [] };
+  });
+  lines.push({ label: 'chance', color: c.ideal, points: [{ x: 0, y: 0 }, { x: 1, y: 1 }] });
+  return lineChartSvg({ title, xLabel: 'false positive rate', yLabel: 'true positive rate', lines, x: { min: 0, max: 1 }, y: { min: 0, max: 1 },
+    colors: themeColors(), height: 520 });
+}
+
+function reliabilitySvg(title: string, s: SplitScores): string {
+  const c = palette();
+  return lineChartSvg({
+    title, xLabel: 'confidence (top probability)', yLabel: 'accuracy', percentY: true, x: { min: 0, max: 1 }, y: { min: 0, max: 1 },
+    bars: { label: 'accuracy', color: c.bar, items: s.calibrationBins.map((b) => ({ x0: b.lower, x1: b.upper, y: b.count && isNum(b.accuracy) ? b.accuracy : null })) },
+    lines: [{ label: 'perfect calibration', color: c.ideal, dashed: true, points: [{ x: 0, y: 0 }, { x: 1, y: 1 }] }],
+    colors: themeColors(),
+  });
 }
 
 function rocChart(canvas: HTMLCanvasElement, r: EvaluationReport, s: SplitScores): Chart {
@@ -61,7 +89,7 @@ function rocChart(canvas: HTMLCanvasElement, r: EvaluationReport, s: SplitScores
     type: 'scatter',
     data: { datasets },
     options: {
-      animation: false, responsive: true, maintainAspectRatio: false,
+      animation: false, responsive: true, maintainAspectRatio: false, devicePixelRatio: EXPORT_PIXEL_RATIO,
       plugins: {
         legend: { position: 'bottom', labels: { color: c.text, usePointStyle: true, pointStyle: 'line', boxWidth: 24 } },
         tooltip: { callbacks: { label: (ctx) => `${ctx.dataset.label ?? ''}: FPR ${dec(ctx.parsed.x, 3)}, TPR ${dec(ctx.parsed.y, 3)}` } },
@@ -86,7 +114,7 @@ function reliabilityChart(canvas: HTMLCanvasElement, s: SplitScores): Chart {
       ],
     },
     options: {
-      animation: false, responsive: true, maintainAspectRatio: false,
+      animation: false, responsive: true, maintainAspectRatio: false, devicePixelRatio: EXPORT_PIXEL_RATIO,
       plugins: {
         legend: { position: 'bottom', labels: { color: c.text, usePointStyle: true, boxWidth: 24 } },
         tooltip: { callbacks: { label: (ctx) => {
@@ -110,7 +138,7 @@ export function destroyCharts(): void {
 }
 
 /** The split toggle and the two charts of the chosen split; re-rendered alone when the toggle changes. */
-export function chartsSection(r: EvaluationReport, host: HTMLElement, split: ChartSplit): void {
+export function chartsSection(r: EvaluationReport, host: HTMLElement, split: ChartSplit, post: (m: ChartImage) => void): void {
   destroyCharts();
   clear(host);
   const s = r.splits.find((x) => x.key === split.get()) ?? r.splits[0];
@@ -121,13 +149,15 @@ export function chartsSection(r: EvaluationReport, host: HTMLElement, split: Cha
     b.addEventListener('click', () => {
       if (split.get() === x.key) return;
       split.set(x.key);
-      chartsSection(r, host, split);
+      chartsSection(r, host, split, post);
     });
     return b;
   }));
   toggle.setAttribute('aria-label', 'Split shown in the charts');
-  const roc = chartBox('chart-roc', `ROC curves, each class against the rest (macro AUC ${dec(s.rocAucMacro, 3)})`);
-  const rel = chartBox('chart-reliability', `Reliability diagram (ECE ${dec(s.ece, 4)}, largest gap ${dec(s.maxCalibrationError, 3)})`);
+  const rocTitle = `ROC curves, each class against the rest (macro AUC ${dec(s.rocAucMacro, 3)})`;
+  const relTitle = `Reliability diagram (ECE ${dec(s.ece, 4)}, largest gap ${dec(s.maxCalibrationError, 3)})`;
+  const roc = chartBox('chart-roc', rocTitle, () => rocSvg(`${rocTitle}, ${s.label}`, r, s), post);
+  const rel = chartBox('chart-reliability', relTitle, () => reliabilitySvg(`${relTitle}, ${s.label}`, s), post);
   host.append(toggle, el('div', { className: 'charts' }, roc.box, rel.box));
   // Charts need their canvas in the document to measure it.
   queueMicrotask(() => {

@@ -5,6 +5,10 @@
 import type { EvaluationReport, SplitScores } from '../../server/protocol';
 import { dec, int, isNum, pct } from '../../server/numberFormat';
 import { el } from '../dom';
+import { exportButtons } from '../chartExport';
+import { cssVar, themeColors } from '../chartTheme';
+import { heatmapSvg } from '../chartSvg';
+import type { ChartImage } from '../protocol';
 
 export function perClassTable(r: EvaluationReport, s: SplitScores): HTMLElement {
   const cell = (cls: string, key: string, text: string) => el('td', { className: 'num', id: `class-${s.key}-${cls}-${key}` }, text);
@@ -36,4 +40,12 @@ export function confusionTable(r: EvaluationReport, s: SplitScores): HTMLElement
           el('span', { className: 'cm-count' }, String(n)), ' ', el('span', { className: 'cm-share' }, pct(share)));
       }));
     })));
+}
+
+/** The confusion matrix's heading with PNG / SVG export of the matrix (drawn as SVG from the counts). */
+export function confusionHeading(r: EvaluationReport, s: SplitScores, post: (m: ChartImage) => void): HTMLElement {
+  const accent = cssVar('--vscode-charts-blue', '#3794ff');
+  const svg = () => heatmapSvg({ title: `Confusion matrix, ${s.label} (${int(s.count)} images)`, rowTitle: 'true class', colTitle: 'predicted class',
+    rows: r.classes, cols: r.classes, values: s.confusion, accent, colors: themeColors() });
+  return el('h3', { className: 'with-export' }, el('span', {}, s.label), exportButtons({ name: `confusion-${s.key}`, svg }, post));
 }

@@ -12,10 +12,10 @@
  */
 import type { EvaluationReport } from '../../server/protocol';
 import { int } from '../../server/numberFormat';
-import type { FromMetricsView, MetricsViewState, ToMetricsView } from '../protocol';
+import type { ChartImage, FromMetricsView, MetricsViewState, ToMetricsView } from '../protocol';
 import { acquireApi, clear, el } from '../dom';
 import { chartsSection, destroyCharts, type ChartSplit } from './charts';
-import { confusionTable, perClassTable } from './classTables';
+import { confusionHeading, confusionTable, perClassTable } from './classTables';
 import { detectionSection } from './detection';
 import { externalSection } from './external';
 import { gallery, type GalleryImages } from './gallery';
@@ -35,6 +35,9 @@ const chartSplit: ChartSplit = {
     vscode.setState(state);
   },
 };
+
+/** Chart images (export buttons) go to the extension, which saves them where the user picks. */
+const post = (m: ChartImage) => vscode.postMessage(m);
 
 /** The galleries' thumbnails come with each report message; a click asks the extension to open the image. */
 const images: GalleryImages = { thumbs: {}, open: (rel) => vscode.postMessage({ type: 'open', rel }) };
@@ -95,12 +98,12 @@ function render(): void {
 
   root.append(el('h2', {}, 'Confusion matrices'),
     el('p', { className: 'muted' }, 'Rows: true class; columns: predicted class. Each cell: number of images, then the share of its row; darker = larger share.'));
-  root.append(el('div', { className: 'side-by-side' }, ...r.splits.map((s) => el('section', {}, el('h3', {}, s.label), confusionTable(r, s)))));
+  root.append(el('div', { className: 'side-by-side' }, ...r.splits.map((s) => el('section', {}, confusionHeading(r, s, post), confusionTable(r, s)))));
 
   root.append(el('h2', {}, 'ROC curves and calibration'));
   const chartsHost = el('div', { id: 'charts' });
   root.append(chartsHost);
-  chartsSection(r, chartsHost, chartSplit);
+  chartsSection(r, chartsHost, chartSplit, post);
 
   root.append(el('h2', {}, `Misclassified (${r.misclassified.length})`),
     gallery(r, r.misclassified, 'misclassified', 'No image was misclassified.', images));
@@ -133,7 +136,7 @@ function acknowledge(r: EvaluationReport): void {
 new MutationObserver(() => {
   const r = state.report;
   const host = document.getElementById('charts');
-  if (r && host) chartsSection(r, host, chartSplit);
+  if (r && host) chartsSection(r, host, chartSplit, post);
 }).observe(document.body, { attributes: true, attributeFilter: ['class'] });
 
 render();

@@ -11,6 +11,9 @@ import { COARSE_LABEL_TEXT } from '../../server/eval/validationText';
 import { dec, pct } from '../../server/numberFormat';
 import type { FromTrainingView, ToTrainingView, TrainingView, TrainingViewState } from '../protocol';
 import { acquireApi, clear, el } from '../dom';
+import { EXPORT_PIXEL_RATIO, exportButtons } from '../chartExport';
+import { cssVar, themeColors } from '../chartTheme';
+import { lineChartSvg } from '../chartSvg';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, Legend, Tooltip);
 
@@ -29,15 +32,11 @@ function duration(sec: number | null): string {
 
 /** Theme colours from VS Code's variables, read again whenever the theme changes. */
 function palette(): { train: string; val: string; lr: string; text: string; muted: string; grid: string } {
-  const css = getComputedStyle(document.body);
-  const v = (name: string, fallback: string) => css.getPropertyValue(name).trim() || fallback;
   return {
-    train: v('--vscode-charts-blue', '#3794ff'),
-    val: v('--vscode-charts-orange', '#d18616'),
-    lr: v('--vscode-charts-purple', '#b180d7'),
-    text: v('--vscode-foreground', '#cccccc'),
-    muted: v('--vscode-descriptionForeground', '#999999'),
-    grid: v('--vscode-editorWidget-border', v('--vscode-panel-border', '#80808040')),
+    train: cssVar('--vscode-charts-blue', '#3794ff'),
+    val: cssVar('--vscode-charts-orange', '#d18616'),
+    lr: cssVar('--vscode-charts-purple', '#b180d7'),
+    ...themeColors(),
   };
 }
 
@@ -106,15 +105,21 @@ function actions(v: TrainingView): HTMLElement {
   return bar;
 }
 
-function chartBox(id: string, label: string): { box: HTMLElement; canvas: HTMLCanvasElement } {
+type Series = { label: string; values: number[]; color: string; dashed?: boolean };
+
+/** A chart's figure with PNG / SVG export buttons; the SVG is drawn from the same series (webview/chartSvg.ts). */
+function chartBox(id: string, label: string, h: EpochStats[], series: Series[], yTitle: string, percent: boolean): { box: HTMLElement; canvas: HTMLCanvasElement } {
   const canvas = el('canvas', { id });
   canvas.setAttribute('role', 'img');
   canvas.setAttribute('aria-label', label);
-  return { box: el('figure', { className: 'chart-box' }, el('figcaption', {}, label), el('div', { className: 'chart-area' }, canvas)), canvas };
+  const svg = () => lineChartSvg({ title: label, xLabel: 'epoch', yLabel: yTitle, percentY: percent, ...(percent ? { y: { min: 0, max: 1 } } : {}),
+    lines: series.map((s) => ({ label: s.label, color: s.color, dashed: s.dashed, points: s.values.map((y, i) => ({ x: (h[i]?.epoch ?? i) + 1, y })) })),
+    colors: themeColors() });
+  const buttons = exportButtons({ name: id.replace(/^chart-/, 'training-'), canvas: () => canvas, svg }, (m) => vscode.postMessage(m));
+  return { box: el('figure', { className: 'chart-box' }, el('figcaption', {}, el('span', {}, label), buttons), el('div', { className: 'chart-area' }, canvas)), canvas };
 }
 
-function lineChart(canvas: HTMLCanvasElement, h: EpochStats[], series: { label: string; values: number[]; color: string; dashed?: boolean }[],
-  yTitle: string, percent: boolean): Chart<'line'> {
+function lineChart(canvas: HTMLCanvasElement, h: EpochStats[], series: Series[], yTitle: string, percent: boolean): Chart<'line'> {
   const c = palette();
   const config: ChartConfiguration<'line'> = {
     type: 'line',
@@ -127,6 +132,7 @@ function lineChart(canvas: HTMLCanvasElement, h: EpochStats[], series: { label: 
     },
     options: {
       animation: false, responsive: true, maintainAspectRatio: false, interaction: { mode: 'index', intersect: false },
+      devicePixelRatio: EXPORT_PIXEL_RATIO,
       plugins: {
         legend: { labels: { color: c.text, boxWidth: 18 } },
         tooltip: { callbacks: { label: (ctx) => `${ctx.dataset.label ?? ''}: ${percent ? pct(ctx.parsed.y ?? NaN) : dec(ctx.parsed.y ?? NaN, 4)}` } },
@@ -147,16 +153,19 @@ function lineChart(canvas: HTMLCanvasElement, h: EpochStats[], series: { label: 
 function curves(v: TrainingView): HTMLElement {
   const h = v.history;
   const c = palette();
-  const loss = chartBox('chart-loss', 'Loss (cross-entropy) per epoch');
-  const acc = chartBox('chart-acc', 'Accuracy per epoch');
-  const lr = chartBox('chart-lr', 'Learning rate per epoch');
+  const lossSeries: Series[] = [{ label: 'train', values: h.map((e) => e.loss), color: c.train }, { label: 'validation', values: h.map((e) => e.valLoss), color: c.val, dashed: true }];
+  const accSeries: Series[] = [{ label: 'train', values: h.map((e) => e.acc), color: c.train }, { label: 'validation', values: h.map((e) => e.valAcc), color: c.val, dashed: true }];
+  const lrSeries: Series[] = [{ label: 'learning rate', values: h.map((e) => e.lr), color: c.lr }];
+  const loss = chartBox('chart-loss', 'Loss (cross-entropy) per epoch', h, lossSeries, 'loss', false);
+  const acc = chartBox('chart-acc', 'Accuracy per epoch', h, accSeries, 'accuracy', true);
+  const lr = chartBox('chart-lr', 'Learning rate per epoch', h, lrSeries, 'learning rate', false);
   const section = el('section', { className: 'charts' }, loss.box, acc.box, lr.box);
   // Charts need their canvas in the document to measure it: created after this section is attached.
   queueMicrotask(() => {
     charts.push(
-      lineChart(loss.canvas, h, [{ label: 'train', values: h.map((e) => e.loss), color: c.train }, { label: 'validation', values: h.map((e) => e.valLoss), color: c.val, dashed: true }], 'loss', false),
-      lineChart(acc.canvas, h, [{ label: 'train', values: h.map((e) => e.acc), color: c.train }, { label: 'validation', values: h.map((e) => e.valAcc), color: c.val, dashed: true }], 'accuracy', true),
-      lineChart(lr.canvas, h, [{ label: 'learning rate', values: h.map((e) => e.lr), color: c.lr }], 'learning rate', false),
+      lineChart(loss.canvas, h, lossSeries, 'loss', false),
+      lineChart(acc.canvas, h, accSeries, 'accuracy', true),
+      lineChart(lr.canvas, h, lrSeries, 'learning rate', false),
     );
   });
   return section;
