@@ -113,6 +113,9 @@ describe('workbench UI with the packaged extension', { timeout: 600000 }, () => 
   });
 
   it('shows the running engine in the status bar', async () => {
+    // The backend starts on first use (docs/activation.md): a command is that use.
+    await runCommand(STATUS_TITLE);
+    await runCommand('View: Close All Editors');
     const item = page.locator('.statusbar-item', { hasText: /wasm|gpu|node|cpu/ }).filter({ has: page.locator('.codicon-pulse') });
     await item.first().waitFor({ timeout: 90000 });
     assert.match((await item.first().innerText()).trim(), /^(wasm|gpu|node|cpu)( ×\d+)?$/);
