@@ -161,15 +161,25 @@ describe('lazy start and the walkthrough', { timeout: 420000 }, () => {
     await page.locator('.tab', { hasText: 'Walkthrough' }).first().click();
     for (let i = 0; i < 50 && !(await done(gpu)); i++) await page.waitForTimeout(200);
     assert.equal(await done(gpu), true, 'the GPU step is checked once Show Backend Status ran');
-    // Readable in a light theme too: the theme set in the settings, and the window reloaded.
+    // Readable in a light theme too: the theme set in the settings, and the window reloaded with no editor open.
+    // The first command made .brain-tumor/ here: the reloaded window activates the extension for it
+    // (workspaceContains), and still starts no backend.
+    assert.ok(fs.existsSync(path.join(WORKSPACE, '.brain-tumor')));
+    await runCommand(page, 'View: Close All Editors');
     const settings = path.join(DATA, 'user', 'User', 'settings.json');
     fs.writeFileSync(settings, JSON.stringify({ ...JSON.parse(fs.readFileSync(settings, 'utf8')), 'workbench.colorTheme': 'Default Light Modern' }, null, 2));
     const navigated = page.waitForEvent('framenavigated', { predicate: (f) => f === page.mainFrame(), timeout: 60000 });
     await runCommand(page, 'Developer: Reload Window');
     await navigated;
     await page.locator('.monaco-workbench.vs').waitFor({ timeout: 60000 });
-    await page.waitForTimeout(2000);
-    if (!(await gpu.isVisible().catch(() => false))) await openWalkthrough();
+    await page.locator('.statusbar-item', { hasText: 'Brain Tumor' }).first().waitFor({ timeout: 60000 });
+    const events = logTexts().join('\n').match(/_doActivateExtension brain-tumor-tools\.brain-tumor-detection, startup: \w+, activationEvent: '[^']+'/g);
+    assert.ok(events.some((e) => e.includes("activationEvent: 'workspaceContains:")), `the reloaded window activated it for .brain-tumor/: ${events.join('; ')}`);
+    for (let i = 0; i < 20 && backendProcesses().length; i++) await page.waitForTimeout(500); // the old window's backend ends
+    await page.waitForTimeout(5000);
+    assert.deepEqual(backendProcesses(), [], 'activated, and still no backend until a command needs it');
+    assert.equal(await page.locator('.statusbar-item', { hasText: 'Brain Tumor' }).locator('.codicon-circle-large-outline').count(), 1, 'the status bar says: not running yet');
+    await openWalkthrough();
     await gpu.waitFor({ timeout: 30000 });
     assert.equal(await done(select), true, 'the progress survives the reload');
     await walkthroughStep('Look at a dataset').click();
