@@ -3,6 +3,8 @@
  * dist/server.js), restarts it on request, and restarts it by itself when it dies, telling the user once per
  * session rather than at every crash. Gives up after repeated crashes, with a way back (Restart Backend).
  * Does not start in an untrusted workspace: the backend reads the workspace's files.
+ * Starts lazily: the first request (or `start()`) starts the process, so a window that never uses the extension
+ * never pays for a TensorFlow process (docs/activation.md).
  */
 import * as vscode from 'vscode';
 import {
@@ -28,7 +30,7 @@ export class BackendClient implements vscode.Disposable {
   private client: LanguageClient | undefined;
   private readonly stateEmitter = new vscode.EventEmitter<BackendState>();
   readonly onDidChangeState = this.stateEmitter.event;
-  private current: BackendState = 'stopped';
+  private current: BackendState;
   private readonly crashes = new CrashPolicy();
   private failure: string | undefined;
   private readonly trainEmitter = new vscode.EventEmitter<TrainEvent>();
@@ -36,8 +38,13 @@ export class BackendClient implements vscode.Disposable {
   readonly onTrainEvent = this.trainEmitter.event;
   /** Numbers the progress tokens of this client's scans. */
   private sequence = 0;
+  /** Set by dispose: a late request must not start a new process after deactivation. */
+  private disposed = false;
 
-  constructor(private readonly context: vscode.ExtensionContext, private readonly cacheDir: () => string) {}
+  constructor(private readonly context: vscode.ExtensionContext, private readonly cacheDir: () => string) {
+    // Restricted Mode shows at once (status bar), not only when something first asks for the backend.
+    this.current = vscode.workspace.isTrusted ? 'stopped' : 'untrusted';
+  }
 
   get state(): BackendState {
     return this.current;
@@ -206,8 +213,12 @@ export class BackendClient implements vscode.Disposable {
     }
   }
 
-  /** The running client, waiting for a start in progress; throws a user-readable error when there is none. */
+  /**
+   * The running client: starts the backend on first use, waits for a start in progress; throws a user-readable
+   * error when there is none (untrusted, failed, or given up after crashes: those wait for Restart Backend).
+   */
   private async ready(): Promise<LanguageClient> {
+    if (!this.client && !this.disposed && vscode.workspace.isTrusted) await this.start();
     const c = this.client;
     if (this.current === 'untrusted') throw new Error('The backend does not run in an untrusted workspace. Trust the workspace to use it.');
     if (!c || !c.isRunning()) {
@@ -220,6 +231,7 @@ export class BackendClient implements vscode.Disposable {
   async dispose(): Promise<void> {
     const c = this.client;
     this.client = undefined;
+    this.disposed = true;
     this.stateEmitter.dispose();
     this.trainEmitter.dispose();
     if (c) await c.stop().catch(() => undefined);

@@ -90,6 +90,14 @@ export function commandTable(ctx: CommandContext): Record<string, Handler> {
   return table;
 }
 
+/** Commands that do not need the backend, so running one does not start it. */
+const WITHOUT_BACKEND = new Set(['brainTumor.openLogs']);
+
 export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
-  return Object.entries(commandTable(ctx)).map(([id, handler]) => vscode.commands.registerCommand(id, handler));
+  return Object.entries(commandTable(ctx)).map(([id, handler]) => vscode.commands.registerCommand(id, (...args: unknown[]) => {
+    // Any other command is a first use: the backend starts now, while the command asks its questions, instead of
+    // after them. A start failure shows in the status bar and the log; the command reports its own.
+    if (!WITHOUT_BACKEND.has(id) && ctx.backend.state === 'stopped') ctx.backend.start().catch((e: Error) => log.error(`Backend start failed: ${e.message}`));
+    return handler(...args);
+  }));
 }

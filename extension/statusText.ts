@@ -19,7 +19,8 @@ export function describeBackend(state: BackendState, status: StatusResult | unde
     case 'starting': return { text: '$(sync~spin) Brain Tumor', tooltip: 'Brain Tumor backend starting...', warn: false };
     case 'untrusted': return { text: '$(shield) Brain Tumor', tooltip: 'Backend not started: this workspace is not trusted.', warn: true };
     case 'failed': return { text: '$(error) Brain Tumor', tooltip: `Backend down: ${failure ?? 'unknown reason'}\nClick for details.`, warn: true };
-    case 'stopped': return { text: '$(circle-slash) Brain Tumor', tooltip: 'Backend stopped.', warn: false };
+    // Also the state of a window that has not used the extension yet: the backend starts on first use.
+    case 'stopped': return { text: '$(circle-large-outline) Brain Tumor', tooltip: 'Brain Tumor backend: not running. It starts when a Brain Tumor command needs it.\nClick for details.', warn: false };
   }
 }
 

@@ -55,7 +55,8 @@ export class BackendStatusPanel extends PanelHost<FromStatusView, ToStatusView> 
   /** The backend's state, and its status when it answers (a failed backend shows why it failed instead). */
   async refresh(): Promise<void> {
     const msg: ToStatusView = { type: 'status', state: this.backend.state, status: null, error: null };
-    if (this.backend.state === 'running' || this.backend.state === 'starting') {
+    // 'stopped' too: asking for the status is a first use, which starts a backend that has not started yet.
+    if (this.backend.state === 'running' || this.backend.state === 'starting' || this.backend.state === 'stopped') {
       try {
         msg.status = await this.backend.status();
         msg.state = this.backend.state;

@@ -53,14 +53,17 @@ describe('workspace trust', { timeout: 300000 }, () => {
 
   it('writes nothing into an untrusted workspace, then works once it is trusted', async () => {
     await page.locator('.statusbar-item', { hasText: 'Restricted Mode' }).first().waitFor({ timeout: 60000 });
-    // The extension is up (its status item says the backend waits for trust) before its menus are used.
-    await page.locator('.statusbar-item', { hasText: 'Brain Tumor' }).first().waitFor({ timeout: 60000 });
+    // The extension is not active yet (it activates on first use): its menus are there all the same, and the
+    // first one activates it. Train Model from the Explorer stops at once, saying why and offering to manage
+    // trust (no prompts first).
+    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'mri-dataset' }).first().waitFor({ timeout: 60000 });
     await page.waitForTimeout(1000);
-    // Train Model from the Explorer stops at once, saying why and offering to manage trust (no prompts first).
     const menu = await explorerMenu(page, 'mri-dataset');
     await clickMenuItem(page, menu, 'Train Model');
     const refusal = page.locator('.notification-toast', { hasText: 'Train Model needs a trusted workspace' });
     await refusal.first().waitFor({ timeout: 30000 });
+    // Now active, its status item says the backend waits for trust.
+    await page.locator('.statusbar-item', { hasText: 'Brain Tumor' }).first().waitFor({ timeout: 60000 });
     assert.equal(await refusal.first().locator('.monaco-button', { hasText: 'Manage Workspace Trust' }).count(), 1);
     assert.equal(await page.locator('.quick-input-widget', { hasText: 'Train Model' }).isVisible(), false, 'no prompts in Restricted Mode');
     await runCommand(page, 'Brain Tumor: Show Training');

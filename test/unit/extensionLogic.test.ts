@@ -60,6 +60,11 @@ describe('describeBackend (status bar)', () => {
     assert.match(describeBackend('failed', undefined, 'crashed 5 times').tooltip, /crashed 5 times/);
     assert.match(describeBackend('untrusted', undefined).tooltip, /not trusted/);
   });
+  it('says a backend that has not started yet starts on first use, without a warning', () => {
+    const d = describeBackend('stopped', undefined);
+    assert.match(d.tooltip, /starts when a Brain Tumor command needs it/);
+    assert.equal(d.warn, false);
+  });
 });
 
 describe('parseFromStatusView', () => {
