@@ -39,7 +39,12 @@ async function answerSaveDialog(title, target) {
   await widget.waitFor({ timeout: 30000 });
   const input = widget.locator('.quick-input-box input');
   for (let i = 0; i < 50 && !((await input.inputValue().catch(() => '')).startsWith('/')); i++) await page.waitForTimeout(200);
-  await input.fill(target);
+  // The dialog fills in its default path a moment after it opens: fill again until the box keeps ours.
+  for (let i = 0; i < 10; i++) {
+    await input.fill(target);
+    await page.waitForTimeout(400);
+    if (await input.inputValue().catch(() => '') === target) break;
+  }
   for (let i = 0; i < 10 && await widget.isVisible() && !fs.existsSync(target); i++) {
     await input.press('Enter').catch(() => {});
     await page.waitForTimeout(500);
