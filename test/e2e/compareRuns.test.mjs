@@ -39,7 +39,12 @@ async function answerSaveDialog(title, target) {
   await widget.waitFor({ timeout: 30000 });
   const input = widget.locator('.quick-input-box input');
   for (let i = 0; i < 50 && !((await input.inputValue().catch(() => '')).startsWith('/')); i++) await page.waitForTimeout(200);
-  await input.fill(target);
+  // The dialog fills in its default path a moment after it opens: fill again until the box keeps ours.
+  for (let i = 0; i < 10; i++) {
+    await input.fill(target);
+    await page.waitForTimeout(400);
+    if (await input.inputValue().catch(() => '') === target) break;
+  }
   for (let i = 0; i < 10 && await widget.isVisible() && !fs.existsSync(target); i++) {
     await input.press('Enter').catch(() => {});
     await page.waitForTimeout(500);
@@ -88,14 +93,14 @@ describe('Compare Runs and chart export', { timeout: 600000 }, () => {
     await page.locator('.statusbar-item .codicon-pulse').first().waitFor({ timeout: 90000 }); // the backend is up
     await runCommand(page, 'Brain Tumor: Compare Runs');
     // The multi-select pick lists the runs folder's runs; the two newest are ticked.
+    const idA = path.basename(runA), idB = path.basename(runB);
     const rows = page.locator('.quick-input-list .monaco-list-row');
-    await rows.first().waitFor({ timeout: 60000 });
+    for (const id of [idA, idB]) await rows.filter({ hasText: id }).first().waitFor({ timeout: 60000 });
     assert.equal(await rows.count(), 2);
-    assert.equal(await page.locator('.quick-input-list .monaco-list-row input[type=checkbox]:checked, .quick-input-list .monaco-list-row .monaco-custom-toggle.checked').count(), 2,
-      'both runs ticked');
+    assert.equal(await page.locator('.quick-input-list .monaco-list-row[aria-checked="true"]').count(), 2, 'both runs ticked');
+    await page.screenshot({ path: path.join(SHOTS, 'compare-pick-dark.png') });
     await page.keyboard.press('Enter');
 
-    const idA = path.basename(runA), idB = path.basename(runB);
     const legend = frame().locator('#compare-legend li.legend-run');
     await legend.first().waitFor({ timeout: 60000 });
     assert.deepEqual((await legend.allTextContents()).map((t) => t.trim()).sort(), [idA, idB].sort());
@@ -197,7 +202,7 @@ describe('Compare Runs and chart export', { timeout: 600000 }, () => {
     // Back to the comparison for the reload below.
     await runCommand(page, 'View: Close All Editors');
     await runCommand(page, 'Brain Tumor: Compare Runs');
-    await page.locator('.quick-input-list .monaco-list-row').first().waitFor({ timeout: 60000 });
+    await page.locator('.quick-input-list .monaco-list-row[aria-checked="true"]').nth(1).waitFor({ timeout: 60000 });
     await page.keyboard.press('Enter');
     await frame().locator('#compare-legend li.legend-run').first().waitFor({ timeout: 60000 });
   });
