@@ -14,9 +14,8 @@ const to = path.join(REPO, 'media', 'screenshots');
 export const SHOTS = {
   'classification.png': 'classify-single-dark.png',
   'classification-batch.png': 'classify-batch-dark.png',
-  'dataset.png': 'dataset-dark.png',
-  'training.png': 'training-dark.png',
-  'metrics.png': 'metrics-light.png',
+  'training.png': 'training-live-dark.png',
+  'metrics.png': 'metrics-preview-full-page-light.png',
   'backend-status.png': 'backend-status-dark.png',
   'walkthrough.png': 'walkthrough-light.png',
 };

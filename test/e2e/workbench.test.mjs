@@ -202,8 +202,9 @@ describe('workbench UI with the packaged extension', { timeout: 600000 }, () => 
 
   it('Train Model from the Explorer trains with live curves, and the Training panel comes back after a reload', async () => {
     await runCommand('View: Close All Editors');
-    // The extension is up (after the reload its backend waits for a first use: Train Model is that use).
-    await page.locator('.statusbar-item', { hasText: 'Brain Tumor' }).first().waitFor({ timeout: 90000 });
+    // The extension is up: its status item shows the engine, or, after a reload, "Brain Tumor" (the backend waits
+    // for a first use: Train Model is that use).
+    await page.locator('.statusbar-item .codicon-pulse').or(page.locator('.statusbar-item', { hasText: 'Brain Tumor' })).first().waitFor({ timeout: 90000 });
     await trainFromExplorer('train-set', 2);
     const frame = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
     // The panel opens at the start and fills in as epochs end; the second epoch's row and the end come live.

@@ -11,7 +11,7 @@ import {
   ensureTools, freePort, installExtension, launchBrowser, prepareDataDir, REPO, RESULTS, startCodeServer,
 } from '../tools/codeServer.mjs';
 import { makeTestWorkspace } from '../tools/testWorkspace.mjs';
-import { clickMenuItem, explorerMenu, runCommand } from '../tools/workbenchActions.mjs';
+import { clickMenuItem, closeMenu, explorerMenu, runCommand } from '../tools/workbenchActions.mjs';
 
 const WORK = path.join(RESULTS, 'ui-trust');
 const WORKSPACE = path.join(WORK, 'untrusted');
@@ -57,8 +57,14 @@ describe('workspace trust', { timeout: 300000 }, () => {
     // first one activates it. Train Model from the Explorer stops at once, saying why and offering to manage
     // trust (no prompts first).
     await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'mri-dataset' }).first().waitFor({ timeout: 60000 });
-    await page.waitForTimeout(1000);
-    const menu = await explorerMenu(page, 'mri-dataset');
+    // A menu opened before the workbench has read the extension's manifest lacks its items: close it and ask again.
+    let menu;
+    for (let i = 0; i < 30; i++) {
+      menu = await explorerMenu(page, 'mri-dataset');
+      if (await menu.getByRole('menuitem', { name: 'Train Model' }).count()) break;
+      await closeMenu(page);
+      await page.waitForTimeout(2000);
+    }
     await clickMenuItem(page, menu, 'Train Model');
     const refusal = page.locator('.notification-toast', { hasText: 'Train Model needs a trusted workspace' });
     await refusal.first().waitFor({ timeout: 30000 });
