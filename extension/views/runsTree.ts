@@ -66,7 +66,10 @@ export class RunsTree implements vscode.TreeDataProvider<RunNode>, vscode.Dispos
     this.stateChanged.fire();
   }
 
-  /** Watches everything in the runs folder (a deleted run folder comes as one event; changes are debounced); again once the folder exists (a watcher on a folder not yet made may never fire). */
+  /**
+   * Watches everything in the runs folder (a deleted run folder comes as one event; refreshes are debounced), and
+   * again once the folder exists (a watcher on a folder not yet made may never fire).
+   */
   private watch(dir: string): void {
     const exists = fs.existsSync(dir);
     if (dir === this.watchedDir && exists === this.watchedExists) return;
