@@ -66,14 +66,17 @@ export class RunsTree implements vscode.TreeDataProvider<RunNode>, vscode.Dispos
     this.stateChanged.fire();
   }
 
-  /** Watches the runs folder; again once it exists (a watcher on a folder not yet made may never fire). */
+  /**
+   * Watches everything in the runs folder (a deleted run folder comes as one event; refreshes are debounced), and
+   * again once the folder exists (a watcher on a folder not yet made may never fire).
+   */
   private watch(dir: string): void {
     const exists = fs.existsSync(dir);
     if (dir === this.watchedDir && exists === this.watchedExists) return;
     this.watcher?.dispose();
     this.watchedDir = dir;
     this.watchedExists = exists;
-    this.watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(dir), '**/{metadata,history,evaluation}.json'));
+    this.watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(dir), '**'));
     for (const on of [this.watcher.onDidCreate, this.watcher.onDidChange, this.watcher.onDidDelete]) on(() => this.refreshSoon(), this, this.disposables);
   }
 

@@ -56,7 +56,7 @@ export function registerSidebar(deps: SidebarDeps): vscode.Disposable[] {
     vscode.commands.registerCommand('brainTumor.useModel', (node?: ModelNode | RunNode) => vscode.commands.executeCommand('brainTumor.selectModel', node)),
     vscode.commands.registerCommand('brainTumor.refreshRuns', () => { runs.refreshSoon(); datasets.refresh(); }),
     vscode.commands.registerCommand('brainTumor.revealRun', (node?: RunNode | ModelNode | DatasetNode) => revealFolder(folderOf(node))),
-    vscode.commands.registerCommand('brainTumor.deleteRun', (node?: RunNode) => deleteRun(deps, node)),
+    vscode.commands.registerCommand('brainTumor.deleteRun', (node?: RunNode) => deleteRun(deps, node, runs)),
     vscode.commands.registerCommand('brainTumor.exportModel', (node?: ModelNode | RunNode) => exportModel(deps, node, models)),
     vscode.commands.registerCommand('brainTumor.evaluateOnDataset', (node?: DatasetNode) => evaluateOnDataset(deps, node)),
   ];
@@ -76,7 +76,7 @@ async function revealFolder(dir: string | undefined): Promise<void> {
 }
 
 /** Deletes a run folder after a modal confirmation; a run that trains (here or in another process) is never deleted. */
-async function deleteRun(deps: SidebarDeps, node: RunNode | undefined): Promise<void> {
+async function deleteRun(deps: SidebarDeps, node: RunNode | undefined, runs: RunsTree): Promise<void> {
   if (!node) return;
   const record = readRunRecord(node.runDir);
   const live = deps.training.current?.started.runDir === node.runDir || (isReadable(record) && record.state === 'running');
@@ -91,6 +91,7 @@ async function deleteRun(deps: SidebarDeps, node: RunNode | undefined): Promise<
   try {
     fs.rmSync(node.runDir, { recursive: true, force: true });
     log.info(`Deleted run folder ${node.runDir}.`);
+    runs.refreshSoon(); // a whole folder going may reach the file watcher as one event it does not match
     if (active) await vscode.commands.executeCommand('brainTumor.selectModel', { bundled: true });
   } catch (e) {
     void vscode.window.showErrorMessage(`Brain Tumor: cannot delete ${node.runDir}: ${(e as Error).message}`);

@@ -249,8 +249,9 @@ describe('Brain Tumor sidebar', { timeout: 900000 }, () => {
     ({ menu } = await rowMenu(row));
     await actions.clickMenuItem(page, menu, 'Delete Run');
     await dialog.locator('.monaco-button', { hasText: /^Delete$/ }).click();
-    await row.waitFor({ state: 'detached', timeout: 30000 });
+    for (let i = 0; i < 60 && fs.existsSync(completed); i++) await page.waitForTimeout(250);
     assert.equal(fs.existsSync(completed), false, 'the run folder is gone');
+    await row.waitFor({ state: 'detached', timeout: 30000 });
     assert.equal(await rows('Runs').count(), 1, 'the other run stays');
   });
 });
