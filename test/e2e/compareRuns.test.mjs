@@ -12,7 +12,7 @@ import {
   ensureTools, freePort, installExtension, launchBrowser, prepareDataDir, REPO, RESULTS, startCodeServer,
 } from '../tools/codeServer.mjs';
 import { makeTestWorkspace } from '../tools/testWorkspace.mjs';
-import { runCommand } from '../tools/workbenchActions.mjs';
+import { runCommand, startBackend } from '../tools/workbenchActions.mjs';
 
 const WORK = path.join(RESULTS, 'ui-compare');
 const SHOTS = path.join(RESULTS, 'screenshots');
@@ -90,7 +90,7 @@ describe('Compare Runs and chart export', { timeout: 600000 }, () => {
   });
 
   it('Compare Runs from the palette draws both runs\' curves and lists them in a sortable table', async () => {
-    await page.locator('.statusbar-item .codicon-pulse').first().waitFor({ timeout: 90000 }); // the backend is up
+    await startBackend(page);
     await runCommand(page, 'Brain Tumor: Compare Runs');
     // The multi-select pick lists the runs folder's runs; the two newest are ticked.
     const idA = path.basename(runA), idB = path.basename(runB);

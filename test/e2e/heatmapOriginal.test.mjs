@@ -70,7 +70,7 @@ describe('Classification panel: heat map on the original, keyboard in the batch 
       },
     }));
     // The extension is up (its Explorer menu items need it) once the status bar shows the backend's engine.
-    await page.locator('.statusbar-item', { hasText: /wasm|gpu|node|cpu/ }).filter({ has: page.locator('.codicon-pulse') }).first().waitFor({ timeout: 90000 });
+    await actions.startBackend(page);
   });
 
   after(async () => {

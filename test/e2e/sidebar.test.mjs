@@ -85,7 +85,7 @@ describe('Brain Tumor sidebar', { timeout: 900000 }, () => {
       work: WORK, workspace: WORKSPACE, vsix: VSIX, settings: { 'workbench.colorTheme': 'Default Dark Modern' },
       makeWorkspace: () => makeTestWorkspace(WORKSPACE, { datasetName: 'mri-dataset', trainingSet: 10 }),
     }));
-    await page.locator('.statusbar-item .codicon-pulse').first().waitFor({ timeout: 90000 });
+    await actions.startBackend(page);
   });
 
   after(async () => {
@@ -228,7 +228,7 @@ describe('Brain Tumor sidebar', { timeout: 900000 }, () => {
     };
     assert.ok((await menuItems()).includes('Train Model'), 'on by default');
     await session.reloadWithSettings(page, WORK, { 'brainTumor.explorerContextMenu': false }, 'monaco-workbench');
-    await page.locator('.statusbar-item .codicon-pulse').first().waitFor({ timeout: 90000 });
+    await actions.startBackend(page);
     const names = await menuItems();
     assert.ok(!names.includes('Train Model') && !names.includes('Show Dataset') && !names.includes('Classify Image'), names.join(', '));
     assert.ok(names.includes('Copy Path'), `the control: the menu itself is there: ${names.join(', ')}`);

@@ -50,3 +50,22 @@ export async function closeMenu(page) {
   await page.keyboard.press('Escape');
   await page.locator('.context-view .monaco-menu').waitFor({ state: 'detached', timeout: 5000 }).catch(() => {});
 }
+
+/**
+ * The backend starts on first use (docs/activation.md), so a test that needs it makes that use: "Show Backend
+ * Status" from the palette, retried while the palette does not list the extension's commands yet (a palette
+ * opened before the workbench read the manifest keeps its empty list), then waits for the engine in the status bar.
+ */
+export async function startBackend(page) {
+  for (let i = 0; ; i++) {
+    try {
+      await runCommand(page, 'Brain Tumor: Show Backend Status');
+      break;
+    } catch (e) {
+      if (i === 5) throw e;
+      await page.keyboard.press('Escape');
+    }
+  }
+  await runCommand(page, 'View: Close All Editors');
+  await page.locator('.statusbar-item', { hasText: /wasm|gpu|node|cpu/ }).filter({ has: page.locator('.codicon-pulse') }).first().waitFor({ timeout: 90000 });
+}
