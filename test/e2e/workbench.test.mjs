@@ -184,8 +184,9 @@ describe('workbench UI with the packaged extension', { timeout: 600000 }, () => 
     const thumbs = frame.locator('button.thumb img');
     await thumbs.first().waitFor();
     assert.ok(await thumbs.count() >= 4, 'sample thumbnails per class');
-    await page.waitForFunction(() => true);
-    const loaded = await thumbs.first().evaluate((img) => img.complete && img.naturalWidth > 0);
+    // The element comes before its picture: wait for the load (a picture the CSP blocks never loads).
+    const loaded = await thumbs.first().evaluate((img) => img.complete && img.naturalWidth > 0 ? true
+      : new Promise((resolve) => { img.addEventListener('load', () => resolve(img.naturalWidth > 0)); img.addEventListener('error', () => resolve(false)); setTimeout(() => resolve(false), 15000); }));
     assert.ok(loaded, 'a thumbnail loaded through the CSP');
     await page.waitForTimeout(300);
     await page.screenshot({ path: path.join(SHOTS, 'dataset-dark.png') });
