@@ -173,6 +173,7 @@ describe('workbench UI with the packaged extension', { timeout: 600000 }, () => 
 
   it('Show Dataset from the Explorer shows counts and thumbnails, and the panel survives a reload in a light theme', async () => {
     await runCommand('View: Close All Editors');
+    await runCommand('View: Hide Panel'); // the crash notice's log would leave little room for the panel
     await page.locator('.statusbar-item .codicon-pulse').first().waitFor({ timeout: 90000 }); // the extension is up
     const menu = await explorerMenu('mri-dataset');
     await clickMenuItem(menu, 'Show Dataset');
@@ -184,10 +185,14 @@ describe('workbench UI with the packaged extension', { timeout: 600000 }, () => 
     const thumbs = frame.locator('button.thumb img');
     await thumbs.first().waitFor();
     assert.ok(await thumbs.count() >= 4, 'sample thumbnails per class');
-    // The element comes before its picture: wait for the load (a picture the CSP blocks never loads).
+    // Thumbnails load lazily: scrolled into view (the Output panel may leave them below the fold), the element
+    // still comes before its picture, so wait for the load (a picture the CSP blocks never loads).
+    await thumbs.first().scrollIntoViewIfNeeded();
     const loaded = await thumbs.first().evaluate((img) => img.complete && img.naturalWidth > 0 ? true
       : new Promise((resolve) => { img.addEventListener('load', () => resolve(img.naturalWidth > 0)); img.addEventListener('error', () => resolve(false)); setTimeout(() => resolve(false), 15000); }));
-    assert.ok(loaded, 'a thumbnail loaded through the CSP');
+    const why = loaded ? '' : await thumbs.first().evaluate((img) => `src ${img.src}: complete ${img.complete}, width ${img.naturalWidth}`);
+    if (!loaded) await page.screenshot({ path: path.join(SHOTS, 'dataset-thumbnail-failed.png') });
+    assert.ok(loaded, `a thumbnail loaded through the CSP (${why})`);
     await page.waitForTimeout(300);
     await page.screenshot({ path: path.join(SHOTS, 'dataset-dark.png') });
     await frame.locator('#problems, #dataset-summary').first().scrollIntoViewIfNeeded();
