@@ -18,6 +18,10 @@ export const SHOTS = {
   'metrics.png': 'metrics-preview-full-page-light.png',
   'backend-status.png': 'backend-status-dark.png',
   'walkthrough.png': 'walkthrough-light.png',
+  'dataset.png': 'dataset-dark.png',
+  'sidebar.png': 'sidebar-dark.png',
+  'compare-runs.png': 'compare-dark.png',
+  'heatmap-original.png': 'heatmap-original-light.png',
 };
 
 fs.mkdirSync(to, { recursive: true });

@@ -4,19 +4,16 @@
 // activation time (its own log line) into test-results/activation.json, for docs/activation.md.
 // The walkthrough opens from the Welcome page's list, and its GPU step completes when its command runs.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import {
-  ensureTools, freePort, installExtension, launchBrowser, prepareDataDir, REPO, RESULTS, startCodeServer,
-} from '../tools/codeServer.mjs';
+import { RESULTS } from '../tools/codeServer.mjs';
 import { runCommand } from '../tools/workbenchActions.mjs';
+import { openWorkbench } from '../tools/workbenchSession.mjs';
 
 const WORK = path.join(RESULTS, 'ui-activation');
 const WORKSPACE = path.join(WORK, 'unrelated');
 const DATA = path.join(WORK, 'data');
-const VSIX = path.join(RESULTS, 'brain-tumor-detection.vsix');
 const SHOTS = path.join(RESULTS, 'screenshots');
 const WALKTHROUGH = 'Get Started with Brain Tumor Detection';
 
@@ -78,23 +75,14 @@ const walkthroughStep = (title) => page.locator('.getting-started-step', { hasTe
 
 describe('lazy start and the walkthrough', { timeout: 420000 }, () => {
   before(async () => {
-    ensureTools();
-    fs.rmSync(WORK, { recursive: true, force: true });
-    fs.mkdirSync(WORKSPACE, { recursive: true });
-    fs.mkdirSync(SHOTS, { recursive: true });
-    fs.writeFileSync(path.join(WORKSPACE, 'README.md'), '# An unrelated project\n');
-    fs.writeFileSync(path.join(WORKSPACE, 'index.js'), 'console.log("hello");\n');
-    if (!fs.existsSync(VSIX)) {
-      execFileSync(path.join(REPO, 'node_modules/.bin/vsce'), ['package', '--out', VSIX], { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'] });
-    }
-    const port = await freePort();
-    prepareDataDir(DATA, port, { 'workbench.colorTheme': 'Default Dark Modern' });
-    installExtension(DATA, VSIX);
-    cs = await startCodeServer({ port, dataDir: DATA, folder: WORKSPACE });
-    ctx = await launchBrowser(path.join(WORK, 'chromium'));
-    page = ctx.pages()[0] ?? await ctx.newPage();
-    await page.goto(`${cs.url}/?folder=${encodeURIComponent(WORKSPACE)}`);
-    await page.locator('.monaco-workbench').waitFor({ timeout: 90000 });
+    ({ cs, ctx, page } = await openWorkbench({
+      work: WORK, workspace: WORKSPACE, settings: { 'workbench.colorTheme': 'Default Dark Modern' },
+      makeWorkspace: () => {
+        fs.mkdirSync(WORKSPACE, { recursive: true });
+        fs.writeFileSync(path.join(WORKSPACE, 'README.md'), '# An unrelated project\n');
+        fs.writeFileSync(path.join(WORKSPACE, 'index.js'), 'console.log("hello");\n');
+      },
+    }));
   });
 
   after(async () => {

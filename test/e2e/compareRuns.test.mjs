@@ -8,17 +8,15 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import {
-  ensureTools, freePort, installExtension, launchBrowser, prepareDataDir, REPO, RESULTS, startCodeServer,
-} from '../tools/codeServer.mjs';
+import { REPO, RESULTS } from '../tools/codeServer.mjs';
 import { makeTestWorkspace } from '../tools/testWorkspace.mjs';
-import { runCommand, startBackend } from '../tools/workbenchActions.mjs';
+import { answerSaveDialog, runCommand, startBackend } from '../tools/workbenchActions.mjs';
+import { openWorkbench } from '../tools/workbenchSession.mjs';
 
 const WORK = path.join(RESULTS, 'ui-compare');
 const SHOTS = path.join(RESULTS, 'screenshots');
 const WORKSPACE = path.join(WORK, 'workspace');
 const RUNS = path.join(WORKSPACE, '.brain-tumor', 'runs');
-const VSIX = path.join(WORK, 'brain-tumor-detection.vsix');
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 let cs;
@@ -33,28 +31,6 @@ function trainRun(args) {
   return /Run folder: (.+)/.exec(out)[1].trim();
 }
 
-/** Answers code-server's save dialog titled `title` (a quick input with the path in its box) with `target`. */
-async function answerSaveDialog(title, target) {
-  const widget = page.locator('.quick-input-widget', { hasText: title });
-  await widget.waitFor({ timeout: 30000 });
-  const input = widget.locator('.quick-input-box input');
-  for (let i = 0; i < 50 && !((await input.inputValue().catch(() => '')).startsWith('/')); i++) await page.waitForTimeout(200);
-  // The dialog fills in its default path a moment after it opens: fill again until the box keeps ours.
-  for (let i = 0; i < 10; i++) {
-    await input.fill(target);
-    await page.waitForTimeout(400);
-    if (await input.inputValue().catch(() => '') === target) break;
-  }
-  for (let i = 0; i < 10 && await widget.isVisible() && !fs.existsSync(target); i++) {
-    await input.press('Enter').catch(() => {});
-    await page.waitForTimeout(500);
-  }
-  for (let i = 0; i < 50 && !fs.existsSync(target); i++) await page.waitForTimeout(200);
-  if (!fs.existsSync(target)) await page.screenshot({ path: path.join(SHOTS, 'compare-save-dialog-failed.png') });
-  assert.ok(fs.existsSync(target), `the save dialog wrote ${target}`);
-  await widget.waitFor({ state: 'hidden', timeout: 10000 });
-}
-
 /** Mean of the r, g, b channels of a CSS colour: 0 black, 255 white. */
 const lightness = (css) => css.match(/\d+/g).slice(0, 3).map(Number).reduce((a, b) => a + b) / 3;
 
@@ -63,24 +39,16 @@ let runB;
 
 describe('Compare Runs and chart export', { timeout: 600000 }, () => {
   before(async () => {
-    ensureTools();
-    fs.rmSync(WORK, { recursive: true, force: true });
-    fs.mkdirSync(SHOTS, { recursive: true });
-    await makeTestWorkspace(WORKSPACE, { datasetName: 'mri-dataset', trainingSet: 6 });
-    runA = trainRun(['--epochs', '2']);
-    runB = trainRun(['--epochs', '3', '--seed', '7']);
-    execFileSync(process.execPath, [path.join(REPO, 'dist', 'cli.js'), 'evaluate', '--model', runB, '--external', path.join(WORKSPACE, 'external-set'),
-      '--cache', path.join(WORK, 'cache')], { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'] });
-    execFileSync(path.join(REPO, 'node_modules/.bin/vsce'), ['package', '--allow-missing-repository', '--out', VSIX], { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'] });
-    const port = await freePort();
-    const dataDir = path.join(WORK, 'data');
-    prepareDataDir(dataDir, port, { 'workbench.colorTheme': 'Default Dark Modern' });
-    installExtension(dataDir, VSIX);
-    cs = await startCodeServer({ port, dataDir, folder: WORKSPACE });
-    ctx = await launchBrowser(path.join(WORK, 'chromium'));
-    page = ctx.pages()[0] ?? await ctx.newPage();
-    await page.goto(`${cs.url}/?folder=${encodeURIComponent(WORKSPACE)}`);
-    await page.locator('.monaco-workbench').waitFor({ timeout: 90000 });
+    ({ cs, ctx, page } = await openWorkbench({
+      work: WORK, workspace: WORKSPACE, settings: { 'workbench.colorTheme': 'Default Dark Modern' },
+      makeWorkspace: async () => {
+        await makeTestWorkspace(WORKSPACE, { datasetName: 'mri-dataset', trainingSet: 6 });
+        runA = trainRun(['--epochs', '2']);
+        runB = trainRun(['--epochs', '3', '--seed', '7']);
+        execFileSync(process.execPath, [path.join(REPO, 'dist', 'cli.js'), 'evaluate', '--model', runB, '--external', path.join(WORKSPACE, 'external-set'),
+          '--cache', path.join(WORK, 'cache')], { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'] });
+      },
+    }));
   });
 
   after(async () => {
@@ -156,7 +124,7 @@ describe('Compare Runs and chart export', { timeout: 600000 }, () => {
   it('saves a chart as PNG and SVG and the table as CSV through the save dialog', async () => {
     const png = path.join(WORK, 'exported-loss.png');
     await frame().locator('#export-compare-loss-png').click();
-    await answerSaveDialog('Save chart as PNG', png);
+    await answerSaveDialog(page, 'Save chart as PNG', png);
     const bytes = fs.readFileSync(png);
     assert.ok(bytes.subarray(0, 8).equals(PNG_SIGNATURE), 'a PNG file');
     const { default: sharp } = await import('sharp');
@@ -167,7 +135,7 @@ describe('Compare Runs and chart export', { timeout: 600000 }, () => {
 
     const svg = path.join(WORK, 'exported-acc.svg');
     await frame().locator('#export-compare-acc-svg').click();
-    await answerSaveDialog('Save chart as SVG', svg);
+    await answerSaveDialog(page, 'Save chart as SVG', svg);
     const text = fs.readFileSync(svg, 'utf8');
     assert.ok(text.startsWith('<svg xmlns="http://www.w3.org/2000/svg"'));
     for (const id of [runA, runB].map((d) => path.basename(d))) assert.ok(text.includes(`${id} validation`), `the SVG names ${id}`);
@@ -175,7 +143,7 @@ describe('Compare Runs and chart export', { timeout: 600000 }, () => {
 
     const csv = path.join(WORK, 'runs.csv');
     await frame().locator('#export-csv').click();
-    await answerSaveDialog('Export the runs as CSV', csv);
+    await answerSaveDialog(page, 'Export the runs as CSV', csv);
     const lines = fs.readFileSync(csv, 'utf8').split('\r\n');
     assert.match(lines[0], /^run,folder,status,model,settings,epochs/);
     // The table's order (sorted by epochs, ascending, in the test above).
@@ -191,7 +159,7 @@ describe('Compare Runs and chart export', { timeout: 600000 }, () => {
     await frame().locator('#cm-official-glioma-glioma').waitFor({ timeout: 60000 });
     const png = path.join(WORK, 'confusion.png');
     await frame().locator('#export-confusion-official-png').click();
-    await answerSaveDialog('Save chart as PNG', png);
+    await answerSaveDialog(page, 'Save chart as PNG', png);
     const { default: sharp } = await import('sharp');
     const info = await sharp(fs.readFileSync(png)).metadata();
     assert.equal(info.format, 'png');

@@ -15,7 +15,6 @@ import { openWorkbench, reloadWithTheme as reloadSession } from '../tools/workbe
 const WORK = path.join(RESULTS, 'ui-heatmap');
 const SHOTS = path.join(RESULTS, 'screenshots');
 const WORKSPACE = path.join(WORK, 'workspace');
-const VSIX = path.join(WORK, 'brain-tumor-detection.vsix');
 /** A wide original (240 x 160) with the head off-centre: the crop, the padding above and below, the resize all matter. */
 const WIDE = 'wide-scan.png';
 const WIDE_SIZE = { width: 240, height: 160 };
@@ -63,7 +62,7 @@ function expectedPeak(file) {
 describe('Classification panel: heat map on the original, keyboard in the batch table', { timeout: 600000 }, () => {
   before(async () => {
     ({ cs, ctx, page } = await openWorkbench({
-      work: WORK, workspace: WORKSPACE, vsix: VSIX, settings: { 'workbench.colorTheme': 'Default Dark Modern' },
+      work: WORK, workspace: WORKSPACE, settings: { 'workbench.colorTheme': 'Default Dark Modern' },
       makeWorkspace: async () => {
         await makeTestWorkspace(WORKSPACE, { datasetName: 'mri-dataset' });
         await writeWideScan(path.join(WORKSPACE, WIDE));

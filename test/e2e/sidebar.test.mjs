@@ -14,7 +14,6 @@ import * as session from '../tools/workbenchSession.mjs';
 const WORK = path.join(RESULTS, 'ui-sidebar');
 const SHOTS = path.join(RESULTS, 'screenshots');
 const WORKSPACE = path.join(WORK, 'workspace');
-const VSIX = path.join(RESULTS, 'brain-tumor-detection-sidebar.vsix');
 const RUNS = path.join(WORKSPACE, '.brain-tumor', 'runs');
 
 let cs;
@@ -82,7 +81,7 @@ async function shootSidebar(name) {
 describe('Brain Tumor sidebar', { timeout: 900000 }, () => {
   before(async () => {
     ({ cs, ctx, page } = await session.openWorkbench({
-      work: WORK, workspace: WORKSPACE, vsix: VSIX, settings: { 'workbench.colorTheme': 'Default Dark Modern' },
+      work: WORK, workspace: WORKSPACE, settings: { 'workbench.colorTheme': 'Default Dark Modern' },
       makeWorkspace: () => makeTestWorkspace(WORKSPACE, { datasetName: 'mri-dataset', trainingSet: 10 }),
     }));
     await actions.startBackend(page);
@@ -145,6 +144,66 @@ describe('Brain Tumor sidebar', { timeout: 900000 }, () => {
     await frame.locator('#metric-official-accuracy').waitFor({ timeout: 60000 });
     assert.ok((await frame.locator('#metric-official-accuracy').innerText()).startsWith((m.evaluation.official.accuracy * 100).toFixed(1)));
     assert.equal(await page.locator('.quick-input-widget').isVisible(), false, 'no picker: the item was the argument');
+    await actions.runCommand(page, 'View: Close All Editors');
+  });
+
+  it('Export Model from a run writes a model folder the Models view lists; Use for Classification and Reveal in Explorer act on it', async () => {
+    await showSidebar();
+    const [runDir] = runDirs();
+    const row = rows('Runs').filter({ hasText: shortName(metadata(runDir).runId) }).first();
+    const { menu } = await rowMenu(row);
+    await actions.clickMenuItem(page, menu, 'Export Model');
+    await page.locator('.quick-input-widget', { hasText: 'weights' }).waitFor({ timeout: 30000 });
+    await page.keyboard.press('Enter'); // uint8, the first offered
+    const target = path.join(WORKSPACE, 'exported-model');
+    await actions.answerSaveDialog(page, 'Export the model to a new folder', target);
+    const done = page.locator('.notification-toast', { hasText: 'model exported to' }).first();
+    await done.waitFor({ timeout: 120000 });
+    const exported = metadata(target).exported;
+    assert.equal(exported?.quantization, 'uint8', 'the weights chosen in the pick');
+    assert.equal(exported?.from, path.basename(runDir), 'the run it came from');
+    assert.ok(fs.existsSync(path.join(target, 'model.json')));
+    await done.locator('.monaco-button', { hasText: 'Use for Classification' }).click();
+    const model = rows('Models').filter({ hasText: 'exported-model' }).first();
+    await model.locator('.label-description', { hasText: /^active/ }).waitFor({ timeout: 30000 });
+    assert.doesNotMatch(await rows('Models').filter({ hasText: 'Bundled model' }).first().innerText(), /active/, 'one active model');
+    await shootSidebar('sidebar-exported-dark');
+
+    // Reveal in Explorer: the Explorer shows with the model's folder selected.
+    const { menu: modelMenu, items } = await rowMenu(model);
+    assert.ok(items.includes('Reveal in Explorer') && items.includes('Show Metrics'), items.join(', '));
+    await actions.clickMenuItem(page, modelMenu, 'Reveal in Explorer');
+    const selected = page.locator('.explorer-folders-view .monaco-list-row.selected', { hasText: 'exported-model' });
+    await selected.first().waitFor({ timeout: 30000 });
+  });
+
+  it('Show Dataset fills in the Datasets view\'s counts, and Evaluate on it scores the active model on its Testing split', async () => {
+    await actions.runCommand(page, 'View: Close All Editors');
+    await actions.runCommand(page, 'View: Show Explorer');
+    const menu = await actions.explorerMenu(page, 'train-set');
+    await actions.clickMenuItem(page, menu, 'Show Dataset');
+    const frame = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+    await frame.locator('#count-Training-glioma').waitFor({ timeout: 60000 });
+    await showSidebar();
+    const dataset = rows('Datasets').filter({ hasText: 'train-set' }).first();
+    await dataset.locator('.label-description', { hasText: 'Training 40, Testing 12' }).waitFor({ timeout: 30000 });
+    await actions.runCommand(page, 'View: Close All Editors');
+    await showSidebar();
+    const { menu: dsMenu } = await rowMenu(dataset);
+    await actions.clickMenuItem(page, dsMenu, 'Evaluate Active Model on This Dataset');
+    await frame.locator('#metric-official-accuracy').waitFor({ timeout: 180000 });
+    assert.match(await frame.locator('#metric-official-accuracy').innerText(), /^\d+\.\d%/);
+    // The active model (the export of the previous test) was scored. An exported folder is read-only to the
+    // product (server/eval/evaluationStore.ts): the report goes to the workspace's evaluations folder.
+    const kept = path.join(WORKSPACE, '.brain-tumor', 'cache', 'evaluations');
+    const reports = () => (fs.existsSync(kept) ? fs.readdirSync(kept, { recursive: true }).map(String).filter((f) => f.endsWith('.json')) : []);
+    for (let i = 0; i < 50 && reports().length === 0; i++) await page.waitForTimeout(200);
+    assert.equal(reports().length, 1, `one evaluation kept: ${reports().join(', ')}`);
+    const saved = JSON.parse(fs.readFileSync(path.join(kept, reports()[0]), 'utf8'));
+    assert.equal(saved.modelDir, path.join(WORKSPACE, 'exported-model'));
+    assert.equal(saved.dataRoot, path.join(WORKSPACE, 'train-set'));
+    assert.equal(saved.splits.find((x) => x.key === 'official').count, 12, 'the 12 Testing images of train-set');
+    assert.equal(fs.existsSync(path.join(WORKSPACE, 'exported-model', 'evaluation.json')), false, 'nothing written into the exported folder');
     await actions.runCommand(page, 'View: Close All Editors');
   });
 

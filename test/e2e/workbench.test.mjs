@@ -13,7 +13,6 @@ import * as session from '../tools/workbenchSession.mjs';
 const WORK = path.join(RESULTS, 'ui');
 const SHOTS = path.join(RESULTS, 'screenshots');
 const WORKSPACE = path.join(WORK, 'workspace');
-const VSIX = path.join(RESULTS, 'brain-tumor-detection.vsix');
 const STATUS_TITLE = 'Brain Tumor: Show Backend Status';
 
 let cs;
@@ -28,7 +27,10 @@ const closeMenu = () => actions.closeMenu(page);
 const reloadWithTheme = (theme, workbenchClass) => session.reloadWithTheme(page, WORK, theme, workbenchClass);
 
 /** Mean of the r, g, b channels of a CSS colour: 0 black, 255 white. */
-const lightness = (css) => css.match(/\d+/g).slice(0, 3).map(Number).reduce((a, b) => a + b) / 3;
+const lightness = (css) => {
+  const rgb = css.match(/\d+/g);
+  return rgb ? rgb.slice(0, 3).map(Number).reduce((a, b) => a + b) / 3 : NaN; // NaN: not an rgb() colour (yet)
+};
 
 const statusFrame = () => page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
 
@@ -75,7 +77,7 @@ function metricsPreview() {
 describe('workbench UI with the packaged extension', { timeout: 600000 }, () => {
   before(async () => {
     ({ cs, ctx, page } = await session.openWorkbench({
-      work: WORK, workspace: WORKSPACE, vsix: VSIX, settings: { 'workbench.colorTheme': 'Default Dark Modern' },
+      work: WORK, workspace: WORKSPACE, settings: { 'workbench.colorTheme': 'Default Dark Modern' },
       makeWorkspace: () => makeTestWorkspace(WORKSPACE, { datasetName: 'mri-dataset', trainingSet: 10 }),
     }));
   });
@@ -130,7 +132,12 @@ describe('workbench UI with the packaged extension', { timeout: 600000 }, () => 
     // The panel comes back by itself (its serializer), and asks the backend again.
     await statusFrame().locator('#backend-engine').waitFor({ timeout: 60000 });
     assert.match(await statusFrame().locator('#backend-kind').textContent(), /^(wasm|gpu|node|cpu)$/);
-    const [bg, fg] = await colours();
+    // The restored page gets the new theme's colours a moment after its content: wait for them, then judge.
+    let [bg, fg] = await colours();
+    for (let i = 0; i < 50 && !(lightness(bg) > 180); i++) {
+      await page.waitForTimeout(200);
+      [bg, fg] = await colours();
+    }
     assert.ok(lightness(bg) > 180, `light background in the panel, got ${bg}`);
     assert.ok(lightness(fg) < 100, `dark text in the panel, got ${fg}`);
     await page.waitForTimeout(300);

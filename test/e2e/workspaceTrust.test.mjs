@@ -1,21 +1,18 @@
 // Workspace trust (issue 13, item 6), in code-server with trust ON: a folder opened in Restricted Mode gets nothing
 // written into it by the extension, whatever the user runs (Train Model from the Explorer, Show Training); once
 // the user trusts it, the backend starts and the workspace's .brain-tumor/ appears (the control that shows the
-// check can fail). Uses the VSIX the workbench test packaged (packages it when run alone).
+// check can fail). Installs the package the UI test files share (test/tools/workbenchSession.mjs).
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import {
-  ensureTools, freePort, installExtension, launchBrowser, prepareDataDir, REPO, RESULTS, startCodeServer,
-} from '../tools/codeServer.mjs';
+import { RESULTS } from '../tools/codeServer.mjs';
 import { makeTestWorkspace } from '../tools/testWorkspace.mjs';
 import { clickMenuItem, closeMenu, explorerMenu, runCommand } from '../tools/workbenchActions.mjs';
+import { openWorkbench } from '../tools/workbenchSession.mjs';
 
 const WORK = path.join(RESULTS, 'ui-trust');
 const WORKSPACE = path.join(WORK, 'untrusted');
-const VSIX = path.join(RESULTS, 'brain-tumor-detection.vsix');
 const SHOTS = path.join(RESULTS, 'screenshots');
 const written = () => fs.existsSync(path.join(WORKSPACE, '.brain-tumor'));
 
@@ -25,24 +22,12 @@ let page;
 
 describe('workspace trust', { timeout: 300000 }, () => {
   before(async () => {
-    ensureTools();
-    fs.rmSync(WORK, { recursive: true, force: true });
-    fs.mkdirSync(SHOTS, { recursive: true });
-    await makeTestWorkspace(WORKSPACE, { datasetName: 'mri-dataset' });
-    if (!fs.existsSync(VSIX)) {
-      execFileSync(path.join(REPO, 'node_modules/.bin/vsce'), ['package', '--allow-missing-repository', '--out', VSIX], { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'] });
-    }
-    const port = await freePort();
-    const dataDir = path.join(WORK, 'data');
     // Trust on, and no start-up question: the folder opens in Restricted Mode, as after "Don't Trust".
-    prepareDataDir(dataDir, port, { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never',
-      'security.workspace.trust.untrustedFiles': 'open' });
-    installExtension(dataDir, VSIX);
-    cs = await startCodeServer({ port, dataDir, folder: WORKSPACE, trust: true });
-    ctx = await launchBrowser(path.join(WORK, 'chromium'));
-    page = ctx.pages()[0] ?? await ctx.newPage();
-    await page.goto(`${cs.url}/?folder=${encodeURIComponent(WORKSPACE)}`);
-    await page.locator('.monaco-workbench').waitFor({ timeout: 90000 });
+    ({ cs, ctx, page } = await openWorkbench({
+      work: WORK, workspace: WORKSPACE, trust: true,
+      settings: { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.untrustedFiles': 'open' },
+      makeWorkspace: () => makeTestWorkspace(WORKSPACE, { datasetName: 'mri-dataset' }),
+    }));
   });
 
   after(async () => {

@@ -1,5 +1,9 @@
 // Workbench actions the UI tests share, done the way a user would (palette, Explorer context menus), each retried
 // where the workbench is known to drop an input while it lays out.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { RESULTS } from './codeServer.mjs';
 
 /** Runs a command from the palette (F1) by its title. */
 export async function runCommand(page, title) {
@@ -68,4 +72,29 @@ export async function startBackend(page) {
   }
   await runCommand(page, 'View: Close All Editors');
   await page.locator('.statusbar-item', { hasText: /wasm|gpu|node|cpu/ }).filter({ has: page.locator('.codicon-pulse') }).first().waitFor({ timeout: 90000 });
+}
+
+/**
+ * Answers code-server's save dialog titled `title` (a quick input with the path in its box) with `target`, and
+ * asserts that the file or folder was written.
+ */
+export async function answerSaveDialog(page, title, target) {
+  const widget = page.locator('.quick-input-widget', { hasText: title });
+  await widget.waitFor({ timeout: 30000 });
+  const input = widget.locator('.quick-input-box input');
+  for (let i = 0; i < 50 && !((await input.inputValue().catch(() => '')).startsWith('/')); i++) await page.waitForTimeout(200);
+  // The dialog fills in its default path a moment after it opens: fill again until the box keeps ours.
+  for (let i = 0; i < 10; i++) {
+    await input.fill(target);
+    await page.waitForTimeout(400);
+    if (await input.inputValue().catch(() => '') === target) break;
+  }
+  for (let i = 0; i < 10 && await widget.isVisible() && !fs.existsSync(target); i++) {
+    await input.press('Enter').catch(() => {});
+    await page.waitForTimeout(500);
+  }
+  for (let i = 0; i < 50 && !fs.existsSync(target); i++) await page.waitForTimeout(200);
+  if (!fs.existsSync(target)) await page.screenshot({ path: path.join(RESULTS, 'screenshots', 'save-dialog-failed.png') });
+  assert.ok(fs.existsSync(target), `the save dialog wrote ${target}`);
+  await widget.waitFor({ state: 'hidden', timeout: 10000 });
 }

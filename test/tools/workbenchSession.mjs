@@ -8,25 +8,52 @@ import {
 } from './codeServer.mjs';
 import { runCommand } from './workbenchActions.mjs';
 
+/** The package every UI test file installs: built by the first of them, again only when a source changed since. */
+export const VSIX = path.join(RESULTS, 'brain-tumor-detection.vsix');
+
+/** What goes into the package (the bundles are built from the sources by vscode:prepublish). */
+const PACKAGED_SOURCES = ['package.json', 'package-lock.json', '.vscodeignore', 'esbuild.js', 'README.md', 'CHANGELOG.md', 'LICENSE',
+  'extension', 'server', 'webview', 'media', 'models'];
+
+/** The newest modification time among the package's sources, in ms. */
+function newestSource() {
+  let newest = 0;
+  const visit = (p) => {
+    let st;
+    try { st = fs.statSync(p); } catch { return; }
+    if (st.isDirectory()) for (const e of fs.readdirSync(p)) visit(path.join(p, e));
+    else newest = Math.max(newest, st.mtimeMs);
+  };
+  for (const s of PACKAGED_SOURCES) visit(path.join(REPO, s));
+  return newest;
+}
+
+/** Packages the extension (the real package, through vscode:prepublish) unless `vsix` is newer than its sources. */
+function ensurePackage(vsix) {
+  if (fs.existsSync(vsix) && fs.statSync(vsix).mtimeMs > newestSource()) return;
+  execFileSync(path.join(REPO, 'node_modules/.bin/vsce'), ['package', '--out', vsix], { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
 /**
- * Empties `work`, writes the workspace (`makeWorkspace()`), packages the extension into `vsix` (the real package,
- * through vscode:prepublish), and opens `workspace` in code-server (user settings `settings`) in Chromium.
+ * Empties `work`, writes the workspace (`makeWorkspace()`), packages the extension into VSIX if a source changed
+ * since it was packaged, and opens `workspace` in code-server (user settings `settings`; workspace trust on with
+ * `trust`) in Chromium.
  */
-export async function openWorkbench({ work, workspace, vsix, makeWorkspace, settings }) {
+export async function openWorkbench({ work, workspace, makeWorkspace, settings, trust = false }) {
   ensureTools();
   fs.rmSync(work, { recursive: true, force: true });
   fs.mkdirSync(path.join(RESULTS, 'screenshots'), { recursive: true });
   await makeWorkspace();
-  execFileSync(path.join(REPO, 'node_modules/.bin/vsce'), ['package', '--allow-missing-repository', '--out', vsix],
-    { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'] });
+  ensurePackage(VSIX);
   const port = await freePort();
   const dataDir = path.join(work, 'data');
   prepareDataDir(dataDir, port, settings);
-  installExtension(dataDir, vsix);
+  installExtension(dataDir, VSIX);
+  // The product's defaults: no engine or thread count forced from the test runner's environment.
   const env = { ...process.env };
   delete env.BRAIN_TUMOR_BACKEND;
   delete env.BRAIN_TUMOR_THREADS;
-  const cs = await startCodeServer({ port, dataDir, folder: workspace, env });
+  const cs = await startCodeServer({ port, dataDir, folder: workspace, env, trust });
   const ctx = await launchBrowser(path.join(work, 'chromium'));
   const page = ctx.pages()[0] ?? await ctx.newPage();
   await page.goto(`${cs.url}/?folder=${encodeURIComponent(workspace)}`);
