@@ -19,7 +19,7 @@ export const SHOTS = {
   'backend-status.png': 'backend-status-dark.png',
   'walkthrough.png': 'walkthrough-light.png',
   'dataset.png': 'dataset-dark.png',
-  'sidebar.png': 'sidebar-dark.png',
+  'sidebar.png': 'sidebar-dark-views.png',
   'compare-runs.png': 'compare-dark.png',
   'heatmap-original.png': 'heatmap-original-light.png',
 };
@@ -32,6 +32,6 @@ if (missing.length) {
 }
 for (const [name, source] of Object.entries(SHOTS)) {
   const out = path.join(to, name);
-  await sharp(path.join(from, source)).resize({ width: 800 }).png({ palette: true, quality: 90, compressionLevel: 9 }).toFile(out);
+  await sharp(path.join(from, source)).resize({ width: 800, withoutEnlargement: true }).png({ palette: true, quality: 90, compressionLevel: 9 }).toFile(out);
   console.log(`${path.relative(REPO, out)} (${Math.round(fs.statSync(out).size / 1024)} KB) <- ${source}`);
 }
