@@ -76,7 +76,11 @@ export class BackendClient implements vscode.Disposable {
     const clientOptions: LanguageClientOptions = {
       documentSelector: [], // a compute backend, not a language server: it watches no documents
       outputChannel: logChannel(),
-      initializationOptions: { ...serverInitOptions(), cacheDir: this.cacheDir() },
+      // The backend writes its messages in the display language, from the bundle the extension host loaded for it.
+      initializationOptions: {
+        ...serverInitOptions(), cacheDir: this.cacheDir(),
+        l10n: { language: vscode.env.language, bundle: vscode.l10n.bundle },
+      } satisfies P.ServerInitOptions,
       errorHandler: {
         error: (_e, _m, count): ErrorHandlerResult => ({
           action: (count ?? 0) <= 3 ? ErrorAction.Continue : ErrorAction.Shutdown, handled: true,
@@ -84,7 +88,7 @@ export class BackendClient implements vscode.Disposable {
         closed: (): CloseHandlerResult => this.onUnexpectedClose(),
       },
     };
-    const client = new LanguageClient('brainTumorBackend', 'Brain Tumor Backend', serverOptions, clientOptions);
+    const client = new LanguageClient('brainTumorBackend', vscode.l10n.t('Brain Tumor Backend'), serverOptions, clientOptions);
     this.client = client;
     client.onNotification(P.trainProgress, (progress) => this.trainEmitter.fire({ kind: 'progress', progress }));
     client.onNotification(P.trainEpoch, (epoch) => this.trainEmitter.fire({ kind: 'epoch', epoch }));
@@ -113,20 +117,23 @@ export class BackendClient implements vscode.Disposable {
   private onUnexpectedClose(): CloseHandlerResult {
     const { restart, tellUser } = this.crashes.onCrash();
     if (!restart) {
-      this.failure = `The backend crashed ${MAX_CRASHES + 1} times within ${CRASH_WINDOW_MS / 60_000} minutes and was not restarted again.`;
-      log.error(this.failure);
+      const crashes = MAX_CRASHES + 1, minutes = CRASH_WINDOW_MS / 60_000;
+      log.error(`The backend crashed ${crashes} times within ${minutes} minutes and was not restarted again.`);
+      this.failure = vscode.l10n.t('The backend crashed {0} times within {1} minutes and was not restarted again.', crashes, minutes);
       this.setState('failed');
-      void vscode.window.showErrorMessage(`Brain Tumor: ${this.failure} See the log for the cause.`, 'Restart Backend', 'Open Logs')
+      const restart = vscode.l10n.t('Restart Backend');
+      const logs = vscode.l10n.t('Open Logs');
+      void vscode.window.showErrorMessage(vscode.l10n.t('Brain Tumor: {0} See the log for the cause.', this.failure), restart, logs)
         .then((pick) => {
-          if (pick === 'Restart Backend') void vscode.commands.executeCommand('brainTumor.restartBackend');
-          if (pick === 'Open Logs') log.show();
+          if (pick === restart) void vscode.commands.executeCommand('brainTumor.restartBackend');
+          if (pick === logs) log.show();
         });
       return { action: CloseAction.DoNotRestart, handled: true };
     }
     log.warn('The backend stopped unexpectedly; restarting it.');
     if (tellUser) {
       void vscode.window.showWarningMessage(
-        'Brain Tumor: the backend stopped unexpectedly and was restarted. Later restarts are only logged.', 'Open Logs',
+        vscode.l10n.t('Brain Tumor: the backend stopped unexpectedly and was restarted. Later restarts are only logged.'), vscode.l10n.t('Open Logs'),
       ).then((pick) => pick && log.show());
     }
     return { action: CloseAction.Restart, handled: true };
@@ -220,10 +227,10 @@ export class BackendClient implements vscode.Disposable {
   private async ready(): Promise<LanguageClient> {
     if (!this.client && !this.disposed && vscode.workspace.isTrusted) await this.start();
     const c = this.client;
-    if (this.current === 'untrusted') throw new Error('The backend does not run in an untrusted workspace. Trust the workspace to use it.');
+    if (this.current === 'untrusted') throw new Error(vscode.l10n.t('The backend does not run in an untrusted workspace. Trust the workspace to use it.'));
     if (!c || !c.isRunning()) {
       if (this.current === 'starting' && c) await waitFor(this.onDidChangeState, (s) => s !== 'starting', 60_000);
-      if (!c || !c.isRunning()) throw new Error(this.failure ?? 'The backend is not running. Run "Brain Tumor: Restart Backend".');
+      if (!c || !c.isRunning()) throw new Error(this.failure ?? vscode.l10n.t('The backend is not running. Run "Brain Tumor: Restart Backend".'));
     }
     return c;
   }

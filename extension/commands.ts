@@ -29,8 +29,10 @@ type Handler = (...args: unknown[]) => unknown;
 function needsTrust(what: string, handler: Handler): Handler {
   return (...args) => {
     if (vscode.workspace.isTrusted) return handler(...args);
-    void vscode.window.showWarningMessage(`Brain Tumor: ${what} needs a trusted workspace: the backend reads and writes files here, so it does not run in Restricted Mode.`,
-      'Manage Workspace Trust').then((pick) => pick && vscode.commands.executeCommand('workbench.trust.manage'));
+    void vscode.window.showWarningMessage(vscode.l10n.t({
+      message: 'Brain Tumor: {0} needs a trusted workspace: the backend reads and writes files here, so it does not run in Restricted Mode.',
+      args: [what], comment: '{0} is a command\'s title, such as Train Model.',
+    }), vscode.l10n.t('Manage Workspace Trust')).then((pick) => pick && vscode.commands.executeCommand('workbench.trust.manage'));
     return undefined;
   };
 }
@@ -64,28 +66,28 @@ export function commandTable(ctx: CommandContext): Record<string, Handler> {
     'brainTumor.restartBackend': async () => {
       try {
         await vscode.window.withProgress(
-          { location: vscode.ProgressLocation.Window, title: 'Restarting the Brain Tumor backend' },
+          { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Restarting the Brain Tumor backend') },
           () => ctx.backend.restart(),
         );
         const s = await ctx.backend.status();
         log.info(`Backend restarted: ${s.backend.kind}, pid ${s.pid}.`);
       } catch (e) {
         log.error(`Restart failed: ${(e as Error).message}`);
-        void vscode.window.showErrorMessage(`Brain Tumor: the backend did not restart: ${(e as Error).message}`, 'Open Logs')
+        void vscode.window.showErrorMessage(vscode.l10n.t('Brain Tumor: the backend did not restart: {0}', (e as Error).message), vscode.l10n.t('Open Logs'))
           .then((pick) => pick && log.show());
       }
     },
     'brainTumor.openLogs': () => log.show(),
-    'brainTumor.showDataset': needsTrust('Show Dataset', (arg?: unknown) => showDataset(ctx.context, ctx.backend, itemArg(arg))),
-    'brainTumor.trainModel': needsTrust('Train Model', (arg?: unknown) => trainModel(deps, itemArg(arg))),
-    'brainTumor.resumeTraining': needsTrust('Resume Training', (arg?: unknown) => resumeTraining(deps, itemArg(arg))),
+    'brainTumor.showDataset': needsTrust(vscode.l10n.t('Show Dataset'), (arg?: unknown) => showDataset(ctx.context, ctx.backend, itemArg(arg))),
+    'brainTumor.trainModel': needsTrust(vscode.l10n.t('Train Model'), (arg?: unknown) => trainModel(deps, itemArg(arg))),
+    'brainTumor.resumeTraining': needsTrust(vscode.l10n.t('Resume Training'), (arg?: unknown) => resumeTraining(deps, itemArg(arg))),
     'brainTumor.cancelTraining': () => ctx.training.cancel(),
     'brainTumor.showTraining': (arg?: unknown) => showTraining(deps, itemArg(arg)),
-    'brainTumor.evaluateModel': needsTrust('Evaluate Model', (arg?: unknown) => evaluateModel(deps, itemArg(arg))),
+    'brainTumor.evaluateModel': needsTrust(vscode.l10n.t('Evaluate Model'), (arg?: unknown) => evaluateModel(deps, itemArg(arg))),
     'brainTumor.showMetrics': (arg?: unknown) => showMetrics(deps, itemArg(arg)),
-    'brainTumor.classifyImage': needsTrust('Classify Image', (arg?: unknown, all?: unknown) => classifyImage(classifyDeps, arg, all)),
+    'brainTumor.classifyImage': needsTrust(vscode.l10n.t('Classify Image'), (arg?: unknown, all?: unknown) => classifyImage(classifyDeps, arg, all)),
     'brainTumor.selectModel': (arg?: unknown) => selectModel(classifyDeps, modelArg(arg)),
-    'brainTumor.compareRuns': needsTrust('Compare Runs', (arg?: unknown, selected?: unknown) => compareRuns(deps, arg, selected)),
+    'brainTumor.compareRuns': needsTrust(vscode.l10n.t('Compare Runs'), (arg?: unknown, selected?: unknown) => compareRuns(deps, arg, selected)),
   };
   return table;
 }

@@ -9,8 +9,8 @@ import { rememberScan } from './views/datasetsTree';
 
 async function pickFolder(): Promise<vscode.Uri | undefined> {
   const picked = await vscode.window.showOpenDialog({
-    canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: 'Scan Dataset',
-    title: 'Dataset folder (Training/ and Testing/ with class folders, or class folders)',
+    canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: vscode.l10n.t('Scan Dataset'),
+    title: vscode.l10n.t('Dataset folder (Training/ and Testing/ with class folders, or class folders)'),
     ...(vscode.workspace.workspaceFolders?.[0] ? { defaultUri: vscode.workspace.workspaceFolders[0].uri } : {}),
   });
   return picked?.[0];
@@ -20,27 +20,27 @@ async function pickFolder(): Promise<vscode.Uri | undefined> {
 export async function scanWithProgress(backend: BackendClient, root: string): Promise<ScanReport | undefined> {
   try {
     return await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: 'Scanning dataset', cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Scanning dataset'), cancellable: true },
       async (progress, token) => {
         let last = 0;
         return backend.scanDataset(root, (p) => {
           if (p.phase === 'inspecting' && p.total > 0) {
             const pct = (100 * p.done) / p.total;
-            progress.report({ message: `${p.done} of ${p.total} files`, increment: pct - last });
+            progress.report({ message: vscode.l10n.t('{0} of {1} files', p.done, p.total), increment: pct - last });
             last = pct;
           } else if (p.phase === 'comparing') {
-            progress.report({ message: 'looking for duplicates and leaks' });
+            progress.report({ message: vscode.l10n.t('looking for duplicates and leaks') });
           }
         }, token);
       });
   } catch (e) {
     if (e instanceof ResponseError && e.code === ErrorCodes.Cancelled) {
-      void vscode.window.showInformationMessage('Brain Tumor: scan cancelled. Files inspected so far are cached.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('Brain Tumor: scan cancelled. Files inspected so far are cached.'));
       return undefined;
     }
     const msg = (e as Error).message;
     log.error(`Scan of ${root} failed: ${msg}`, false);
-    void vscode.window.showErrorMessage(`Brain Tumor: ${msg}`, 'Open Logs').then((pick) => pick && log.show());
+    void vscode.window.showErrorMessage(vscode.l10n.t('Brain Tumor: {0}', msg), vscode.l10n.t('Open Logs')).then((pick) => pick && log.show());
     return undefined;
   }
 }
@@ -65,7 +65,7 @@ export async function showDataset(context: vscode.ExtensionContext, backend: Bac
   const uri = arg instanceof vscode.Uri ? arg : await pickFolder();
   if (!uri) return undefined;
   if (uri.scheme !== 'file') {
-    void vscode.window.showErrorMessage('Brain Tumor: the dataset must be a folder on this machine\'s disk.');
+    void vscode.window.showErrorMessage(vscode.l10n.t('Brain Tumor: the dataset must be a folder on this machine\'s disk.'));
     return undefined;
   }
   const report = await scanWithProgress(backend, uri.fsPath);

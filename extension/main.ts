@@ -9,6 +9,7 @@ import { BackendClient, type BackendState } from './backendClient';
 import { cacheFolder } from './cacheFolder';
 import { registerCommands } from './commands';
 import { affectsBackend } from './config';
+import { useLanguage } from './locale';
 import { log, logChannel } from './log';
 import { registerBackendStatusSerializer } from './panels/backendStatusPanel';
 import { registerDatasetSerializer } from './panels/datasetPanel';
@@ -53,6 +54,8 @@ let backend: BackendClient | undefined;
 
 export function activate(context: vscode.ExtensionContext): BrainTumorApi {
   const activationStart = performance.now();
+  // The modules without a vscode import render their messages and numbers in the display language from here on.
+  useLanguage(vscode.env.language, vscode.l10n.bundle);
   context.subscriptions.push(logChannel());
   const client = new BackendClient(context, () => cacheFolder(context));
   backend = client;
@@ -77,7 +80,7 @@ export function activate(context: vscode.ExtensionContext): BrainTumorApi {
     vscode.workspace.onDidGrantWorkspaceTrust(() => void client.start()),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!affectsBackend(e)) return;
-      void vscode.window.showInformationMessage('Brain Tumor: the backend setting changed. Restart the backend to apply it?', 'Restart Backend')
+      void vscode.window.showInformationMessage(vscode.l10n.t('Brain Tumor: the backend setting changed. Restart the backend to apply it?'), vscode.l10n.t('Restart Backend'))
         .then((pick) => pick && vscode.commands.executeCommand('brainTumor.restartBackend'));
     }),
   );

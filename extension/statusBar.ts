@@ -7,7 +7,7 @@ import { log } from './log';
 
 export function createStatusBar(backend: BackendClient): vscode.Disposable {
   const item = vscode.window.createStatusBarItem('brainTumor.backend', vscode.StatusBarAlignment.Right, 100);
-  item.name = 'Brain Tumor Backend';
+  item.name = vscode.l10n.t('Brain Tumor Backend');
   item.command = 'brainTumor.showBackendStatus';
   let generation = 0;
   const render = (status?: StatusResult) => {

@@ -757,6 +757,8 @@ export interface ServerInitOptions {
   threads?: number;
   /** Folder for decoded-image and scan caches (the extension passes workspace .brain-tumor/cache or its storage). */
   cacheDir?: string;
+  /** The display language and the extension host's message bundle for it (vscode.l10n.bundle; absent: English). */
+  l10n?: { language: string; bundle?: Record<string, string | { message: string; comment: string[] }> };
 }
 
 /** Environment variables the backend reads. Documented in the README. */

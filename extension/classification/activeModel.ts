@@ -19,10 +19,10 @@ export class ActiveModel implements vscode.Disposable {
   private generation = 0;
 
   constructor(private readonly context: vscode.ExtensionContext, private readonly backend: BackendClient) {
-    this.item.name = 'Brain Tumor Model';
+    this.item.name = vscode.l10n.t('Brain Tumor Model');
     this.item.command = 'brainTumor.selectModel';
-    this.item.text = '$(package) model';
-    this.item.tooltip = 'Brain Tumor: the model classification uses. Click to select another.';
+    this.item.text = `$(package) ${vscode.l10n.t({ message: 'model', comment: 'Status bar text before the active model is known.' })}`;
+    this.item.tooltip = vscode.l10n.t('Brain Tumor: the model classification uses. Click to select another.');
   }
 
   /** The chosen model folder, or undefined for the bundled model. */
@@ -62,8 +62,8 @@ export class ActiveModel implements vscode.Disposable {
       const message = (e as Error).message;
       log.warn(`Active model: ${message}`);
       this.info = null;
-      this.item.text = '$(warning) Model unavailable';
-      this.item.tooltip = `Brain Tumor: ${message}\nClick to select another model.`;
+      this.item.text = `$(warning) ${vscode.l10n.t('Model unavailable')}`;
+      this.item.tooltip = `${vscode.l10n.t('Brain Tumor: {0}', message)}\n${vscode.l10n.t('Click to select another model.')}`;
       this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
       this.item.show();
     }

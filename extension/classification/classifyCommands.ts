@@ -9,9 +9,11 @@ import { ResponseError } from 'vscode-languageclient/node';
 import { DEFAULT_UNCERTAINTY_THRESHOLD, ErrorCodes, type ClassifiedImage, type ClassifyResult, type FailedImage } from '../../server/protocol';
 import type { BackendClient } from '../backendClient';
 import { SECTION } from '../config';
+import { percent } from '../locale';
 import { log } from '../log';
 import { ClassificationPanel, type ClassificationActions } from '../panels/classificationPanel';
 import { listRunDirs, runsFolder } from '../training/runsFolder';
+import { statusText } from '../views/treeItemViews';
 import type { ActiveModel } from './activeModel';
 
 export interface ClassifyDeps {
@@ -53,7 +55,7 @@ async function classifyPaths(deps: ClassifyDeps, paths: string[], explain: boole
   let last = 0;
   return deps.backend.classify({ paths, modelDir: deps.activeModel.modelDir, explain, withInput: explain, threshold: threshold(), tta: tta() }, (p) => {
     const pct = p.total ? (p.done / p.total) * 100 : 0;
-    progress?.report({ message: `${p.done} of ${p.total} images`, increment: pct - last });
+    progress?.report({ message: vscode.l10n.t('{0} of {1} images', p.done, p.total), increment: pct - last });
     last = pct;
   }, token);
 }
@@ -72,15 +74,15 @@ export function classificationActions(deps: ClassifyDeps): ClassificationActions
 async function exportCsv(csv: string, suggestedName: string): Promise<void> {
   const ws = vscode.workspace.workspaceFolders?.[0]?.uri;
   const target = await vscode.window.showSaveDialog({
-    title: 'Export classification results', saveLabel: 'Export', filters: { CSV: ['csv'] },
+    title: vscode.l10n.t('Export classification results'), saveLabel: vscode.l10n.t('Export'), filters: { CSV: ['csv'] },
     ...(ws ? { defaultUri: vscode.Uri.joinPath(ws, suggestedName) } : {}),
   });
   if (!target) return;
   try {
     fs.writeFileSync(target.fsPath, '\ufeff' + csv); // the byte-order mark makes Excel read non-ASCII paths as UTF-8
-    void vscode.window.showInformationMessage(`Brain Tumor: results written to ${target.fsPath}.`);
+    void vscode.window.showInformationMessage(vscode.l10n.t('Brain Tumor: results written to {0}.', target.fsPath));
   } catch (e) {
-    void vscode.window.showErrorMessage(`Brain Tumor: cannot write ${target.fsPath}: ${(e as Error).message}`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('Brain Tumor: cannot write {0}: {1}', target.fsPath, (e as Error).message));
   }
 }
 
@@ -90,33 +92,34 @@ function showClassifyError(e: unknown): void {
   log.error(`Classify: ${message}`);
   const code = e instanceof ResponseError ? e.code : undefined;
   if (code === ErrorCodes.RunFolder || code === ErrorCodes.IncompatibleModel) {
-    void vscode.window.showErrorMessage(`Brain Tumor: ${message}`, 'Select Model').then((pick) => pick && vscode.commands.executeCommand('brainTumor.selectModel'));
+    void vscode.window.showErrorMessage(vscode.l10n.t('Brain Tumor: {0}', message), vscode.l10n.t('Select Model'))
+      .then((pick) => pick && vscode.commands.executeCommand('brainTumor.selectModel'));
   } else {
-    void vscode.window.showErrorMessage(`Brain Tumor: classification failed: ${message}`, 'Open Logs').then((pick) => pick && log.show());
+    void vscode.window.showErrorMessage(vscode.l10n.t('Brain Tumor: classification failed: {0}', message), vscode.l10n.t('Open Logs')).then((pick) => pick && log.show());
   }
 }
 
 export async function classifyImage(deps: ClassifyDeps, arg?: unknown, all?: unknown): Promise<ClassifyResult | undefined> {
   let uris = targetsOf(arg, all).filter((u) => u.scheme === 'file');
   if (!uris.length) {
-    uris = await vscode.window.showOpenDialog({ title: 'Classify which images?', canSelectMany: true, canSelectFolders: false,
-      filters: { Images: IMAGE_EXTENSIONS } }) ?? [];
+    uris = await vscode.window.showOpenDialog({ title: vscode.l10n.t('Classify which images?'), canSelectMany: true, canSelectFolders: false,
+      filters: { [vscode.l10n.t('Images')]: IMAGE_EXTENSIONS } }) ?? [];
     if (!uris.length) return undefined;
   }
   const paths = uris.map((u) => u.fsPath);
   const folders = paths.some((p) => { try { return fs.statSync(p).isDirectory(); } catch { return false; } });
   const explain = !folders && paths.length <= EXPLAIN_AT_ONCE;
-  const what = paths.length === 1 ? path.basename(paths[0]!) : `${paths.length} items`;
+  const what = paths.length === 1 ? path.basename(paths[0]!) : vscode.l10n.t('{0} items', paths.length);
   try {
     const result = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Brain Tumor: classifying ${what}`, cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Brain Tumor: classifying {0}', what), cancellable: true },
       (progress, token) => classifyPaths(deps, paths, explain, token, progress),
     );
     deps.activeModel.show(result.model);
     const ok = result.items.filter((i) => i.ok).length;
     log.info(`Classified ${ok} of ${result.items.length} image(s) with ${result.model.modelDir} in ${result.timing.ms} ms.`);
     if (!result.items.length) {
-      void vscode.window.showInformationMessage(`Brain Tumor: no images found in ${what} (looked for ${IMAGE_EXTENSIONS.join(', ')}).`);
+      void vscode.window.showInformationMessage(vscode.l10n.t('Brain Tumor: no images found in {0} (looked for {1}).', what, IMAGE_EXTENSIONS.join(', ')));
       return result;
     }
     ClassificationPanel.show(deps.context.extensionUri, result, classificationActions(deps));
@@ -138,24 +141,28 @@ export async function selectModel(deps: ClassifyDeps, arg?: unknown): Promise<vo
   } else if (typeof arg === 'object' && arg !== null && (arg as { bundled?: unknown }).bundled === true) {
     bundled = true; // the sidebar's bundled model
   } else {
-    const items: ModelPick[] = [{ label: '$(package) Bundled model', description: 'ships with the extension', detail: 'Trained on the Kaggle Brain Tumor MRI Dataset; see its model card.' }];
+    const items: ModelPick[] = [{
+      label: `$(package) ${vscode.l10n.t('Bundled model')}`, description: vscode.l10n.t('ships with the extension'),
+      detail: vscode.l10n.t('Trained on the Kaggle Brain Tumor MRI Dataset; see its model card.'),
+    }];
     for (const runDir of listRunDirs(runsFolder(deps.context)).slice(0, 50)) {
       if (!fs.existsSync(path.join(runDir, 'model.json'))) continue;
       try {
         const r = await deps.backend.readRun(runDir);
-        const val = r.bestEpoch >= 0 ? `val acc ${(r.history[r.bestEpoch]!.valAcc * 100).toFixed(1)}%` : 'no finished epoch';
-        items.push({ label: `$(folder) ${r.runId}`, description: `${r.config.model}, ${r.status}, ${val}`, detail: r.runDir, modelDir: r.runDir });
+        const val = r.bestEpoch >= 0 ? vscode.l10n.t('val acc {0}', percent(r.history[r.bestEpoch]!.valAcc)) : vscode.l10n.t('no finished epoch');
+        items.push({ label: `$(folder) ${r.runId}`, description: `${r.config.model}, ${statusText(r.status)}, ${val}`, detail: r.runDir, modelDir: r.runDir });
       } catch (e) {
         log.warn(`Select Model: skipping ${runDir}: ${userMessage(e)}`);
       }
     }
-    items.push({ label: '$(folder-opened) Browse for a model folder...', browse: true });
+    items.push({ label: `$(folder-opened) ${vscode.l10n.t('Browse for a model folder...')}`, browse: true });
     const active = deps.activeModel.modelDir;
-    for (const i of items) if (i.modelDir === active || (!active && !i.modelDir && !i.browse)) i.description = `${i.description ?? ''} (active)`.trim();
-    const pick = await vscode.window.showQuickPick(items, { title: 'Brain Tumor: model for classification', ignoreFocusOut: true });
+    const activeMark = vscode.l10n.t({ message: '(active)', comment: 'After a model in the quick pick: classification uses it now.' });
+    for (const i of items) if (i.modelDir === active || (!active && !i.modelDir && !i.browse)) i.description = [i.description, activeMark].filter(Boolean).join(' ');
+    const pick = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Brain Tumor: model for classification'), ignoreFocusOut: true });
     if (!pick) return;
     if (pick.browse) {
-      const folder = await vscode.window.showOpenDialog({ title: 'A folder with model.json and metadata.json', canSelectFolders: true, canSelectFiles: false });
+      const folder = await vscode.window.showOpenDialog({ title: vscode.l10n.t('A folder with model.json and metadata.json'), canSelectFolders: true, canSelectFiles: false });
       if (!folder?.[0]) return;
       dir = folder[0].fsPath;
     } else {
@@ -166,9 +173,12 @@ export async function selectModel(deps: ClassifyDeps, arg?: unknown): Promise<vo
   try {
     const info = await deps.backend.loadModel(bundled ? undefined : dir);
     await deps.activeModel.set(info);
-    const acc = info.evaluation?.official ? `, Testing accuracy ${(info.evaluation.official.accuracy * 100).toFixed(1)}%` : ', not evaluated yet';
-    void vscode.window.showInformationMessage(`Brain Tumor: classifying with ${info.bundled ? 'the bundled model' : info.runId ?? info.modelDir}${acc}.`);
+    const name = info.bundled ? vscode.l10n.t('the bundled model') : info.runId ?? info.modelDir;
+    const official = info.evaluation?.official;
+    void vscode.window.showInformationMessage(official
+      ? vscode.l10n.t('Brain Tumor: classifying with {0}, Testing accuracy {1}.', name, percent(official.accuracy))
+      : vscode.l10n.t('Brain Tumor: classifying with {0}, not evaluated yet.', name));
   } catch (e) {
-    void vscode.window.showErrorMessage(`Brain Tumor: cannot use that model: ${userMessage(e)}`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('Brain Tumor: cannot use that model: {0}', userMessage(e)));
   }
 }

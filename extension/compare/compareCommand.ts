@@ -10,10 +10,12 @@ import * as vscode from 'vscode';
 import type { RunSummary } from '../../server/protocol';
 import type { CompareRun } from '../../webview/protocol';
 import type { BackendClient } from '../backendClient';
+import { percent } from '../locale';
 import { log } from '../log';
 import { ComparePanel, type CompareActions } from '../panels/comparePanel';
 import { isEvaluationReport } from '../panels/metricsMessages';
 import { listRunDirs, runsFolder } from '../training/runsFolder';
+import { statusText } from '../views/treeItemViews';
 import { compareRunFrom, MAX_COMPARED, runDirsFromArgs, runsCsv } from './compareRuns';
 
 export interface CompareDeps {
@@ -33,15 +35,15 @@ async function pickRuns(deps: CompareDeps): Promise<string[] | undefined> {
     }
   }
   if (summaries.length < 2) {
-    void vscode.window.showInformationMessage(`Brain Tumor: Compare Runs needs two runs or more in ${folder}; it has ${summaries.length}.`);
+    void vscode.window.showInformationMessage(vscode.l10n.t('Brain Tumor: Compare Runs needs two runs or more in {0}; it has {1}.', folder, summaries.length));
     return undefined;
   }
   const picks = await vscode.window.showQuickPick(summaries.map((r, i) => ({
     label: r.runId, runDir: r.runDir, picked: i < 2,
-    description: `${r.config.model}, ${r.history.length} of ${r.config.epochs} epochs, ${r.status}` +
-      (r.history[r.bestEpoch] ? `, val acc ${(r.history[r.bestEpoch]!.valAcc * 100).toFixed(1)}%` : ''),
+    description: [r.config.model, vscode.l10n.t('{0} of {1} epochs', r.history.length, r.config.epochs), statusText(r.status),
+      ...(r.history[r.bestEpoch] ? [vscode.l10n.t('val acc {0}', percent(r.history[r.bestEpoch]!.valAcc))] : [])].join(', '),
     detail: r.runDir,
-  })), { title: 'Compare Runs', placeHolder: 'Tick the runs to compare (two or more)', canPickMany: true, ignoreFocusOut: true });
+  })), { title: vscode.l10n.t('Compare Runs'), placeHolder: vscode.l10n.t('Tick the runs to compare (two or more)'), canPickMany: true, ignoreFocusOut: true });
   return picks?.map((p) => p.runDir);
 }
 
@@ -56,7 +58,7 @@ async function readCompareRun(deps: CompareDeps, runDir: string): Promise<Compar
     });
     return compareRunFrom(summary, isEvaluationReport(report) ? report : null);
   } catch (e) {
-    return `${path.basename(runDir)} cannot be compared: ${(e as Error).message}`;
+    return vscode.l10n.t('{0} cannot be compared: {1}', path.basename(runDir), (e as Error).message);
   }
 }
 
@@ -67,7 +69,7 @@ export function compareActions(): CompareActions {
 async function exportCsv(runs: CompareRun[]): Promise<void> {
   const dir = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file')?.uri.fsPath;
   const target = await vscode.window.showSaveDialog({
-    title: 'Export the runs as CSV', saveLabel: 'Export',
+    title: vscode.l10n.t('Export the runs as CSV'), saveLabel: vscode.l10n.t('Export'),
     ...(dir ? { defaultUri: vscode.Uri.file(path.join(dir, 'runs.csv')) } : {}), filters: { CSV: ['csv'] },
   });
   if (!target) return;
@@ -75,7 +77,7 @@ async function exportCsv(runs: CompareRun[]): Promise<void> {
     await fs.promises.writeFile(target.fsPath, runsCsv(runs));
     log.info(`Compare Runs: ${runs.length} runs written to ${target.fsPath}`);
   } catch (e) {
-    void vscode.window.showErrorMessage(`Brain Tumor: cannot write the CSV: ${(e as Error).message}`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('Brain Tumor: cannot write the CSV: {0}', (e as Error).message));
   }
 }
 
@@ -83,13 +85,13 @@ async function exportCsv(runs: CompareRun[]): Promise<void> {
 export async function compareRuns(deps: CompareDeps, arg?: unknown, selected?: unknown): Promise<readonly CompareRun[] | undefined> {
   const dirs = runDirsFromArgs(arg, selected) ?? await pickRuns(deps);
   if (!dirs?.length) return undefined;
-  if (dirs.length > MAX_COMPARED) void vscode.window.showWarningMessage(`Brain Tumor: comparing the first ${MAX_COMPARED} of ${dirs.length} runs.`);
-  const results = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Reading the runs' },
+  if (dirs.length > MAX_COMPARED) void vscode.window.showWarningMessage(vscode.l10n.t('Brain Tumor: comparing the first {0} of {1} runs.', MAX_COMPARED, dirs.length));
+  const results = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Reading the runs') },
     () => Promise.all(dirs.slice(0, MAX_COMPARED).map((d) => readCompareRun(deps, d))));
   const runs = results.filter((r): r is CompareRun => typeof r !== 'string');
   const problems = results.filter((r): r is string => typeof r === 'string');
   if (!runs.length) {
-    void vscode.window.showErrorMessage(`Brain Tumor: ${problems[0] ?? 'no run to compare.'}`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('Brain Tumor: {0}', problems[0] ?? vscode.l10n.t('no run to compare.')));
     return undefined;
   }
   return ComparePanel.show(deps.context.extensionUri, runs, problems, compareActions()).shown;

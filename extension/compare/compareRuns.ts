@@ -4,6 +4,7 @@
  * unit-tested.
  */
 import * as path from 'node:path';
+import * as l10n from '@vscode/l10n';
 import type { EvaluationReport, RunSummary } from '../../server/protocol';
 import { csvCell } from '../../server/infer/resultsCsv';
 import type { CompareRun } from '../../webview/protocol';
@@ -35,7 +36,10 @@ export function runDirsFromArgs(arg: unknown, selected?: unknown): string[] | un
 
 const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
-/** The configuration in a few words: what differs most between runs of this product. */
+/**
+ * The configuration in a few words: what differs most between runs of this product. Hyperparameter names as the
+ * CLI and the CSV write them, so not localised.
+ */
 export function settingsText(c: RunSummary['config']): string {
   const parts = [`${c.inputSize} px ${c.channels === 1 ? 'greyscale' : 'RGB'}`, `batch ${c.batchSize}`, `lr ${c.learningRate}`, `seed ${c.seed}`];
   if (finite(c.weightDecay) && c.weightDecay > 0) parts.push(`wd ${c.weightDecay}`);
@@ -52,7 +56,7 @@ export function settingsText(c: RunSummary['config']): string {
  */
 export function compareRunFrom(s: RunSummary, report: EvaluationReport | null): CompareRun {
   if (typeof s?.runId !== 'string' || typeof s.runDir !== 'string' || typeof s.config !== 'object' || s.config === null || !Array.isArray(s.history)) {
-    throw new Error('its metadata.json or history.json is not a run of this product');
+    throw new Error(l10n.t('its metadata.json or history.json is not a run of this product'));
   }
   const history = s.history.filter((e) => finite(e?.epoch) && [e.loss, e.acc, e.valLoss, e.valAcc].every(finite))
     .map((e) => ({ epoch: e.epoch, loss: e.loss, acc: e.acc, valLoss: e.valLoss, valAcc: e.valAcc }));

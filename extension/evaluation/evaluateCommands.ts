@@ -14,9 +14,11 @@ import { ErrorCodes, type EvaluationReport, type RunSummary } from '../../server
 import { renderReportHtml } from '../../server/eval/reportHtml';
 import type { BackendClient } from '../backendClient';
 import { SECTION } from '../config';
+import { percent } from '../locale';
 import { log } from '../log';
 import { MetricsPanel, type MetricsActions } from '../panels/metricsPanel';
 import { listRunDirs, runsFolder } from '../training/runsFolder';
+import { statusText } from '../views/treeItemViews';
 import { evaluateProgressText, parseEvaluateArg } from './folderChoice';
 import { pickFolders } from './pickFolders';
 
@@ -43,13 +45,13 @@ async function finishedRuns(deps: EvaluateDeps): Promise<RunSummary[]> {
 async function pickRun(deps: EvaluateDeps, title: string, exclude?: string): Promise<string | undefined> {
   const runs = (await finishedRuns(deps)).filter((r) => r.runDir !== exclude);
   if (!runs.length) {
-    void vscode.window.showInformationMessage(`Brain Tumor: no trained model in ${runsFolder(deps.context)}. Run "Brain Tumor: Train Model" first.`);
+    void vscode.window.showInformationMessage(vscode.l10n.t('Brain Tumor: no trained model in {0}. Run "Brain Tumor: Train Model" first.', runsFolder(deps.context)));
     return undefined;
   }
   const pick = await vscode.window.showQuickPick(runs.map((r) => ({
     label: r.runId,
-    description: `${r.config.model}, ${r.history.length} epochs, ${r.status}` +
-      (r.bestEpoch >= 0 ? `, val acc ${(r.history[r.bestEpoch]!.valAcc * 100).toFixed(1)}%` : ''),
+    description: [r.config.model, vscode.l10n.t('{0} epochs', r.history.length), statusText(r.status),
+      ...(r.bestEpoch >= 0 ? [vscode.l10n.t('val acc {0}', percent(r.history[r.bestEpoch]!.valAcc))] : [])].join(', '),
     detail: r.dataRoot, runDir: r.runDir,
   })), { title, ignoreFocusOut: true });
   return pick?.runDir;
@@ -60,11 +62,11 @@ export function metricsActions(deps: EvaluateDeps): MetricsActions {
     exportReport: (report) => void exportReport(deps, report),
     history: async (report) => (await deps.backend.readRun(report.modelDir).catch(() => null))?.history ?? null,
     pickCompare: async (report) => {
-      const runDir = await pickRun(deps, 'Compare with which run? (its last evaluation is used)', report.modelDir);
+      const runDir = await pickRun(deps, vscode.l10n.t('Compare with which run? (its last evaluation is used)'), report.modelDir);
       if (!runDir) return undefined;
       const other = await deps.backend.readEvaluation(runDir);
       if (!other) {
-        void vscode.window.showInformationMessage('Brain Tumor: that run has not been evaluated yet. Run "Brain Tumor: Evaluate Model" on it first.');
+        void vscode.window.showInformationMessage(vscode.l10n.t('Brain Tumor: that run has not been evaluated yet. Run "Brain Tumor: Evaluate Model" on it first.'));
         return undefined;
       }
       return other;
@@ -74,8 +76,8 @@ export function metricsActions(deps: EvaluateDeps): MetricsActions {
 
 async function exportReport(deps: EvaluateDeps, report: EvaluationReport): Promise<void> {
   const target = await vscode.window.showSaveDialog({
-    title: 'Export evaluation report', saveLabel: 'Export',
-    defaultUri: vscode.Uri.file(path.join(report.modelDir, 'report.html')), filters: { 'HTML report': ['html'] },
+    title: vscode.l10n.t('Export evaluation report'), saveLabel: vscode.l10n.t('Export'),
+    defaultUri: vscode.Uri.file(path.join(report.modelDir, 'report.html')), filters: { [vscode.l10n.t('HTML report')]: ['html'] },
   });
   if (!target) return;
   try {
@@ -83,19 +85,20 @@ async function exportReport(deps: EvaluateDeps, report: EvaluationReport): Promi
     fs.writeFileSync(target.fsPath, renderReportHtml(report, run ? { config: run.config, history: run.history, bestEpoch: run.bestEpoch, dataset: { trainVal: run.counts } } : null));
     const json = target.fsPath.replace(/\.html?$/i, '') + '.json';
     fs.writeFileSync(json, JSON.stringify(report, null, 1) + '\n');
-    const pick = await vscode.window.showInformationMessage(`Brain Tumor: report written to ${target.fsPath} (and ${path.basename(json)}).`, 'Reveal');
+    const pick = await vscode.window.showInformationMessage(vscode.l10n.t('Brain Tumor: report written to {0} (and {1}).', target.fsPath, path.basename(json)),
+      vscode.l10n.t('Reveal'));
     if (pick) await vscode.commands.executeCommand('revealFileInOS', target);
   } catch (e) {
-    void vscode.window.showErrorMessage(`Brain Tumor: cannot write the report: ${(e as Error).message}`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('Brain Tumor: cannot write the report: {0}', (e as Error).message));
   }
 }
 
 /** The external sets for a run, from the remembered list (pre-selected as last time) or new folders; undefined when cancelled. */
 async function pickExternal(deps: EvaluateDeps): Promise<string[] | undefined> {
   return pickFolders({
-    state: deps.context.workspaceState, key: EXTERNAL_KEY, title: 'Evaluate Model: external sets (optional)',
-    placeHolder: 'Tick dataset folders from sources the model never trained on, or press Enter with none ticked',
-    openLabel: 'Add as external sets', addDetail: 'Class folders (glioma/, notumor/, ...) or coarse tumour/ and no/ folders',
+    state: deps.context.workspaceState, key: EXTERNAL_KEY, title: vscode.l10n.t('Evaluate Model: external sets (optional)'),
+    placeHolder: vscode.l10n.t('Tick dataset folders from sources the model never trained on, or press Enter with none ticked'),
+    openLabel: vscode.l10n.t('Add as external sets'), addDetail: vscode.l10n.t('Class folders (glioma/, notumor/, ...) or coarse tumour/ and no/ folders'),
   });
 }
 
@@ -105,7 +108,7 @@ export async function evaluateModel(deps: EvaluateDeps, arg?: unknown): Promise<
   try {
     given = parseEvaluateArg(arg);
   } catch (e) {
-    void vscode.window.showErrorMessage(`Brain Tumor: Evaluate Model: ${(e as Error).message}`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('Brain Tumor: Evaluate Model: {0}', (e as Error).message));
     return undefined;
   }
   const cfg = vscode.workspace.getConfiguration(SECTION);
@@ -113,14 +116,14 @@ export async function evaluateModel(deps: EvaluateDeps, arg?: unknown): Promise<
   const perturb = given?.perturb ?? cfg.get<boolean>('evaluation.perturbations') === true;
   const threshold = cfg.get<number>('classification.uncertaintyThreshold');
   const modelDir = given?.modelDir ?? (typeof arg === 'string' ? arg : arg instanceof vscode.Uri ? arg.fsPath : undefined) ??
-    await pickRun(deps, 'Evaluate which model? (scored on its dataset\'s Testing split)');
+    await pickRun(deps, vscode.l10n.t('Evaluate which model? (scored on its dataset\'s Testing split)'));
   if (!modelDir) return undefined;
   // The argument object asks nothing more; a person picks the external sets.
   const external = given ? (given.external ?? []) : await pickExternal(deps);
   if (!external) return undefined;
   try {
     const report = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Evaluating ${path.basename(modelDir)}`, cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Evaluating {0}', path.basename(modelDir)), cancellable: true },
       (progress, token) => {
         let last = 0;
         return deps.backend.evaluate({
@@ -135,11 +138,11 @@ export async function evaluateModel(deps: EvaluateDeps, arg?: unknown): Promise<
     return report;
   } catch (e) {
     if (e instanceof ResponseError && e.code === ErrorCodes.Cancelled) {
-      void vscode.window.showInformationMessage('Brain Tumor: evaluation cancelled.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('Brain Tumor: evaluation cancelled.'));
       return undefined;
     }
     log.error(`Evaluation of ${modelDir} failed: ${(e as Error).message}`, false);
-    void vscode.window.showErrorMessage(`Brain Tumor: ${(e as Error).message}`, 'Open Logs').then((pick) => pick && log.show());
+    void vscode.window.showErrorMessage(vscode.l10n.t('Brain Tumor: {0}', (e as Error).message), vscode.l10n.t('Open Logs')).then((pick) => pick && log.show());
     return undefined;
   }
 }
@@ -148,9 +151,11 @@ export async function evaluateModel(deps: EvaluateDeps, arg?: unknown): Promise<
 async function pickModel(deps: EvaluateDeps): Promise<string | undefined> {
   const runs = await finishedRuns(deps);
   const pick = await vscode.window.showQuickPick([
-    { label: '$(package) Bundled model', description: 'ships with the extension', modelDir: deps.context.asAbsolutePath(path.join('models', 'brain-tumor-cnn')) },
-    ...runs.map((r) => ({ label: r.runId, description: `${r.config.model}, ${r.history.length} epochs, ${r.status}`, detail: r.dataRoot, modelDir: r.runDir })),
-  ], { title: 'Show the metrics of which model?', ignoreFocusOut: true });
+    { label: `$(package) ${vscode.l10n.t('Bundled model')}`, description: vscode.l10n.t('ships with the extension'), modelDir: deps.context.asAbsolutePath(path.join('models', 'brain-tumor-cnn')) },
+    ...runs.map((r) => ({
+      label: r.runId, description: [r.config.model, vscode.l10n.t('{0} epochs', r.history.length), statusText(r.status)].join(', '), detail: r.dataRoot, modelDir: r.runDir,
+    })),
+  ], { title: vscode.l10n.t('Show the metrics of which model?'), ignoreFocusOut: true });
   return pick?.modelDir;
 }
 
@@ -166,7 +171,8 @@ async function evaluateNow(deps: EvaluateDeps, modelDir: string): Promise<void> 
     return;
   }
   const picked = await vscode.window.showOpenDialog({
-    title: 'Evaluate on which dataset? (its Testing split is scored)', canSelectFolders: true, canSelectFiles: false, openLabel: 'Evaluate on this dataset',
+    title: vscode.l10n.t('Evaluate on which dataset? (its Testing split is scored)'), canSelectFolders: true, canSelectFiles: false,
+    openLabel: vscode.l10n.t('Evaluate on this dataset'),
   });
   if (picked?.[0]) await evaluateModel(deps, { modelDir, dataRoot: picked[0].fsPath, external: [] });
 }
@@ -177,7 +183,7 @@ export async function showMetrics(deps: EvaluateDeps, arg?: unknown): Promise<vo
   if (!modelDir) return;
   const report = await deps.backend.readEvaluation(modelDir);
   if (!report) {
-    const pick = await vscode.window.showInformationMessage(`Brain Tumor: ${path.basename(modelDir)} has not been evaluated here yet.`, 'Evaluate Now');
+    const pick = await vscode.window.showInformationMessage(vscode.l10n.t('Brain Tumor: {0} has not been evaluated here yet.', path.basename(modelDir)), vscode.l10n.t('Evaluate Now'));
     if (pick) await evaluateNow(deps, modelDir);
     return;
   }

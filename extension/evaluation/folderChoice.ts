@@ -5,6 +5,7 @@
  * import: unit-tested.
  */
 import * as path from 'node:path';
+import * as l10n from '@vscode/l10n';
 import type { EvaluateProgress } from '../../server/protocol';
 
 /** Folders the picker offers, most recently added first, and the ones chosen last time. */
@@ -46,9 +47,9 @@ export function parseEvaluateArg(arg: unknown): EvaluateArg | undefined {
   if (typeof arg !== 'object' || arg === null || Array.isArray(arg)) return undefined;
   const o = arg as Record<string, unknown>;
   if (typeof o.modelDir !== 'string') return undefined;
-  if (o.external !== undefined && !isFolderList(o.external)) throw new Error('"external" must be a list of absolute folder paths.');
-  if (o.dataRoot !== undefined && !(typeof o.dataRoot === 'string' && path.isAbsolute(o.dataRoot))) throw new Error('"dataRoot" must be an absolute folder path.');
-  for (const k of ['perturb', 'tta'] as const) if (o[k] !== undefined && typeof o[k] !== 'boolean') throw new Error(`"${k}" must be true or false.`);
+  if (o.external !== undefined && !isFolderList(o.external)) throw new Error(l10n.t('"external" must be a list of absolute folder paths.'));
+  if (o.dataRoot !== undefined && !(typeof o.dataRoot === 'string' && path.isAbsolute(o.dataRoot))) throw new Error(l10n.t('"dataRoot" must be an absolute folder path.'));
+  for (const k of ['perturb', 'tta'] as const) if (o[k] !== undefined && typeof o[k] !== 'boolean') throw new Error(l10n.t('"{0}" must be true or false.', k));
   return {
     modelDir: o.modelDir, ...(typeof o.dataRoot === 'string' ? { dataRoot: o.dataRoot } : {}), ...(o.external ? { external: o.external } : {}),
     ...(typeof o.perturb === 'boolean' ? { perturb: o.perturb } : {}), ...(typeof o.tta === 'boolean' ? { tta: o.tta } : {}),
@@ -59,7 +60,7 @@ export function parseEvaluateArg(arg: unknown): EvaluateArg | undefined {
 export function dataRootsOf(o: { dataRoot?: unknown; dataRoots?: unknown }): string[] | undefined {
   if (o.dataRoots !== undefined) {
     if (!Array.isArray(o.dataRoots) || !o.dataRoots.length || !o.dataRoots.every((d) => typeof d === 'string' && d.length > 0)) {
-      throw new Error('"dataRoots" must be a non-empty list of dataset folders.');
+      throw new Error(l10n.t('"dataRoots" must be a non-empty list of dataset folders.'));
     }
     return o.dataRoots as string[];
   }
@@ -73,12 +74,15 @@ export function dataRootParams(roots: string[]): { dataRoot: string } | { dataRo
 
 /** The progress notification's text for an evaluation step. */
 export function evaluateProgressText(p: EvaluateProgress): string {
-  const of = p.total ? ` ${p.done}/${p.total}` : '';
-  switch (p.phase) {
-    case 'loading': return `loading Testing images${of}`;
-    case 'calibrating': return `fitting temperature on validation${of}`;
-    case 'external': return `external set ${p.detail ?? ''}${of}`.replace(/ {2,}/g, ' ');
-    case 'perturbing': return `Testing under ${p.detail ?? 'perturbations'}${of}`;
-    default: return `predicting${of}`;
-  }
+  const step = (() => {
+    switch (p.phase) {
+      case 'loading': return l10n.t('loading Testing images');
+      case 'calibrating': return l10n.t('fitting temperature on validation');
+      case 'external': return p.detail ? l10n.t('external set {0}', p.detail) : l10n.t('external set');
+      case 'perturbing': return l10n.t('Testing under {0}', p.detail ?? l10n.t('perturbations'));
+      default: return l10n.t('predicting');
+    }
+  })();
+  // The count is the same in every language: "3/10" after the step.
+  return p.total ? `${step} ${p.done}/${p.total}` : step;
 }

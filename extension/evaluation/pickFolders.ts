@@ -24,17 +24,18 @@ export interface PickFoldersOptions {
 
 interface FolderItem extends vscode.QuickPickItem { dir?: string; add?: true }
 
-const FORGET: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('close'), tooltip: 'Forget this folder' };
+const forget = (): vscode.QuickInputButton => ({ iconPath: new vscode.ThemeIcon('close'), tooltip: vscode.l10n.t('Forget this folder') });
 const isDir = (d: string) => { try { return fs.statSync(d).isDirectory(); } catch { return false; } };
 
-function folderItem(dir: string): FolderItem {
-  return { label: `$(folder) ${path.basename(dir)}`, description: path.dirname(dir), dir, buttons: [FORGET] };
+function folderItem(dir: string, button: vscode.QuickInputButton): FolderItem {
+  return { label: `$(folder) ${path.basename(dir)}`, description: path.dirname(dir), dir, buttons: [button] };
 }
 
 /** The folders chosen (possibly none), or undefined when the user cancels. */
 export async function pickFolders(o: PickFoldersOptions): Promise<string[] | undefined> {
   let choice: FolderChoice = readFolderChoice(o.state.get(o.key), isDir);
-  const add: FolderItem = { label: '$(new-folder) Add folder...', detail: o.addDetail, add: true, alwaysShow: true };
+  const add: FolderItem = { label: `$(new-folder) ${vscode.l10n.t('Add folder...')}`, detail: o.addDetail, add: true, alwaysShow: true };
+  const button = forget();
   const picked = await new Promise<FolderItem[] | undefined>((resolve) => {
     const qp = vscode.window.createQuickPick<FolderItem>();
     qp.title = o.title;
@@ -42,7 +43,7 @@ export async function pickFolders(o: PickFoldersOptions): Promise<string[] | und
     qp.canSelectMany = true;
     qp.ignoreFocusOut = true;
     qp.matchOnDescription = true;
-    const items = () => [...choice.known.map(folderItem), add];
+    const items = () => [...choice.known.map((d) => folderItem(d, button)), add];
     qp.items = items();
     qp.selectedItems = qp.items.filter((i) => i.dir && choice.chosen.includes(i.dir));
     let done = false;
@@ -69,7 +70,7 @@ export async function pickFolders(o: PickFoldersOptions): Promise<string[] | und
   }
   const next = recordChoice(choice, chosen, added);
   if (!next.chosen.length && o.allowNone === false) {
-    void vscode.window.showInformationMessage('Brain Tumor: choose at least one folder.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('Brain Tumor: choose at least one folder.'));
     return pickFolders(o);
   }
   await o.state.update(o.key, next);

@@ -7,7 +7,7 @@ import { PanelHost, registerPanelSerializer, type PanelKind } from './panelHost'
 import { parseFromStatusView } from './statusMessages';
 
 export const STATUS_VIEW_TYPE = 'brainTumor.backendStatus';
-const TITLE = 'Brain Tumor: Backend Status';
+const title = () => vscode.l10n.t('Brain Tumor: Backend Status');
 const KIND: PanelKind = { viewType: STATUS_VIEW_TYPE, script: 'backendStatus', name: 'Backend Status' };
 
 /** What the panel reads of the backend: only its state and status, so the panel cannot drive the client. */
@@ -22,7 +22,7 @@ export class BackendStatusPanel extends PanelHost<FromStatusView, ToStatusView> 
       void cur.refresh();
       return cur;
     }
-    return new BackendStatusPanel(PanelHost.createPanel(KIND, extensionUri, { title: TITLE }), extensionUri, backend);
+    return new BackendStatusPanel(PanelHost.createPanel(KIND, extensionUri, { title: title() }), extensionUri, backend);
   }
 
   /** For the serializer: a panel VS Code restores after a window reload (the page asks for the status when ready). */
@@ -32,7 +32,7 @@ export class BackendStatusPanel extends PanelHost<FromStatusView, ToStatusView> 
   }
 
   private constructor(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, private readonly backend: BackendStatusSource) {
-    super(panel, extensionUri, KIND, { title: TITLE });
+    super(panel, extensionUri, KIND, { title: title() });
     this.track(backend.onDidChangeState(() => void this.refresh()));
   }
 
@@ -64,7 +64,7 @@ export class BackendStatusPanel extends PanelHost<FromStatusView, ToStatusView> 
         msg.error = (e as Error).message;
       }
     } else if (this.backend.state === 'failed') {
-      msg.error = this.backend.failureReason ?? 'The backend is down.';
+      msg.error = this.backend.failureReason ?? vscode.l10n.t('The backend is down.');
     }
     this.post(msg);
   }

@@ -4,7 +4,7 @@
  * restores the panel without the backend.
  */
 import * as fs from 'node:fs';
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
 import type { ClassifiedImage, ClassifyResult, FailedImage } from '../../server/protocol';
 import type { FromClassificationView, ToClassificationView } from '../../webview/protocol';
 import { csvFileName, toCsv } from '../../server/infer/resultsCsv';
@@ -29,7 +29,7 @@ export interface ClassificationActions {
 
 function title(result: ClassifyResult): string {
   const only = result.items.length === 1 ? result.items[0] : undefined;
-  return only ? `Classification: ${baseName(only.path)}` : `Classification: ${result.items.length} images`;
+  return only ? vscode.l10n.t('Classification: {0}', baseName(only.path)) : vscode.l10n.t('Classification: {0} images', result.items.length);
 }
 
 const baseName = (p: string) => p.split(/[\\/]/).pop() ?? p;
@@ -135,7 +135,7 @@ export class ClassificationPanel extends PanelHost<FromClassificationView, ToCla
     let reply: Extract<ToClassificationView, { type: 'explained' }>;
     try {
       const item = await this.actions.explain(path);
-      if (!isClassifyItem(item)) throw new Error('the backend answered with something that is not a classified image');
+      if (!isClassifyItem(item)) throw new Error(vscode.l10n.t('the backend answered with something that is not a classified image'));
       reply = { type: 'explained', path, item: { ...item, path }, error: null };
     } catch (e) {
       const error = (e as Error).message;

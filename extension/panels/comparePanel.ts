@@ -3,7 +3,7 @@
  * export. The runs are read once by the command (compare/compareCommand.ts) and travel in the webview's saved
  * state, so a window reload restores the panel without the backend.
  */
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
 import type { CompareRun, FromCompareView, ToCompareView } from '../../webview/protocol';
 import { log } from '../log';
 import { parseCompareViewState, parseFromCompareView } from './compareMessages';
@@ -19,7 +19,7 @@ export interface CompareActions {
   exportCsv(runs: CompareRun[]): Promise<void>;
 }
 
-const title = (runs: readonly CompareRun[]) => `Compare Runs (${runs.length})`;
+const title = (runs: readonly CompareRun[]) => vscode.l10n.t('Compare Runs ({0})', runs.length);
 
 export class ComparePanel extends PanelHost<FromCompareView, ToCompareView> {
   /** Shows `runs` (and what could not be read) in the one Compare Runs panel, creating or revealing it. */

@@ -1,5 +1,5 @@
 /** The Dataset panel: counts per split and class, samples, sizes and modes, problems, duplicates and leaks. */
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
 import type { ScanReport } from '../../server/protocol';
 import type { DatasetViewState, FromDatasetView, ToDatasetView } from '../../webview/protocol';
 import { log } from '../log';
@@ -22,7 +22,7 @@ export interface DatasetActions {
 
 /** The dataset folder is a resource root so that sample thumbnails load; nothing else of the disk is. */
 function page(root: string): PanelPage {
-  return { title: `Dataset: ${root.split(/[\\/]/).filter(Boolean).pop() ?? root}`, roots: [root] };
+  return { title: vscode.l10n.t('Dataset: {0}', root.split(/[\\/]/).filter(Boolean).pop() ?? root), roots: [root] };
 }
 
 export class DatasetPanel extends PanelHost<FromDatasetView, ToDatasetView> {

@@ -31,7 +31,7 @@ export interface MetricsRendered {
 }
 
 function title(report: EvaluationReport): string {
-  return `Metrics: ${report.runId ?? report.model.name}`;
+  return vscode.l10n.t('Metrics: {0}', report.runId ?? report.model.name);
 }
 
 /** The dataset folder is a resource root so that the gallery thumbnails load; nothing else of the disk is. */
@@ -144,7 +144,7 @@ export class MetricsPanel extends PanelHost<FromMetricsView, ToMetricsView> {
           this.compare = other;
           this.send();
         } catch (e) {
-          void vscode.window.showErrorMessage(`Brain Tumor: cannot compare: ${(e as Error).message}`);
+          void vscode.window.showErrorMessage(vscode.l10n.t('Brain Tumor: cannot compare: {0}', (e as Error).message));
         }
         return;
       }

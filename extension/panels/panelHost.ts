@@ -125,7 +125,7 @@ export abstract class PanelHost<In, Out> implements vscode.Disposable {
     try {
       await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(abs), { preview: true, viewColumn: vscode.ViewColumn.Beside });
     } catch (e) {
-      void vscode.window.showErrorMessage(`Brain Tumor: cannot open ${rel}: ${(e as Error).message}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('Brain Tumor: cannot open {0}: {1}', rel, (e as Error).message));
     }
   }
 

@@ -14,9 +14,10 @@ export async function saveChartImage(img: ChartImage, dir?: string): Promise<str
   const base = dir ?? vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file')?.uri.fsPath;
   const file = `${img.name}.${img.format}`;
   const target = await vscode.window.showSaveDialog({
-    title: `Save chart as ${img.format.toUpperCase()}`, saveLabel: 'Save Chart',
+    // toUpperCase, not toLocaleUpperCase: the format is an identifier (no dotted İ in any display language).
+    title: vscode.l10n.t('Save chart as {0}', img.format.toUpperCase()), saveLabel: vscode.l10n.t('Save Chart'),
     ...(base ? { defaultUri: vscode.Uri.file(path.join(base, file)) } : {}),
-    filters: img.format === 'png' ? { 'PNG image': ['png'] } : { 'SVG image': ['svg'] },
+    filters: img.format === 'png' ? { [vscode.l10n.t('PNG image')]: ['png'] } : { [vscode.l10n.t('SVG image')]: ['svg'] },
   });
   if (!target) return undefined;
   try {
@@ -24,7 +25,7 @@ export async function saveChartImage(img: ChartImage, dir?: string): Promise<str
     log.info(`Chart saved: ${target.fsPath}`);
     return target.fsPath;
   } catch (e) {
-    void vscode.window.showErrorMessage(`Brain Tumor: cannot save the chart: ${(e as Error).message}`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('Brain Tumor: cannot save the chart: {0}', (e as Error).message));
     return undefined;
   }
 }

@@ -11,7 +11,7 @@ import { parseFromTrainingView } from './trainingMessages';
 import { saveChartImage } from './saveChartImage';
 
 export const TRAINING_VIEW_TYPE = 'brainTumor.training';
-const TITLE = 'Training';
+const title = () => vscode.l10n.t({ message: 'Training', comment: 'The Training panel\'s title.' });
 // A run that starts on its own (resumed after a reload) shows the panel: it must not take the focus from the editor.
 const KIND: PanelKind = { viewType: TRAINING_VIEW_TYPE, script: 'training', name: 'Training', preserveFocus: true };
 
@@ -41,7 +41,7 @@ export class TrainingPanel extends PanelHost<FromTrainingView, ToTrainingView> {
       p = cur;
       p.reveal();
     } else {
-      p = new TrainingPanel(PanelHost.createPanel(KIND, extensionUri, { title: TITLE }), extensionUri, TITLE, actions);
+      p = new TrainingPanel(PanelHost.createPanel(KIND, extensionUri, { title: title() }), extensionUri, title(), actions);
     }
     void p.load(runDir);
     return p;
@@ -70,17 +70,17 @@ export class TrainingPanel extends PanelHost<FromTrainingView, ToTrainingView> {
     try {
       const live = await this.actions.live();
       if (live && (!runDir || live.runDir === runDir)) return this.setView(live);
-      if (!runDir) return this.setView(null, 'No training run yet. Run "Brain Tumor: Train Model" to start one.');
+      if (!runDir) return this.setView(null, vscode.l10n.t('No training run yet. Run "Brain Tumor: Train Model" to start one.'));
       this.setView(await this.actions.readRun(runDir));
     } catch (e) {
-      this.setView(this.view, `Cannot show the run: ${(e as Error).message}`);
+      this.setView(this.view, vscode.l10n.t('Cannot show the run: {0}', (e as Error).message));
     }
   }
 
   private setView(view: TrainingView | null, error: string | null = null): void {
     this.view = view;
     this.error = error;
-    this.panel.title = view ? `${TITLE}: ${view.runId}` : TITLE;
+    this.panel.title = view ? vscode.l10n.t({ message: 'Training: {0}', args: [view.runId], comment: 'The Training panel\'s title with the run it shows.' }) : title();
     this.send();
   }
 

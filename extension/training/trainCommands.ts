@@ -12,6 +12,7 @@ import { ResponseError } from 'vscode-languageclient/node';
 import { DEFAULT_EPOCHS, DEFAULT_MODEL, ErrorCodes, MODEL_NAMES, type ModelName, type RunSummary, type TrainEnd, type TrainParams, type TrainStarted } from '../../server/protocol';
 import type { TrainingView } from '../../webview/protocol';
 import type { BackendClient } from '../backendClient';
+import { percent } from '../locale';
 import { log } from '../log';
 import { dataRootParams, dataRootsOf } from '../evaluation/folderChoice';
 import { pickFolders } from '../evaluation/pickFolders';
@@ -19,6 +20,7 @@ import { TrainingPanel, type TrainingActions } from '../panels/trainingPanel';
 import { listRunDirs, runsFolder } from './runsFolder';
 import type { TrainingController } from './trainingController';
 import { viewFromSummary } from './trainingView';
+import { statusText } from '../views/treeItemViews';
 
 const SETTINGS_KEY = 'brainTumor.training.lastSettings';
 const LIVE_RUN_KEY = 'brainTumor.training.liveRun';
@@ -27,11 +29,14 @@ const DATA_FOLDERS_KEY = 'brainTumor.training.dataFolders';
 /** `dataRoot` is what versions before several sources remembered; it seeds the folder list once. */
 interface RememberedSettings { dataRoot?: string; model?: ModelName; epochs?: number }
 
-const MODEL_DESCRIPTIONS: Record<ModelName, { label: string; detail: string }> = {
-  resnet: { label: 'resnet', detail: 'Default: a small residual network with batch norm, four stages and global average pooling (about 1.2M parameters)' },
-  compact: { label: 'compact', detail: 'Earlier default: depthwise-separable blocks with batch norm and global average pooling (about 60k parameters)' },
-  'seed-cnn': { label: 'seed-cnn', detail: 'The original Keras notebook\'s CNN: 4 x (Conv2D + MaxPool), Dense 512, Dropout (about 2.6M parameters)' },
-};
+/** The quick pick's item of a model: its name (the identifier the backend takes) and what it is. */
+function modelDescription(m: ModelName): { label: string; detail: string } {
+  switch (m) {
+    case 'resnet': return { label: m, detail: vscode.l10n.t('Default: a small residual network with batch norm, four stages and global average pooling (about 1.2M parameters)') };
+    case 'compact': return { label: m, detail: vscode.l10n.t('Earlier default: depthwise-separable blocks with batch norm and global average pooling (about 60k parameters)') };
+    case 'seed-cnn': return { label: m, detail: vscode.l10n.t('The original Keras notebook\'s CNN: 4 x (Conv2D + MaxPool), Dense 512, Dropout (about 2.6M parameters)') };
+  }
+}
 
 export interface TrainingDeps {
   context: vscode.ExtensionContext;
@@ -62,7 +67,12 @@ function reason(e: unknown): string {
 /** A run's dataset folder, or its sources when it trained on several. */
 function sourcesText(r: RunSummary): string {
   const sources = Array.isArray(r.sources) ? r.sources : [];
-  return sources.length > 1 ? `${sources.length} sources: ${sources.map((x) => x.root).join(', ')}` : r.dataRoot;
+  return sources.length > 1 ? vscode.l10n.t('{0} sources: {1}', sources.length, sources.map((x) => x.root).join(', ')) : r.dataRoot;
+}
+
+/** How far an unfinished run got: its status and its last finished epoch. */
+function reachedText(r: RunSummary): string {
+  return `${statusText(r.status)}, ${vscode.l10n.t('epoch {0} of {1}', r.history.length, r.config.epochs)}`;
 }
 
 async function runSummaries(deps: TrainingDeps): Promise<RunSummary[]> {
@@ -101,9 +111,9 @@ async function pickDatasets(deps: TrainingDeps, remembered: RememberedSettings):
     await state.update(DATA_FOLDERS_KEY, { known: [remembered.dataRoot], chosen: [remembered.dataRoot] });
   }
   return pickFolders({
-    state, key: DATA_FOLDERS_KEY, title: 'Train Model (1/3): dataset folders', allowNone: false,
-    placeHolder: 'Tick one dataset folder, or several to train on them together (each a source)', openLabel: 'Train on these folders',
-    addDetail: 'Training/ and Testing/ with class folders, or class folders; coarse tumour/ (type unknown) folders too',
+    state, key: DATA_FOLDERS_KEY, title: vscode.l10n.t('Train Model (1/3): dataset folders'), allowNone: false,
+    placeHolder: vscode.l10n.t('Tick one dataset folder, or several to train on them together (each a source)'), openLabel: vscode.l10n.t('Train on these folders'),
+    addDetail: vscode.l10n.t('Training/ and Testing/ with class folders, or class folders; coarse tumour/ (type unknown) folders too'),
   });
 }
 
@@ -111,13 +121,14 @@ async function pickSettings(deps: TrainingDeps, dataRoot?: string): Promise<Trai
   const remembered = deps.context.workspaceState.get<RememberedSettings>(SETTINGS_KEY) ?? {};
   const roots = dataRoot ? [dataRoot] : await pickDatasets(deps, remembered);
   if (!roots?.length) return undefined;
-  const model = await vscode.window.showQuickPick(MODEL_NAMES.map((m) => ({ ...MODEL_DESCRIPTIONS[m], picked: m === (remembered.model ?? DEFAULT_MODEL) }))
-    .sort((a, b) => Number(b.picked) - Number(a.picked)), { title: 'Train Model (2/3): model', ignoreFocusOut: true });
+  const model = await vscode.window.showQuickPick(MODEL_NAMES.map((m) => ({ ...modelDescription(m), picked: m === (remembered.model ?? DEFAULT_MODEL) }))
+    .sort((a, b) => Number(b.picked) - Number(a.picked)), { title: vscode.l10n.t('Train Model (2/3): model'), ignoreFocusOut: true });
   if (!model) return undefined;
   const epochsText = await vscode.window.showInputBox({
-    title: 'Train Model (3/3): epochs', prompt: `Passes over the training images; the learning rate decays to zero over them (default ${DEFAULT_EPOCHS})`,
+    title: vscode.l10n.t('Train Model (3/3): epochs'),
+    prompt: vscode.l10n.t('Passes over the training images; the learning rate decays to zero over them (default {0})', DEFAULT_EPOCHS),
     value: String(remembered.epochs ?? DEFAULT_EPOCHS), ignoreFocusOut: true,
-    validateInput: (v) => (/^\d+$/.test(v.trim()) && Number(v) >= 1 && Number(v) <= 1000 ? undefined : 'A whole number from 1 to 1000'),
+    validateInput: (v) => (/^\d+$/.test(v.trim()) && Number(v) >= 1 && Number(v) <= 1000 ? undefined : vscode.l10n.t('A whole number from 1 to 1000')),
   });
   if (!epochsText) return undefined;
   const settings: RememberedSettings = { model: model.label as ModelName, epochs: Number(epochsText) };
@@ -134,9 +145,11 @@ async function start(deps: TrainingDeps, params: TrainParams): Promise<TrainStar
   } catch (e) {
     const busy = e instanceof ResponseError && e.code === ErrorCodes.TrainingBusy;
     log.error(`Training did not start: ${reason(e)}`, false);
-    void vscode.window.showErrorMessage(`Brain Tumor: ${reason(e)}`, ...(busy ? ['Show Training'] : ['Open Logs'])).then((pick) => {
-      if (pick === 'Show Training') showPanel(deps);
-      if (pick === 'Open Logs') log.show();
+    const show = vscode.l10n.t('Show Training');
+    const logs = vscode.l10n.t('Open Logs');
+    void vscode.window.showErrorMessage(vscode.l10n.t('Brain Tumor: {0}', reason(e)), busy ? show : logs).then((pick) => {
+      if (pick === show) showPanel(deps);
+      if (pick === logs) log.show();
     });
     return undefined;
   }
@@ -145,16 +158,18 @@ async function start(deps: TrainingDeps, params: TrainParams): Promise<TrainStar
 export async function trainModel(deps: TrainingDeps, arg?: unknown): Promise<TrainStarted | undefined> {
   const running = deps.controller.current;
   if (running) {
-    const pick = await vscode.window.showWarningMessage(`Brain Tumor: training ${running.started.runId} is running. One run at a time.`, 'Show Training', 'Cancel It');
-    if (pick === 'Show Training') showPanel(deps, running.started.runDir);
-    if (pick === 'Cancel It') await deps.controller.cancel();
+    const show = vscode.l10n.t('Show Training');
+    const cancel = vscode.l10n.t({ message: 'Cancel It', comment: 'Button: cancel the training run that is running.' });
+    const pick = await vscode.window.showWarningMessage(vscode.l10n.t('Brain Tumor: training {0} is running. One run at a time.', running.started.runId), show, cancel);
+    if (pick === show) showPanel(deps, running.started.runDir);
+    if (pick === cancel) await deps.controller.cancel();
     return undefined;
   }
   let given: ReturnType<typeof paramsFromArg>;
   try {
     given = paramsFromArg(arg, runsFolder(deps.context));
   } catch (e) {
-    void vscode.window.showErrorMessage(`Brain Tumor: Train Model: ${reason(e)}`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('Brain Tumor: Train Model: {0}', reason(e)));
     return undefined;
   }
   if (given && !(given instanceof vscode.Uri)) return start(deps, given);
@@ -163,9 +178,11 @@ export async function trainModel(deps: TrainingDeps, arg?: unknown): Promise<Tra
     const resumable = (await runSummaries(deps)).filter((r) => r.resumable);
     if (resumable.length) {
       const pick = await vscode.window.showQuickPick([
-        { label: '$(add) New training run', runDir: undefined },
-        ...resumable.map((r) => ({ label: `$(debug-continue) Resume ${r.runId}`, description: `${r.status}, epoch ${r.history.length} of ${r.config.epochs}`, detail: sourcesText(r), runDir: r.runDir })),
-      ], { title: 'Train Model', ignoreFocusOut: true });
+        { label: `$(add) ${vscode.l10n.t('New training run')}`, runDir: undefined },
+        ...resumable.map((r) => ({
+          label: `$(debug-continue) ${vscode.l10n.t('Resume {0}', r.runId)}`, description: reachedText(r), detail: sourcesText(r), runDir: r.runDir,
+        })),
+      ], { title: vscode.l10n.t('Train Model'), ignoreFocusOut: true });
       if (!pick) return undefined;
       if (pick.runDir) return start(deps, { resumeRunDir: pick.runDir });
     }
@@ -179,12 +196,12 @@ export async function resumeTraining(deps: TrainingDeps, arg?: unknown): Promise
   if (!runDir) {
     const resumable = (await runSummaries(deps)).filter((r) => r.resumable);
     if (!resumable.length) {
-      void vscode.window.showInformationMessage(`Brain Tumor: no interrupted run to resume in ${runsFolder(deps.context)}.`);
+      void vscode.window.showInformationMessage(vscode.l10n.t('Brain Tumor: no interrupted run to resume in {0}.', runsFolder(deps.context)));
       return undefined;
     }
     const pick = await vscode.window.showQuickPick(resumable.map((r) => ({
-      label: r.runId, description: `${r.status}, epoch ${r.history.length} of ${r.config.epochs}`, detail: sourcesText(r), runDir: r.runDir,
-    })), { title: 'Resume Training' });
+      label: r.runId, description: reachedText(r), detail: sourcesText(r), runDir: r.runDir,
+    })), { title: vscode.l10n.t('Resume Training') });
     runDir = pick?.runDir;
   }
   return runDir ? start(deps, { resumeRunDir: runDir }) : undefined;
@@ -195,33 +212,43 @@ export async function showTraining(deps: TrainingDeps, arg?: unknown): Promise<v
   if (runDir || deps.controller.current || deps.controller.lastView) return showPanel(deps, runDir ?? deps.controller.lastView?.runDir);
   const runs = await runSummaries(deps);
   if (!runs.length) {
-    void vscode.window.showInformationMessage('Brain Tumor: no training runs yet. Run "Brain Tumor: Train Model" to start one.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('Brain Tumor: no training runs yet. Run "Brain Tumor: Train Model" to start one.'));
     return;
   }
   const pick = runs.length === 1 ? { runDir: runs[0]!.runDir } : await vscode.window.showQuickPick(runs.map((r) => ({
-    label: r.runId, description: `${r.status}, ${r.history.length} epoch(s)${r.bestEpoch >= 0 ? `, val acc ${(100 * r.history[r.bestEpoch]!.valAcc).toFixed(1)}%` : ''}`,
+    label: r.runId,
+    description: [statusText(r.status), vscode.l10n.t('{0} epoch(s)', r.history.length),
+      ...(r.bestEpoch >= 0 ? [vscode.l10n.t('val acc {0}', percent(r.history[r.bestEpoch]!.valAcc))] : [])].join(', '),
     detail: sourcesText(r), runDir: r.runDir,
-  })), { title: 'Show Training' });
+  })), { title: vscode.l10n.t('Show Training') });
   if (pick) showPanel(deps, pick.runDir);
 }
 
 /** How a run ended, told once, with the next step offered. */
 export function onTrainingEnded(deps: TrainingDeps, end: TrainEnd, view: TrainingView): void {
   void deps.context.workspaceState.update(LIVE_RUN_KEY, undefined);
-  const best = (end.bestValAcc !== null ? ` Best validation accuracy ${(end.bestValAcc * 100).toFixed(1)}% (epoch ${end.bestEpoch + 1}).` : '') +
-    (end.evaluation?.official ? ` Testing accuracy ${(end.evaluation.official.accuracy * 100).toFixed(1)}%` +
-      (end.evaluation.deduplicated ? `, deduplicated ${(end.evaluation.deduplicated.accuracy * 100).toFixed(1)}%.` : '.') : '');
+  const official = end.evaluation?.official;
+  const dedup = end.evaluation?.deduplicated;
+  const scores = [
+    end.bestValAcc !== null ? vscode.l10n.t('Best validation accuracy {0} (epoch {1}).', percent(end.bestValAcc), end.bestEpoch + 1) : '',
+    official && dedup ? vscode.l10n.t('Testing accuracy {0}, deduplicated {1}.', percent(official.accuracy), percent(dedup.accuracy))
+      : official ? vscode.l10n.t('Testing accuracy {0}.', percent(official.accuracy)) : '',
+  ];
+  const show = vscode.l10n.t('Show Training');
+  const resume = vscode.l10n.t({ message: 'Resume', comment: 'Button: resume the training run from its last finished epoch.' });
+  const logs = vscode.l10n.t('Open Logs');
   const then = (pick: string | undefined) => {
-    if (pick === 'Show Training') showPanel(deps, end.runDir);
-    if (pick === 'Resume') void resumeTraining(deps, end.runDir);
-    if (pick === 'Open Logs') log.show();
+    if (pick === show) showPanel(deps, end.runDir);
+    if (pick === resume) void resumeTraining(deps, end.runDir);
+    if (pick === logs) log.show();
   };
   if (end.outcome === 'failed') {
-    void vscode.window.showErrorMessage(`Brain Tumor: training failed. ${end.message}`, ...(view.resumable ? ['Resume'] : []), 'Open Logs').then(then);
+    void vscode.window.showErrorMessage(vscode.l10n.t('Brain Tumor: training failed. {0}', end.message), ...(view.resumable ? [resume] : []), logs).then(then);
   } else if (end.outcome === 'cancelled') {
-    void vscode.window.showInformationMessage(`Brain Tumor: training cancelled. ${end.message}`, ...(view.resumable ? ['Resume'] : []), 'Show Training').then(then);
+    void vscode.window.showInformationMessage(vscode.l10n.t('Brain Tumor: training cancelled. {0}', end.message), ...(view.resumable ? [resume] : []), show).then(then);
   } else {
-    void vscode.window.showInformationMessage(`Brain Tumor: training ${end.outcome === 'early-stopped' ? 'stopped early' : 'completed'}.${best}`, 'Show Training').then(then);
+    const head = end.outcome === 'early-stopped' ? vscode.l10n.t('Brain Tumor: training stopped early.') : vscode.l10n.t('Brain Tumor: training completed.');
+    void vscode.window.showInformationMessage([head, ...scores].filter(Boolean).join(' '), show).then(then);
   }
 }
 

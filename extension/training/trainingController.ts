@@ -117,10 +117,16 @@ export class TrainingController implements vscode.Disposable {
     if (!run) return;
     const v = run.view;
     const resumable = resumableAfterBackendLoss(v);
-    const message = resumable ? 'The backend stopped during training. The run folder keeps every finished epoch; Resume continues from the last one.'
-      : v.history.length ? 'The backend stopped after training had ended: the model in the run folder is complete. Run Evaluate Model for its Testing scores.'
-        : 'The backend stopped before the first epoch finished: nothing to resume. Start a new run.';
-    log.error(`Training ${v.runId}: ${message}`);
+    // The log says it in English (for support); the notification and the panel in the display language.
+    const [english, message] = resumable
+      ? ['The backend stopped during training. The run folder keeps every finished epoch; Resume continues from the last one.',
+        vscode.l10n.t('The backend stopped during training. The run folder keeps every finished epoch; Resume continues from the last one.')]
+      : v.history.length
+        ? ['The backend stopped after training had ended: the model in the run folder is complete. Run Evaluate Model for its Testing scores.',
+          vscode.l10n.t('The backend stopped after training had ended: the model in the run folder is complete. Run Evaluate Model for its Testing scores.')]
+        : ['The backend stopped before the first epoch finished: nothing to resume. Start a new run.',
+          vscode.l10n.t('The backend stopped before the first epoch finished: nothing to resume. Start a new run.')];
+    log.error(`Training ${v.runId}: ${english}`);
     v.end = { runId: v.runId, runDir: v.runDir, outcome: 'failed', message, bestEpoch: v.bestEpoch, bestValAcc: v.history[v.bestEpoch]?.valAcc ?? null, epochsRun: v.history.length, ms: 0 };
     v.live = false;
     v.status = resumable ? 'interrupted' : v.history.length ? 'completed' : 'failed';
@@ -132,7 +138,9 @@ export class TrainingController implements vscode.Disposable {
 
   private showProgress(started: P.TrainStarted): void {
     this.finishProgress?.();
-    const title = `Training ${started.config.model}${started.resumedFromEpoch !== null ? ` (resumed at epoch ${started.resumedFromEpoch + 1})` : ''}`;
+    const title = started.resumedFromEpoch !== null
+      ? vscode.l10n.t('Training {0} (resumed at epoch {1})', started.config.model, started.resumedFromEpoch + 1)
+      : vscode.l10n.t('Training {0}', started.config.model);
     void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) =>
       new Promise<void>((resolve) => {
         let done = false;

@@ -2,9 +2,11 @@
  * Pure helpers that turn the backend's training data into the view the Training panel draws, and progress into
  * notification text. No vscode import, so they stay unit-testable and usable by both the controller and the panel.
  */
+import * as l10n from '@vscode/l10n';
 import type * as P from '../../server/protocol';
 import { formatDuration } from '../../server/numberFormat';
 import type { TrainingView } from '../../webview/protocol';
+import { decimal, percent } from '../locale';
 
 /** The view of the run the backend holds in memory (live, or just ended); resumable when it stopped short of its epochs. */
 export function viewFromSnapshot(s: P.TrainingSnapshot, live: boolean): TrainingView {
@@ -35,8 +37,11 @@ function bestOf(history: readonly P.EpochStats[]): number {
 
 /** One line for the progress notification. */
 export function progressMessage(p: P.TrainProgress): string {
-  if (p.phase === 'loading') return p.loaded ? `loading images ${p.loaded.done} of ${p.loaded.total}` : 'scanning the dataset';
-  if (p.phase === 'evaluating') return 'evaluating the model on Testing';
-  return `epoch ${p.epoch + 1}/${p.epochs}, batch ${p.batch}/${p.batches}, loss ${p.loss.toFixed(3)}, ` +
-    `acc ${(p.acc * 100).toFixed(1)}%, ETA ${formatDuration(p.etaSec)}`;
+  if (p.phase === 'loading') return p.loaded ? l10n.t('loading images {0} of {1}', p.loaded.done, p.loaded.total) : l10n.t('scanning the dataset');
+  if (p.phase === 'evaluating') return l10n.t('evaluating the model on Testing');
+  return l10n.t({
+    message: 'epoch {0}/{1}, batch {2}/{3}, loss {4}, acc {5}, ETA {6}',
+    args: [p.epoch + 1, p.epochs, p.batch, p.batches, decimal(p.loss, 3), percent(p.acc), formatDuration(p.etaSec)],
+    comment: 'Training progress notification. {4}: training loss; {5}: training accuracy as a percentage; {6}: time left (m:ss).',
+  });
 }

@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { ScanReport } from '../../server/protocol';
 import { readFolderChoice } from '../evaluation/folderChoice';
+import { dateTime } from '../locale';
 import type { RunsTree } from './runsTree';
 import { treeItemOf } from './runsTree';
 import { datasetItemView, type DatasetCounts } from './treeItemViews';
@@ -20,7 +21,7 @@ const scanned = new vscode.EventEmitter<void>();
 /** Keeps a scan's counts per split for the Datasets view (called after every Show Dataset). */
 export async function rememberScan(state: vscode.Memento, report: ScanReport): Promise<void> {
   const all = state.get<Record<string, DatasetCounts>>(COUNTS_KEY) ?? {};
-  all[report.root] = { splits: report.splits.map((s) => ({ split: s.split, usable: s.usable })), scannedAt: new Date().toLocaleString() };
+  all[report.root] = { splits: report.splits.map((s) => ({ split: s.split, usable: s.usable })), scannedAt: dateTime(new Date()) };
   await state.update(COUNTS_KEY, all);
   scanned.fire();
 }
@@ -57,7 +58,7 @@ export class DatasetsTree implements vscode.TreeDataProvider<DatasetNode>, vscod
     const counts = this.state.get<Record<string, DatasetCounts>>(COUNTS_KEY)?.[node.folder];
     const item = treeItemOf(datasetItemView(node.folder, counts));
     item.id = `dataset:${node.folder}`;
-    item.command = { command: 'brainTumor.showDataset', title: 'Show Dataset', arguments: [node] };
+    item.command = { command: 'brainTumor.showDataset', title: vscode.l10n.t('Show Dataset'), arguments: [node] };
     return item;
   }
 

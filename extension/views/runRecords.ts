@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as l10n from '@vscode/l10n';
 
 /** The status a run shows: metadata.json's, except that a "running" run whose trainer is gone is interrupted. */
 export type RunState = 'running' | 'completed' | 'early-stopped' | 'cancelled' | 'failed' | 'interrupted';
@@ -63,11 +64,11 @@ function readJsonFile(file: string): unknown {
 
 /** The run's record from already-parsed files (pure; `readRunRecord` does the reading). */
 export function runRecordFrom(runDir: string, meta: unknown, history: unknown, lock: unknown, probe: RunProbe): RunRecord | UnreadableRun {
-  if (!isObject(meta) || meta.format !== 'brain-tumor-run') return { runDir, error: 'metadata.json is not a brain-tumor run\'s' };
-  if (typeof meta.status !== 'string' || !STATES.includes(meta.status)) return { runDir, error: `unknown status ${JSON.stringify(meta.status)}` };
+  if (!isObject(meta) || meta.format !== 'brain-tumor-run') return { runDir, error: l10n.t('metadata.json is not a brain-tumor run\'s') };
+  if (typeof meta.status !== 'string' || !STATES.includes(meta.status)) return { runDir, error: l10n.t('unknown status {0}', String(JSON.stringify(meta.status))) };
   const config = isObject(meta.config) ? meta.config : {};
   const epochs = num(config.epochs);
-  if (epochs === null) return { runDir, error: 'metadata.json has no config.epochs' };
+  if (epochs === null) return { runDir, error: l10n.t('metadata.json has no config.epochs') };
   let state = meta.status as RunState;
   if (state === 'running') {
     const live = isObject(lock) && typeof lock.pid === 'number' && typeof lock.host === 'string' && probe.lockIsLive({ pid: lock.pid, host: lock.host });
@@ -97,7 +98,7 @@ export function readRunRecord(runDir: string, probe: RunProbe = diskProbe): RunR
   try {
     meta = readJsonFile(path.join(runDir, 'metadata.json'));
   } catch (e) {
-    return { runDir, error: `metadata.json cannot be read: ${(e as Error).message}` };
+    return { runDir, error: l10n.t('metadata.json cannot be read: {0}', (e as Error).message) };
   }
   return runRecordFrom(runDir, meta, optional('history.json'), optional('run.lock'), probe);
 }

@@ -89,7 +89,7 @@ export class RunsTree implements vscode.TreeDataProvider<RunNode>, vscode.Dispos
     const view = isReadable(r) ? runItemView(r, this.activeModelDir() === r.runDir) : unreadableItemView(r.runDir, r.error);
     const item = treeItemOf(view);
     item.id = node.runDir;
-    item.command = { command: 'brainTumor.showTraining', title: 'Show Training', arguments: [node] };
+    item.command = { command: 'brainTumor.showTraining', title: vscode.l10n.t('Show Training'), arguments: [node] };
     return item;
   }
 

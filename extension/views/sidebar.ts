@@ -81,20 +81,23 @@ async function deleteRun(deps: SidebarDeps, node: RunNode | undefined, runs: Run
   const record = readRunRecord(node.runDir);
   const live = deps.training.current?.started.runDir === node.runDir || (isReadable(record) && record.state === 'running');
   if (live) {
-    void vscode.window.showWarningMessage(`Brain Tumor: ${path.basename(node.runDir)} is training. Cancel it before deleting it.`);
+    void vscode.window.showWarningMessage(vscode.l10n.t('Brain Tumor: {0} is training. Cancel it before deleting it.', path.basename(node.runDir)));
     return;
   }
-  const active = deps.activeModel.modelDir === node.runDir ? ' Classification uses its model: it goes back to the bundled model.' : '';
-  const pick = await vscode.window.showWarningMessage(`Delete the run ${path.basename(node.runDir)}?`,
-    { modal: true, detail: `This deletes ${node.runDir} with its model, history and checkpoints.${active} It cannot be undone.` }, 'Delete');
-  if (pick !== 'Delete') return;
+  const active = deps.activeModel.modelDir === node.runDir;
+  const detail = active
+    ? vscode.l10n.t('This deletes {0} with its model, history and checkpoints. Classification uses its model: it goes back to the bundled model. It cannot be undone.', node.runDir)
+    : vscode.l10n.t('This deletes {0} with its model, history and checkpoints. It cannot be undone.', node.runDir);
+  const del = vscode.l10n.t({ message: 'Delete', comment: 'Button of the modal dialog that deletes a run folder.' });
+  const pick = await vscode.window.showWarningMessage(vscode.l10n.t('Delete the run {0}?', path.basename(node.runDir)), { modal: true, detail }, del);
+  if (pick !== del) return;
   try {
     fs.rmSync(node.runDir, { recursive: true, force: true });
     log.info(`Deleted run folder ${node.runDir}.`);
     runs.refreshSoon(); // a whole folder going may reach the file watcher as one event it does not match
     if (active) await vscode.commands.executeCommand('brainTumor.selectModel', { bundled: true });
   } catch (e) {
-    void vscode.window.showErrorMessage(`Brain Tumor: cannot delete ${node.runDir}: ${(e as Error).message}`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('Brain Tumor: cannot delete {0}: {1}', node.runDir, (e as Error).message));
   }
 }
 
@@ -106,24 +109,26 @@ async function exportModel(deps: SidebarDeps, node: ModelNode | RunNode | undefi
   const dir = node?.kind === 'run' ? node.runDir : node?.modelDir;
   if (!dir) return;
   const quantize = await vscode.window.showQuickPick([
-    { label: 'uint8', description: 'about a quarter of the size; accuracy usually within a fraction of a point', value: 'uint8' },
-    { label: 'float32', description: 'weights as trained', value: 'none' },
-  ], { title: `Export ${path.basename(dir)}: weights` });
+    { label: 'uint8', description: vscode.l10n.t('about a quarter of the size; accuracy usually within a fraction of a point'), value: 'uint8' },
+    { label: 'float32', description: vscode.l10n.t('weights as trained'), value: 'none' },
+  ], { title: vscode.l10n.t('Export {0}: weights', path.basename(dir)) });
   if (!quantize) return;
-  const target = await vscode.window.showSaveDialog({ title: 'Export the model to a new folder', saveLabel: 'Export', defaultUri: vscode.Uri.file(`${dir}-export`) });
+  const target = await vscode.window.showSaveDialog({
+    title: vscode.l10n.t('Export the model to a new folder'), saveLabel: vscode.l10n.t('Export'), defaultUri: vscode.Uri.file(`${dir}-export`),
+  });
   if (!target) return;
   const args = [deps.context.asAbsolutePath('dist/cli.js'), 'export', '--model', dir, '--out', target.fsPath, '--quantize', quantize.value];
   try {
-    const out = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Exporting ${path.basename(dir)}` }, () =>
+    const out = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Exporting {0}', path.basename(dir)) }, () =>
       new Promise<string>((resolve, reject) => execFile(process.execPath, args, { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } },
         (e, stdout, stderr) => (e ? reject(new Error(stderr.trim() || e.message)) : resolve(stdout)))));
     log.info(out.trim());
     await models.remember(target.fsPath);
-    const pick = await vscode.window.showInformationMessage(`Brain Tumor: model exported to ${target.fsPath}.`, 'Use for Classification');
+    const pick = await vscode.window.showInformationMessage(vscode.l10n.t('Brain Tumor: model exported to {0}.', target.fsPath), vscode.l10n.t('Use for Classification'));
     if (pick) await vscode.commands.executeCommand('brainTumor.selectModel', { kind: 'model', modelDir: target.fsPath });
   } catch (e) {
     log.error(`Export of ${dir} failed: ${(e as Error).message}`, false);
-    void vscode.window.showErrorMessage(`Brain Tumor: export failed: ${(e as Error).message}`, 'Open Logs').then((p) => p && log.show());
+    void vscode.window.showErrorMessage(vscode.l10n.t('Brain Tumor: export failed: {0}', (e as Error).message), vscode.l10n.t('Open Logs')).then((p) => p && log.show());
   }
 }
 

@@ -5,7 +5,7 @@ import { trainingStatusText } from './treeItemViews';
 
 export function createTrainingStatusBar(training: TrainingController): vscode.Disposable {
   const item = vscode.window.createStatusBarItem('brainTumor.training', vscode.StatusBarAlignment.Left, 50);
-  item.name = 'Brain Tumor Training';
+  item.name = vscode.l10n.t('Brain Tumor Training');
   item.command = 'brainTumor.showTraining';
   const render = () => {
     const run = training.current;
@@ -14,7 +14,7 @@ export function createTrainingStatusBar(training: TrainingController): vscode.Di
       return;
     }
     item.text = trainingStatusText(run.view);
-    item.tooltip = `Brain Tumor: training ${run.view.runId} (${run.view.config.model}). Click to show the Training panel.`;
+    item.tooltip = vscode.l10n.t('Brain Tumor: training {0} ({1}). Click to show the Training panel.', run.view.runId, run.view.config.model);
     item.show();
   };
   const sub = training.onDidChange(render);
