@@ -1,4 +1,5 @@
 /** What the status bar says for each backend state. No vscode import: unit-tested. */
+import * as path from 'node:path';
 import * as l10n from '@vscode/l10n';
 import type { ModelInfo, StatusResult } from '../server/protocol';
 import { count, percent, plain } from './locale';
@@ -35,7 +36,8 @@ export function describeBackend(state: BackendState, status: StatusResult | unde
 
 /** Status bar text and tooltip for a model (pure, so it is unit-tested). */
 export function describeModel(info: ModelInfo): { text: string; tooltip: string } {
-  const name = info.bundled ? l10n.t('{0} (bundled)', info.architecture) : info.runId ?? info.architecture;
+  // The folder's name, as the Models view shows it: an exported copy keeps its source run's id in runId.
+  const name = info.bundled ? l10n.t('{0} (bundled)', info.architecture) : modelFolderName(info);
   const ev = info.evaluation?.official;
   const dedup = info.evaluation?.deduplicated;
   const acc = !ev ? l10n.t('not evaluated yet')
@@ -52,4 +54,9 @@ export function describeModel(info: ModelInfo): { text: string; tooltip: string 
       l10n.t('Click to select another model. Research use only.'),
     ].join('\n'),
   };
+}
+
+/** A chosen model's name: its folder's (a run folder is named by its run id; an exported folder as the user chose). */
+export function modelFolderName(info: Pick<ModelInfo, 'modelDir' | 'runId' | 'architecture'>): string {
+  return (info.modelDir ? path.basename(info.modelDir) : '') || info.runId || info.architecture;
 }

@@ -13,6 +13,7 @@ import { percent } from '../locale';
 import { log } from '../log';
 import { ClassificationPanel, type ClassificationActions } from '../panels/classificationPanel';
 import { listRunDirs, runsFolder } from '../training/runsFolder';
+import { modelFolderName } from '../statusText';
 import { statusText } from '../views/treeItemViews';
 import type { ActiveModel } from './activeModel';
 
@@ -173,7 +174,7 @@ export async function selectModel(deps: ClassifyDeps, arg?: unknown): Promise<vo
   try {
     const info = await deps.backend.loadModel(bundled ? undefined : dir);
     await deps.activeModel.set(info);
-    const name = info.bundled ? vscode.l10n.t('the bundled model') : info.runId ?? info.modelDir;
+    const name = info.bundled ? vscode.l10n.t('the bundled model') : modelFolderName(info);
     const official = info.evaluation?.official;
     void vscode.window.showInformationMessage(official
       ? vscode.l10n.t('Brain Tumor: classifying with {0}, Testing accuracy {1}.', name, percent(official.accuracy))

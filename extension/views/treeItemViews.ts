@@ -85,12 +85,11 @@ export function runItemView(r: RunRecord, active: boolean): ItemView {
   const state = stateText(r.state);
   const best = pct(r.bestValAcc);
   const test = pct(r.testAcc);
-  const parts = [
-    r.state === 'running' || r.epochsDone < r.epochs ? `${state} ${r.epochsDone}/${r.epochs}` : state,
-    best && valText(best),
-    test && testText(test),
-    active ? activeText() : '',
-  ].filter(Boolean);
+  const progress = r.state === 'running' || r.epochsDone < r.epochs ? `${state} ${r.epochsDone}/${r.epochs}` : state;
+  const scores = [best && valText(best), test && testText(test)];
+  // A narrow sidebar cuts the description's end: a live run's progress comes first, a finished run's figures do
+  // (its icon already shows how it ended, and the tooltip says it in words).
+  const parts = [...(r.state === 'running' ? [progress, ...scores] : [...scores, progress]), active ? activeText() : ''].filter(Boolean);
   const unknown = l10n.t('unknown');
   const tooltip = [
     r.resumable ? l10n.t('{0}: {1} (can be resumed)', r.runId, state) : `${r.runId}: ${state}`,

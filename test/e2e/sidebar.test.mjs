@@ -116,7 +116,7 @@ describe('Brain Tumor sidebar', { timeout: 900000 }, () => {
     await showSidebar();
     const row = runRow();
     await row.waitFor({ timeout: 60000 });
-    await row.locator('.label-description', { hasText: /^completed|^stopped early/ }).waitFor({ timeout: 240000 });
+    await row.locator('.label-description', { hasText: /completed|stopped early/ }).waitFor({ timeout: 240000 });
     // The run's Testing accuracy appears once the evaluation at the end is written.
     await row.locator('.label-description', { hasText: /test \d+\.\d%/ }).waitFor({ timeout: 120000 });
     const [runDir] = runDirs();

@@ -101,7 +101,7 @@ describe('the pure modules in Turkish', () => {
 
   it('sidebar items: states, accuracies and tooltips', () => {
     const v = runItemView(record, true);
-    assert.equal(v.description, 'tamamlandı · doğr. %81,0 · test %90,0 · etkin');
+    assert.equal(v.description, 'doğr. %81,0 · test %90,0 · tamamlandı · etkin');
     assert.ok(v.tooltip.includes('Model resnet, 3/3 epok'), v.tooltip.join('\n'));
     assert.ok(v.tooltip.includes('Test doğruluğu: %90,0 (yinelenenlerden arındırılmış %88,0)'), v.tooltip.join('\n'));
     assert.equal(v.contextValue, 'run.completed.model', 'context values are identifiers: never translated');
@@ -145,7 +145,7 @@ describe('the pure modules in Turkish', () => {
 
   it('back to English once the bundle is dropped', () => {
     english();
-    assert.equal(runItemView(record, false).description, 'completed · val 81.0% · test 90.0%');
+    assert.equal(runItemView(record, false).description, 'val 81.0% · test 90.0% · completed');
     assert.equal(progressMessage(progress), 'epoch 2/5, batch 3/10, loss 1.000, acc 50.0%, ETA 1:35');
     useLanguage('tr', TR);
   });

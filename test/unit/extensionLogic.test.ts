@@ -100,10 +100,14 @@ describe('describeModel (status bar)', () => {
     assert.match(d.tooltip, /Calibrated \(temperature 0\.7\)/);
   });
   it('names a run by its id, and says when it was never evaluated', () => {
-    const d = describeModel({ ...info, bundled: false, runId: '2026-11-30_17-21-20-seed-cnn', evaluation: null, temperature: null });
+    const d = describeModel({ ...info, bundled: false, modelDir: '/ws/.brain-tumor/runs/2026-11-30_17-21-20-seed-cnn', runId: '2026-11-30_17-21-20-seed-cnn', evaluation: null, temperature: null });
     assert.equal(d.text, '$(package) 2026-11-30_17-21-20-seed-cnn');
     assert.match(d.tooltip, /not evaluated yet/);
     assert.match(d.tooltip, /Not calibrated/);
+  });
+  it('names an exported copy by its folder, not by the run it came from (whose id it keeps)', () => {
+    const d = describeModel({ ...info, bundled: false, modelDir: '/ws/exported-model', runId: '2026-11-30_17-21-20-seed-cnn' });
+    assert.equal(d.text, '$(package) exported-model');
   });
 });
 

@@ -80,7 +80,7 @@ describe('sidebar items', () => {
   it('a run shows its status, best validation and Testing accuracy, and a context value starting with run.<status>', () => {
     const v = runItemView(record({ testAcc: 0.9, bestValAcc: 0.81 }), false);
     assert.equal(v.label, 'r1');
-    assert.equal(v.description, 'completed · val 81.0% · test 90.0%');
+    assert.equal(v.description, 'val 81.0% · test 90.0% · completed', 'a finished run: its figures first, where a narrow sidebar does not cut them');
     assert.equal(v.contextValue, 'run.completed.model');
     assert.equal(v.icon, 'pass');
     assert.ok(v.tooltip.some((l) => l.includes('resnet, 3 of 3 epochs')) && v.tooltip.includes('/runs/r1'));
@@ -95,9 +95,10 @@ describe('sidebar items', () => {
   it('a cancelled run that can be resumed says how far it got, and carries .resumable', () => {
     const v = runItemView(record({ state: 'cancelled', epochsDone: 1, resumable: true }), true);
     assert.equal(v.contextValue, 'run.cancelled.resumable.model');
-    assert.match(v.description, /^cancelled 1\/3 · val 80\.0% · active$/);
+    assert.match(v.description, /^val 80\.0% · cancelled 1\/3 · active$/);
     assert.ok(v.tooltip[0]!.includes('can be resumed'));
     assert.equal(runItemView(record({ state: 'running', epochsDone: 0, bestValAcc: null, hasModel: false }), false).contextValue, 'run.running');
+    assert.equal(runItemView(record({ state: 'running', epochsDone: 2, bestValAcc: 0.5 }), false).description, 'training 2/3 · val 50.0%', 'a live run: its progress first');
     assert.equal(runItemView(record({ state: 'running' }), false).icon, 'sync~spin');
     assert.equal(unreadableItemView('/runs/x', 'bad').contextValue, 'run.unreadable');
   });
