@@ -3,6 +3,7 @@
  * background, or the SVG drawn onto a canvas for charts that are HTML tables; SVG: webview/chartSvg.ts from the
  * chart's data) and sends it to the extension, which checks it and writes it where the user picks.
  */
+import * as l10n from '@vscode/l10n';
 import type { ChartImage } from './protocol';
 import { themeColors } from './chartTheme';
 import { el } from './dom';
@@ -41,7 +42,7 @@ function svgPng(svg: string): Promise<string> {
       out.getContext('2d')!.drawImage(img, 0, 0, out.width, out.height);
       resolve(out.toDataURL('image/png'));
     };
-    img.onerror = () => reject(new Error('the chart could not be drawn'));
+    img.onerror = () => reject(new Error(l10n.t('the chart could not be drawn')));
     img.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
   });
 }
@@ -49,18 +50,20 @@ function svgPng(svg: string): Promise<string> {
 /** "PNG" and "SVG" buttons for `chart`; ids `export-<name>-png` / `-svg`. */
 export function exportButtons(chart: ExportableChart, post: (m: ChartImage) => void): HTMLElement {
   const button = (format: ChartImage['format']) => {
-    const b = el('button', { className: 'secondary', id: `export-${chart.name}-${format}`, title: `Save this chart as ${format.toUpperCase()}` }, format.toUpperCase());
+    // The format's name (PNG, SVG) is the same in every language; the button's tooltip is not.
+    const title = format === 'svg' ? l10n.t('Save this chart as SVG') : l10n.t('Save this chart as PNG');
+    const b = el('button', { className: 'secondary', id: `export-${chart.name}-${format}`, title }, format.toUpperCase());
     b.addEventListener('click', () => {
       void (async () => {
         const canvas = chart.canvas?.();
         const data = format === 'svg' ? chart.svg() : canvas ? canvasPng(canvas) : await svgPng(chart.svg());
         post({ type: 'exportChart', format, name: chart.name, data });
-      })().catch((e: Error) => b.setAttribute('title', `Export failed: ${e.message}`));
+      })().catch((e: Error) => b.setAttribute('title', l10n.t('Export failed: {0}', e.message)));
     });
     return b;
   };
   const box = el('span', { className: 'chart-export' }, button('png'), button('svg'));
   box.setAttribute('role', 'group');
-  box.setAttribute('aria-label', 'Export chart');
+  box.setAttribute('aria-label', l10n.t('Export chart'));
   return box;
 }

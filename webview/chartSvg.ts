@@ -2,7 +2,9 @@
  * SVG documents of the panels' charts, built from the same data the Chart.js canvases draw (no DOM, no canvas:
  * pure string building, unit-tested), so that an exported chart is a real vector file rather than a bitmap wrapped
  * in SVG. Every text goes through escapeXml; colours are the theme colours the page read when it drew the chart.
+ * Titles and labels come translated from the panels; tick numbers are written in the page's language (displayFormat).
  */
+import { num, pct, percent } from './displayFormat';
 
 export interface SvgColors { background: string; text: string; muted: string; grid: string }
 
@@ -51,7 +53,7 @@ export function niceTicks(min: number, max: number, count = 5): number[] {
   return ticks;
 }
 
-const fmt = (v: number) => (Math.abs(v) >= 1000 || v === Math.round(v) ? String(Math.round(v)) : String(Number(v.toPrecision(3))));
+const fmt = (v: number) => num(Math.abs(v) >= 1000 || v === Math.round(v) ? Math.round(v) : Number(v.toPrecision(3)));
 
 function extent(values: number[], fallback: { min: number; max: number }): { min: number; max: number } {
   const finite = values.filter(Number.isFinite);
@@ -86,7 +88,7 @@ export function lineChartSvg(spec: SvgChart): string {
   out.push(`<text x="${left}" y="24" ${FONT} font-size="15" font-weight="600" fill="${color(c.text)}">${escapeXml(spec.title)}</text>`);
   for (const t of yTicks.filter((v) => v <= yMax + 1e-9)) {
     out.push(`<line x1="${left}" x2="${left + pw}" y1="${p(Y(t))}" y2="${p(Y(t))}" stroke="${color(c.grid)}" stroke-width="1"/>`);
-    out.push(`<text x="${left - 6}" y="${p(Y(t) + 4)}" text-anchor="end" ${FONT} font-size="11" fill="${color(c.muted)}">${spec.percentY ? `${Math.round(t * 100)}%` : fmt(t)}</text>`);
+    out.push(`<text x="${left - 6}" y="${p(Y(t) + 4)}" text-anchor="end" ${FONT} font-size="11" fill="${color(c.muted)}">${spec.percentY ? percent(Math.round(t * 100)) : fmt(t)}</text>`);
   }
   for (const t of xTicks.filter((v) => v <= xMax + 1e-9)) {
     out.push(`<text x="${p(X(t))}" y="${top + ph + 16}" text-anchor="middle" ${FONT} font-size="11" fill="${color(c.muted)}">${fmt(t)}</text>`);
@@ -177,7 +179,7 @@ export function heatmapSvg(spec: SvgHeatmap): string {
       out.push(`<rect x="${x + 1}" y="${y + 1}" width="${cell - 2}" height="${cell - 2}" fill="${color(spec.accent)}" fill-opacity="${(0.05 + 0.6 * share).toFixed(3)}"` +
         `${i === j ? ` stroke="${color(spec.accent)}" stroke-width="2"` : ''}/>`);
       out.push(`<text x="${x + cell / 2}" y="${y + cell / 2}" text-anchor="middle" ${FONT} font-size="15" font-weight="600" fill="${color(c.text)}">${n}</text>`);
-      out.push(`<text x="${x + cell / 2}" y="${y + cell / 2 + 17}" text-anchor="middle" ${FONT} font-size="11" fill="${color(c.muted)}">${(share * 100).toFixed(1)}%</text>`);
+      out.push(`<text x="${x + cell / 2}" y="${y + cell / 2 + 17}" text-anchor="middle" ${FONT} font-size="11" fill="${color(c.muted)}">${pct(share)}</text>`);
     });
   });
   out.push('</svg>');

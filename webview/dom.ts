@@ -1,4 +1,6 @@
 /** Tiny DOM helpers shared by the panels. Text goes in as text nodes, never as HTML. */
+// Every panel uses these helpers: importing the page's language here too means no panel can draw before it is set.
+import './pageLanguage';
 
 export interface VsCodeApi<S, M> {
   postMessage(message: M): void;
@@ -24,4 +26,20 @@ export function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Props<K
 
 export function clear(node: Element): void {
   while (node.firstChild) node.removeChild(node.firstChild);
+}
+
+/**
+ * A translated sentence whose placeholders {0}, {1}, ... stand for elements (a <code>, a link): the text around them
+ * as strings and the parts in their places, ready for el() or append(). Translations may move the placeholders.
+ */
+export function fill(template: string, ...parts: (Node | string)[]): (Node | string)[] {
+  const out: (Node | string)[] = [];
+  let last = 0;
+  for (const m of template.matchAll(/\{(\d+)\}/g)) {
+    if (m.index > last) out.push(template.slice(last, m.index));
+    out.push(parts[Number(m[1])] ?? m[0]);
+    last = m.index + m[0].length;
+  }
+  if (last < template.length) out.push(template.slice(last));
+  return out;
 }

@@ -1,10 +1,11 @@
 /**
  * The one way this extension builds webview HTML: a strict Content-Security-Policy with a fresh nonce, only
- * local scripts and styles from dist/webview (through asWebviewUri), no remote content of any kind.
+ * local scripts and styles from dist/webview (through asWebviewUri), no remote content of any kind, and the page's
+ * language (webviewShell.ts).
  */
 import * as crypto from 'node:crypto';
 import * as vscode from 'vscode';
-import { contentSecurityPolicy } from './csp';
+import { panelShellHtml } from './webviewShell';
 
 export const WEBVIEW_DIR = ['dist', 'webview'] as const;
 
@@ -24,24 +25,15 @@ export function makeNonce(): string {
   return crypto.randomBytes(18).toString('base64');
 }
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
-/** The page shell; the panel's script (dist/webview/<name>.js) renders everything inside #root. */
+/**
+ * The page shell (webviewShell.ts) with the page's language: VS Code's display language and the bundle it loaded for
+ * it (none in English), embedded in the HTML so that the page draws in that language from its first frame.
+ */
 export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri, name: string, title: string): string {
   const nonce = makeNonce();
   const asset = (file: string) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...WEBVIEW_DIR, file)).toString();
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(webview.cspSource, nonce)}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" nonce="${nonce}" href="${asset('common.css')}">
-<title>${escapeHtml(title)}</title>
-</head>
-<body>
-<main id="root" aria-live="polite"><p class="muted">Loading...</p></main>
-<script nonce="${nonce}" src="${asset(`${name}.js`)}"></script>
-</body>
-</html>`;
+  return panelShellHtml({
+    cspSource: webview.cspSource, nonce, styleHref: asset('common.css'), scriptSrc: asset(`${name}.js`), title,
+    language: vscode.env.language, bundle: vscode.l10n.bundle, loadingText: vscode.l10n.t('Loading...'),
+  });
 }

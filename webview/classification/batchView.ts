@@ -3,6 +3,7 @@
  * only re-ordered when sorting or filtering), the failed images with their errors, and a pane with the detail of the
  * row opened. Rows stay light for thousands of images: text cells and one lazily loaded thumbnail.
  */
+import * as l10n from '@vscode/l10n';
 import type { ClassifiedImage, ClassifyItem, ClassifyResult, FailedImage } from '../../server/protocol';
 import type { ClassificationSortKey, ClassificationViewPrefs, UncertaintyFilter } from '../protocol';
 import { clear, el } from '../dom';
@@ -23,11 +24,11 @@ export interface BatchContext {
   detail(item: ClassifyItem): HTMLElement;
 }
 
-const SORTABLE: { key: ClassificationSortKey; label: string; title: string; num?: boolean }[] = [
-  { key: 'name', label: 'Name', title: 'File name' },
-  { key: 'predicted', label: 'Predicted', title: 'Predicted class (the most confident first within a class)' },
-  { key: 'confidence', label: 'Confidence', title: 'Calibrated probability of the predicted class', num: true },
-  { key: 'uncertain', label: 'Review', title: 'Flagged as uncertain: needs expert review' },
+const sortable = (): { key: ClassificationSortKey; label: string; title: string; num?: boolean }[] => [
+  { key: 'name', label: l10n.t('Name'), title: l10n.t('File name') },
+  { key: 'predicted', label: l10n.t('Predicted'), title: l10n.t('Predicted class (the most confident first within a class)') },
+  { key: 'confidence', label: l10n.t('Confidence'), title: l10n.t('Calibrated probability of the predicted class'), num: true },
+  { key: 'uncertain', label: l10n.t('Review'), title: l10n.t('Flagged as uncertain: needs expert review') },
 ];
 const FAILED_SHOWN = 20;
 
@@ -36,8 +37,8 @@ export class BatchView {
   private readonly tbody = el('tbody', {});
   private readonly pane = el('aside', { className: 'pane', id: 'detail' });
   private readonly shownCount = el('span', { className: 'muted', id: 'shown-count', role: 'status' });
-  private readonly exportButton = el('button', { id: 'export-csv' }, 'Export CSV');
-  private readonly empty = el('p', { className: 'muted', id: 'no-rows', hidden: true }, 'No image matches the filters.');
+  private readonly exportButton = el('button', { id: 'export-csv' }, l10n.t('Export CSV'));
+  private readonly empty = el('p', { className: 'muted', id: 'no-rows', hidden: true }, l10n.t('No image matches the filters.'));
   private readonly headers = new Map<ClassificationSortKey, HTMLTableCellElement>();
   private shown: ClassifiedImage[] = [];
   /** The one row that Tab reaches (roving tabindex): a thousand rows are not a thousand tab stops. */
@@ -46,7 +47,7 @@ export class BatchView {
   private marked: string | null = null;
 
   constructor(private readonly ctx: BatchContext) {
-    this.pane.setAttribute('aria-label', 'Detail of the selected image');
+    this.pane.setAttribute('aria-label', l10n.t('Detail of the selected image'));
   }
 
   /** The whole batch view, ready to append. */
@@ -60,7 +61,7 @@ export class BatchView {
       ...(failed.length ? [this.failedList(failed)] : []),
       el('div', { className: 'batch-layout' },
         el('div', { className: 'table-wrap' }, this.table(), this.empty,
-          el('p', { className: 'sr-only', id: 'batch-keys' }, 'Up and Down arrows, or j and k, move between rows; Enter opens the detail; Escape closes it.')),
+          el('p', { className: 'sr-only', id: 'batch-keys' }, l10n.t('Up and Down arrows, or j and k, move between rows; Enter opens the detail; Escape closes it.'))),
         this.pane));
     this.roving = this.marked = this.ctx.selected();
     this.refresh();
@@ -71,10 +72,11 @@ export class BatchView {
   private summary(): (Node | string)[] {
     const r = this.ctx.result();
     const s = summarize(r.items, r.model.classes);
-    const parts: (Node | string)[] = [el('strong', {}, `${int(s.images)} images`)];
+    // A batch view shows two images or more.
+    const parts: (Node | string)[] = [el('strong', {}, l10n.t('{0} images', int(s.images)))];
     for (const c of r.model.classes) parts.push(' · ', el('span', { className: 'count' }, `${classLabel(c)} ${int(s.perClass[c] ?? 0)}`));
-    parts.push(' · ', el('span', { className: s.uncertain ? 'count flagged' : 'count' }, `${int(s.uncertain)} uncertain`));
-    parts.push(' · ', el('span', { className: s.failed ? 'count error' : 'count' }, `${int(s.failed)} failed`));
+    parts.push(' · ', el('span', { className: s.uncertain ? 'count flagged' : 'count' }, l10n.t('{0} uncertain', int(s.uncertain))));
+    parts.push(' · ', el('span', { className: s.failed ? 'count error' : 'count' }, l10n.t('{0} failed', int(s.failed))));
     return parts;
   }
 
@@ -83,19 +85,19 @@ export class BatchView {
     const prefs = this.ctx.prefs();
     const counts = summarize(r.items, r.model.classes).perClass;
     const cls = el('select', { id: 'filter-class' },
-      el('option', { value: 'all' }, 'All classes'),
+      el('option', { value: 'all' }, l10n.t('All classes')),
       ...r.model.classes.map((c) => el('option', { value: c }, `${classLabel(c)} (${int(counts[c] ?? 0)})`)));
     cls.value = prefs.filterClass;
     cls.addEventListener('change', () => { this.ctx.setPrefs({ filterClass: cls.value }); this.refresh(); });
     const unc = el('select', { id: 'filter-uncertain' },
-      el('option', { value: 'all' }, 'Uncertain and confident'),
-      el('option', { value: 'uncertain' }, 'Uncertain only'),
-      el('option', { value: 'confident' }, 'Confident only'));
+      el('option', { value: 'all' }, l10n.t('Uncertain and confident')),
+      el('option', { value: 'uncertain' }, l10n.t('Uncertain only')),
+      el('option', { value: 'confident' }, l10n.t('Confident only')));
     unc.value = prefs.filterUncertain;
     unc.addEventListener('change', () => { this.ctx.setPrefs({ filterUncertain: unc.value as UncertaintyFilter }); this.refresh(); });
-    this.exportButton.title = 'Save the rows shown, in the order shown, as CSV (with no filter set, the failed images too)';
+    this.exportButton.title = l10n.t('Save the rows shown, in the order shown, as CSV (with no filter set, the failed images too)');
     return el('div', { className: 'toolbar filters' },
-      el('label', {}, 'Class ', cls), el('label', {}, 'Review ', unc), this.exportButton, this.shownCount);
+      el('label', {}, `${l10n.t('Class')} `, cls), el('label', {}, `${l10n.t('Review')} `, unc), this.exportButton, this.shownCount);
   }
 
   private failedList(failed: FailedImage[]): HTMLElement {
@@ -103,7 +105,7 @@ export class BatchView {
     const show = (n: number) => {
       clear(list);
       list.append(...failed.slice(0, n).map((f) => {
-        const name = el('a', { href: '#', className: 'file', title: `Open ${f.path}` }, baseName(f.path));
+        const name = el('a', { href: '#', className: 'file', title: l10n.t('Open {0}', f.path) }, baseName(f.path));
         name.addEventListener('click', (e) => { e.preventDefault(); this.ctx.open(f.path); });
         const li = el('li', {}, name, ': ', el('span', {}, f.error));
         li.dataset.path = f.path;
@@ -112,9 +114,10 @@ export class BatchView {
     };
     show(FAILED_SHOWN);
     const box = el('details', { className: 'callout error-box', id: 'failed-list', open: failed.length <= 5 },
-      el('summary', {}, el('strong', {}, `${failed.length} image${failed.length === 1 ? '' : 's'} could not be classified`)), list);
+      el('summary', {}, el('strong', {}, failed.length === 1 ? l10n.t('1 image could not be classified')
+        : l10n.t('{0} images could not be classified', String(failed.length)))), list);
     if (failed.length > FAILED_SHOWN) {
-      const more = el('button', { className: 'secondary' }, `Show all ${failed.length}`);
+      const more = el('button', { className: 'secondary' }, l10n.t('Show all {0}', String(failed.length)));
       more.addEventListener('click', () => { show(failed.length); more.remove(); });
       box.append(more);
     }
@@ -123,8 +126,8 @@ export class BatchView {
 
   private table(): HTMLElement {
     const classes = this.ctx.result().model.classes;
-    const head = el('tr', {}, el('th', { className: 'thumb-col' }, el('span', { className: 'sr-only' }, 'Image')),
-      ...SORTABLE.map((s) => {
+    const head = el('tr', {}, el('th', { className: 'thumb-col' }, el('span', { className: 'sr-only' }, l10n.t('Image'))),
+      ...sortable().map((s) => {
         const th = el('th', { className: s.num ? 'num sortable' : 'sortable', title: s.title, scope: 'col' },
           el('button', { className: 'sort' }, s.label, el('span', { className: 'sort-mark' })));
         th.dataset.sort = s.key;
@@ -132,10 +135,10 @@ export class BatchView {
         this.headers.set(s.key, th);
         return th;
       }),
-      ...classes.map((c) => el('th', { className: 'num prob-col', title: `Probability of ${classLabel(c)}`, scope: 'col' }, shortClassLabel(c))));
+      ...classes.map((c) => el('th', { className: 'num prob-col', title: l10n.t('Probability of {0}', classLabel(c)), scope: 'col' }, shortClassLabel(c))));
     // A grid (rows of gridcells): screen readers announce the row the keyboard moves to, and its selected state.
     const table = el('table', { className: 'grid batch-table', id: 'batch-table', role: 'grid' }, el('thead', {}, head), this.tbody);
-    table.setAttribute('aria-label', 'Classified images');
+    table.setAttribute('aria-label', l10n.t('Classified images'));
     table.setAttribute('aria-describedby', 'batch-keys');
     this.tbody.addEventListener('keydown', (e) => this.onKey(e));
     this.tbody.addEventListener('focusin', (e) => {
@@ -162,7 +165,7 @@ export class BatchView {
     const keep = this.shown.some((i) => i.path === this.roving);
     this.setRoving(keep ? this.roving : (this.shown[0]?.path ?? null));
     const classified = r.items.filter((i) => i.ok).length;
-    this.shownCount.textContent = `Showing ${int(this.shown.length)} of ${int(classified)} classified`;
+    this.shownCount.textContent = l10n.t('Showing {0} of {1} classified', int(this.shown.length), int(classified));
     this.empty.hidden = this.shown.length > 0;
     this.exportButton.disabled = this.exportPaths().length === 0;
     for (const [key, th] of this.headers) {
@@ -189,7 +192,7 @@ export class BatchView {
       el('td', { className: 'name', title: item.path }, baseName(item.path)),
       el('td', { className: 'predicted-cell' }, shortClassLabel(item.predicted)),
       el('td', { className: 'num' }, pct(item.confidence)),
-      el('td', { className: 'flag' }, item.uncertain ? el('span', { className: 'flag-uncertain', title: item.uncertainReasons.join('; ') }, 'uncertain') : ''),
+      el('td', { className: 'flag' }, item.uncertain ? el('span', { className: 'flag-uncertain', title: item.uncertainReasons.join('; ') }, l10n.t({ message: 'uncertain', comment: ['A batch row\'s flag: needs expert review'] })) : ''),
       ...this.ctx.result().model.classes.map((c, k) => el('td', { className: c === item.predicted ? 'num p top' : 'num p' }, pct(item.probabilities[k]))));
     tr.dataset.path = item.path;
     tr.dataset.predicted = item.predicted;
@@ -257,7 +260,7 @@ export class BatchView {
     clear(this.pane);
     this.pane.classList.toggle('empty', !item);
     if (!item) {
-      this.pane.append(el('p', { className: 'muted' }, 'Select a row (click, or Enter) to see its heat map and the probability of every class.'));
+      this.pane.append(el('p', { className: 'muted' }, l10n.t('Select a row (click, or Enter) to see its heat map and the probability of every class.')));
       return;
     }
     this.pane.append(this.ctx.detail(item));

@@ -4,8 +4,11 @@
  * predicted class, the "needs expert review" state and why, and the out-of-distribution reasons. The same view
  * serves a single result and the row opened in a batch.
  */
+import * as l10n from '@vscode/l10n';
 import type { ClassifiedImage, ClassifyItem, FailedImage, InputGeometry } from '../../server/protocol';
-import { el } from '../dom';
+import { className } from '../classNames';
+import { percent } from '../displayFormat';
+import { el, fill } from '../dom';
 import { baseName } from './batchRows';
 import { classLabel, pct } from './format';
 import { paintHeatmap, paintHeatmapOnOriginal } from './heatmap';
@@ -32,7 +35,7 @@ export interface DetailContext {
 export function itemDetail(item: ClassifyItem, ctx: DetailContext): HTMLElement {
   const box = el('section', { className: `detail${ctx.inPane ? ' in-pane' : ''}`, id: 'detail-view' });
   box.dataset.path = item.path;
-  box.setAttribute('aria-label', `Classification of ${baseName(item.path)}`);
+  box.setAttribute('aria-label', l10n.t('Classification of {0}', baseName(item.path)));
   box.append(head(item, ctx));
   if (!item.ok) {
     box.append(failure(item));
@@ -45,12 +48,12 @@ export function itemDetail(item: ClassifyItem, ctx: DetailContext): HTMLElement 
 
 function head(item: ClassifyItem, ctx: DetailContext): HTMLElement {
   const name = el(ctx.inPane ? 'h2' : 'h1', { className: 'file-name', id: 'file-name', title: item.path }, baseName(item.path));
-  const open = el('button', { className: 'secondary', id: 'open-image', title: `Open ${item.path} in an editor` }, 'Open Image');
+  const open = el('button', { className: 'secondary', id: 'open-image', title: l10n.t('Open {0} in an editor', item.path) }, l10n.t('Open Image'));
   open.addEventListener('click', () => ctx.onOpen());
   const bar = el('div', { className: 'detail-head' }, name, el('div', { className: 'detail-buttons' }, open));
   if (ctx.onClose) {
-    const close = el('button', { className: 'secondary icon', id: 'close-detail', title: 'Close the detail (Escape)' }, '✕');
-    close.setAttribute('aria-label', 'Close the detail');
+    const close = el('button', { className: 'secondary icon', id: 'close-detail', title: l10n.t('Close the detail (Escape)') }, '✕');
+    close.setAttribute('aria-label', l10n.t('Close the detail'));
     const onClose = ctx.onClose;
     close.addEventListener('click', () => onClose());
     bar.lastElementChild!.append(close);
@@ -60,12 +63,12 @@ function head(item: ClassifyItem, ctx: DetailContext): HTMLElement {
 
 function failure(item: FailedImage): HTMLElement {
   return el('div', { className: 'callout error-box', id: 'item-error', role: 'status' },
-    el('strong', {}, 'Could not classify this image. '), item.error);
+    el('strong', {}, l10n.t('Could not classify this image. ')), item.error);
 }
 
 function uncertainBanner(item: ClassifiedImage): HTMLElement {
   const banner = el('div', { className: 'uncertain-banner', id: 'uncertain-banner', role: 'status' },
-    el('strong', {}, 'Uncertain: needs expert review'));
+    el('strong', {}, l10n.t('Uncertain: needs expert review')));
   if (item.uncertainReasons.length) banner.append(el('ul', {}, ...item.uncertainReasons.map((r) => el('li', {}, r))));
   return banner;
 }
@@ -76,19 +79,19 @@ function picture(item: ClassifiedImage, ctx: DetailContext): HTMLElement {
   const stack = el('div', { className: 'scan-stack' });
   const src = item.input ?? ctx.thumb;
   if (src) {
-    const what = item.input ? 'Model input (cropped, padded and resized)' : 'Original image';
+    const what = item.input ? l10n.t('Model input (cropped, padded and resized)') : l10n.t('Original image');
     stack.append(el('img', { src, alt: `${what}: ${baseName(item.path)}`, id: 'input-image', className: item.input ? '' : 'original' }));
   } else {
-    stack.append(el('div', { className: 'no-picture' }, 'no preview'));
+    stack.append(el('div', { className: 'no-picture' }, l10n.t('no preview')));
   }
   const hm = item.heatmap;
   const canvases: HTMLCanvasElement[] = [];
   if (hm && item.input) {
-    const canvas = heatCanvas('heatmap-canvas', `Grad-CAM heat map of the evidence for ${hm.targetClass} on the model input`);
+    const canvas = heatCanvas('heatmap-canvas', l10n.t('Grad-CAM heat map of the evidence for {0} on the model input', className(hm.targetClass)));
     paintHeatmap(canvas, hm);
     stack.append(canvas);
     if (original) {
-      const over = heatCanvas('original-heatmap', `Grad-CAM heat map of the evidence for ${hm.targetClass}, mapped back onto the original image`);
+      const over = heatCanvas('original-heatmap', l10n.t('Grad-CAM heat map of the evidence for {0}, mapped back onto the original image', className(hm.targetClass)));
       paintHeatmapOnOriginal(over, hm, original.geometry);
       original.stack.append(over);
       canvases.push(over);
@@ -98,16 +101,17 @@ function picture(item: ClassifiedImage, ctx: DetailContext): HTMLElement {
   if (original) {
     const g = original.geometry;
     fig.append(el('div', { className: 'scan-pair' },
-      el('div', { className: 'scan-view', id: 'original-view' }, original.stack, el('div', { className: 'scan-label muted' }, `Original · ${g.width} × ${g.height} px`)),
-      el('div', { className: 'scan-view' }, stack, el('div', { className: 'scan-label muted' }, `Model input · ${g.inputSize} × ${g.inputSize} px`))));
+      el('div', { className: 'scan-view', id: 'original-view' }, original.stack,
+        el('div', { className: 'scan-label muted' }, l10n.t('Original · {0} × {1} px', String(g.width), String(g.height)))),
+      el('div', { className: 'scan-view' }, stack, el('div', { className: 'scan-label muted' }, l10n.t('Model input · {0} × {1} px', String(g.inputSize), String(g.inputSize))))));
   } else {
     fig.append(stack);
   }
   if (hm && canvases.length) {
     fig.append(heatControls(canvases, ctx), legend(),
-      el('figcaption', { className: 'muted' }, `Grad-CAM: where the evidence for ${classLabel(hm.targetClass)} lies (layer ${hm.layer}). ` +
-        'It shows what the model used, not where a tumour is.' +
-        (original ? ' On the original it covers only the part the model saw (the dark border is cropped away).' : '')));
+      el('figcaption', { className: 'muted' },
+        l10n.t('Grad-CAM: where the evidence for {0} lies (layer {1}). It shows what the model used, not where a tumour is.', classLabel(hm.targetClass), hm.layer) +
+        (original ? l10n.t(' On the original it covers only the part the model saw (the dark border is cropped away).') : '')));
   } else {
     fig.append(el('figcaption', { className: 'muted heat-status', id: 'heatmap-status', role: 'status' }, ...heatStatus(ctx)));
   }
@@ -128,25 +132,25 @@ function originalView(item: ClassifiedImage): { stack: HTMLElement; geometry: In
   const stack = el('div', { className: 'scan-stack' });
   // The CSP blocks style attributes, not CSSOM: the box takes the original's shape.
   stack.style.aspectRatio = `${o.geometry.width} / ${o.geometry.height}`;
-  stack.append(el('img', { src: o.image, alt: `Original image: ${baseName(item.path)}`, id: 'original-image' }));
+  stack.append(el('img', { src: o.image, alt: `${l10n.t('Original image')}: ${baseName(item.path)}`, id: 'original-image' }));
   return { stack, geometry: o.geometry };
 }
 
 function heatStatus(ctx: DetailContext): (Node | string)[] {
-  if (ctx.explain.pending) return [el('span', { className: 'spinner', role: 'presentation' }), 'Computing the heat map...'];
+  if (ctx.explain.pending) return [el('span', { className: 'spinner', role: 'presentation' }), l10n.t('Computing the heat map...')];
   if (ctx.explain.error) {
-    const retry = el('button', { className: 'secondary', id: 'heatmap-retry' }, 'Try Again');
+    const retry = el('button', { className: 'secondary', id: 'heatmap-retry' }, l10n.t('Try Again'));
     retry.addEventListener('click', () => ctx.onRetry());
-    return [el('span', { className: 'error' }, `No heat map: ${ctx.explain.error}`), ' ', retry];
+    return [el('span', { className: 'error' }, l10n.t('No heat map: {0}', ctx.explain.error)), ' ', retry];
   }
-  return ['No heat map for this image.'];
+  return [l10n.t('No heat map for this image.')];
 }
 
 function heatControls(canvases: readonly HTMLCanvasElement[], ctx: DetailContext): HTMLElement {
   let { show, opacity } = ctx.heatmap;
   const toggle = el('input', { type: 'checkbox', id: 'heatmap-toggle', checked: show });
   const slider = el('input', { type: 'range', id: 'heatmap-opacity', min: '0', max: '100', step: '5', value: String(Math.round(opacity * 100)) });
-  const value = el('output', { className: 'num' }, `${Math.round(opacity * 100)}%`);
+  const value = el('output', { className: 'num' }, percent(Math.round(opacity * 100)));
   value.htmlFor.add('heatmap-opacity');
   // Inline style attributes are blocked by the CSP; setting a style property from script (CSSOM) is allowed.
   const apply = () => {
@@ -155,46 +159,46 @@ function heatControls(canvases: readonly HTMLCanvasElement[], ctx: DetailContext
       canvas.style.opacity = String(opacity);
     }
     slider.disabled = !show;
-    value.textContent = `${Math.round(opacity * 100)}%`;
+    value.textContent = percent(Math.round(opacity * 100));
   };
   toggle.addEventListener('change', () => { show = toggle.checked; apply(); ctx.onHeatmapChange(show, opacity); });
   slider.addEventListener('input', () => { opacity = Number(slider.value) / 100; apply(); });
   slider.addEventListener('change', () => ctx.onHeatmapChange(show, opacity));
   apply();
   return el('div', { className: 'heat-controls' },
-    el('label', { className: 'check' }, toggle, ' Heat map'),
-    el('label', { className: 'range' }, 'Opacity ', slider, value));
+    el('label', { className: 'check' }, toggle, ` ${l10n.t('Heat map')}`),
+    el('label', { className: 'range' }, `${l10n.t('Opacity')} `, slider, value));
 }
 
 function legend(): HTMLElement {
   const ramp = el('span', { className: 'ramp' });
   ramp.setAttribute('aria-hidden', 'true');
-  return el('div', { className: 'heat-legend muted' }, 'weak', ramp, 'strong evidence');
+  return el('div', { className: 'heat-legend muted' }, l10n.t('weak'), ramp, l10n.t('strong evidence'));
 }
 
 function verdict(item: ClassifiedImage, ctx: DetailContext): HTMLElement {
   const predicted = el('code', { id: 'predicted' }, item.predicted);
   predicted.dataset.class = item.predicted;
   const box = el('div', { className: 'verdict-box' },
-    el('div', { className: 'muted eyebrow' }, 'Predicted'),
+    el('div', { className: 'muted eyebrow' }, l10n.t('Predicted')),
     el('div', { className: 'verdict-label' }, classLabel(item.predicted)),
-    el('div', { className: 'verdict-line' }, 'class ', predicted, ' · confidence ', el('strong', { id: 'confidence' }, pct(item.confidence))),
+    el('div', { className: 'verdict-line' }, ...fill(l10n.t('class {0} · confidence {1}'), predicted, el('strong', { id: 'confidence' }, pct(item.confidence)))),
     probabilities(item, ctx.classes));
   const d = item.distribution;
   if (d.outOfDistribution || d.reasons.length) {
-    const reasons = d.reasons.length ? d.reasons : ['Its features are far from those of the images the model was trained on.'];
+    const reasons = d.reasons.length ? d.reasons : [l10n.t('Its features are far from those of the images the model was trained on.')];
     box.append(el('div', { className: 'callout warn', id: 'ood-reasons' },
-      el('strong', {}, 'This may not be a brain MRI slice like those the model learnt from'),
+      el('strong', {}, l10n.t('This may not be a brain MRI slice like those the model learnt from')),
       el('ul', {}, ...reasons.map((r) => el('li', {}, r)))));
   }
-  box.append(el('p', { className: 'muted small' }, `Original ${item.width} × ${item.height} px. Calibrated probabilities; ` +
-    `below ${pct(ctx.threshold, 0)} confidence an image is flagged for review.`));
+  box.append(el('p', { className: 'muted small' }, l10n.t('Original {0} × {1} px. Calibrated probabilities; below {2} confidence an image is flagged for review.',
+    String(item.width), String(item.height), pct(ctx.threshold, 0))));
   return box;
 }
 
 function probabilities(item: ClassifiedImage, classes: readonly string[]): HTMLElement {
   const list = el('div', { className: 'probs-list', id: 'probabilities', role: 'list' });
-  list.setAttribute('aria-label', 'Probability of each class');
+  list.setAttribute('aria-label', l10n.t('Probability of each class'));
   classes.forEach((c, i) => {
     const p = item.probabilities[i] ?? 0;
     const fill = el('span', { className: 'fill' });

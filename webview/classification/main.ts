@@ -3,9 +3,13 @@
  * the same detail in a pane. The result is kept in the page's state, so a window reload needs no backend; a batch
  * row opened without a heat map asks the extension to `explain` it.
  */
+import '../pageLanguage';
+import * as l10n from '@vscode/l10n';
 import type { ClassifyItem, ClassifyResult } from '../../server/protocol';
 import type { ClassificationViewPrefs, ClassificationViewState, FromClassificationView, ToClassificationView } from '../protocol';
 import { acquireApi, clear, el } from '../dom';
+import { int } from '../displayFormat';
+import { disclaimer as disclaimerText } from '../texts';
 import { BatchView } from './batchView';
 import { itemDetail, type ExplainState } from './detail';
 import { modelInfo } from './modelInfo';
@@ -63,8 +67,8 @@ function detail(r: ClassifyResult, item: ClassifyItem, inPane: boolean): HTMLEle
 /** The disclaimer stays in view (a sticky bar) however far the table scrolls. */
 function disclaimer(): HTMLElement {
   return el('div', { className: 'disclaimer', id: 'disclaimer', role: 'note' },
-    el('strong', {}, 'Research use only, not for clinical diagnosis.'),
-    el('span', { className: 'muted' }, ' A model trained on 2-D slices from public datasets; every result needs a radiologist.'));
+    el('strong', {}, disclaimerText()),
+    el('span', { className: 'muted' }, ` ${l10n.t('A model trained on 2-D slices from public datasets; every result needs a radiologist.')}`));
 }
 
 function select(path: string | null): void {
@@ -97,17 +101,17 @@ function render(): void {
   root.classList.toggle('wide', !!r && r.items.length > 1);
   root.append(disclaimer());
   if (!r) {
-    root.append(el('p', { className: 'muted' }, 'Waiting for a classification result...'));
+    root.append(el('p', { className: 'muted' }, l10n.t('Waiting for a classification result...')));
     return;
   }
   const only = r.items.length === 1 ? r.items[0] : undefined;
   if (only || !r.items.length) {
     if (only) root.append(detail(r, only, false));
-    else root.append(el('h1', {}, 'Classification'), el('p', { className: 'muted', id: 'no-images' }, 'No image was classified.'));
-    root.append(el('h2', {}, 'Model'), modelInfo(r));
+    else root.append(el('h1', {}, l10n.t('Classification')), el('p', { className: 'muted', id: 'no-images' }, l10n.t('No image was classified.')));
+    root.append(el('h2', {}, l10n.t('Model')), modelInfo(r));
     return;
   }
-  root.append(el('h1', {}, `Classification of ${r.items.length.toLocaleString('en-US')} images`), modelInfo(r));
+  root.append(el('h1', {}, l10n.t('Classification of {0} images', int(r.items.length))), modelInfo(r));
   batch = new BatchView({
     result: () => state.result ?? r,
     thumbs,

@@ -3,8 +3,11 @@
  * per run, training solid and validation dashed), and a sortable table of the runs with CSV export. The runs travel
  * in the page's saved state, so a window reload needs no backend.
  */
+import '../pageLanguage';
+import * as l10n from '@vscode/l10n';
 import { Chart, LinearScale, LineController, LineElement, PointElement, Tooltip, type ChartConfiguration } from 'chart.js';
-import { dec, pct } from '../../server/numberFormat';
+import { dec, displayLocale, num, pct, percent } from '../displayFormat';
+import { disclaimer } from '../texts';
 import type { CompareRun, CompareViewState, FromCompareView, ToCompareView } from '../protocol';
 import { EXPORT_PIXEL_RATIO, exportButtons } from '../chartExport';
 import { cssVar, themeColors } from '../chartTheme';
@@ -34,9 +37,10 @@ function runColor(r: CompareRun): string {
 
 interface Metric { id: 'loss' | 'acc'; title: string; yLabel: string; percent: boolean; train: (e: CompareRun['history'][number]) => number; val: (e: CompareRun['history'][number]) => number }
 
-const METRICS: Metric[] = [
-  { id: 'loss', title: 'Loss per epoch', yLabel: 'loss', percent: false, train: (e) => e.loss, val: (e) => e.valLoss },
-  { id: 'acc', title: 'Accuracy per epoch', yLabel: 'accuracy', percent: true, train: (e) => e.acc, val: (e) => e.valAcc },
+const metrics = (): Metric[] => [
+  { id: 'loss', title: l10n.t('Loss per epoch'), yLabel: l10n.t({ message: 'loss', comment: ['A chart\'s axis'] }), percent: false, train: (e) => e.loss, val: (e) => e.valLoss },
+  { id: 'acc', title: l10n.t('Accuracy per epoch'), yLabel: l10n.t({ message: 'accuracy', comment: ['A chart\'s axis'] }), percent: true, train: (e) => e.acc,
+    val: (e) => e.valAcc },
 ];
 
 /** Two lines per run: training (solid) and validation (dashed), in the run's colour; x is the epoch from 1. */
@@ -44,8 +48,8 @@ function lines(m: Metric): SvgLine[] {
   return state.runs.flatMap((r) => {
     const color = runColor(r);
     return [
-      { label: `${r.runId} train`, color, points: r.history.map((e) => ({ x: e.epoch + 1, y: m.train(e) })) },
-      { label: `${r.runId} validation`, color, dashed: true, points: r.history.map((e) => ({ x: e.epoch + 1, y: m.val(e) })) },
+      { label: l10n.t('{0} train', r.runId), color, points: r.history.map((e) => ({ x: e.epoch + 1, y: m.train(e) })) },
+      { label: l10n.t('{0} validation', r.runId), color, dashed: true, points: r.history.map((e) => ({ x: e.epoch + 1, y: m.val(e) })) },
     ];
   });
 }
@@ -62,13 +66,13 @@ function chart(canvas: HTMLCanvasElement, m: Metric): Chart<'line'> {
     },
     options: {
       animation: false, responsive: true, maintainAspectRatio: false, interaction: { mode: 'nearest', intersect: false },
-      devicePixelRatio: EXPORT_PIXEL_RATIO,
+      devicePixelRatio: EXPORT_PIXEL_RATIO, locale: displayLocale(),
       plugins: { tooltip: { callbacks: { label: (ctx) => `${ctx.dataset.label ?? ''}: ${m.percent ? pct(ctx.parsed.y) : dec(ctx.parsed.y, 4)}` } } },
       scales: {
-        x: { type: 'linear', title: { display: true, text: 'epoch', color: c.muted }, ticks: { color: c.muted, precision: 0 }, grid: { color: c.grid } },
+        x: { type: 'linear', title: { display: true, text: l10n.t('epoch'), color: c.muted }, ticks: { color: c.muted, precision: 0 }, grid: { color: c.grid } },
         y: {
           title: { display: true, text: m.yLabel, color: c.muted }, grid: { color: c.grid },
-          ticks: { color: c.muted, callback: (v) => (m.percent ? `${Math.round(Number(v) * 100)}%` : String(v)) },
+          ticks: { color: c.muted, callback: (v) => (m.percent ? percent(Math.round(Number(v) * 100)) : typeof v === 'number' ? num(v) : v) },
           ...(m.percent ? { suggestedMin: 0, max: 1 } : { beginAtZero: true }),
         },
       },
@@ -84,18 +88,18 @@ function chart(canvas: HTMLCanvasElement, m: Metric): Chart<'line'> {
 function legend(): HTMLElement {
   const list = el('ul', { className: 'compare-legend', id: 'compare-legend' }, ...state.runs.map((r) =>
     el('li', { className: 'legend-run', title: r.runDir }, el('span', { className: `swatch s${colorIndex(r)}` }), r.runId)));
-  list.append(el('li', { className: 'muted legend-style' }, el('span', { className: 'line-sample solid' }), 'training'),
-    el('li', { className: 'muted legend-style' }, el('span', { className: 'line-sample dashed' }), 'validation'));
+  list.append(el('li', { className: 'muted legend-style' }, el('span', { className: 'line-sample solid' }), l10n.t({ message: 'training', comment: ['The legend of the solid lines'] })),
+    el('li', { className: 'muted legend-style' }, el('span', { className: 'line-sample dashed' }), l10n.t({ message: 'validation', comment: ['The legend of the dashed lines'] })));
   return list;
 }
 
 function curves(): HTMLElement {
   const section = el('section', { className: 'charts' });
-  for (const m of METRICS) {
+  for (const m of metrics()) {
     const canvas = el('canvas', { id: `compare-${m.id}` });
     canvas.setAttribute('role', 'img');
-    canvas.setAttribute('aria-label', `${m.title}, ${state.runs.length} runs`);
-    const svg = () => lineChartSvg({ title: m.title, xLabel: 'epoch', yLabel: m.yLabel, lines: lines(m), percentY: m.percent,
+    canvas.setAttribute('aria-label', l10n.t('{0}, {1} runs', m.title, String(state.runs.length)));
+    const svg = () => lineChartSvg({ title: m.title, xLabel: l10n.t('epoch'), yLabel: m.yLabel, lines: lines(m), percentY: m.percent,
       ...(m.percent ? { y: { min: 0, max: 1 } } : {}), colors: themeColors() });
     const buttons = exportButtons({ name: `compare-${m.id}`, canvas: () => canvas, svg }, (msg) => vscode.postMessage(msg));
     section.append(el('figure', { className: 'chart-box' }, el('figcaption', {}, el('span', {}, m.title), buttons), el('div', { className: 'chart-area' }, canvas)));
@@ -108,23 +112,23 @@ function curves(): HTMLElement {
 function render(): void {
   while (charts.length) charts.pop()?.destroy();
   clear(root);
-  root.append(el('h1', {}, 'Compare Runs ', el('span', { className: 'muted' }, state.runs.length ? `(${state.runs.length})` : '')));
+  root.append(el('h1', {}, l10n.t('Compare Runs'), ' ', el('span', { className: 'muted' }, state.runs.length ? `(${state.runs.length})` : '')));
   for (const p of state.problems) root.append(el('p', { className: 'callout warn problem' }, p));
   if (!state.runs.length) {
-    root.append(el('p', { className: 'muted' }, received ? 'No run to show.' : 'Reading the runs...'));
+    root.append(el('p', { className: 'muted' }, received ? l10n.t('No run to show.') : l10n.t('Reading the runs...')));
     return;
   }
   root.append(legend(), curves());
-  const csv = el('button', { id: 'export-csv', title: 'Save the table as CSV, in the order shown' }, 'Export CSV');
+  const csv = el('button', { id: 'export-csv', title: l10n.t('Save the table as CSV, in the order shown') }, l10n.t('Export CSV'));
   csv.addEventListener('click', () => vscode.postMessage({ type: 'exportCsv', order: orderShown() }));
-  root.append(el('h2', {}, 'Runs'), el('div', { className: 'toolbar' }, csv),
+  root.append(el('h2', {}, l10n.t('Runs')), el('div', { className: 'toolbar' }, csv),
     el('div', { className: 'table-scroll' }, runTable(state.runs, state.sort, (r) => `s${colorIndex(r)}`, (sort) => {
       state = { ...state, sort };
       vscode.setState(state);
       render();
     })));
-  root.append(el('footer', { className: 'muted' }, 'Testing figures come from each run\'s last evaluation (Evaluate Model); ' +
-    'runs evaluated on different datasets are not comparable. Research use only, not for clinical diagnosis.'));
+  root.append(el('footer', { className: 'muted' },
+    `${l10n.t('Testing figures come from each run\'s last evaluation (Evaluate Model); runs evaluated on different datasets are not comparable.')} ${disclaimer()}`));
 }
 
 /** The run folders in the table's order, for the CSV. */

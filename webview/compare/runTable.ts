@@ -2,7 +2,9 @@
  * The Compare Runs table: one row per run, sorted by the column whose header was clicked (again: the other way).
  * The order shown is also the CSV's order (main.ts sends it with Export CSV).
  */
-import { formatDuration, isNum, pct } from '../../server/numberFormat';
+import * as l10n from '@vscode/l10n';
+import { formatDuration } from '../../server/numberFormat';
+import { isNum, pct } from '../displayFormat';
 import type { CompareRun, CompareSortKey } from '../protocol';
 import { el } from '../dom';
 
@@ -37,21 +39,22 @@ export function sortRuns(runs: readonly CompareRun[], sort: CompareSort): Compar
   });
 }
 
-const COLUMNS: { key: CompareSortKey | null; label: string; num: boolean; title?: string }[] = [
-  { key: 'run', label: 'Run', num: false },
-  { key: 'model', label: 'Model', num: false },
-  { key: null, label: 'Settings', num: false },
-  { key: 'epochs', label: 'Epochs', num: true, title: 'Finished epochs of those set' },
-  { key: 'seconds', label: 'Time', num: true, title: 'Training time: the epochs\' wall times added up' },
-  { key: 'bestValAcc', label: 'Best val. accuracy', num: true },
-  { key: 'official', label: 'Testing (official)', num: true, title: 'Accuracy on the whole Testing split, from the run\'s last evaluation' },
-  { key: 'deduplicated', label: 'Testing (dedup.)', num: true, title: 'Accuracy on Testing without the near copies of Training images' },
-  { key: 'external', label: 'External sensitivity', num: true, title: 'Tumour images found in each external set (sorted by their mean)' },
+/** The columns; `title` is a sortable column's tooltip ("Sort by ..." where the header says enough). */
+const columns = (): { key: CompareSortKey | null; label: string; num: boolean; title?: string }[] => [
+  { key: 'run', label: l10n.t('Run'), num: false, title: l10n.t('Sort by run') },
+  { key: 'model', label: l10n.t('Model'), num: false, title: l10n.t('Sort by model') },
+  { key: null, label: l10n.t('Settings'), num: false },
+  { key: 'epochs', label: l10n.t('Epochs'), num: true, title: l10n.t('Finished epochs of those set') },
+  { key: 'seconds', label: l10n.t('Time'), num: true, title: l10n.t('Training time: the epochs\' wall times added up') },
+  { key: 'bestValAcc', label: l10n.t('Best val. accuracy'), num: true, title: l10n.t('Sort by best val. accuracy') },
+  { key: 'official', label: l10n.t('Testing (official)'), num: true, title: l10n.t('Accuracy on the whole Testing split, from the run\'s last evaluation') },
+  { key: 'deduplicated', label: l10n.t('Testing (dedup.)'), num: true, title: l10n.t('Accuracy on Testing without the near copies of Training images') },
+  { key: 'external', label: l10n.t('External sensitivity'), num: true, title: l10n.t('Tumour images found in each external set (sorted by their mean)') },
 ];
 
 /** The table; `colorOf(run)` is the CSS class of the run's colour in the charts, `onSort` gets the new sort. */
 export function runTable(runs: readonly CompareRun[], sort: CompareSort, colorOf: (r: CompareRun) => string, onSort: (s: CompareSort) => void): HTMLElement {
-  const head = COLUMNS.map((c) => {
+  const head = columns().map((c) => {
     const th = el('th', { className: c.num ? 'num' : '', scope: 'col' });
     if (!c.key) {
       th.append(c.label);
@@ -60,7 +63,7 @@ export function runTable(runs: readonly CompareRun[], sort: CompareSort, colorOf
     const key = c.key;
     const active = sort.key === key;
     th.setAttribute('aria-sort', active ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none');
-    const b = el('button', { className: 'sort', id: `sort-${key}`, title: c.title ?? `Sort by ${c.label.toLowerCase()}` },
+    const b = el('button', { className: 'sort', id: `sort-${key}`, title: c.title ?? '' },
       c.label + (active ? (sort.dir === 'asc' ? ' ▲' : ' ▼') : ''));
     b.addEventListener('click', () => onSort({ key, dir: active && sort.dir === 'asc' ? 'desc' : active ? 'asc' : key === 'run' || key === 'model' ? 'asc' : 'desc' }));
     th.append(b);
@@ -73,7 +76,7 @@ export function runTable(runs: readonly CompareRun[], sort: CompareSort, colorOf
     return el('tr', { id: `run-row-${r.runId}` },
       el('td', { className: 'run-name', title: r.runDir }, swatch, r.runId),
       el('td', {}, r.model), el('td', { className: 'settings' }, r.settings),
-      el('td', { className: 'num' }, r.epochs === r.plannedEpochs ? String(r.epochs) : `${r.epochs} of ${r.plannedEpochs}`),
+      el('td', { className: 'num' }, r.epochs === r.plannedEpochs ? String(r.epochs) : l10n.t('{0} of {1}', String(r.epochs), String(r.plannedEpochs))),
       el('td', { className: 'num' }, formatDuration(r.seconds)),
       el('td', { className: 'num', id: `best-${r.runId}` }, pct(r.bestValAcc)),
       el('td', { className: 'num' }, pct(r.official)), el('td', { className: 'num' }, pct(r.deduplicated)),

@@ -7,9 +7,12 @@ import {
   BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, ScatterController,
   Tooltip, type ChartConfiguration,
 } from 'chart.js';
+import * as l10n from '@vscode/l10n';
 import type { EvaluationReport, SplitScores } from '../../server/protocol';
-import { dec, int, isNum, pct } from '../../server/numberFormat';
+import { dec, displayLocale, int, isNum, pct, percent } from '../displayFormat';
+import { className } from '../classNames';
 import { clear, el } from '../dom';
+import { splitLabel } from './evaluationText';
 import { EXPORT_PIXEL_RATIO, exportButtons } from '../chartExport';
 import { themeColors } from '../chartTheme';
 import { lineChartSvg } from '../chartSvg';
@@ -24,6 +27,15 @@ export interface ChartSplit {
 }
 
 const charts: Chart[] = [];
+
+const chanceText = () => l10n.t({ message: 'chance', comment: ['The diagonal of a ROC chart: a classifier that guesses'] });
+const fprText = () => l10n.t('false positive rate');
+const tprText = () => l10n.t('true positive rate');
+const confidenceText = () => l10n.t('confidence (top probability)');
+const accuracyText = () => l10n.t({ message: 'accuracy', comment: ['A chart\'s axis'] });
+const perfectText = () => l10n.t('perfect calibration');
+/** A class's ROC curve in the legend: "glioma (AUC 0.987)". */
+const rocLabel = (name: string, auc: number | null | undefined) => l10n.t('{0} (AUC {1})', className(name), dec(auc, 3));
 
 /** Theme colours from VS Code's variables, read again whenever the theme changes. */
 function palette(): { classes: string[]; text: string; muted: string; grid: string; bar: string; ideal: string } {
@@ -53,20 +65,20 @@ function rocSvg(title: string, r: EvaluationReport, s: SplitScores): string {
   const c = palette();
   const lines = r.classes.map((name, i) => {
     const roc = s.roc[i];
-    return { label: `${name} (AUC ${dec(s.perClass[i]?.auc, 3)})`, color: c.classes[i % c.classes.length]!,
+    return { label: rocLabel(name, s.perClass[i]?.auc), color: c.classes[i % c.classes.length]!,
       points: roc ? roc.fpr.map((x, j) => ({ x, y: roc.tpr[j] ?? null })) : [] };
   });
-  lines.push({ label: 'chance', color: c.ideal, points: [{ x: 0, y: 0 }, { x: 1, y: 1 }] });
-  return lineChartSvg({ title, xLabel: 'false positive rate', yLabel: 'true positive rate', lines, x: { min: 0, max: 1 }, y: { min: 0, max: 1 },
+  lines.push({ label: chanceText(), color: c.ideal, points: [{ x: 0, y: 0 }, { x: 1, y: 1 }] });
+  return lineChartSvg({ title, xLabel: fprText(), yLabel: tprText(), lines, x: { min: 0, max: 1 }, y: { min: 0, max: 1 },
     colors: themeColors(), height: 520 });
 }
 
 function reliabilitySvg(title: string, s: SplitScores): string {
   const c = palette();
   return lineChartSvg({
-    title, xLabel: 'confidence (top probability)', yLabel: 'accuracy', percentY: true, x: { min: 0, max: 1 }, y: { min: 0, max: 1 },
-    bars: { label: 'accuracy', color: c.bar, items: s.calibrationBins.map((b) => ({ x0: b.lower, x1: b.upper, y: b.count && isNum(b.accuracy) ? b.accuracy : null })) },
-    lines: [{ label: 'perfect calibration', color: c.ideal, dashed: true, points: [{ x: 0, y: 0 }, { x: 1, y: 1 }] }],
+    title, xLabel: confidenceText(), yLabel: accuracyText(), percentY: true, x: { min: 0, max: 1 }, y: { min: 0, max: 1 },
+    bars: { label: accuracyText(), color: c.bar, items: s.calibrationBins.map((b) => ({ x0: b.lower, x1: b.upper, y: b.count && isNum(b.accuracy) ? b.accuracy : null })) },
+    lines: [{ label: perfectText(), color: c.ideal, dashed: true, points: [{ x: 0, y: 0 }, { x: 1, y: 1 }] }],
     colors: themeColors(),
   });
 }
@@ -77,24 +89,24 @@ function rocChart(canvas: HTMLCanvasElement, r: EvaluationReport, s: SplitScores
     const roc = s.roc[i];
     const color = c.classes[i % c.classes.length]!;
     return {
-      label: `${name} (AUC ${dec(s.perClass[i]?.auc, 3)})`, data: roc ? roc.fpr.map((x, j) => ({ x, y: roc.tpr[j] ?? NaN })) : [],
+      label: rocLabel(name, s.perClass[i]?.auc), data: roc ? roc.fpr.map((x, j) => ({ x, y: roc.tpr[j] ?? NaN })) : [],
       showLine: true, borderColor: color, backgroundColor: color, borderWidth: 2, pointRadius: 0, pointHitRadius: 6,
     };
   });
-  datasets.push({ label: 'chance', data: [{ x: 0, y: 0 }, { x: 1, y: 1 }], showLine: true, borderColor: c.ideal, backgroundColor: c.ideal,
+  datasets.push({ label: chanceText(), data: [{ x: 0, y: 0 }, { x: 1, y: 1 }], showLine: true, borderColor: c.ideal, backgroundColor: c.ideal,
     borderDash: [5, 4], borderWidth: 1, pointRadius: 0 });
   const axis = (title: string) => ({ type: 'linear' as const, min: 0, max: 1, title: { display: true, text: title, color: c.muted },
-    ticks: { color: c.muted, stepSize: 0.25, callback: (v: string | number) => Number(v).toFixed(2) }, grid: { color: c.grid } });
+    ticks: { color: c.muted, stepSize: 0.25, callback: (v: string | number) => dec(Number(v), 2) }, grid: { color: c.grid } });
   return new Chart(canvas, {
     type: 'scatter',
     data: { datasets },
     options: {
-      animation: false, responsive: true, maintainAspectRatio: false, devicePixelRatio: EXPORT_PIXEL_RATIO,
+      animation: false, responsive: true, maintainAspectRatio: false, devicePixelRatio: EXPORT_PIXEL_RATIO, locale: displayLocale(),
       plugins: {
         legend: { position: 'bottom', labels: { color: c.text, usePointStyle: true, pointStyle: 'line', boxWidth: 24 } },
-        tooltip: { callbacks: { label: (ctx) => `${ctx.dataset.label ?? ''}: FPR ${dec(ctx.parsed.x, 3)}, TPR ${dec(ctx.parsed.y, 3)}` } },
+        tooltip: { callbacks: { label: (ctx) => l10n.t('{0}: FPR {1}, TPR {2}', ctx.dataset.label ?? '', dec(ctx.parsed.x, 3), dec(ctx.parsed.y, 3)) } },
       },
-      scales: { x: axis('false positive rate'), y: axis('true positive rate') },
+      scales: { x: axis(fprText()), y: axis(tprText()) },
     },
   });
 }
@@ -105,28 +117,28 @@ function reliabilityChart(canvas: HTMLCanvasElement, s: SplitScores): Chart {
   const config: ChartConfiguration<'bar' | 'line'> = {
     type: 'bar',
     data: {
-      labels: bins.map((b) => `${Math.round(b.lower * 100)}–${Math.round(b.upper * 100)}%`),
+      labels: bins.map((b) => l10n.t('{0}–{1}%', String(Math.round(b.lower * 100)), String(Math.round(b.upper * 100)))),
       datasets: [
-        { type: 'bar', label: 'accuracy', data: bins.map((b) => (b.count && isNum(b.accuracy) ? b.accuracy : null)), backgroundColor: `${c.bar}99`,
+        { type: 'bar', label: accuracyText(), data: bins.map((b) => (b.count && isNum(b.accuracy) ? b.accuracy : null)), backgroundColor: `${c.bar}99`,
           borderColor: c.bar, borderWidth: 1, categoryPercentage: 1, barPercentage: 0.92, order: 2, pointStyle: 'rect' },
-        { type: 'line', label: 'perfect calibration', data: bins.map((b) => (b.lower + b.upper) / 2), borderColor: c.ideal, backgroundColor: c.ideal,
+        { type: 'line', label: perfectText(), data: bins.map((b) => (b.lower + b.upper) / 2), borderColor: c.ideal, backgroundColor: c.ideal,
           borderDash: [5, 4], borderWidth: 1.5, pointRadius: 0, order: 1, pointStyle: 'line' },
       ],
     },
     options: {
-      animation: false, responsive: true, maintainAspectRatio: false, devicePixelRatio: EXPORT_PIXEL_RATIO,
+      animation: false, responsive: true, maintainAspectRatio: false, devicePixelRatio: EXPORT_PIXEL_RATIO, locale: displayLocale(),
       plugins: {
         legend: { position: 'bottom', labels: { color: c.text, usePointStyle: true, boxWidth: 24 } },
         tooltip: { callbacks: { label: (ctx) => {
           const b = bins[ctx.dataIndex];
-          if (!b || ctx.dataset.type === 'line') return `perfect calibration: ${pct(ctx.parsed.y)}`;
-          return `accuracy ${pct(b.accuracy)}, mean confidence ${pct(b.confidence)}, ${int(b.count)} images`;
+          if (!b || ctx.dataset.type === 'line') return l10n.t('perfect calibration: {0}', pct(ctx.parsed.y));
+          return l10n.t('accuracy {0}, mean confidence {1}, {2} images', pct(b.accuracy), pct(b.confidence), int(b.count));
         } } },
       },
       scales: {
-        x: { title: { display: true, text: 'confidence (top probability)', color: c.muted }, ticks: { color: c.muted, maxRotation: 60 }, grid: { display: false } },
-        y: { min: 0, max: 1, title: { display: true, text: 'accuracy', color: c.muted }, grid: { color: c.grid },
-          ticks: { color: c.muted, stepSize: 0.25, callback: (v) => `${Math.round(Number(v) * 100)}%` } },
+        x: { title: { display: true, text: confidenceText(), color: c.muted }, ticks: { color: c.muted, maxRotation: 60 }, grid: { display: false } },
+        y: { min: 0, max: 1, title: { display: true, text: accuracyText(), color: c.muted }, grid: { color: c.grid },
+          ticks: { color: c.muted, stepSize: 0.25, callback: (v) => percent(Math.round(Number(v) * 100)) } },
       },
     },
   };
@@ -144,7 +156,7 @@ export function chartsSection(r: EvaluationReport, host: HTMLElement, split: Cha
   const s = r.splits.find((x) => x.key === split.get()) ?? r.splits[0];
   if (!s) return;
   const toggle = el('div', { className: 'segmented', role: 'group' }, ...r.splits.map((x) => {
-    const b = el('button', { className: x.key === s.key ? 'selected' : 'secondary', id: `chart-split-${x.key}` }, x.label);
+    const b = el('button', { className: x.key === s.key ? 'selected' : 'secondary', id: `chart-split-${x.key}` }, splitLabel(x));
     b.setAttribute('aria-pressed', String(x.key === s.key));
     b.addEventListener('click', () => {
       if (split.get() === x.key) return;
@@ -153,11 +165,11 @@ export function chartsSection(r: EvaluationReport, host: HTMLElement, split: Cha
     });
     return b;
   }));
-  toggle.setAttribute('aria-label', 'Split shown in the charts');
-  const rocTitle = `ROC curves, each class against the rest (macro AUC ${dec(s.rocAucMacro, 3)})`;
-  const relTitle = `Reliability diagram (ECE ${dec(s.ece, 4)}, largest gap ${dec(s.maxCalibrationError, 3)})`;
-  const roc = chartBox('chart-roc', rocTitle, () => rocSvg(`${rocTitle}, ${s.label}`, r, s), post);
-  const rel = chartBox('chart-reliability', relTitle, () => reliabilitySvg(`${relTitle}, ${s.label}`, s), post);
+  toggle.setAttribute('aria-label', l10n.t('Split shown in the charts'));
+  const rocTitle = l10n.t('ROC curves, each class against the rest (macro AUC {0})', dec(s.rocAucMacro, 3));
+  const relTitle = l10n.t('Reliability diagram (ECE {0}, largest gap {1})', dec(s.ece, 4), dec(s.maxCalibrationError, 3));
+  const roc = chartBox('chart-roc', rocTitle, () => rocSvg(`${rocTitle}, ${splitLabel(s)}`, r, s), post);
+  const rel = chartBox('chart-reliability', relTitle, () => reliabilitySvg(`${relTitle}, ${splitLabel(s)}`, s), post);
   host.append(toggle, el('div', { className: 'charts' }, roc.box, rel.box));
   // Charts need their canvas in the document to measure it.
   queueMicrotask(() => {

@@ -3,8 +3,10 @@
  * predicted class, the probability of every class and whether the image has a near copy in Training; a click opens
  * the image. Only the first GALLERY_LIMIT cards are drawn until the reader asks for all: the lists can be long.
  */
+import * as l10n from '@vscode/l10n';
 import type { EvaluationReport, ImageVerdict } from '../../server/protocol';
-import { isNum, pct } from '../../server/numberFormat';
+import { isNum, pct } from '../displayFormat';
+import { className } from '../classNames';
 import { clear, el } from '../dom';
 
 const GALLERY_LIMIT = 24;
@@ -19,24 +21,26 @@ function verdictCard(r: EvaluationReport, v: ImageVerdict, idPrefix: string, i: 
   const uri = images.thumbs[v.rel];
   const name = v.rel.split('/').pop() ?? v.rel;
   const open = () => images.open(v.rel);
-  const pic = uri ? el('img', { src: uri, alt: `${v.label} image ${v.rel}` }) : el('span', { className: 'no-thumb' }, 'no preview');
-  const btn = el('button', { className: 'thumb', title: `${v.rel} (click to open)`, id: `${idPrefix}-${i}` }, pic);
+  const pic = uri ? el('img', { src: uri, alt: l10n.t('{0} image {1}', className(v.label), v.rel) }) : el('span', { className: 'no-thumb' }, l10n.t('no preview'));
+  const btn = el('button', { className: 'thumb', title: l10n.t('{0} (click to open)', v.rel), id: `${idPrefix}-${i}` }, pic);
   btn.addEventListener('click', open);
   const wrong = v.label !== v.predicted;
   const probs = el('table', { className: 'probs' }, el('tbody', {}, ...r.classes.map((c, k) => {
     const p = v.probs[k];
     const meter = el('progress', { max: 1, value: isNum(p) ? p : 0 });
-    meter.setAttribute('aria-label', `p(${c})`);
-    return el('tr', { className: c === v.predicted ? 'top' : '' }, el('th', {}, c), el('td', { className: 'num' }, pct(p)), el('td', {}, meter));
+    meter.setAttribute('aria-label', `p(${className(c)})`);
+    return el('tr', { className: c === v.predicted ? 'top' : '' }, el('th', {}, className(c)), el('td', { className: 'num' }, pct(p)), el('td', {}, meter));
   })));
-  const link = el('a', { href: '#', className: 'file', title: `Open ${v.rel}` }, name);
+  const link = el('a', { href: '#', className: 'file', title: l10n.t('Open {0}', v.rel) }, name);
   link.addEventListener('click', (e) => { e.preventDefault(); open(); });
   return el('figure', { className: 'verdict' }, btn, el('figcaption', {},
     link,
-    el('div', {}, el('span', { className: 'muted' }, 'true '), el('strong', {}, v.label)),
-    el('div', { className: wrong ? 'wrong' : 'right' }, el('span', { className: 'muted' }, 'predicted '), el('strong', {}, v.predicted)),
-    el('div', { className: 'muted' }, `confidence ${pct(v.confidence)}`),
-    v.inDeduplicated ? '' : el('div', { className: 'tag', title: 'This Testing image has a near copy in Training; it is not in the deduplicated split' }, 'near copy in Training')),
+    el('div', {}, el('span', { className: 'muted' }, l10n.t({ message: 'true ', comment: ['Before the true class of an image'] })), el('strong', {}, className(v.label))),
+    el('div', { className: wrong ? 'wrong' : 'right' }, el('span', { className: 'muted' }, l10n.t({ message: 'predicted ', comment: ['Before the predicted class of an image'] })),
+      el('strong', {}, className(v.predicted))),
+    el('div', { className: 'muted' }, l10n.t('confidence {0}', pct(v.confidence))),
+    v.inDeduplicated ? '' : el('div', { className: 'tag', title: l10n.t('This Testing image has a near copy in Training; it is not in the deduplicated split') },
+      l10n.t('near copy in Training'))),
   probs);
 }
 
@@ -49,7 +53,7 @@ export function gallery(r: EvaluationReport, list: ImageVerdict[], id: string, e
   };
   show(GALLERY_LIMIT);
   if (list.length <= GALLERY_LIMIT) return box;
-  const more = el('button', { className: 'secondary' }, `Show all ${list.length}`);
+  const more = el('button', { className: 'secondary' }, l10n.t('Show all {0}', String(list.length)));
   more.addEventListener('click', () => { show(list.length); more.remove(); });
   return el('div', {}, box, more);
 }

@@ -3,10 +3,12 @@
  * compare mode another run's figure and the difference beside each. The difference is coloured better or worse only
  * where it is not a rounding artefact, and never for image counts (more images is neither).
  */
+import * as l10n from '@vscode/l10n';
 import type { EvaluationReport, SplitScores } from '../../server/protocol';
-import { formatMetric, HEADLINE_METRICS, type HeadlineMetric, TTA_METRICS } from '../../server/eval/figureRows';
-import { isNum } from '../../server/numberFormat';
+import { HEADLINE_METRICS, type HeadlineMetric, TTA_METRICS } from '../../server/eval/figureRows';
+import { dateTime, dec, isNum } from '../displayFormat';
 import { el } from '../dom';
+import { formatMetric, metricLabel, metricTitle, splitLabel } from './evaluationText';
 
 type SplitKey = SplitScores['key'];
 
@@ -15,11 +17,11 @@ function delta(m: HeadlineMetric, a: number | null | undefined, b: number | null
   const d = a - b;
   const sign = d > 0 ? '+' : d < 0 ? '−' : '±';
   const abs = Math.abs(d);
-  const text = m.kind === 'pct' ? `${sign}${(abs * 100).toFixed(1)} pp` : m.kind === 'int' ? `${sign}${Math.round(abs)}` : `${sign}${abs.toFixed(4)}`;
+  const text = m.kind === 'pct' ? `${sign}${l10n.t('{0} pp', dec(abs * 100, 1))}` : m.kind === 'int' ? `${sign}${Math.round(abs)}` : `${sign}${dec(abs, 4)}`;
   const tiny = m.kind === 'pct' ? abs < 0.0005 : m.kind === 'int' ? abs < 0.5 : abs < 0.00005;
-  if (tiny || m.kind === 'int') return { text, cls: 'delta', title: m.kind === 'int' ? 'difference in images scored' : 'no difference' };
+  if (tiny || m.kind === 'int') return { text, cls: 'delta', title: m.kind === 'int' ? l10n.t('difference in images scored') : l10n.t('no difference') };
   const better = m.lowerIsBetter ? d < 0 : d > 0;
-  return { text, cls: `delta ${better ? 'better' : 'worse'}`, title: better ? 'better than the compared run' : 'worse than the compared run' };
+  return { text, cls: `delta ${better ? 'better' : 'worse'}`, title: better ? l10n.t('better than the compared run') : l10n.t('worse than the compared run') };
 }
 
 export function headlineTable(r: EvaluationReport, compare: EvaluationReport | null): HTMLElement {
@@ -29,18 +31,18 @@ export function headlineTable(r: EvaluationReport, compare: EvaluationReport | n
   const head: HTMLTableRowElement[] = [];
   if (compare) {
     head.push(el('tr', {}, el('th', {}), ...splits.map((s) => {
-      const th = el('th', { className: 'num group' }, s.label);
+      const th = el('th', { className: 'num group' }, splitLabel(s));
       th.colSpan = 3;
       return th;
     })));
-    head.push(el('tr', {}, el('th', {}, 'Metric'), ...splits.flatMap(() => [
-      el('th', { className: 'num', title: runName(r) }, 'This run'), el('th', { className: 'num', title: runName(compare) }, 'Compared'),
-      el('th', { className: 'num' }, 'Difference')])));
+    head.push(el('tr', {}, el('th', {}, l10n.t('Metric')), ...splits.flatMap(() => [
+      el('th', { className: 'num', title: runName(r) }, l10n.t('This run')), el('th', { className: 'num', title: runName(compare) }, l10n.t('Compared')),
+      el('th', { className: 'num' }, l10n.t('Difference'))])));
   } else {
-    head.push(el('tr', {}, el('th', {}, 'Metric'), ...splits.map((s) => el('th', { className: 'num' }, s.label))));
+    head.push(el('tr', {}, el('th', {}, l10n.t('Metric')), ...splits.map((s) => el('th', { className: 'num' }, splitLabel(s)))));
   }
   const rows = metrics.map((m) => el('tr', { className: m.key.startsWith('tta') ? 'tta' : '' },
-    el('th', { title: m.title }, m.label),
+    el('th', { title: metricTitle(m) }, metricLabel(m)),
     ...splits.flatMap((s) => {
       const mine = el('td', { className: 'num', id: `metric-${s.key}-${m.key}` }, formatMetric(m, m.get(s)));
       if (!compare) return [mine];
@@ -54,5 +56,5 @@ export function headlineTable(r: EvaluationReport, compare: EvaluationReport | n
 }
 
 export function runName(r: EvaluationReport): string {
-  return `${r.runId ?? r.model.name} (${new Date(r.createdAt).toLocaleString()})`;
+  return `${r.runId ?? r.model.name} (${dateTime(r.createdAt)})`;
 }

@@ -10,10 +10,14 @@
  * The CSP forbids inline styles: shades and colours come from CSS classes (common.css, "Metrics panel") and Chart.js
  * colours from VS Code's theme variables, read again when the theme changes.
  */
+import '../pageLanguage';
+import * as l10n from '@vscode/l10n';
 import type { EvaluationReport } from '../../server/protocol';
-import { int } from '../../server/numberFormat';
+import { int } from '../displayFormat';
 import type { ChartImage, FromMetricsView, MetricsViewState, ToMetricsView } from '../protocol';
-import { acquireApi, clear, el } from '../dom';
+import { acquireApi, clear, el, fill } from '../dom';
+import { disclaimer } from '../texts';
+import { splitLabel } from './evaluationText';
 import { chartsSection, destroyCharts, type ChartSplit } from './charts';
 import { confusionHeading, confusionTable, perClassTable } from './classTables';
 import { detectionSection } from './detection';
@@ -43,13 +47,14 @@ const post = (m: ChartImage) => vscode.postMessage(m);
 const images: GalleryImages = { thumbs: {}, open: (rel) => vscode.postMessage({ type: 'open', rel }) };
 
 function toolbar(compare: EvaluationReport | null): HTMLElement {
-  const exp = el('button', { id: 'export', title: 'Save a self-contained HTML report with a model card' }, 'Export Report');
+  const exp = el('button', { id: 'export', title: l10n.t('Save a self-contained HTML report with a model card') }, l10n.t('Export Report'));
   exp.addEventListener('click', () => vscode.postMessage({ type: 'export' }));
-  const cmp = el('button', { className: 'secondary', id: 'compare', title: 'Show another evaluation report beside this one' }, compare ? 'Compare With Another...' : 'Compare With...');
+  const cmp = el('button', { className: 'secondary', id: 'compare', title: l10n.t('Show another evaluation report beside this one') },
+    compare ? l10n.t('Compare With Another...') : l10n.t('Compare With...'));
   cmp.addEventListener('click', () => vscode.postMessage({ type: 'compare' }));
   const bar = el('div', { className: 'toolbar' }, exp, cmp);
   if (compare) {
-    const stop = el('button', { className: 'secondary', id: 'clear-compare' }, 'Stop Comparing');
+    const stop = el('button', { className: 'secondary', id: 'clear-compare' }, l10n.t('Stop Comparing'));
     stop.addEventListener('click', () => vscode.postMessage({ type: 'clearCompare' }));
     bar.append(stop);
   }
@@ -61,26 +66,33 @@ function render(): void {
   clear(root);
   const r = state.report;
   if (!r) {
-    root.append(el('p', { className: 'muted' }, 'Waiting for an evaluation report...'));
+    root.append(el('p', { className: 'muted' }, l10n.t('Waiting for an evaluation report...')));
     return;
   }
   const compare = state.compare;
   root.append(header(r), toolbar(compare));
   const official = r.splits.find((s) => s.key === 'official');
+  const leaks = int(r.leaks.count), one = r.leaks.count === 1;
   root.append(el('p', { className: 'callout', id: 'leak-note' },
-    el('strong', {}, `${int(r.leaks.count)} Testing image${r.leaks.count === 1 ? '' : 's'}${official ? ` of ${int(official.count)}` : ''} have a near copy in Training`),
-    ` (within ${r.leaks.nearThreshold} bits of dHash). The official split counts them and is optimistic; the deduplicated split leaves them out.`));
+    el('strong', {}, official
+      ? one ? l10n.t('{0} Testing image of {1} have a near copy in Training', leaks, int(official.count))
+        : l10n.t('{0} Testing images of {1} have a near copy in Training', leaks, int(official.count))
+      : one ? l10n.t('{0} Testing image have a near copy in Training', leaks) : l10n.t('{0} Testing images have a near copy in Training', leaks)),
+    l10n.t(' (within {0} bits of dHash). The official split counts them and is optimistic; the deduplicated split leaves them out.', String(r.leaks.nearThreshold))));
   if (r.skipped.length) {
-    root.append(el('p', { className: 'callout warn', id: 'skipped' }, `${r.skipped.length} image${r.skipped.length === 1 ? ' was' : 's were'} skipped (could not be decoded): ` +
-      r.skipped.slice(0, 5).map((s) => s.rel).join(', ') + (r.skipped.length > 5 ? ', ...' : '')));
+    const list = r.skipped.slice(0, 5).map((s) => s.rel).join(', ') + (r.skipped.length > 5 ? ', ...' : '');
+    root.append(el('p', { className: 'callout warn', id: 'skipped' }, r.skipped.length === 1
+      ? l10n.t('{0} image was skipped (could not be decoded): {1}', String(r.skipped.length), list)
+      : l10n.t('{0} images were skipped (could not be decoded): {1}', String(r.skipped.length), list)));
   }
 
-  root.append(el('h2', {}, 'Headline'));
+  root.append(el('h2', {}, l10n.t('Headline')));
   if (compare) {
-    root.append(el('p', { id: 'compare-note' }, 'Comparing with ', el('strong', {}, runName(compare)), ` (${compare.model.name}). `,
-      el('span', { className: 'muted' }, 'Difference = this run minus the compared run; green is better, red worse.')));
+    root.append(el('p', { id: 'compare-note' }, ...fill(l10n.t('Comparing with {0} ({1}). '), el('strong', {}, runName(compare)), compare.model.name),
+      el('span', { className: 'muted' }, l10n.t('Difference = this run minus the compared run; green is better, red worse.'))));
     if (compare.dataRoot !== r.dataRoot) {
-      root.append(el('p', { className: 'callout warn', id: 'compare-dataset' }, `The compared report was evaluated on another dataset folder (${compare.dataRoot}): the numbers may not be comparable.`));
+      root.append(el('p', { className: 'callout warn', id: 'compare-dataset' },
+        l10n.t('The compared report was evaluated on another dataset folder ({0}): the numbers may not be comparable.', compare.dataRoot)));
     }
   }
   root.append(headlineTable(r, compare));
@@ -93,24 +105,24 @@ function render(): void {
   const robustness = robustnessSection(r);
   if (robustness) root.append(robustness);
 
-  root.append(el('h2', {}, 'Per class'));
-  root.append(el('div', { className: 'side-by-side' }, ...r.splits.map((s) => el('section', {}, el('h3', {}, s.label), perClassTable(r, s)))));
+  root.append(el('h2', {}, l10n.t('Per class')));
+  root.append(el('div', { className: 'side-by-side' }, ...r.splits.map((s) => el('section', {}, el('h3', {}, splitLabel(s)), perClassTable(r, s)))));
 
-  root.append(el('h2', {}, 'Confusion matrices'),
-    el('p', { className: 'muted' }, 'Rows: true class; columns: predicted class. Each cell: number of images, then the share of its row; darker = larger share.'));
+  root.append(el('h2', {}, l10n.t('Confusion matrices')),
+    el('p', { className: 'muted' }, l10n.t('Rows: true class; columns: predicted class. Each cell: number of images, then the share of its row; darker = larger share.')));
   root.append(el('div', { className: 'side-by-side' }, ...r.splits.map((s) => el('section', {}, confusionHeading(r, s, post), confusionTable(r, s)))));
 
-  root.append(el('h2', {}, 'ROC curves and calibration'));
+  root.append(el('h2', {}, l10n.t('ROC curves and calibration')));
   const chartsHost = el('div', { id: 'charts' });
   root.append(chartsHost);
   chartsSection(r, chartsHost, chartSplit, post);
 
-  root.append(el('h2', {}, `Misclassified (${r.misclassified.length})`),
-    gallery(r, r.misclassified, 'misclassified', 'No image was misclassified.', images));
-  root.append(el('h2', {}, `Least confident (${r.leastConfident.length})`),
-    gallery(r, r.leastConfident, 'least-confident', 'No predictions listed.', images));
-  root.append(el('footer', { className: 'muted' }, 'Research use only, not for clinical diagnosis. Scores on 2-D slices of one public dataset ' +
-    'do not transfer to other scanners, protocols or patients; see the model card in the exported report.'));
+  root.append(el('h2', {}, l10n.t('Misclassified ({0})', String(r.misclassified.length))),
+    gallery(r, r.misclassified, 'misclassified', l10n.t('No image was misclassified.'), images));
+  root.append(el('h2', {}, l10n.t('Least confident ({0})', String(r.leastConfident.length))),
+    gallery(r, r.leastConfident, 'least-confident', l10n.t('No predictions listed.'), images));
+  root.append(el('footer', { className: 'muted' },
+    `${disclaimer()} ${l10n.t('Scores on 2-D slices of one public dataset do not transfer to other scanners, protocols or patients; see the model card in the exported report.')}`));
 }
 
 window.addEventListener('message', (e: MessageEvent<unknown>) => {

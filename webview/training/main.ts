@@ -3,14 +3,17 @@
  * and epoch times, progress with ETA, backend and threads, and the run's actions. The extension sends the whole
  * view on every change; the page keeps only which run it shows (the data comes back from the backend on reload).
  */
+import '../pageLanguage';
+import * as l10n from '@vscode/l10n';
 import {
   CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip, type ChartConfiguration,
 } from 'chart.js';
 import type { DataSource, EpochStats } from '../../server/protocol';
-import { COARSE_LABEL_TEXT } from '../../server/eval/validationText';
-import { dec, pct } from '../../server/numberFormat';
 import type { FromTrainingView, ToTrainingView, TrainingView, TrainingViewState } from '../protocol';
 import { acquireApi, clear, el } from '../dom';
+import { className } from '../classNames';
+import { dateTime, dec, displayLocale, exp, num, pct, percent as asPercent } from '../displayFormat';
+import { backendText, disclaimer, durationText, secondsText } from '../texts';
 import { EXPORT_PIXEL_RATIO, exportButtons } from '../chartExport';
 import { cssVar, themeColors } from '../chartTheme';
 import { lineChartSvg } from '../chartSvg';
@@ -25,9 +28,7 @@ const charts: Chart<'line'>[] = [];
 
 function duration(sec: number | null): string {
   if (sec === null || !Number.isFinite(sec)) return '–';
-  const s = Math.max(0, Math.round(sec));
-  const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), r = s % 60;
-  return h ? `${h} h ${String(m).padStart(2, '0')} min` : m ? `${m} min ${String(r).padStart(2, '0')} s` : `${r} s`;
+  return durationText(Math.max(0, Math.round(sec)), true);
 }
 
 /** Theme colours from VS Code's variables, read again whenever the theme changes. */
@@ -40,66 +41,79 @@ function palette(): { train: string; val: string; lr: string; text: string; mute
   };
 }
 
-const STATUS_TEXT: Record<TrainingView['status'], string> = {
-  loading: 'Loading data', training: 'Training', running: 'Running', completed: 'Completed', 'early-stopped': 'Stopped early',
-  cancelled: 'Cancelled', failed: 'Failed', interrupted: 'Interrupted',
-};
+/** A run's status in words (the badge's class keeps the status id). */
+function statusText(status: TrainingView['status']): string {
+  switch (status) {
+    case 'loading': return l10n.t('Loading data');
+    case 'training': return l10n.t({ message: 'Training', comment: ['A run\'s status: it is training now'] });
+    case 'running': return l10n.t({ message: 'Running', comment: ['A run\'s status'] });
+    case 'completed': return l10n.t('Completed');
+    case 'early-stopped': return l10n.t('Stopped early');
+    case 'cancelled': return l10n.t('Cancelled');
+    case 'failed': return l10n.t({ message: 'Failed', comment: ['A run\'s status'] });
+    case 'interrupted': return l10n.t('Interrupted');
+    default: return String(status);
+  }
+}
+
+/** "123 training, 31 validation" images. */
+const trainValText = (train: number, val: number) => l10n.t('{0} training, {1} validation', String(train), String(val));
 
 function header(v: TrainingView): HTMLElement {
   const c = v.config;
-  const backend = `${v.backend.kind}, ${v.backend.threads} thread${v.backend.threads === 1 ? '' : 's'}${v.backend.simd ? ', SIMD' : ''}`;
+  const backend = backendText(v.backend);
   return el('header', {},
-    el('h1', {}, 'Training ', el('span', { className: 'muted run-id' }, v.runId)),
+    el('h1', {}, l10n.t({ message: 'Training', comment: ['The Training panel\'s heading, before the run\'s id'] }), ' ', el('span', { className: 'muted run-id' }, v.runId)),
     el('p', { className: 'status-line' },
-      el('span', { className: `badge status-${v.status}`, id: 'run-status' }, STATUS_TEXT[v.status]),
-      ' ', el('span', { className: 'muted' }, `${c.model}, ${c.inputSize} px ${c.channels === 1 ? 'greyscale' : 'RGB'}, ${c.epochs} epochs, batch ${c.batchSize}, ` +
-        `learning rate ${c.learningRate}, seed ${c.seed}`)),
+      el('span', { className: `badge status-${v.status}`, id: 'run-status' }, statusText(v.status)),
+      ' ', el('span', { className: 'muted' }, l10n.t('{0}, {1} px {2}, {3} epochs, batch {4}, learning rate {5}, seed {6}', c.model, String(c.inputSize),
+        c.channels === 1 ? l10n.t('greyscale') : 'RGB', String(c.epochs), String(c.batchSize), num(c.learningRate), String(c.seed)))),
     el('table', { className: 'facts' }, el('tbody', {},
-      el('tr', {}, el('th', {}, 'Backend'), el('td', { id: 'run-backend' }, backend)),
-      el('tr', {}, el('th', {}, 'Images'), el('td', {}, v.counts.train ? `${v.counts.train} training, ${v.counts.val} validation` : '–')),
+      el('tr', {}, el('th', {}, l10n.t('Backend')), el('td', { id: 'run-backend' }, backend)),
+      el('tr', {}, el('th', {}, l10n.t('Images')), el('td', {}, v.counts.train ? trainValText(v.counts.train, v.counts.val) : '–')),
       datasetRow(v),
-      el('tr', {}, el('th', {}, 'Run folder'), el('td', {}, el('code', {}, v.runDir))))));
+      el('tr', {}, el('th', {}, l10n.t('Run folder')), el('td', {}, el('code', {}, v.runDir))))));
 }
 
 /** One source: its folder. Several: each folder with the images it gives to training and validation (per label on hover). */
 function datasetRow(v: TrainingView): HTMLElement {
   const sources = Array.isArray(v.sources) ? v.sources : [];
-  if (sources.length <= 1) return el('tr', {}, el('th', {}, 'Dataset'), el('td', { id: 'run-dataset' }, el('code', {}, sources[0]?.root ?? v.dataRoot)));
+  if (sources.length <= 1) return el('tr', {}, el('th', {}, l10n.t('Dataset')), el('td', { id: 'run-dataset' }, el('code', {}, sources[0]?.root ?? v.dataRoot)));
   const perLabel = (x: DataSource) => Object.entries(x.perClass ?? {}).map(([label, n]) =>
-    `${label === 'tumour' ? COARSE_LABEL_TEXT : label}: ${n.train} training, ${n.val} validation`).join('\n');
-  return el('tr', {}, el('th', {}, `Sources (${sources.length})`), el('td', { id: 'run-sources' }, el('ul', { className: 'sources' },
+    `${className(label)}: ${trainValText(n.train, n.val)}`).join('\n');
+  return el('tr', {}, el('th', {}, l10n.t('Sources ({0})', String(sources.length))), el('td', { id: 'run-sources' }, el('ul', { className: 'sources' },
     ...sources.map((x) => el('li', { title: perLabel(x) }, el('code', {}, x.root), el('span', { className: 'muted' },
-      ` ${x.counts.train} training, ${x.counts.val} validation`))))));
+      ` ${trainValText(x.counts.train, x.counts.val)}`))))));
 }
 
 function progressSection(v: TrainingView): HTMLElement | null {
   const p = v.progress;
   if (!v.live || !p) return null;
   if (p.phase === 'loading') {
-    const text = p.loaded ? `Loading images: ${p.loaded.done} of ${p.loaded.total}` : 'Scanning the dataset...';
+    const text = p.loaded ? l10n.t('Loading images: {0} of {1}', String(p.loaded.done), String(p.loaded.total)) : l10n.t('Scanning the dataset...');
     return el('section', { className: 'progress' }, el('p', {}, text),
       p.loaded ? el('progress', { max: p.loaded.total, value: p.loaded.done }) : el('progress', {}));
   }
   const frac = (p.epoch + (p.batches ? p.batch / p.batches : 0)) / p.epochs;
   return el('section', { className: 'progress' },
-    el('p', { id: 'run-progress' }, `Epoch ${p.epoch + 1} of ${p.epochs}, batch ${p.batch} of ${p.batches}: loss ${dec(p.loss, 3)}, accuracy ${pct(p.acc)}, ` +
-      `${p.imgPerSec.toFixed(1)} img/s. Time left: ${duration(p.etaSec)}.`),
-    el('progress', { max: 1, value: frac, title: `${(frac * 100).toFixed(0)}% of the run` }));
+    el('p', { id: 'run-progress' }, l10n.t('Epoch {0} of {1}, batch {2} of {3}: loss {4}, accuracy {5}, {6} img/s. Time left: {7}.', String(p.epoch + 1),
+      String(p.epochs), String(p.batch), String(p.batches), dec(p.loss, 3), pct(p.acc), dec(p.imgPerSec, 1), duration(p.etaSec))),
+    el('progress', { max: 1, value: frac, title: l10n.t('{0} of the run', pct(frac, 0)) }));
 }
 
 function actions(v: TrainingView): HTMLElement {
   const bar = el('div', { className: 'toolbar' });
   if (v.live) {
-    const b = el('button', { id: 'cancel', title: 'Stops after the current batch; the last finished epoch stays resumable' }, 'Cancel Training');
+    const b = el('button', { id: 'cancel', title: l10n.t('Stops after the current batch; the last finished epoch stays resumable') }, l10n.t('Cancel Training'));
     b.addEventListener('click', () => { b.disabled = true; vscode.postMessage({ type: 'cancel', runId: v.runId }); });
     bar.append(b);
   }
   if (!v.live && v.resumable) {
-    const b = el('button', { id: 'resume', title: `Continue from epoch ${v.history.length + 1}` }, 'Resume');
+    const b = el('button', { id: 'resume', title: l10n.t('Continue from epoch {0}', String(v.history.length + 1)) }, l10n.t('Resume'));
     b.addEventListener('click', () => { b.disabled = true; vscode.postMessage({ type: 'resume', runDir: v.runDir }); });
     bar.append(b);
   }
-  const open = el('button', { className: 'secondary' }, 'Open Run Folder');
+  const open = el('button', { className: 'secondary' }, l10n.t('Open Run Folder'));
   open.addEventListener('click', () => vscode.postMessage({ type: 'openFolder', runDir: v.runDir }));
   bar.append(open);
   return bar;
@@ -112,7 +126,7 @@ function chartBox(id: string, label: string, h: EpochStats[], series: Series[], 
   const canvas = el('canvas', { id });
   canvas.setAttribute('role', 'img');
   canvas.setAttribute('aria-label', label);
-  const svg = () => lineChartSvg({ title: label, xLabel: 'epoch', yLabel: yTitle, percentY: percent, ...(percent ? { y: { min: 0, max: 1 } } : {}),
+  const svg = () => lineChartSvg({ title: label, xLabel: l10n.t('epoch'), yLabel: yTitle, percentY: percent, ...(percent ? { y: { min: 0, max: 1 } } : {}),
     lines: series.map((s) => ({ label: s.label, color: s.color, dashed: s.dashed, points: s.values.map((y, i) => ({ x: (h[i]?.epoch ?? i) + 1, y })) })),
     colors: themeColors() });
   const buttons = exportButtons({ name: id.replace(/^chart-/, 'training-'), canvas: () => canvas, svg }, (m) => vscode.postMessage(m));
@@ -132,16 +146,16 @@ function lineChart(canvas: HTMLCanvasElement, h: EpochStats[], series: Series[],
     },
     options: {
       animation: false, responsive: true, maintainAspectRatio: false, interaction: { mode: 'index', intersect: false },
-      devicePixelRatio: EXPORT_PIXEL_RATIO,
+      devicePixelRatio: EXPORT_PIXEL_RATIO, locale: displayLocale(),
       plugins: {
         legend: { labels: { color: c.text, boxWidth: 18 } },
         tooltip: { callbacks: { label: (ctx) => `${ctx.dataset.label ?? ''}: ${percent ? pct(ctx.parsed.y ?? NaN) : dec(ctx.parsed.y ?? NaN, 4)}` } },
       },
       scales: {
-        x: { title: { display: true, text: 'epoch', color: c.muted }, ticks: { color: c.muted }, grid: { color: c.grid } },
+        x: { title: { display: true, text: l10n.t('epoch'), color: c.muted }, ticks: { color: c.muted }, grid: { color: c.grid } },
         y: {
           title: { display: true, text: yTitle, color: c.muted }, grid: { color: c.grid },
-          ticks: { color: c.muted, callback: (v) => (percent ? `${Math.round(Number(v) * 100)}%` : String(v)) },
+          ticks: { color: c.muted, callback: (v) => (percent ? asPercent(Math.round(Number(v) * 100)) : typeof v === 'number' ? num(v) : v) },
           ...(percent ? { suggestedMin: 0, max: 1 } : { beginAtZero: true }),
         },
       },
@@ -153,19 +167,24 @@ function lineChart(canvas: HTMLCanvasElement, h: EpochStats[], series: Series[],
 function curves(v: TrainingView): HTMLElement {
   const h = v.history;
   const c = palette();
-  const lossSeries: Series[] = [{ label: 'train', values: h.map((e) => e.loss), color: c.train }, { label: 'validation', values: h.map((e) => e.valLoss), color: c.val, dashed: true }];
-  const accSeries: Series[] = [{ label: 'train', values: h.map((e) => e.acc), color: c.train }, { label: 'validation', values: h.map((e) => e.valAcc), color: c.val, dashed: true }];
-  const lrSeries: Series[] = [{ label: 'learning rate', values: h.map((e) => e.lr), color: c.lr }];
-  const loss = chartBox('chart-loss', 'Loss (cross-entropy) per epoch', h, lossSeries, 'loss', false);
-  const acc = chartBox('chart-acc', 'Accuracy per epoch', h, accSeries, 'accuracy', true);
-  const lr = chartBox('chart-lr', 'Learning rate per epoch', h, lrSeries, 'learning rate', false);
+  const train = l10n.t({ message: 'train', comment: ['A chart\'s series: the training images'] });
+  const validation = l10n.t({ message: 'validation', comment: ['A chart\'s series: the validation images'] });
+  const lossTitle = l10n.t({ message: 'loss', comment: ['A chart\'s axis'] });
+  const accTitle = l10n.t({ message: 'accuracy', comment: ['A chart\'s axis'] });
+  const lrTitle = l10n.t('learning rate');
+  const lossSeries: Series[] = [{ label: train, values: h.map((e) => e.loss), color: c.train }, { label: validation, values: h.map((e) => e.valLoss), color: c.val, dashed: true }];
+  const accSeries: Series[] = [{ label: train, values: h.map((e) => e.acc), color: c.train }, { label: validation, values: h.map((e) => e.valAcc), color: c.val, dashed: true }];
+  const lrSeries: Series[] = [{ label: lrTitle, values: h.map((e) => e.lr), color: c.lr }];
+  const loss = chartBox('chart-loss', l10n.t('Loss (cross-entropy) per epoch'), h, lossSeries, lossTitle, false);
+  const acc = chartBox('chart-acc', l10n.t('Accuracy per epoch'), h, accSeries, accTitle, true);
+  const lr = chartBox('chart-lr', l10n.t('Learning rate per epoch'), h, lrSeries, lrTitle, false);
   const section = el('section', { className: 'charts' }, loss.box, acc.box, lr.box);
   // Charts need their canvas in the document to measure it: created after this section is attached.
   queueMicrotask(() => {
     charts.push(
-      lineChart(loss.canvas, h, lossSeries, 'loss', false),
-      lineChart(acc.canvas, h, accSeries, 'accuracy', true),
-      lineChart(lr.canvas, h, lrSeries, 'learning rate', false),
+      lineChart(loss.canvas, h, lossSeries, lossTitle, false),
+      lineChart(acc.canvas, h, accSeries, accTitle, true),
+      lineChart(lr.canvas, h, lrSeries, lrTitle, false),
     );
   });
   return section;
@@ -177,11 +196,11 @@ function historyTable(v: TrainingView): HTMLElement {
     const cell = (key: string, text: string) => el('td', { className: 'num', id: `epoch-${e.epoch + 1}-${key}` }, text);
     return el('tr', { className: best ? 'best' : '' },
       el('td', { className: 'num' }, String(e.epoch + 1)), cell('loss', dec(e.loss, 4)), cell('acc', pct(e.acc)),
-      cell('valLoss', dec(e.valLoss, 4)), cell('valAcc', pct(e.valAcc)), cell('lr', e.lr.toExponential(2)),
-      cell('time', `${(e.ms / 1000).toFixed(1)} s`), el('td', {}, best ? 'best (saved)' : ''));
+      cell('valLoss', dec(e.valLoss, 4)), cell('valAcc', pct(e.valAcc)), cell('lr', exp(e.lr, 2)),
+      cell('time', secondsText(e.ms / 1000)), el('td', {}, best ? l10n.t('best (saved)') : ''));
   });
   return el('table', { className: 'grid history', id: 'history' },
-    el('thead', {}, el('tr', {}, ...['Epoch', 'Loss', 'Accuracy', 'Val. loss', 'Val. accuracy', 'Learning rate', 'Time', ''].map((t, i) =>
+    el('thead', {}, el('tr', {}, ...[l10n.t('Epoch'), l10n.t('Loss'), l10n.t('Accuracy'), l10n.t('Val. loss'), l10n.t('Val. accuracy'), l10n.t('Learning rate'), l10n.t('Time'), ''].map((t, i) =>
       el('th', { className: i > 0 && i < 7 ? 'num' : '' }, t)))),
     el('tbody', {}, ...rows));
 }
@@ -192,7 +211,7 @@ function render(): void {
   if (error) root.append(el('p', { className: 'callout warn', id: 'error' }, error));
   const v = view;
   if (!v) {
-    if (!error) root.append(el('p', { className: 'muted' }, 'Waiting for the backend...'));
+    if (!error) root.append(el('p', { className: 'muted' }, l10n.t('Waiting for the backend...')));
     return;
   }
   root.append(header(v));
@@ -201,31 +220,32 @@ function render(): void {
   if (v.end) root.append(el('p', { className: `callout${v.end.outcome === 'failed' ? ' warn' : ''}`, id: 'run-end' }, v.end.message));
   const ev = v.evaluation;
   if (ev?.official) {
-    const show = el('button', { className: 'secondary', id: 'show-metrics' }, 'Show Metrics');
+    const show = el('button', { className: 'secondary', id: 'show-metrics' }, l10n.t('Show Metrics'));
     show.addEventListener('click', () => vscode.postMessage({ type: 'showMetrics', runDir: v.runDir }));
-    root.append(el('p', { id: 'run-test' }, `Testing accuracy ${pct(ev.official.accuracy)} on the official split (${ev.official.count} images)` +
-      (ev.deduplicated ? `, ${pct(ev.deduplicated.accuracy)} on the deduplicated split (${ev.deduplicated.count}; near copies of Training images left out)` : '') +
-      `; macro F1 ${ev.official.macroF1.toFixed(3)}. `, show));
+    const o = ev.official, d = ev.deduplicated;
+    root.append(el('p', { id: 'run-test' }, d
+      ? l10n.t('Testing accuracy {0} on the official split ({1} images), {2} on the deduplicated split ({3}; near copies of Training images left out); macro F1 {4}. ',
+        pct(o.accuracy), String(o.count), pct(d.accuracy), String(d.count), dec(o.macroF1, 3))
+      : l10n.t('Testing accuracy {0} on the official split ({1} images); macro F1 {2}. ', pct(o.accuracy), String(o.count), dec(o.macroF1, 3)), show));
   } else if (ev?.error) {
-    root.append(el('p', { className: 'callout warn' }, `The evaluation on Testing failed: ${ev.error}`));
+    root.append(el('p', { className: 'callout warn' }, l10n.t('The evaluation on Testing failed: {0}', ev.error)));
   }
   else if (v.runningElsewhere) {
     const l = v.runningElsewhere;
-    root.append(el('p', { className: 'callout', id: 'run-elsewhere' }, `Running elsewhere: another process is training this run ` +
-      `(pid ${l.pid} on ${l.host}, since ${new Date(l.startedAt).toLocaleString()}). This view shows the epochs it has saved so far.`));
-  } else if (v.status === 'interrupted') root.append(el('p', { className: 'callout warn', id: 'run-end' }, 'This run stopped before it finished (the backend or the window went away). Resume continues from its last finished epoch.'));
+    root.append(el('p', { className: 'callout', id: 'run-elsewhere' }, l10n.t('Running elsewhere: another process is training this run (pid {0} on {1}, since {2}). This view shows the epochs it has saved so far.',
+      String(l.pid), l.host, dateTime(l.startedAt))));
+  } else if (v.status === 'interrupted') root.append(el('p', { className: 'callout warn', id: 'run-end' }, l10n.t('This run stopped before it finished (the backend or the window went away). Resume continues from its last finished epoch.')));
   root.append(actions(v));
-  root.append(el('h2', {}, 'Curves'));
+  root.append(el('h2', {}, l10n.t('Curves')));
   if (v.history.length) {
     const best = v.history[v.bestEpoch];
-    if (best) root.append(el('p', { id: 'best' }, `Best so far: epoch ${best.epoch + 1}, validation accuracy ${pct(best.valAcc)}, validation loss ${dec(best.valLoss, 4)}. ` +
-      'The run folder\'s model.json holds these weights.'));
-    root.append(curves(v), el('h2', {}, 'Epochs'), historyTable(v));
+    if (best) root.append(el('p', { id: 'best' }, l10n.t('Best so far: epoch {0}, validation accuracy {1}, validation loss {2}. The run folder\'s model.json holds these weights.',
+      String(best.epoch + 1), pct(best.valAcc), dec(best.valLoss, 4))));
+    root.append(curves(v), el('h2', {}, l10n.t('Epochs')), historyTable(v));
   } else {
-    root.append(el('p', { className: 'muted' }, 'The curves appear when the first epoch ends.'));
+    root.append(el('p', { className: 'muted' }, l10n.t('The curves appear when the first epoch ends.')));
   }
-  root.append(el('footer', { className: 'muted' }, 'Research use only, not for clinical diagnosis. Validation images are held out of Training; ' +
-    'test accuracy comes from Evaluate Model.'));
+  root.append(el('footer', { className: 'muted' }, `${disclaimer()} ${l10n.t('Validation images are held out of Training; test accuracy comes from Evaluate Model.')}`));
 }
 
 window.addEventListener('message', (e: MessageEvent<ToTrainingView>) => {

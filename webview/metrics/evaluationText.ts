@@ -1,0 +1,156 @@
+/**
+ * The words and figures of an evaluation as the Metrics panel writes them, in the page's language. The English is
+ * the shared wording of server/eval/validationText.ts and figureRows.ts (the HTML report and the CLI say the same;
+ * test/unit/webviewL10n.test.ts checks that the two stay equal); here each sentence is an `l10n.t` call of this
+ * page, and every number goes through displayFormat. Saved reports carry some texts of their own (split labels,
+ * perturbation descriptions): the ones this version writes are translated, anything else is shown as saved.
+ */
+import * as l10n from '@vscode/l10n';
+import type { DetectionScores, PerturbationScores, RateCount, SplitScores } from '../../server/protocol';
+import type { DetectionRow, HeadlineMetric } from '../../server/eval/figureRows';
+import { dec, int, isNum, pct, percent } from '../displayFormat';
+
+/** Why official, deduplicated and external numbers differ. */
+export function whyFiguresDiffer(): string {
+  return l10n.t('The official Testing split comes from the same sources as Training: it holds near copies of training images, and its notumor images come from another source than its tumour images, so a model can learn to recognise the source instead of the lesion. The deduplicated split leaves the near copies out. An external set, from a source the model never saw, is the honest figure.');
+}
+
+/** What a confident miss is, at a review threshold given as a fraction (0.7). */
+export function confidentMissText(threshold: number): string {
+  return l10n.t('Confident misses: tumour images called notumor with a confidence of {0} or more (the review threshold), so nothing flags them for review. This is the error that matters clinically. Confident false alarms: notumor images called a tumour with that confidence.',
+    percent(Math.round(threshold * 100)));
+}
+
+export function detectionNote(): string {
+  return l10n.t('A prediction of glioma, meningioma or pituitary counts as "tumour". Sensitivity is the share of tumour images called a tumour; specificity the share of notumor images called notumor.');
+}
+
+export function noExternalHint(): string {
+  return l10n.t('No external set was scored. Evaluate Model lets you add external folders: dataset folders from another source, with class folders or coarse tumour/ and no/ folders.');
+}
+
+export function robustnessNote(): string {
+  return l10n.t('Testing scored again with every image altered in one way (contrast, brightness, noise, blur, resolution, JPEG, rotation, flip). Drop = clean accuracy minus the accuracy under the change, in percentage points.');
+}
+
+/** "717 of 859 (83.5%)"; without a total "0 of 0"; "–" when there is nothing. */
+export function countOf(rc: RateCount | null | undefined): string {
+  if (!rc || typeof rc.count !== 'number' || typeof rc.of !== 'number') return '–';
+  const rate = isNum(rc.rate) ? ` (${pct(rc.rate)})` : '';
+  return `${l10n.t('{0} of {1}', int(rc.count), int(rc.of))}${rate}`;
+}
+
+/** A drop (a fraction) in percentage points with one decimal and a real minus sign for a gain: "11.8", "−0.3". */
+export function dropPoints(drop: number | null | undefined): string {
+  if (!isNum(drop)) return '–';
+  const v = Math.round(drop * 1000) / 10;
+  return v < 0 ? `−${dec(Math.abs(v), 1)}` : dec(v, 1);
+}
+
+/** A headline metric's name (figureRows.ts's key), or the saved label of one this page does not know. */
+export function metricLabel(m: HeadlineMetric): string {
+  switch (m.key) {
+    case 'accuracy': return l10n.t('Accuracy');
+    case 'macroF1': return l10n.t('Macro F1');
+    case 'weightedF1': return l10n.t('Weighted F1');
+    case 'rocAucMacro': return l10n.t('ROC-AUC (macro)');
+    case 'ece': return 'ECE';
+    case 'nll': return 'NLL';
+    case 'count': return l10n.t('Images');
+    case 'ttaAccuracy': return l10n.t('TTA accuracy');
+    case 'ttaMacroF1': return l10n.t('TTA macro F1');
+    case 'ttaEce': return l10n.t('TTA ECE');
+    default: return m.label;
+  }
+}
+
+/** A headline metric's tooltip. */
+export function metricTitle(m: HeadlineMetric): string {
+  switch (m.key) {
+    case 'accuracy': return l10n.t('Share of images whose top class is the true class');
+    case 'macroF1': return l10n.t('F1 averaged over classes, each class counting the same');
+    case 'weightedF1': return l10n.t('F1 averaged over classes, weighted by their number of images');
+    case 'rocAucMacro': return l10n.t('One class against the rest, averaged over classes');
+    case 'ece': return l10n.t('Expected calibration error over 15 confidence bins (lower is better)');
+    case 'nll': return l10n.t('Mean negative log-likelihood of the true class (lower is better)');
+    case 'count': return l10n.t('Images scored');
+    case 'ttaAccuracy': return l10n.t('Accuracy with test-time augmentation (mean of the image and its mirror)');
+    case 'ttaMacroF1': return l10n.t('Macro F1 with test-time augmentation');
+    case 'ttaEce': return l10n.t('ECE with test-time augmentation (lower is better)');
+    default: return m.title;
+  }
+}
+
+/** A headline figure: percentages with one decimal, scores with four (calibration differences are small), counts whole. */
+export function formatMetric(m: HeadlineMetric, v: number | null | undefined): string {
+  return m.kind === 'pct' ? pct(v) : m.kind === 'int' ? int(v) : dec(v, 4);
+}
+
+/** A row of the tumour-vs-no-tumour table: its name. */
+export function detectionLabel(row: DetectionRow): string {
+  switch (row.key) {
+    case 'sensitivity': return l10n.t('Sensitivity');
+    case 'specificity': return l10n.t('Specificity');
+    case 'confidentMisses': return l10n.t('Confident misses');
+    case 'confidentFalseAlarms': return l10n.t('Confident false alarms');
+    case 'auc': return 'ROC-AUC';
+    case 'images': return l10n.t('Images (tumour / notumor)');
+    default: return row.label;
+  }
+}
+
+/** A row of the tumour-vs-no-tumour table: its tooltip. */
+export function detectionTitle(row: DetectionRow): string {
+  switch (row.key) {
+    case 'sensitivity': return l10n.t('Tumour images called a tumour class (glioma, meningioma or pituitary)');
+    case 'specificity': return l10n.t('Notumor images called notumor');
+    case 'confidentMisses': return l10n.t('Tumour images called notumor with confidence at or above the review threshold: nothing flags them for review');
+    case 'confidentFalseAlarms': return l10n.t('Notumor images called a tumour with confidence at or above the review threshold');
+    case 'auc': return l10n.t('Of P(tumour) = 1 − P(notumor), tumour against notumor images');
+    case 'images': return l10n.t('Tumour images / notumor images');
+    default: return row.title;
+  }
+}
+
+/** A row of the tumour-vs-no-tumour table: its figure for one split. */
+export function detectionValue(row: DetectionRow, d: DetectionScores): string {
+  switch (row.key) {
+    case 'sensitivity': return pct(d.sensitivity);
+    case 'specificity': return pct(d.specificity);
+    case 'confidentMisses': return countOf(d.confidentMisses);
+    case 'confidentFalseAlarms': return countOf(d.confidentFalseAlarms);
+    case 'auc': return dec(d.auc, 3);
+    case 'images': return `${int(d.tumour)} / ${int(d.notumor)}`;
+    default: return row.get(d);
+  }
+}
+
+/** A split's name: the labels evaluation writes are translated; a report's own label otherwise. */
+export function splitLabel(s: Pick<SplitScores, 'label'>): string {
+  switch (s.label) {
+    case 'Testing (official)': return l10n.t('Testing (official)');
+    case 'Testing (deduplicated)': return l10n.t('Testing (deduplicated)');
+    case 'Validation (held out of Training)': return l10n.t('Validation (held out of Training)');
+    default: return s.label;
+  }
+}
+
+/** What a perturbation did, as server/eval/perturb.ts describes it; a description this version does not write is shown as saved. */
+export function perturbationDescription(p: Pick<PerturbationScores, 'description'>): string {
+  switch (p.description) {
+    case 'contrast x0.6 about the image mean': return l10n.t('contrast x0.6 about the image mean');
+    case 'contrast x1.5 about the image mean (clipped)': return l10n.t('contrast x1.5 about the image mean (clipped)');
+    case 'gamma 0.6 (mid-tones brighter)': return l10n.t('gamma 0.6 (mid-tones brighter)');
+    case 'gamma 1.6 (mid-tones darker)': return l10n.t('gamma 1.6 (mid-tones darker)');
+    case 'intensities x0.7': return l10n.t('intensities x0.7');
+    case 'intensities x1.3 (clipped)': return l10n.t('intensities x1.3 (clipped)');
+    case 'Gaussian noise, sigma 12 grey levels (seeded)': return l10n.t('Gaussian noise, sigma 12 grey levels (seeded)');
+    case 'Gaussian blur, sigma 1.5 px per 512 px of the longer side': return l10n.t('Gaussian blur, sigma 1.5 px per 512 px of the longer side');
+    case 'shrunk to 96 px on the longer side (Lanczos) and left small': return l10n.t('shrunk to 96 px on the longer side (Lanczos) and left small');
+    case 'enlarged 2x (bicubic)': return l10n.t('enlarged 2x (bicubic)');
+    case 're-encoded as JPEG at quality 15': return l10n.t('re-encoded as JPEG at quality 15');
+    case 'rotated 10 degrees, the sign seeded (bilinear, black outside)': return l10n.t('rotated 10 degrees, the sign seeded (bilinear, black outside)');
+    case 'mirrored left-right': return l10n.t('mirrored left-right');
+    default: return p.description;
+  }
+}
