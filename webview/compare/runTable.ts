@@ -64,7 +64,7 @@ export function runTable(runs: readonly CompareRun[], sort: CompareSort, colorOf
     const active = sort.key === key;
     th.setAttribute('aria-sort', active ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none');
     const b = el('button', { className: 'sort', id: `sort-${key}`, title: c.title ?? '' },
-      c.label + (active ? (sort.dir === 'asc' ? ' ▲' : ' ▼') : ''));
+      c.label + (active ? (sort.dir === 'asc' ? '\u00a0▲' : '\u00a0▼') : ''));
     b.addEventListener('click', () => onSort({ key, dir: active && sort.dir === 'asc' ? 'desc' : active ? 'asc' : key === 'run' || key === 'model' ? 'asc' : 'desc' }));
     th.append(b);
     return th;
