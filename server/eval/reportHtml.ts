@@ -16,6 +16,7 @@
  */
 import * as l10n from '@vscode/l10n';
 import type { EvaluationReport, ImageVerdict, SplitScores } from '../protocol';
+import { className } from '../data/classNames';
 import { dec, int, numberLanguage, pct } from '../numberFormat';
 import { formatMetric, HEADLINE_METRICS, TTA_METRICS } from './figureRows';
 import { esc, table } from './reportHtmlParts';
@@ -48,7 +49,7 @@ function factsSection(r: EvaluationReport): string {
   const b = r.backend;
   const cal = r.calibration;
   const greyscale = r.model.channels === 1;
-  const biases = cal?.bias ? r.classes.map((c, i) => `${esc(c)} ${esc(dec(cal.bias![i]!, 3))}`).join(', ') : '';
+  const biases = cal?.bias ? r.classes.map((c, i) => `${esc(className(c))} ${esc(dec(cal.bias![i]!, 3))}`).join(', ') : '';
   const rows: [string, string][] = [
     [l10n.t('Model'), greyscale ? l10n.t('{0}, {1} px greyscale, {2} parameters', esc(r.model.name), esc(int(r.model.inputSize)), esc(int(r.model.params)))
       : l10n.t('{0}, {1} px RGB, {2} parameters', esc(r.model.name), esc(int(r.model.inputSize)), esc(int(r.model.params)))],
@@ -71,7 +72,7 @@ function splitSection(s: SplitScores, classes: readonly string[]): string {
   const perClass = table([l10n.t('Class'), l10n.t('Precision'), l10n.t('Recall'), 'F1', l10n.t('Support'), l10n.t('Predicted'), 'AUC'],
     classes.map((c, i) => {
       const p = s.perClass[i];
-      return [esc(c), esc(pct(p?.precision)), esc(pct(p?.recall)), esc(pct(p?.f1)), esc(int(p?.support)), esc(int(p?.predicted)), esc(dec(p?.auc, 3))];
+      return [esc(className(c)), esc(pct(p?.precision)), esc(pct(p?.recall)), esc(pct(p?.f1)), esc(int(p?.support)), esc(int(p?.predicted)), esc(dec(p?.auc, 3))];
     }).concat([[
       l10n.t('macro average'), esc(pct(s.macro.precision)), esc(pct(s.macro.recall)), esc(pct(s.macro.f1)), esc(int(s.count)), '', esc(dec(s.rocAucMacro, 3)),
     ], [l10n.t('weighted average'), esc(pct(s.weighted.precision)), esc(pct(s.weighted.recall)), esc(pct(s.weighted.f1)), esc(int(s.count)), '', '']]),
@@ -85,9 +86,9 @@ function verdictTable(list: ImageVerdict[], classes: readonly string[], limit = 
   if (!list.length) return `<p class="muted">${l10n.t('None.')}</p>`;
   const rows = list.slice(0, limit).map((v) => [
     `<code>${esc(v.rel)}</code>${v.inDeduplicated ? '' : ` <span class="tag">${l10n.t('near copy in Training')}</span>`}`,
-    esc(v.label), esc(v.predicted), ...classes.map((_, i) => esc(pct(v.probs[i]))),
+    esc(className(v.label)), esc(className(v.predicted)), ...classes.map((_, i) => esc(pct(v.probs[i]))),
   ]);
-  return table([l10n.t('File'), l10n.t('True'), l10n.t('Predicted'), ...classes.map((c) => `p(${esc(c)})`)], rows, 'grid verdicts', 3) +
+  return table([l10n.t('File'), l10n.t('True'), l10n.t('Predicted'), ...classes.map((c) => `p(${esc(className(c))})`)], rows, 'grid verdicts', 3) +
     (list.length > limit ? `<p class="muted">${l10n.t('… and {0} more in the JSON report.', esc(int(list.length - limit)))}</p>` : '');
 }
 

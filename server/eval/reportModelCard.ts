@@ -5,6 +5,7 @@
  */
 import * as l10n from '@vscode/l10n';
 import type { EvaluationReport } from '../protocol';
+import { className } from '../data/classNames';
 import { dec, int, pct } from '../numberFormat';
 import { externalSets, trainingSources } from './optionalParts';
 import { esc } from './reportHtmlParts';
@@ -15,7 +16,7 @@ export function modelCard(r: EvaluationReport): string {
   const official = r.splits.find((s) => s.key === 'official');
   const dedup = r.splits.find((s) => s.key === 'deduplicated');
   const size = esc(int(r.model.inputSize));
-  const classes = esc(int(r.classes.length)), names = r.classes.map(esc).join(', '), params = esc(int(r.model.params));
+  const classes = esc(int(r.classes.length)), names = r.classes.map((c) => esc(className(c))).join(', '), params = esc(int(r.model.params));
   const temperature = r.calibration ? esc(dec(r.calibration.temperature, 3)) : '';
   const model = r.model.channels === 1
     ? (r.calibration ? l10n.t('{0}: a convolutional network taking one {1} × {1} px\ngreyscale slice and returning a probability for each of {2} classes\n({3}); {4} trainable parameters; probabilities divided by a temperature of {5} fitted on validation images.',

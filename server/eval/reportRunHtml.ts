@@ -9,6 +9,7 @@ import { int, isNum, pct, plain } from '../numberFormat';
 import { esc, table } from './reportHtmlParts';
 import { lineChart } from './reportSvg';
 import { coarseLabelText } from './validationText';
+import { className } from '../data/classNames';
 
 export interface ReportRunInfo {
   config?: TrainConfig;
@@ -44,7 +45,7 @@ export function datasetSection(r: EvaluationReport, run: ReportRunInfo | null): 
     const coarse = Object.values(counts).some((row) => (row.tumour ?? 0) > 0);
     const cols: DatasetLabel[] = coarse ? [...classes, 'tumour'] : classes;
     out.push(`<p>${l10n.t('Images per split and class, as found by the dataset scan:')}</p>`,
-      table([l10n.t('Split'), ...cols.map((c) => esc(c === 'tumour' ? coarseLabelText() : c)), l10n.t('Total')],
+      table([l10n.t('Split'), ...cols.map((c) => esc(c === 'tumour' ? coarseLabelText() : className(c))), l10n.t('Total')],
       Object.entries(counts).map(([split, row]) => {
         const vals = cols.map((c) => row[c] ?? 0);
         return [esc(split), ...vals.map((v) => esc(int(v))), esc(int(vals.reduce((a, b) => a + b, 0)))];
@@ -52,7 +53,7 @@ export function datasetSection(r: EvaluationReport, run: ReportRunInfo | null): 
   }
   const tv = run?.dataset?.trainVal;
   if (tv) out.push(`<p>${l10n.t('The run trained on {0} images and validated on {1} held-out Training images.', esc(int(tv.train)), esc(int(tv.val)))}</p>`);
-  out.push(`<p>${l10n.t('Images scored, per split and true class:')}</p>`, table([l10n.t('Split'), ...classes.map(esc), l10n.t('Total')],
+  out.push(`<p>${l10n.t('Images scored, per split and true class:')}</p>`, table([l10n.t('Split'), ...classes.map((c) => esc(className(c))), l10n.t('Total')],
     r.splits.map((s) => [esc(s.label), ...classes.map((_, i) => esc(int(s.perClass[i]?.support))), esc(int(s.count))])));
   const official = r.splits.find((s) => s.key === 'official');
   const leaks = esc(int(r.leaks.count)), bits = esc(int(r.leaks.nearThreshold));

@@ -8,6 +8,7 @@ import * as l10n from '@vscode/l10n';
 import type { SplitScores } from '../protocol';
 import { dec, fixed, int, isNum, pct, percentOf } from '../numberFormat';
 import { esc } from './reportHtmlParts';
+import { className } from '../data/classNames';
 
 /** Coordinates in SVG: rounded, and never NaN (which would break the drawing). */
 const xy = (v: number) => (Number.isFinite(v) ? (Math.round(v * 10) / 10).toString() : '0');
@@ -60,11 +61,11 @@ export function confusionSvg(s: SplitScores, classes: readonly string[]): string
     `<text class="axis-title" x="${L + (cell * k) / 2}" y="16" text-anchor="middle">${l10n.t('predicted class')}</text>`,
     `<text class="axis-title" transform="translate(14 ${T + (cell * k) / 2}) rotate(-90)" text-anchor="middle">${l10n.t('true class')}</text>`,
   ];
-  classes.forEach((c, j) => parts.push(`<text class="tick" x="${L + cell * j + cell / 2}" y="${T - 10}" text-anchor="middle">${esc(c)}</text>`));
+  classes.forEach((c, j) => parts.push(`<text class="tick" x="${L + cell * j + cell / 2}" y="${T - 10}" text-anchor="middle">${esc(className(c))}</text>`));
   classes.forEach((c, i) => {
     const row = s.confusion[i] ?? [];
     const total = row.reduce((a, b) => a + (isNum(b) ? b : 0), 0);
-    parts.push(`<text class="tick" x="${L - 8}" y="${T + cell * i + cell / 2 + 4}" text-anchor="end">${esc(c)}</text>`);
+    parts.push(`<text class="tick" x="${L - 8}" y="${T + cell * i + cell / 2 + 4}" text-anchor="end">${esc(className(c))}</text>`);
     for (let j = 0; j < k; j++) {
       const v = row[j];
       const n = isNum(v) ? v : 0;
@@ -72,7 +73,7 @@ export function confusionSvg(s: SplitScores, classes: readonly string[]): string
       const x = L + cell * j, y = T + cell * i;
       const strong = share >= 0.5;
       parts.push(`<rect class="cm-cell${i === j ? ' diag' : ''}" x="${x}" y="${y}" width="${cell}" height="${cell}" fill-opacity="${(0.06 + 0.86 * share).toFixed(3)}">` +
-        `<title>${l10n.t('true {0}, predicted {1}: {2} of {3} ({4})', esc(c), esc(classes[j]), String(n), String(total), pct(share))}</title></rect>`,
+        `<title>${l10n.t('true {0}, predicted {1}: {2} of {3} ({4})', esc(className(c)), esc(className(classes[j]!)), String(n), String(total), pct(share))}</title></rect>`,
       `<text class="cm-count${strong ? ' on-dark' : ''}" x="${x + cell / 2}" y="${y + cell / 2}" text-anchor="middle">${esc(int(n))}</text>`,
       `<text class="cm-share${strong ? ' on-dark' : ''}" x="${x + cell / 2}" y="${y + cell / 2 + 17}" text-anchor="middle">${esc(pct(share))}</text>`);
     }
@@ -112,7 +113,7 @@ export function rocSvg(s: SplitScores, classes: readonly string[]): string {
   const series: Series[] = classes.map((c, i) => {
     const r = s.roc[i];
     const auc = s.perClass[i]?.auc;
-    return { label: `${c} (AUC ${dec(auc, 3)})`, cls: `c${i % 8}`, points: r ? r.fpr.map((f, j): [number, number] => [f, r.tpr[j] ?? NaN]) : [] };
+    return { label: `${className(c)} (AUC ${dec(auc, 3)})`, cls: `c${i % 8}`, points: r ? r.fpr.map((f, j): [number, number] => [f, r.tpr[j] ?? NaN]) : [] };
   });
   series.push({ label: l10n.t('chance'), cls: 'ideal', dashed: true, points: [[0, 0], [1, 1]] });
   return lineChart({ title: l10n.t('ROC curves, each class against the rest (macro AUC {0})', dec(s.rocAucMacro, 3)), series, x: [0, 1], y: [0, 1],

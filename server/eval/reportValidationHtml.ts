@@ -9,6 +9,7 @@ import { int, pct, plain } from '../numberFormat';
 import { DETECTION_ROWS } from './figureRows';
 import { externalSets, perturbations, reviewThreshold, splitsWithDetection, trainingSources } from './optionalParts';
 import { esc, table } from './reportHtmlParts';
+import { className } from '../data/classNames';
 import {
   confidentMissText, countOf, detectionNote, dropPoints, isLargeDrop, LARGE_DROP, noExternalHint, robustnessNote, whyFiguresDiffer,
 } from './validationText';
@@ -51,7 +52,7 @@ export function externalSection(r: EvaluationReport): string {
   out.push(`<p class="muted small">${l10n.t('Near copies: images with a near copy among the model\'s training images, left out of the deduplicated sensitivity. Folders: {0}.',
     sets.map((x) => `${esc(x.name)} <code>${esc(x.root)}</code>`).join('; '))}</p>`);
   if (!splitsWithDetection(r).length) out.push(`<p class="muted">${esc(confidentMissText(reviewThreshold(r)))}</p>`);
-  out.push(`<h3>${l10n.t('How the images were called')}</h3>`, table([l10n.t('External set'), ...CALLED, l10n.t('4-class accuracy'), l10n.t('Macro F1')], sets.map((x) => [
+  out.push(`<h3>${l10n.t('How the images were called')}</h3>`, table([l10n.t('External set'), ...CALLED.map((c) => esc(className(c))), l10n.t('4-class accuracy'), l10n.t('Macro F1')], sets.map((x) => [
     esc(x.name), ...CALLED.map((c) => esc(int(x.predicted?.[c]))), esc(x.fine ? pct(x.fine.accuracy) : '–'), esc(x.fine ? pct(x.fine.macro?.f1) : '–'),
   ])));
   for (const x of sets) {
