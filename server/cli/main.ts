@@ -91,7 +91,14 @@ export function chooseLanguage(flagLang: string | undefined, machineReadable: bo
   }
   const explicit = flagLang !== undefined;
   const wanted = explicit ? languageOf(flagLang) : cliLanguage(undefined, env);
-  const used = wanted ? useShippedLanguage(wanted, shippedL10nDir(env)) : useShippedLanguage('en', shippedL10nDir(env));
+  let used: string;
+  try {
+    used = useShippedLanguage(wanted ?? 'en', shippedL10nDir(env));
+  } catch (e) {
+    // A damaged bundle must not stop the tool: English, and why.
+    useShippedLanguage('en', shippedL10nDir(env));
+    return `brain-tumor: cannot read the messages of language "${wanted}" (${(e as Error).message}); using English.`;
+  }
   // English reads `--lang en` (or en-GB) as asked; anything else that found no bundle says so, when asked for by name.
   return explicit && used === 'en' && wanted !== 'en' ? `brain-tumor: no messages in language "${flagLang}"; using English.` : undefined;
 }
