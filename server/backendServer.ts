@@ -5,6 +5,7 @@
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as l10n from '@vscode/l10n';
 import type { CancellationToken, Connection, InitializeResult, RequestHandler, RequestType } from 'vscode-languageserver/node';
 import * as P from './protocol';
 import type { ResolvedPreference } from './engine/chooseBackend';
@@ -25,6 +26,8 @@ import { classifyImages } from './infer/classifyImages';
 import { parseClassifyParams, parseLoadModelParams } from './infer/classifyParams';
 import { ModelStore } from './infer/modelStore';
 import { toProtocolError } from './errorCodes';
+import { inEnglish, useBundle } from './language';
+import { splitLabel } from './eval/validationText';
 
 export const SERVER_VERSION = BUILD_VERSION;
 
@@ -49,6 +52,49 @@ export function parseInitOptions(raw: unknown, log: Logger): P.ServerInitOptions
     if (typeof o.threads === 'number' && Number.isInteger(o.threads) && o.threads >= 0 && o.threads <= 256) out.threads = o.threads;
     else log.warn(`initializationOptions.threads ignored: ${JSON.stringify(o.threads)}`);
   }
+  if (o.l10n !== undefined) {
+    const l10nOptions = parseL10nOption(o.l10n, log);
+    if (l10nOptions) out.l10n = l10nOptions;
+  }
+  return out;
+}
+
+type L10nOption = NonNullable<P.ServerInitOptions['l10n']>;
+type BundleEntry = NonNullable<L10nOption['bundle']>[string];
+
+const isBundleEntry = (v: unknown): v is BundleEntry => typeof v === 'string' || (typeof v === 'object' && v !== null && !Array.isArray(v) &&
+  typeof (v as { message?: unknown }).message === 'string' && Array.isArray((v as { comment?: unknown }).comment) &&
+  (v as { comment: unknown[] }).comment.every((c) => typeof c === 'string'));
+
+/**
+ * `initializationOptions.l10n`: a short language id, and the extension host's bundle (message -> translation, or
+ * {message, comment}). A bad language drops the whole option; a bundle that is not an object is dropped (the
+ * messages stay English); single entries of the wrong shape are dropped with one warning for all of them.
+ */
+function parseL10nOption(raw: unknown, log: Logger): L10nOption | undefined {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    log.warn(`initializationOptions.l10n ignored: expected an object, got ${JSON.stringify(raw)}`);
+    return undefined;
+  }
+  const o = raw as Record<string, unknown>;
+  if (typeof o.language !== 'string' || !/^[A-Za-z]{2,3}([-_][A-Za-z0-9]{1,8})*$/.test(o.language) || o.language.length > 35) {
+    log.warn(`initializationOptions.l10n ignored: "language" must be a short language id, got ${JSON.stringify(o.language)}`);
+    return undefined;
+  }
+  const out: L10nOption = { language: o.language };
+  if (o.bundle === undefined) return out;
+  if (typeof o.bundle !== 'object' || o.bundle === null || Array.isArray(o.bundle)) {
+    log.warn(`initializationOptions.l10n.bundle ignored: expected an object of messages, got ${typeof o.bundle}`);
+    return out;
+  }
+  const bundle: Record<string, BundleEntry> = {};
+  let dropped = 0;
+  for (const [key, value] of Object.entries(o.bundle)) {
+    if (isBundleEntry(value)) bundle[key] = value;
+    else dropped++;
+  }
+  if (dropped) log.warn(`initializationOptions.l10n.bundle: ${dropped} entr${dropped === 1 ? 'y' : 'ies'} ignored (expected a string or {message, comment})`);
+  out.bundle = bundle;
   return out;
 }
 
@@ -81,6 +127,9 @@ export function startBackendServer(connection: Connection, options: BackendServe
 
   connection.onInitialize((params): InitializeResult => {
     const init = parseInitOptions(params.initializationOptions, log);
+    // First, before anything is rendered: the messages of every reply are in the client's display language. A
+    // client that sends none keeps the process's language (English; `brain-tumor serve` keeps its --lang).
+    if (init.l10n) useBundle(init.l10n.language, init.l10n.bundle);
     const preference: ResolvedPreference = resolvePreference({
       flag: options.flagBackend, env: process.env[P.ENV_BACKEND], setting: init.backend,
     });
@@ -98,11 +147,11 @@ export function startBackendServer(connection: Connection, options: BackendServe
   });
 
   const requireEngine = async (): Promise<P.BackendInfo> => {
-    if (!engine) throw P.protocolError(P.ErrorCodes.BackendUnavailable, 'The backend was not initialised.');
+    if (!engine) throw P.protocolError(P.ErrorCodes.BackendUnavailable, l10n.t('The backend was not initialised.'));
     try {
       return await engine;
     } catch (e) {
-      throw P.protocolError(P.ErrorCodes.BackendUnavailable, `${(e as Error).message} Check the log, then run "Brain Tumor: Restart Backend".`);
+      throw P.protocolError(P.ErrorCodes.BackendUnavailable, l10n.t('{0} Check the log, then run "Brain Tumor: Restart Backend".', (e as Error).message));
     }
   };
 
@@ -195,7 +244,7 @@ export function startBackendServer(connection: Connection, options: BackendServe
       const saved = saveEvaluation(params.modelDir, report, path.join(cacheDir, 'evaluations'));
       if (!saved.inModelFolder) log.info(`Evaluation kept in ${saved.file} (${saved.reason ?? 'a shipped or exported model is left as it is'}).`);
     }
-    log.info(`Evaluated ${params.modelDir}: ${report.splits.map((s) => `${s.label} ${(s.accuracy * 100).toFixed(2)}%`).join(', ')}.`);
+    log.info(`Evaluated ${params.modelDir}: ${report.splits.map((s) => `${inEnglish(() => splitLabel(s.key))} ${(s.accuracy * 100).toFixed(2)}%`).join(', ')}.`);
     return report;
   });
   connection.onRequest(P.readEvaluation, (raw): P.EvaluationReport | null => readEvaluation(parseRunDir('readEvaluation', raw), path.join(cacheDir, 'evaluations')) ?? null);

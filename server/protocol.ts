@@ -749,7 +749,19 @@ export const MAX_CLASSIFY_IMAGES = 20000;
 // ---------------------------------------------------------------------------------------------
 // Initialization
 
-/** What the extension passes in `initializationOptions`. */
+/**
+ * What the extension passes in `initializationOptions`.
+ *
+ * Language (`l10n`): the backend writes its messages (errors, progress, the verdicts and reasons inside results)
+ * in the display language itself, with the bundle the extension host loaded, rather than sending codes for the
+ * extension to render. Why:
+ * - one bundle file serves both sides: the extension host's `vscode.l10n.bundle` holds the backend's messages too,
+ *   so there is one translation per message and no second table of codes to keep in step with the texts;
+ * - the CLI on a headless or remote machine (`brain-tumor ...`, `brain-tumor serve`) needs the same texts with no
+ *   VS Code to render them: it reads the same shipped bundle itself (--lang, or the locale);
+ * - machines still get codes: the ErrorCodes below stay in every ResponseError, and identifiers (class names,
+ *   phases, problem kinds) stay English in the protocol, so nothing a client branches on depends on the language.
+ */
 export interface ServerInitOptions {
   /** The `brainTumor.backend` setting; the BRAIN_TUMOR_BACKEND env variable overrides it. */
   backend?: BackendPreference;

@@ -2,6 +2,7 @@
  * `brain-tumor classify FILE|DIR...`: classify images with the bundled or a chosen model; one line per image, JSON
  * or CSV on stdout, and with --explain the Grad-CAM overlays as PNG files.
  */
+import * as l10n from '@vscode/l10n';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import sharp from 'sharp';
@@ -39,8 +40,8 @@ export async function writeExplanations(r: ClassifyResult, outDir: string, side 
 
 export async function classifyCommand(flags: Flags, args: readonly string[]): Promise<number> {
   checkBackendFlag(flags);
-  if (!args.length) throw new UsageError('classify needs image files or folders: brain-tumor classify FILE|DIR...');
-  if (flags.json && flags.csv) throw new UsageError('choose one of --json and --csv');
+  if (!args.length) throw new UsageError(l10n.t('classify needs image files or folders: brain-tumor classify FILE|DIR...'));
+  if (flags.json && flags.csv) throw new UsageError(l10n.t('choose one of --json and --csv'));
   const threshold = thresholdFrom(flags);
   const backend = await engineFromFlags(flags);
   const store = new ModelStore();
@@ -50,13 +51,13 @@ export async function classifyCommand(flags: Flags, args: readonly string[]): Pr
       const explain = flags.explain !== undefined;
       const result = await classifyImages(args.map((a) => path.resolve(a)), loaded, {
         explain, withInput: explain, threshold, tta: !!flags.tta, backend: backend.kind, isCancelled,
-        onProgress: (done, total) => { if (tty && total > 1) process.stderr.write(`\rclassifying ${done}/${total}\x1b[K`); },
+        onProgress: (done, total) => { if (tty && total > 1) process.stderr.write(`\r${l10n.t('classifying {0}/{1}', String(done), String(total))}\x1b[K`); },
       });
       if (tty) process.stderr.write('\r\x1b[K');
       const full: ClassifyResult = { model: loaded.info, ...result };
       if (explain) {
         const files = await writeExplanations(full, path.resolve(flags.explain!));
-        process.stderr.write(`Grad-CAM overlays: ${files.length} written to ${path.resolve(flags.explain!)}\n`);
+        process.stderr.write(l10n.t('Grad-CAM overlays: {0} written to {1}', String(files.length), path.resolve(flags.explain!)) + '\n');
         // The overlays carry the pictures; the printed result stays small.
         for (const it of full.items) {
           if (!it.ok) continue;

@@ -4,6 +4,7 @@
  * the same exit code in every command, and scripts can rely on the codes:
  *   0 ok, 1 failure, 2 usage error (the command line, or what it points at, is wrong), 130 cancelled by Ctrl+C.
  */
+import * as l10n from '@vscode/l10n';
 import { CancelledError } from '../cancelled';
 import { errorCodeOf } from '../errorCodes';
 import { ErrorCodes, type ErrorCode } from '../protocol';
@@ -37,7 +38,7 @@ export function exitFor(e: unknown, command: string): { code: ExitCode; text: st
   if (e instanceof UsageError) return { code: EXIT.usage, text: message };
   // The user pressed Ctrl+C and knows it; only scan says what it keeps.
   if (e instanceof CancelledError) {
-    return { code: EXIT.cancelled, text: command === 'scan' ? 'scan cancelled; files inspected so far are cached for the next scan.' : null };
+    return { code: EXIT.cancelled, text: command === 'scan' ? l10n.t('scan cancelled; files inspected so far are cached for the next scan.') : null };
   }
   const code = errorCodeOf(e);
   return { code: code === undefined ? EXIT.failure : EXIT_OF_CODE[code], text: message };

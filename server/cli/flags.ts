@@ -2,6 +2,7 @@
  * The command line parsed once for every command (node:util parseArgs, strict: an unknown flag is a usage error),
  * and the checks of flags that several commands share, so each says the same thing wherever it is given.
  */
+import * as l10n from '@vscode/l10n';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultCacheDir } from '../data/cacheDir';
@@ -10,7 +11,7 @@ import { BACKEND_KINDS, DEFAULT_UNCERTAINTY_THRESHOLD, ENV_THREADS } from '../pr
 import { UsageError } from './exitCodes';
 
 export interface Flags {
-  backend?: string; threads?: string; json?: boolean; help?: boolean; version?: boolean;
+  backend?: string; threads?: string; json?: boolean; help?: boolean; version?: boolean; lang?: string;
   near?: string; cache?: string; 'no-cache'?: boolean;
   data?: string[]; runs?: string; resume?: string; model?: string; epochs?: string; batch?: string; size?: string; lr?: string;
   val?: string; seed?: string; patience?: string; 'class-weights'?: boolean; 'no-augment'?: boolean; 'label-smoothing'?: string;
@@ -42,13 +43,14 @@ export function parseCommandLine(argv: string[]): CommandLine {
         tta: { type: 'boolean' }, 'no-calibrate': { type: 'boolean' }, 'into-model': { type: 'boolean' }, report: { type: 'string' }, split: { type: 'string' },
         external: { type: 'string', multiple: true }, perturb: { type: 'boolean' },
         csv: { type: 'boolean' }, explain: { type: 'string' }, threshold: { type: 'string' }, out: { type: 'string' }, fraction: { type: 'string' }, quantize: { type: 'string' },
+        lang: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
     });
     // scan takes one folder, classify any number of paths, the others none.
     const max = positionals[0] === 'scan' ? 2 : positionals[0] === 'classify' ? Infinity : 1;
-    if (positionals.length > max) throw new UsageError(`unexpected argument "${positionals[max]}"`);
+    if (positionals.length > max) throw new UsageError(l10n.t('unexpected argument "{0}"', positionals[max]!));
     return { command: positionals[0], args: positionals.slice(1), flags: values };
   } catch (e) {
     throw e instanceof UsageError ? e : new UsageError((e as Error).message);
@@ -59,14 +61,14 @@ export function parseCommandLine(argv: string[]): CommandLine {
 export function threadsFrom(flags: Flags): number {
   if (flags.threads === undefined) return resolveThreads(process.env[ENV_THREADS], undefined);
   const n = Number(flags.threads);
-  if (!Number.isInteger(n) || n < 0 || n > 256) throw new UsageError(`--threads must be an integer from 0 to 256, got "${flags.threads}"`);
+  if (!Number.isInteger(n) || n < 0 || n > 256) throw new UsageError(l10n.t('{0} must be an integer from {1} to {2}, got "{3}"', '--threads', '0', '256', flags.threads));
   return n;
 }
 
 /** A typo in --backend is a usage error here; resolvePreference would only warn and fall back to auto. */
 export function checkBackendFlag(flags: Flags): void {
   if (flags.backend !== undefined && !['auto', ...BACKEND_KINDS].includes(flags.backend)) {
-    throw new UsageError(`--backend must be one of auto, ${BACKEND_KINDS.join(', ')}; got "${flags.backend}"`);
+    throw new UsageError(l10n.t('{0} must be one of {1}; got "{2}"', '--backend', ['auto', ...BACKEND_KINDS].join(', '), flags.backend));
   }
 }
 
@@ -78,6 +80,6 @@ export function cacheDirFrom(flags: Flags): string | null {
 /** --threshold: calibrated confidence below it is "uncertain" (classify) or not "confident" (evaluate). */
 export function thresholdFrom(flags: Flags): number {
   const threshold = flags.threshold === undefined ? DEFAULT_UNCERTAINTY_THRESHOLD : Number(flags.threshold);
-  if (!(threshold >= 0 && threshold <= 1)) throw new UsageError(`--threshold must be a number from 0 to 1, got "${flags.threshold}"`);
+  if (!(threshold >= 0 && threshold <= 1)) throw new UsageError(l10n.t('{0} must be a number from {1} to {2}, got "{3}"', '--threshold', '0', '1', String(flags.threshold)));
   return threshold;
 }

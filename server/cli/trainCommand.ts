@@ -3,6 +3,7 @@
  * with progress on stderr and the outcome on stdout. Ctrl+C stops after the current batch (the run stays
  * resumable); a second Ctrl+C quits at once.
  */
+import * as l10n from '@vscode/l10n';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DatasetStore } from '../data/datasetStore';
@@ -20,11 +21,11 @@ import { formatTrainEnd, TrainProgressPrinter } from './trainProgressText';
 function configJson(v: string): Partial<TrainConfig> {
   let text = v;
   if (!v.trimStart().startsWith('{')) {
-    try { text = fs.readFileSync(v, 'utf8'); } catch (e) { throw new UsageError(`--config: cannot read ${v} (${(e as Error).message})`); }
+    try { text = fs.readFileSync(v, 'utf8'); } catch (e) { throw new UsageError(l10n.t('--config: cannot read {0} ({1})', v, (e as Error).message)); }
   }
   let parsed: unknown;
-  try { parsed = JSON.parse(text); } catch (e) { throw new UsageError(`--config is not valid JSON: ${(e as Error).message}`); }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new UsageError('--config must be a JSON object of training settings');
+  try { parsed = JSON.parse(text); } catch (e) { throw new UsageError(l10n.t('--config is not valid JSON: {0}', (e as Error).message)); }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new UsageError(l10n.t('--config must be a JSON object of training settings'));
   return parsed;
 }
 
@@ -33,7 +34,7 @@ export function trainConfigFromFlags(flags: Flags): Partial<TrainConfig> {
   const num = (name: string, v: string | undefined): number | undefined => {
     if (v === undefined) return undefined;
     const n = Number(v);
-    if (v.trim() === '' || !Number.isFinite(n)) throw new UsageError(`--${name} must be a number, got "${v}"`);
+    if (v.trim() === '' || !Number.isFinite(n)) throw new UsageError(l10n.t('{0} must be a number, got "{1}"', `--${name}`, v));
     return n;
   };
   const c: Partial<TrainConfig> = flags.config !== undefined ? configJson(flags.config) : {};
@@ -67,11 +68,11 @@ function resumeState(runDir: string): { resumable: boolean; problem?: string } |
 
 export async function trainCommand(flags: Flags): Promise<number> {
   checkBackendFlag(flags);
-  if (!flags.resume && !flags.data?.length) throw new UsageError('train needs --data DIR (or --resume RUN_DIR)');
-  if (flags.resume && flags.data?.length) throw new UsageError('--resume continues a run on its own datasets; leave out --data');
+  if (!flags.resume && !flags.data?.length) throw new UsageError(l10n.t('train needs --data DIR (or --resume RUN_DIR)'));
+  if (flags.resume && flags.data?.length) throw new UsageError(l10n.t('--resume continues a run on its own datasets; leave out --data'));
   const config = trainConfigFromFlags(flags);
   if (flags.resume && Object.keys(config).some((k) => k !== 'epochs' && k !== 'patience')) {
-    throw new UsageError('--resume continues a run with its own settings; only --epochs (make it longer or shorter) and --patience may change');
+    throw new UsageError(l10n.t('--resume continues a run with its own settings; only --epochs (make it longer or shorter) and --patience may change'));
   }
   const engine = engineFromFlags(flags); // starts now, awaited by the service when it needs it
   const cacheDir = cacheDirFrom(flags);
@@ -91,12 +92,16 @@ export async function trainCommand(flags: Flags): Promise<number> {
     }),
   });
   const backend = await engine;
-  out.line(`Run ${started.runId} in ${started.runDir}
-  ${started.config.model}, ${started.config.inputSize} px, ${started.config.epochs} epochs, ` +
-    `batch ${started.config.batchSize}, on ${backend.kind} (${backend.threads} thread${backend.threads === 1 ? '' : 's'})` +
-    `${started.resumedFromEpoch !== null ? `, resuming at epoch ${started.resumedFromEpoch + 1}` : ''}`);
+  const c = started.config;
+  const plan = [c.model, String(c.inputSize), String(c.epochs), String(c.batchSize), backend.kind, String(backend.threads)] as const;
+  const settings = started.resumedFromEpoch !== null
+    ? (backend.threads === 1 ? l10n.t('{0}, {1} px, {2} epochs, batch {3}, on {4} ({5} thread), resuming at epoch {6}', ...plan, String(started.resumedFromEpoch + 1))
+      : l10n.t('{0}, {1} px, {2} epochs, batch {3}, on {4} ({5} threads), resuming at epoch {6}', ...plan, String(started.resumedFromEpoch + 1)))
+    : backend.threads === 1 ? l10n.t('{0}, {1} px, {2} epochs, batch {3}, on {4} ({5} thread)', ...plan)
+      : l10n.t('{0}, {1} px, {2} epochs, batch {3}, on {4} ({5} threads)', ...plan);
+  out.line(`${l10n.t('Run {0} in {1}', started.runId, started.runDir)}\n  ${settings}`);
   const onSigint = () => {
-    out.line('Stopping after the current batch (Ctrl+C again to quit at once)...');
+    out.line(l10n.t('Stopping after the current batch (Ctrl+C again to quit at once)...'));
     service.cancel(started.runId);
     process.once('SIGINT', () => process.exit(EXIT.cancelled));
   };

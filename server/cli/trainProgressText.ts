@@ -2,23 +2,26 @@
  * Training progress as text for the CLI: a one-line progress bar redrawn in place on a terminal, plain lines
  * (one per epoch, plus loading milestones) when stderr is a file or a pipe, and the closing summary.
  */
+import * as l10n from '@vscode/l10n';
 import type { EpochStats, TrainEnd, TrainEpochEvent, TrainProgress } from '../protocol';
-import { percent } from './numberText';
-import { formatDuration } from '../numberFormat';
+import { decimal, percent } from './numberText';
+import { exponential, formatDuration } from '../numberFormat';
 
 export function formatEpoch(e: EpochStats, epochs: number, best: boolean): string {
-  return `epoch ${e.epoch + 1}/${epochs}  loss ${e.loss.toFixed(4)}  acc ${percent(e.acc)}  val_loss ${e.valLoss.toFixed(4)}  ` +
-    `val_acc ${percent(e.valAcc)}  lr ${e.lr.toExponential(2)}  ${(e.ms / 1000).toFixed(1)} s${best ? '  * best' : ''}`;
+  const line = l10n.t('epoch {0}/{1}  loss {2}  acc {3}  val_loss {4}  val_acc {5}  lr {6}  {7} s', String(e.epoch + 1), String(epochs), decimal(e.loss, 4),
+    percent(e.acc), decimal(e.valLoss, 4), percent(e.valAcc), exponential(e.lr, 2), decimal(e.ms / 1000, 1));
+  return best ? `${line}  ${l10n.t('* best')}` : line;
 }
 
 export function progressBar(p: TrainProgress, width: number): string {
   if (p.phase === 'loading') {
-    return p.loaded ? `loading images ${p.loaded.done}/${p.loaded.total}` : 'scanning the dataset...';
+    return p.loaded ? l10n.t('loading images {0}/{1}', String(p.loaded.done), String(p.loaded.total)) : l10n.t('scanning the dataset...');
   }
-  if (p.phase === 'evaluating') return `evaluating on Testing ${p.loaded?.done ?? 0}/${p.loaded?.total ?? 0}`;
+  if (p.phase === 'evaluating') return l10n.t('evaluating on Testing {0}/{1}', String(p.loaded?.done ?? 0), String(p.loaded?.total ?? 0));
   const frac = p.batches ? p.batch / p.batches : 0;
-  const head = `epoch ${p.epoch + 1}/${p.epochs} `;
-  const tail = ` ${p.batch}/${p.batches} loss ${p.loss.toFixed(3)} acc ${percent(p.acc)} ${p.imgPerSec.toFixed(1)} img/s ETA ${formatDuration(p.etaSec)}`;
+  const head = `${l10n.t('epoch {0}/{1}', String(p.epoch + 1), String(p.epochs))} `;
+  const tail = ` ${l10n.t('{0}/{1} loss {2} acc {3} {4} img/s ETA {5}', String(p.batch), String(p.batches), decimal(p.loss, 3), percent(p.acc), decimal(p.imgPerSec, 1),
+    formatDuration(p.etaSec))}`;
   const barWidth = Math.max(10, Math.min(40, width - head.length - tail.length - 3));
   const filled = Math.round(frac * barWidth);
   return `${head}[${'#'.repeat(filled)}${'.'.repeat(barWidth - filled)}]${tail}`;
@@ -42,7 +45,7 @@ export class TrainProgressPrinter {
       const quarter = Math.floor((p.loaded.done / Math.max(1, p.loaded.total)) * 4);
       if (quarter !== this.lastLoadingLine) {
         this.lastLoadingLine = quarter;
-        this.write(`loading images ${p.loaded.done}/${p.loaded.total}\n`);
+        this.write(`${l10n.t('loading images {0}/{1}', String(p.loaded.done), String(p.loaded.total))}\n`);
       }
     }
   }
@@ -65,19 +68,31 @@ export class TrainProgressPrinter {
 /** `resume`: what the run folder says now (a damaged checkpoint makes a stopped run not resumable). */
 export function formatTrainEnd(end: TrainEnd, history: readonly EpochStats[], resume?: { resumable: boolean; problem?: string }): string {
   const best = end.bestEpoch >= 0 ? history[end.bestEpoch] : undefined;
-  const lines = [`${end.outcome === 'failed' ? 'Training failed' : `Training ${end.outcome}`}: ${end.message}`];
+  const outcome = (): string => {
+    switch (end.outcome) {
+      case 'failed': return l10n.t('Training failed: {0}', end.message);
+      case 'completed': return l10n.t('Training completed: {0}', end.message);
+      case 'early-stopped': return l10n.t('Training early-stopped: {0}', end.message);
+      case 'cancelled': return l10n.t('Training cancelled: {0}', end.message);
+      default: return `Training ${String(end.outcome)}: ${end.message}`;
+    }
+  };
+  const lines = [outcome()];
   if (best) {
-    lines.push(`Best epoch ${best.epoch + 1}: val_loss ${best.valLoss.toFixed(4)}, val_acc ${percent(best.valAcc)} (model.json in the run folder)`);
+    lines.push(l10n.t('Best epoch {0}: val_loss {1}, val_acc {2} (model.json in the run folder)', String(best.epoch + 1), decimal(best.valLoss, 4), percent(best.valAcc)));
   }
   const ev = end.evaluation;
-  if (ev?.error) lines.push(`Evaluation on Testing failed: ${ev.error}`);
+  if (ev?.error) lines.push(l10n.t('Evaluation on Testing failed: {0}', ev.error));
   for (const [name, h] of [['official', ev?.official], ['deduplicated', ev?.deduplicated]] as const) {
-    if (h) lines.push(`Testing (${name}, ${h.count} images): accuracy ${percent(h.accuracy)}, macro F1 ${h.macroF1.toFixed(3)}, ECE ${h.ece.toFixed(3)}`);
+    if (!h) continue;
+    const figures = [String(h.count), percent(h.accuracy), decimal(h.macroF1, 3), decimal(h.ece, 3)] as const;
+    lines.push(name === 'official' ? l10n.t('Testing (official, {0} images): accuracy {1}, macro F1 {2}, ECE {3}', ...figures)
+      : l10n.t('Testing (deduplicated, {0} images): accuracy {1}, macro F1 {2}, ECE {3}', ...figures));
   }
-  lines.push(`Run folder: ${end.runDir}`);
+  lines.push(l10n.t('Run folder: {0}', end.runDir));
   if (end.outcome === 'cancelled' || end.outcome === 'failed') {
-    if (resume && !resume.resumable) lines.push(`Not resumable${resume.problem ? `: ${resume.problem}` : ''}. Start a new run.`);
-    else if (history.length) lines.push(`Resume with: brain-tumor train --resume ${JSON.stringify(end.runDir)}`);
+    if (resume && !resume.resumable) lines.push(resume.problem ? l10n.t('Not resumable: {0}. Start a new run.', resume.problem) : l10n.t('Not resumable. Start a new run.'));
+    else if (history.length) lines.push(l10n.t('Resume with: {0}', `brain-tumor train --resume ${JSON.stringify(end.runDir)}`));
   }
   return lines.join('\n');
 }

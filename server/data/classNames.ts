@@ -7,6 +7,8 @@
  * Beside them, a coarse label: a folder meaning "a tumour, type unknown" (Br35H's `yes`, or `tumour`, `tumor`,
  * `tumour_unknown`). Its images are labelled `tumour`: they teach tumour vs none, never a type.
  */
+import * as l10n from '@vscode/l10n';
+
 export const CLASSES = ['glioma', 'meningioma', 'notumor', 'pituitary'] as const;
 export type TumorClass = (typeof CLASSES)[number];
 
@@ -54,6 +56,23 @@ export function canonicalClass(folderName: string): TumorClass | undefined {
   return l === COARSE_TUMOUR ? undefined : l;
 }
 
-export const ACCEPTED_CLASS_NAMES =
-  'glioma, meningioma, pituitary, notumor (also e.g. glioma_tumor, Glioma, no_tumor, "No Tumor", no, normal, healthy, pituitary_tumor), ' +
-  'and for a tumour of unknown type: tumour, tumor, yes, tumour_unknown';
+/**
+ * A class or dataset label as people read it (CLI text, the HTML report): English keeps the identifiers as they
+ * always read ("notumor"); another language uses its words (Turkish "tümör yok"). Machine-readable output (JSON,
+ * CSV, file names) keeps the identifiers. A name this does not know stays as it is.
+ */
+export function className(c: string): string {
+  switch (c) {
+    case 'glioma': return l10n.t('glioma');
+    case 'meningioma': return l10n.t('meningioma');
+    case 'notumor': return l10n.t('notumor');
+    case 'pituitary': return l10n.t('pituitary');
+    case 'tumour': return l10n.t({ message: 'tumour', comment: ['The coarse dataset label: a tumour of unknown type (folders named tumour/, yes/)'] });
+    default: return c;
+  }
+}
+
+/** The folder names a dataset may use, for the errors that name a folder that is none of them. */
+export function acceptedClassNames(): string {
+  return l10n.t('glioma, meningioma, pituitary, notumor (also e.g. glioma_tumor, Glioma, no_tumor, "No Tumor", no, normal, healthy, pituitary_tumor), and for a tumour of unknown type: tumour, tumor, yes, tumour_unknown');
+}

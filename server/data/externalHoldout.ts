@@ -11,6 +11,7 @@
  * The parts are written as folders of hard links (copies where the file system refuses links), laid out like the
  * source (class folders), so `train --data OUT/train` and `evaluate --external OUT/holdout` read them as they are.
  */
+import * as l10n from '@vscode/l10n';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -56,7 +57,7 @@ export class HoldoutError extends Error {}
 /** Writes OUT/train and OUT/holdout (refusing a non-empty OUT: nothing of the user's is overwritten). */
 export function writeHoldout(root: string, plan: HoldoutPlan, outDir: string): { linked: number; copied: number } {
   if (fs.existsSync(outDir) && fs.readdirSync(outDir).length > 0) {
-    throw new HoldoutError(`${outDir} is not empty; give a new folder (nothing there was changed).`);
+    throw new HoldoutError(l10n.t('{0} is not empty; give a new folder (nothing there was changed).', outDir));
   }
   let linked = 0, copied = 0;
   const place = (rel: string, part: string) => {

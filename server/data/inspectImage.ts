@@ -2,6 +2,7 @@
  * One file's verdict: what it is by content, whether it decodes completely, its size and colour mode, and its
  * dHash for duplicate search. Never throws for a bad file: a bad file is a finding, not a failure of the scan.
  */
+import * as l10n from '@vscode/l10n';
 import * as crypto from 'node:crypto';
 import * as path from 'node:path';
 import type { FileProblem, ProblemKind } from '../protocol';
@@ -38,12 +39,12 @@ export async function inspectImage(bytes: Buffer, fileName: string): Promise<Ins
   const md5 = crypto.createHash('md5').update(bytes).digest('hex');
   const base = { md5, bytes: bytes.length };
   const problem = (kind: ProblemKind, message: string): Inspection => ({ ...base, problems: [{ kind, message }] });
-  if (bytes.length === 0) return problem('empty', 'empty file (0 bytes)');
+  if (bytes.length === 0) return problem('empty', l10n.t('empty file (0 bytes)'));
   const format = sniffFormat(bytes.subarray(0, 32));
-  if (!format) return problem('not-image', 'not an image: its content matches no image format (JPEG, PNG, WebP, TIFF, BMP)');
-  if (format === 'gif') return problem('unsupported', 'GIF is not an MRI format this tool reads; convert it to PNG');
-  const tooLarge = (width: number, height: number) =>
-    problem('too-large', `image too large: ${width}x${height} (${Math.round(width * height / 1e6)} MP) exceeds the ${MAX_PIXELS / 1e6} MP limit; not decoded`);
+  if (!format) return problem('not-image', l10n.t('not an image: its content matches no image format (JPEG, PNG, WebP, TIFF, BMP)'));
+  if (format === 'gif') return problem('unsupported', l10n.t('GIF is not an MRI format this tool reads; convert it to PNG'));
+  const tooLarge = (width: number, height: number) => problem('too-large', l10n.t('image too large: {0}x{1} ({2} MP) exceeds the {3} MP limit; not decoded',
+    String(width), String(height), String(Math.round(width * height / 1e6)), String(MAX_PIXELS / 1e6)));
   // The size a PNG, JPEG or BMP header claims, checked before anything is decoded.
   const claimed = headerSize(bytes);
   if (claimed && claimed.width * claimed.height > MAX_PIXELS) return tooLarge(claimed.width, claimed.height);
@@ -60,7 +61,9 @@ export async function inspectImage(bytes: Buffer, fileName: string): Promise<Ins
     const problems: Inspection['problems'] = [];
     const declared = formatForExtension(path.extname(fileName));
     if (declared !== format) {
-      problems.push({ kind: 'extension-mismatch', message: `${format.toUpperCase()} data under a ${path.extname(fileName) || 'missing'} extension (still used)` });
+      problems.push({ kind: 'extension-mismatch', message: path.extname(fileName)
+        ? l10n.t('{0} data under a {1} extension (still used)', format.toUpperCase(), path.extname(fileName))
+        : l10n.t('{0} data under a missing extension (still used)', format.toUpperCase()) });
     }
     return { ...base, info: { format, width, height, mode: modeOf(meta), dhash }, problems };
   } catch (e) {

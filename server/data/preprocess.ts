@@ -18,6 +18,7 @@
  * decodeImage + preprocessDecoded are the same path cut open after step 2 at full resolution, so that the
  * robustness perturbations (eval/perturb.ts) act on decoded pixels and everything after them is unchanged.
  */
+import * as l10n from '@vscode/l10n';
 import type { ImageStats, InputGeometry } from '../protocol';
 import * as crypto from 'node:crypto';
 import sharp, { type OutputInfo, type Sharp } from 'sharp';
@@ -47,14 +48,16 @@ export const MAX_PIXELS = 64_000_000;
 
 export function validatePolicy(p: unknown): PreprocessPolicy {
   const o = (p ?? {}) as Partial<PreprocessPolicy>;
-  const bad = (what: string): never => { throw new Error(`Invalid preprocessing policy: ${what}`); };
-  if (o.version !== 1) bad(`version ${String(o.version)} (this backend knows version 1)`);
-  if (!Number.isInteger(o.size) || o.size! < 8 || o.size! > 1024) bad(`size ${String(o.size)} (8..1024)`);
-  if (o.channels !== 1 && o.channels !== 3) bad(`channels ${String(o.channels)} (1 or 3)`);
-  if (o.cropThreshold !== null && (!Number.isInteger(o.cropThreshold) || o.cropThreshold! < 0 || o.cropThreshold! > 255)) bad(`cropThreshold ${String(o.cropThreshold)}`);
-  if (o.pad !== 'square-black') bad(`pad ${String(o.pad)}`);
-  if (!['lanczos3', 'cubic', 'linear', 'nearest'].includes(o.kernel as string)) bad(`kernel ${String(o.kernel)}`);
-  if (o.normalize !== 'unit') bad(`normalize ${String(o.normalize)}`);
+  const bad = (message: string): never => { throw new Error(message); };
+  if (o.version !== 1) bad(l10n.t('Invalid preprocessing policy: version {0} (this backend knows version 1)', String(o.version)));
+  if (!Number.isInteger(o.size) || o.size! < 8 || o.size! > 1024) bad(l10n.t('Invalid preprocessing policy: size {0} (8..1024)', String(o.size)));
+  if (o.channels !== 1 && o.channels !== 3) bad(l10n.t('Invalid preprocessing policy: channels {0} (1 or 3)', String(o.channels)));
+  if (o.cropThreshold !== null && (!Number.isInteger(o.cropThreshold) || o.cropThreshold! < 0 || o.cropThreshold! > 255)) {
+    bad(l10n.t('Invalid preprocessing policy: {0} {1}', 'cropThreshold', String(o.cropThreshold)));
+  }
+  if (o.pad !== 'square-black') bad(l10n.t('Invalid preprocessing policy: {0} {1}', 'pad', String(o.pad)));
+  if (!['lanczos3', 'cubic', 'linear', 'nearest'].includes(o.kernel as string)) bad(l10n.t('Invalid preprocessing policy: {0} {1}', 'kernel', String(o.kernel)));
+  if (o.normalize !== 'unit') bad(l10n.t('Invalid preprocessing policy: {0} {1}', 'normalize', String(o.normalize)));
   return o as PreprocessPolicy;
 }
 
@@ -89,10 +92,10 @@ const plainWords = (msg: string) => msg.split('\n')[0]!.replace(/\b(Vips\w*|vips
 function cutOff(bytes: Uint8Array | undefined): string | undefined {
   if (!bytes || bytes.length < 4) return undefined;
   if (bytes[0] === 0xff && bytes[1] === 0xd8 && !(bytes[bytes.length - 2] === 0xff && bytes[bytes.length - 1] === 0xd9)) {
-    return 'the JPEG file ends before its end-of-image marker (cut off)';
+    return l10n.t('corrupt or truncated image: the JPEG file ends before its end-of-image marker (cut off)');
   }
   if (bytes[0] === 0x89 && bytes[1] === 0x50 && Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).lastIndexOf('IEND', undefined, 'latin1') < 0) {
-    return 'the PNG file has no IEND chunk (cut off)';
+    return l10n.t('corrupt or truncated image: the PNG file has no IEND chunk (cut off)');
   }
   return undefined;
 }
@@ -105,11 +108,10 @@ export function classifyDecodeError(e: unknown, bytes?: Uint8Array): ImageDecode
   if (e instanceof ImageDecodeError) return e;
   const msg = e instanceof Error ? e.message : String(e);
   if (/pixel limit|exceeds.*limit|too large/i.test(msg)) {
-    return new ImageDecodeError(`image too large: ${plainWords(msg)} (limit ${MAX_PIXELS / 1e6} megapixels)`, 'too-large');
+    return new ImageDecodeError(l10n.t('image too large: {0} (limit {1} megapixels)', plainWords(msg), String(MAX_PIXELS / 1e6)), 'too-large');
   }
-  if (/unsupported image format/i.test(msg)) return new ImageDecodeError('not an image the image decoder can read (JPEG, PNG, WebP, TIFF, BMP)', 'unsupported');
-  const cut = cutOff(bytes);
-  return new ImageDecodeError(`corrupt or truncated image: ${cut ?? `the image decoder says "${plainWords(msg)}"`}`, 'corrupt');
+  if (/unsupported image format/i.test(msg)) return new ImageDecodeError(l10n.t('not an image the image decoder can read (JPEG, PNG, WebP, TIFF, BMP)'), 'unsupported');
+  return new ImageDecodeError(cutOff(bytes) ?? l10n.t('corrupt or truncated image: the image decoder says "{0}"', plainWords(msg)), 'corrupt');
 }
 
 /** Decodes and preprocesses one image to `size*size*channels` 8-bit pixels. */

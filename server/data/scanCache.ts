@@ -2,13 +2,19 @@
  * Remembers each file's inspection between scans, keyed by its path, size and modification time: a second
  * scan of an unchanged dataset reads and decodes nothing. A changed file (size or mtime) is inspected again.
  * One JSON file per dataset root under <cacheDir>/scans/.
+ *
+ * A file's problems are sentences in the language of the scan that found them: an entry with problems remembers
+ * that language, and a scan in another one inspects those few files again (the rest, with no words in them, is
+ * shared), so a scan never mixes languages and `scan --json` stays English whatever was scanned before.
  */
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { currentLanguage } from '../language';
 import { INSPECT_VERSION, type Inspection } from './inspectImage';
 
-interface Entry { size: number; mtimeMs: number; inspection: Inspection }
+/** `lang`: the language of the problems' messages (absent in caches written before it: English). */
+interface Entry { size: number; mtimeMs: number; inspection: Inspection; lang?: string }
 interface Stored { version: number; root: string; entries: Record<string, Entry> }
 
 export class ScanCache {
@@ -31,11 +37,12 @@ export class ScanCache {
 
   get(rel: string, size: number, mtimeMs: number): Inspection | undefined {
     const e = this.entries[rel];
-    return e && e.size === size && e.mtimeMs === mtimeMs ? e.inspection : undefined;
+    if (!e || e.size !== size || e.mtimeMs !== mtimeMs) return undefined;
+    return e.inspection.problems.length && (e.lang ?? 'en') !== currentLanguage() ? undefined : e.inspection;
   }
 
   set(rel: string, size: number, mtimeMs: number, inspection: Inspection): void {
-    this.entries[rel] = { size, mtimeMs, inspection };
+    this.entries[rel] = { size, mtimeMs, inspection, ...(inspection.problems.length ? { lang: currentLanguage() } : {}) };
     this.dirty = true;
   }
 

@@ -3,6 +3,7 @@
  * modes, formats, problems, duplicates and leaks between splits. Cancellable, with progress; unchanged files
  * come from the scan cache.
  */
+import * as l10n from '@vscode/l10n';
 import { throwIfCancelled } from '../cancelled';
 import * as fs from 'node:fs/promises';
 import type { ClassCount, DatasetLabel, FileProblem, ScanReport, SplitSummary } from '../protocol';
@@ -38,12 +39,12 @@ async function inspectFile(f: DatasetFile, cache: ScanCache): Promise<{ inspecti
     const hit = cache.get(f.rel, st.size, st.mtimeMs);
     if (hit) return { inspection: hit, cached: true };
     const inspection = st.size > MAX_FILE_BYTES
-      ? { md5: '', bytes: st.size, problems: [{ kind: 'too-large' as const, message: `file too large to be an MRI slice (${Math.round(st.size / 2 ** 20)} MiB); not read` }] }
+      ? { md5: '', bytes: st.size, problems: [{ kind: 'too-large' as const, message: l10n.t('file too large to be an MRI slice ({0} MiB); not read', String(Math.round(st.size / 2 ** 20))) }] }
       : await inspectImage(await fs.readFile(f.abs), f.abs);
     cache.set(f.rel, st.size, st.mtimeMs, inspection);
     return { inspection, cached: false };
   } catch (e) {
-    return { inspection: { md5: '', bytes: 0, problems: [{ kind: 'unreadable', message: `cannot read: ${(e as Error).message}` }] }, cached: false };
+    return { inspection: { md5: '', bytes: 0, problems: [{ kind: 'unreadable', message: l10n.t('cannot read: {0}', (e as Error).message) }] }, cached: false };
   }
 }
 

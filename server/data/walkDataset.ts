@@ -6,10 +6,11 @@
  * Inside a class folder, sub-folders are searched too. Hidden entries and `__MACOSX` are ignored and listed.
  * A folder where a class folder should be that is not a class is an error naming it and the accepted names.
  */
+import * as l10n from '@vscode/l10n';
 import type { Dirent } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { ACCEPTED_CLASS_NAMES, canonicalLabel, type DatasetLabel } from './classNames';
+import { acceptedClassNames, canonicalLabel, type DatasetLabel } from './classNames';
 
 export type SplitName = 'Training' | 'Validation' | 'Testing' | 'All';
 export type Layout = 'splits' | 'single';
@@ -62,9 +63,9 @@ async function listDir(dir: string, read: ReadDir = readDir): Promise<Dirent[]> 
     return (await read(dir)).sort((a, b) => a.name.localeCompare(b.name));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new DatasetLayoutError(`Dataset folder not found: ${dir}`);
-    if (code === 'ENOTDIR') throw new DatasetLayoutError(`Not a folder: ${dir}. Pick the folder that holds Training/ and Testing/ (or the class folders).`);
-    throw new DatasetLayoutError(`Cannot read ${dir}: ${(e as Error).message}`, { cause: e });
+    if (code === 'ENOENT') throw new DatasetLayoutError(l10n.t('Dataset folder not found: {0}', dir));
+    if (code === 'ENOTDIR') throw new DatasetLayoutError(l10n.t('Not a folder: {0}. Pick the folder that holds Training/ and Testing/ (or the class folders).', dir));
+    throw new DatasetLayoutError(l10n.t('Cannot read {0}: {1}', dir, (e as Error).message), { cause: e });
   }
 }
 
@@ -80,7 +81,9 @@ export async function walkDataset(rootIn: string, read: ReadDir = readDir): Prom
       return await listDir(dir, read);
     } catch (e) {
       const code = (e as { cause?: NodeJS.ErrnoException }).cause?.code;
-      result.unreadable.push({ rel: toRel(root, dir), message: `folder cannot be read${code ? ` (${code})` : ''}: its images are not counted; check its permissions` });
+      result.unreadable.push({ rel: toRel(root, dir), message: code
+        ? l10n.t('folder cannot be read ({0}): its images are not counted; check its permissions', code)
+        : l10n.t('folder cannot be read: its images are not counted; check its permissions') });
       return [];
     }
   };
@@ -88,7 +91,8 @@ export async function walkDataset(rootIn: string, read: ReadDir = readDir): Prom
   if (splitDirs.length) {
     for (const d of top) {
       if (splitDirs.includes(d)) continue;
-      result.ignored.push({ rel: d.name, reason: isJunk(d.name) ? 'hidden or system entry' : d.isDirectory() ? 'not a split folder (Training, Testing, Validation)' : 'file outside the split folders' });
+      result.ignored.push({ rel: d.name, reason: isJunk(d.name) ? l10n.t('hidden or system entry')
+        : d.isDirectory() ? l10n.t('not a split folder (Training, Testing, Validation)') : l10n.t('file outside the split folders') });
     }
     for (const d of splitDirs) {
       const split = splitName(d.name)!;
@@ -99,14 +103,14 @@ export async function walkDataset(rootIn: string, read: ReadDir = readDir): Prom
   } else {
     const classDirs = dirs.filter((d) => canonicalLabel(d.name));
     if (!classDirs.length) {
-      throw new DatasetLayoutError(`No dataset layout found in ${root}: expected Training/<class>/ and Testing/<class>/ folders, ` +
-        `or <class>/ folders. Accepted class names: ${ACCEPTED_CLASS_NAMES}.`);
+      throw new DatasetLayoutError(l10n.t('No dataset layout found in {0}: expected Training/<class>/ and Testing/<class>/ folders, or <class>/ folders. Accepted class names: {1}.',
+        root, acceptedClassNames()));
     }
     result.splits.push('All');
     await walkSplit(root, top, 'All', result, listInside);
   }
   result.splits.sort((a, b) => SPLIT_ORDER.indexOf(a) - SPLIT_ORDER.indexOf(b));
-  if (!result.files.length) throw new DatasetLayoutError(`The dataset at ${root} has class folders but no files in them.`);
+  if (!result.files.length) throw new DatasetLayoutError(l10n.t('The dataset at {0} has class folders but no files in them.', root));
   return result;
 }
 
@@ -116,12 +120,12 @@ type ListInside = (dir: string) => Promise<Dirent[]>;
 async function walkSplit(dir: string, entries: Dirent[], split: SplitName, result: WalkResult, list: ListInside): Promise<void> {
   for (const d of entries) {
     const abs = path.join(dir, d.name);
-    if (isJunk(d.name)) { result.ignored.push({ rel: toRel(result.root, abs), reason: 'hidden or system entry' }); continue; }
-    if (!d.isDirectory()) { result.ignored.push({ rel: toRel(result.root, abs), reason: 'file outside a class folder' }); continue; }
+    if (isJunk(d.name)) { result.ignored.push({ rel: toRel(result.root, abs), reason: l10n.t('hidden or system entry') }); continue; }
+    if (!d.isDirectory()) { result.ignored.push({ rel: toRel(result.root, abs), reason: l10n.t('file outside a class folder') }); continue; }
     const label = canonicalLabel(d.name);
     if (!label) {
-      throw new DatasetLayoutError(`Folder "${toRel(result.root, abs)}" is not a class folder. Accepted class names: ${ACCEPTED_CLASS_NAMES}. ` +
-        'Rename or move it, then scan again.');
+      throw new DatasetLayoutError(l10n.t('Folder "{0}" is not a class folder. Accepted class names: {1}. Rename or move it, then scan again.',
+        toRel(result.root, abs), acceptedClassNames()));
     }
     result.classFolders.push({ rel: toRel(result.root, abs), label });
     await walkClass(abs, split, label, result, list);
@@ -131,9 +135,9 @@ async function walkSplit(dir: string, entries: Dirent[], split: SplitName, resul
 async function walkClass(dir: string, split: SplitName, label: DatasetLabel, result: WalkResult, list: ListInside): Promise<void> {
   for (const d of await list(dir)) {
     const abs = path.join(dir, d.name);
-    if (isJunk(d.name)) { result.ignored.push({ rel: toRel(result.root, abs), reason: 'hidden or system entry' }); continue; }
+    if (isJunk(d.name)) { result.ignored.push({ rel: toRel(result.root, abs), reason: l10n.t('hidden or system entry') }); continue; }
     if (d.isDirectory()) await walkClass(abs, split, label, result, list);
     else if (d.isFile()) result.files.push({ abs, rel: toRel(result.root, abs), split, label });
-    else result.ignored.push({ rel: toRel(result.root, abs), reason: 'not a regular file' });
+    else result.ignored.push({ rel: toRel(result.root, abs), reason: l10n.t('not a regular file') });
   }
 }

@@ -3,6 +3,7 @@
  * one the user asked for. Pure logic over injected loaders, so the order and the kept reasons are unit-tested
  * without the native packages (which cannot even install on machines without a libtensorflow download).
  */
+import * as l10n from '@vscode/l10n';
 import type { BackendAttempt, BackendInfo, BackendKind, BackendPreference, PreferenceSource } from '../protocol';
 import { BACKEND_KINDS, isBackendPreference } from '../protocol';
 
@@ -27,12 +28,18 @@ export const BACKEND_PACKAGES: Record<BackendKind, string> = {
   gpu: '@tensorflow/tfjs-node-gpu', node: '@tensorflow/tfjs-node', wasm: '@tensorflow/tfjs-backend-wasm', cpu: '@tensorflow/tfjs-backend-cpu',
 };
 
+/** The engines' names, in English: for the log. */
 export const BACKEND_LABELS: Record<BackendKind, string> = {
   gpu: 'tfjs-node-gpu (TensorFlow, CUDA)',
   node: 'tfjs-node (TensorFlow, CPU)',
   wasm: 'WebAssembly (XNNPACK)',
   cpu: 'plain JavaScript',
 };
+
+/** An engine's name as a person reads it (the product names stay; "plain JavaScript" is words). */
+export function backendLabel(kind: BackendKind): string {
+  return kind === 'cpu' ? l10n.t('plain JavaScript') : BACKEND_LABELS[kind];
+}
 
 export interface ResolvedPreference {
   requested: BackendPreference;
@@ -72,7 +79,7 @@ export function candidates(pref: BackendPreference): BackendKind[] {
 function errorText(e: unknown): string {
   const msg = e instanceof Error ? e.message : String(e);
   // Native load errors can span many lines (dlopen paths, stacks): the first line carries the cause.
-  return msg.split('\n')[0]!.trim() || 'unknown error';
+  return msg.split('\n')[0]!.trim() || l10n.t('unknown error');
 }
 
 export async function chooseBackend(
@@ -85,39 +92,44 @@ export async function chooseBackend(
   const tryList = candidates(pref.requested);
   for (const kind of BACKEND_KINDS) {
     if (!tryList.includes(kind)) {
-      attempts.push({ kind, ok: false, reason: `not tried: ${pref.requestedBy} asks for ${pref.requested}`, ms: 0 });
+      attempts.push({ kind, ok: false, reason: l10n.t('not tried: {0} asks for {1}', pref.requestedBy, pref.requested), ms: 0 });
     }
   }
+  // The engines whose package is absent: said in fewer words than a load failure.
+  const notInstalled = new Set<BackendKind>();
   for (const kind of tryList) {
     const ta = now();
     try {
       const engine = await loaders[kind]();
       const ms = now() - ta;
-      const reason = describeChoice(kind, engine, attempts, pref);
-      attempts.push({ kind, ok: true, reason: engine.note ? `loaded; ${engine.note}` : 'loaded', ms });
+      const reason = describeChoice(kind, engine, attempts.filter((a) => tryList.includes(a.kind)), notInstalled, pref);
+      attempts.push({ kind, ok: true, reason: engine.note ? l10n.t('loaded; {0}', engine.note) : l10n.t('loaded'), ms });
       return {
         kind, tfBackend: engine.tfBackend, reason, requested: pref.requested, requestedBy: pref.requestedBy,
         threads: engine.threads, simd: engine.simd, attempts, initMs: now() - t0,
       };
     } catch (e) {
-      attempts.push({ kind, ok: false, reason: errorText(e), ms: now() - ta });
+      const absent = e instanceof Error && e.message === NOT_INSTALLED;
+      if (absent) notInstalled.add(kind);
+      attempts.push({ kind, ok: false, reason: absent ? l10n.t('not installed') : errorText(e), ms: now() - ta });
     }
   }
   const why = attempts.filter((a) => !a.ok).map((a) => `${a.kind}: ${a.reason}`).join('; ');
-  throw new Error(`No TensorFlow.js backend could start (${why}).`);
+  throw new Error(l10n.t('No TensorFlow.js backend could start ({0}).', why));
 }
 
-function describeChoice(kind: BackendKind, engine: LoadedEngine, before: BackendAttempt[], pref: ResolvedPreference): string {
-  const failed = before.filter((a) => !a.reason.startsWith('not tried'));
+/** `failed`: the engines tried before this one (all failed); `notInstalled`: those of them whose package is absent. */
+function describeChoice(kind: BackendKind, engine: LoadedEngine, failed: BackendAttempt[], notInstalled: ReadonlySet<BackendKind>,
+  pref: ResolvedPreference): string {
   const parts: string[] = [];
   if (pref.requested !== 'auto' && pref.requested !== kind) {
-    parts.push(`${pref.requested} was requested (${pref.requestedBy}) but could not start`);
+    parts.push(l10n.t('{0} was requested ({1}) but could not start', pref.requested, pref.requestedBy));
   } else if (pref.requested !== 'auto') {
-    parts.push(`requested by ${pref.requestedBy}`);
+    parts.push(l10n.t('requested by {0}', pref.requestedBy));
   }
   for (const a of failed) {
-    parts.push(a.reason === NOT_INSTALLED ? `${BACKEND_PACKAGES[a.kind]} not installed` : `${BACKEND_PACKAGES[a.kind]} failed to load: ${a.reason}`);
+    parts.push(notInstalled.has(a.kind) ? l10n.t('{0} not installed', BACKEND_PACKAGES[a.kind]) : l10n.t('{0} failed to load: {1}', BACKEND_PACKAGES[a.kind], a.reason));
   }
-  parts.push(`using ${BACKEND_LABELS[kind]}${engine.note ? ` (${engine.note})` : ''}`);
+  parts.push(engine.note ? l10n.t('using {0} ({1})', backendLabel(kind), engine.note) : l10n.t('using {0}', backendLabel(kind)));
   return parts.join('; ');
 }

@@ -5,6 +5,7 @@
  * "tfjs_binding.node can not be found", a missing libcudart.so.11.0): every one means "not available", with
  * the first line of the error kept as the reason.
  */
+import * as l10n from '@vscode/l10n';
 import * as os from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { NOT_INSTALLED, type LoadedEngine } from './chooseBackend';
@@ -30,11 +31,11 @@ export async function loadNativeBackend(kind: 'gpu' | 'node'): Promise<LoadedEng
     }
     throw e;
   }
-  if (!(await tf.setBackend('tensorflow'))) throw new Error(`${pkg} loaded but its "tensorflow" backend did not initialise`);
+  if (!(await tf.setBackend('tensorflow'))) throw new Error(l10n.t('{0} loaded but its "tensorflow" backend did not initialise', pkg));
   await tf.ready();
   const be = tf.backend() as unknown as { isUsingGpuDevice?: boolean };
   const note = kind === 'gpu' && be.isUsingGpuDevice === false
-    ? 'no CUDA device found: TensorFlow computes on the CPU'
+    ? l10n.t('no CUDA device found: TensorFlow computes on the CPU')
     : undefined;
   return { tfBackend: 'tensorflow', threads: os.availableParallelism(), simd: null, ...(note ? { note } : {}) };
 }

@@ -1,4 +1,5 @@
 /** The one place the process picks and starts its tfjs engine. Called once, by the server or the CLI. */
+import * as l10n from '@vscode/l10n';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 // Gradients of every op: needed for training (tfjs-core alone registers none).
@@ -42,7 +43,7 @@ export async function startEngine(opts: EngineOptions): Promise<BackendInfo> {
     wasm: () => loadWasmBackend({ wasmDir: opts.wasmDir ?? defaultWasmDir(), threads: opts.threads }),
     cpu: async () => {
       registerGradientKernels('cpu'); // its own Conv2DBackpropFilter takes minutes per batch
-      if (!(await tf.setBackend('cpu'))) throw new Error('the cpu backend did not initialise');
+      if (!(await tf.setBackend('cpu'))) throw new Error(l10n.t('the cpu backend did not initialise'));
       return { tfBackend: 'cpu', threads: 1, simd: null };
     },
   });

@@ -12,6 +12,7 @@
  *  3. The pthread workers keep Node alive after the work is done: they are `unref()`ed.
  * This depends on tfjs-backend-wasm 4.22.0's internals, so package.json pins that exact version.
  */
+import * as l10n from '@vscode/l10n';
 import * as fs from 'node:fs';
 import type * as OsModule from 'node:os';
 import * as path from 'node:path';
@@ -46,7 +47,7 @@ interface PThreadPool { unusedWorkers: { unref?: () => void }[]; runningWorkers:
 export async function loadWasmBackend(opts: WasmOptions): Promise<LoadedEngine> {
   const missing = WASM_FILES.filter((f) => !fs.existsSync(path.join(opts.wasmDir, f)));
   if (missing.length) {
-    throw new Error(`WASM files missing from ${opts.wasmDir} (${missing.join(', ')}); rebuild with "npm run build".`);
+    throw new Error(l10n.t('WASM files missing from {0} ({1}); rebuild with "npm run build".', opts.wasmDir, missing.join(', ')));
   }
   const cores = os.availableParallelism();
   const wanted = opts.threads > 0 ? opts.threads : cores;
@@ -76,7 +77,7 @@ export async function loadWasmBackend(opts: WasmOptions): Promise<LoadedEngine> 
     os.cpus = realCpus;
     URL.createObjectURL = realCreateObjectURL;
   }
-  if (!ok || tf.getBackend() !== 'wasm') throw new Error('tf.setBackend("wasm") failed (see the log for the WASM loader\'s message)');
+  if (!ok || tf.getBackend() !== 'wasm') throw new Error(l10n.t('tf.setBackend("wasm") failed (see the log for the WASM loader\'s message)'));
 
   const pool = (tf.backend() as unknown as { wasm?: { PThread?: PThreadPool } }).wasm?.PThread;
   if (pool) for (const w of [...pool.unusedWorkers, ...pool.runningWorkers]) w.unref?.();

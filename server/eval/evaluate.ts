@@ -7,6 +7,7 @@
  * (the image and its mirror) separately, scores external sets (externalSets.ts) and Testing under perturbations
  * (robustness.ts).
  */
+import * as l10n from '@vscode/l10n';
 import { throwIfCancelled } from '../cancelled';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -26,13 +27,14 @@ import { yieldToEventLoop } from '../engine/yieldToEventLoop';
 import { fitFeatureStats, predictFeatures, withFeatures } from '../model/featureStats';
 import { findLeaks } from '../data/findDuplicates';
 import { applyTemperature, fitTemperatureAndBias } from '../model/calibration';
-import { averageProbs, EvaluationError, predictProbs, round, rowsOf, scoreSplit } from './modelScoring';
+import { averageProbs, EvaluationError, NoTestingSplitError, predictProbs, round, rowsOf, scoreSplit } from './modelScoring';
 import { scoreExternalSet } from './externalSets';
 import { scoreRobustness } from './robustness';
 import { hashedFiles, sameFolder, trainingCopies } from './trainingCopies';
 import { ownsModelFolder } from './evaluationStore';
+import { splitLabel } from './validationText';
 
-export { EvaluationError, predictProbs, scoreSplit };
+export { EvaluationError, NoTestingSplitError, predictProbs, scoreSplit };
 
 export interface EvaluateOptions {
   datasets: DatasetStore;
@@ -103,16 +105,16 @@ export async function evaluateModel(modelDir: string, opts: EvaluateOptions): Pr
   // The images scored: Testing, or the run's own validation files (which were never trained on).
   const testing = scan.files.filter((f) => (valRels ? valRels.has(f.rel) : f.split === 'Testing') && usable(f.inspection))
     .sort((a, b) => (a.rel < b.rel ? -1 : 1));
-  if (valRels && !testing.length) throw new EvaluationError(`None of the run's validation files (split.json) are in ${scan.report.root}.`);
+  if (valRels && !testing.length) throw new EvaluationError(l10n.t('None of the run\'s validation files (split.json) are in {0}.', scan.report.root));
   if (!testing.length) {
-    throw new EvaluationError(`${scan.report.root} has no usable images in a Testing split. Evaluation needs Testing/<class>/ folders ` +
-      '(the Kaggle layout); Training images are never used to score a model.');
+    throw new NoTestingSplitError(l10n.t('{0} has no usable images in a Testing split. Evaluation needs Testing/<class>/ folders (the Kaggle layout); Training images are never used to score a model.',
+      scan.report.root));
   }
   // The model's training data (every source), for the near copies that leave the deduplicated figures.
   const training = await trainingCopies(meta, opts.datasets, opts.cacheDir, opts.isCancelled, [scan]);
   const external = opts.external ?? [];
   for (const root of external) {
-    if (sameFolder(root, dataRoot)) throw new EvaluationError(`${root} is the dataset being evaluated; an external set must be another source.`);
+    if (sameFolder(root, dataRoot)) throw new EvaluationError(l10n.t('{0} is the dataset being evaluated; an external set must be another source.', root));
   }
   // "Testing, deduplicated": Testing minus the files with a near copy in this dataset's Training split or in the
   // Training files of any other source the model trained on (a leak across sources).
@@ -124,7 +126,7 @@ export async function evaluateModel(modelDir: string, opts: EvaluateOptions): Pr
   try {
     const shape = model.inputs[0]!.shape;
     if (shape[1] !== meta.inputSize || shape[3] !== meta.channels) {
-      throw new IncompatibleModelError(`The model in ${modelDir} takes ${String(shape.slice(1))} inputs but its metadata says ${meta.inputSize} x ${meta.inputSize} x ${meta.channels}.`);
+      throw new IncompatibleModelError(l10n.t('The model in {0} takes {1} inputs but its metadata says {2} x {2} x {3}.', modelDir, String(shape.slice(1)), String(meta.inputSize), String(meta.channels)));
     }
     // 1. Temperature on the run's validation images (split.json, every source), when asked and available.
     let calibration = meta.calibration ?? null;
@@ -150,9 +152,9 @@ export async function evaluateModel(modelDir: string, opts: EvaluateOptions): Pr
     const ok = testing.map((f, i) => i).filter((i) => !failed.has(testing[i]!.abs));
     const labelOf = (i: number) => labelIndex(testing[i]!.label);
     const splits: P.SplitScores[] = [];
-    const parts: [P.SplitScores['key'], string, number[]][] = onValidation ? [['validation', 'Validation (held out of Training)', ok]] : [
-      ['official', 'Testing (official)', ok],
-      ['deduplicated', 'Testing (deduplicated)', ok.filter((i) => dedupSet.has(testing[i]!.rel))],
+    const parts: [P.SplitScores['key'], string, number[]][] = onValidation ? [['validation', splitLabel('validation'), ok]] : [
+      ['official', splitLabel('official'), ok],
+      ['deduplicated', splitLabel('deduplicated'), ok.filter((i) => dedupSet.has(testing[i]!.rel))],
     ];
     for (const [key, label, idx] of parts) {
       // The four-class figures on the finely labelled images; tumour vs none on all of them (coarse ones too).
@@ -161,7 +163,7 @@ export async function evaluateModel(modelDir: string, opts: EvaluateOptions): Pr
       splits.push(scoreSplit(key, label, Int32Array.from(fine, labelOf), rowsOf(probs, fine), ttaProbs ? rowsOf(ttaProbs, fine) : null,
         { labels: Int32Array.from(idx, labelOf), probs: rowsOf(probs, idx), threshold }));
     }
-    if (!splits.length) throw new EvaluationError(`${scan.report.root} has no Testing images with one of the four class labels to score.`);
+    if (!splits.length) throw new EvaluationError(l10n.t('{0} has no Testing images with one of the four class labels to score.', scan.report.root));
     const verdicts = ok.map((i) => verdict(testing[i]!, probs, i, dedupSet.has(testing[i]!.rel)));
 
     // 3. External sets: sources the model never trained on.
@@ -243,7 +245,7 @@ function validationFiles(modelDir: string): Set<string> {
   try {
     return new Set((JSON.parse(fs.readFileSync(path.join(modelDir, 'split.json'), 'utf8')) as { validation: string[] }).validation);
   } catch (e) {
-    throw new EvaluationError(`${modelDir} has no readable split.json (${(e as Error).message}), so its validation files are unknown.`);
+    throw new EvaluationError(l10n.t('{0} has no readable split.json ({1}), so its validation files are unknown.', modelDir, (e as Error).message));
   }
 }
 

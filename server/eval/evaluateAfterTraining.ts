@@ -6,8 +6,10 @@ import * as path from 'node:path';
 import type * as P from '../protocol';
 import { defaultCacheDir } from '../data/cacheDir';
 import type { DatasetStore } from '../data/datasetStore';
-import { EvaluationError, evaluateModel } from './evaluate';
+import { evaluateModel, NoTestingSplitError } from './evaluate';
 import { saveEvaluation } from './evaluationStore';
+import { splitLabel } from './validationText';
+import { inEnglish } from '../language';
 
 export interface AfterTrainingContext {
   datasets: DatasetStore;
@@ -36,11 +38,12 @@ async function evaluateRun(ctx: AfterTrainingContext, runDir: string, dataRoot: 
       const s = report.splits.find((x) => x.key === key);
       return s ? { accuracy: s.accuracy, macroF1: s.macro.f1, ece: s.ece, count: s.count } : null;
     };
-    ctx.log(`Evaluated ${runDir} on Testing: ${report.splits.map((s) => `${s.label} accuracy ${(s.accuracy * 100).toFixed(2)}% ` +
+    // A log line: English, whatever the language of the report's words.
+    ctx.log(`Evaluated ${runDir} on Testing: ${report.splits.map((s) => `${inEnglish(() => splitLabel(s.key))} accuracy ${(s.accuracy * 100).toFixed(2)}% ` +
       `(macro F1 ${s.macro.f1.toFixed(3)}, ECE ${s.ece.toFixed(3)}, ${s.count} images)`).join('; ')}.`);
     return { official: head('official'), deduplicated: head('deduplicated') };
   } catch (e) {
-    if (e instanceof EvaluationError && /no usable images in a Testing split/.test(e.message)) return null;
+    if (e instanceof NoTestingSplitError) return null;
     ctx.log(`Evaluation after training failed: ${(e as Error).message}`);
     return { official: null, deduplicated: null, error: (e as Error).message };
   }

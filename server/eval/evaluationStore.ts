@@ -6,13 +6,29 @@
  * go to the evaluations folder (the workspace's .brain-tumor/cache/evaluations, or the CLI's cache), one file per
  * model and dataset, and reading a model's evaluation prefers the newest of those to the shipped one.
  * A run folder that cannot be written (read-only media) falls back to the same place: never a crash.
+ *
+ * The words inside a report (split names, perturbation descriptions) are stored in English and read back in the
+ * reader's language (relabelReport), so a file on disk is the same whatever language wrote it.
  */
+import * as l10n from '@vscode/l10n';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type * as P from '../protocol';
 import { readMetadata, writeMetadata, type RunMetadata } from '../model/metadata';
 import { writeJson } from '../model/folderFiles';
+import { currentLanguage, inEnglish } from '../language';
+import { asItIs, relabelReport } from './validationText';
+
+/** The report as it is stored: its words in English (see the file comment). */
+export function storedReport(report: P.EvaluationReport): P.EvaluationReport {
+  return currentLanguage() === 'en' ? report : relabelReport(report, asItIs, inEnglish);
+}
+
+/** A stored report with its words in the reader's language. */
+export function readerReport(report: P.EvaluationReport): P.EvaluationReport {
+  return currentLanguage() === 'en' ? report : relabelReport(report, inEnglish, asItIs);
+}
 
 /** Whether the product may write into a model folder: only run folders it trained, never exported copies. */
 export function ownsModelFolder(meta: Pick<RunMetadata, 'exported'>): boolean {
@@ -52,6 +68,7 @@ export interface SaveOptions {
 export function saveEvaluation(modelDir: string, report: P.EvaluationReport, evaluationsDir: string,
   { intoModelFolder = false, write = writeJson }: SaveOptions = {}): SavedEvaluation {
   const meta = readMetadata(modelDir);
+  report = storedReport(report);
   const elsewhere = (reason?: string): SavedEvaluation => {
     const file = path.join(evaluationsDir, modelKey(modelDir), `${datasetKey(report)}.json`);
     fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -72,7 +89,7 @@ export function saveEvaluation(modelDir: string, report: P.EvaluationReport, eva
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (!code || !READ_ONLY_CODES.has(code)) throw e;
-    return elsewhere(`${modelDir} cannot be written (${code})`);
+    return elsewhere(l10n.t('{0} cannot be written ({1})', modelDir, code));
   }
 }
 
@@ -81,8 +98,8 @@ function readReport(file: string): P.EvaluationReport | undefined {
     const r = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<P.EvaluationReport>;
     if (r.format !== 'brain-tumor-evaluation') return undefined;
     // Evaluations saved before external sets and perturbations existed read as having none.
-    return { ...r, trainingSources: r.trainingSources ?? [], external: r.external ?? [], perturbations: r.perturbations ?? null,
-      perturbationBaseline: r.perturbationBaseline ?? null } as P.EvaluationReport;
+    return readerReport({ ...r, trainingSources: r.trainingSources ?? [], external: r.external ?? [], perturbations: r.perturbations ?? null,
+      perturbationBaseline: r.perturbationBaseline ?? null } as P.EvaluationReport);
   } catch {
     return undefined;
   }

@@ -5,6 +5,7 @@
  * images whose labels are fine. Images with a near copy in the model's training data are counted and left out of
  * a deduplicated figure.
  */
+import * as l10n from '@vscode/l10n';
 import * as path from 'node:path';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type * as P from '../protocol';
@@ -19,6 +20,7 @@ import { detectionScores, predictedCounts, rowPrediction } from './detection';
 import { applyTemperature } from '../model/calibration';
 import { EvaluationError, predictProbs, rowsOf, scoreSplit } from './modelScoring';
 import { hashedFiles, sameFolder, type TrainingCopies } from './trainingCopies';
+import { externalFineLabel } from './validationText';
 
 export interface ExternalContext {
   model: tfl.LayersModel;
@@ -38,18 +40,17 @@ const MISS_FILES = 30;
 
 export async function scoreExternalSet(root: string, ctx: ExternalContext): Promise<P.ExternalScores> {
   if (ctx.training.roots.some((r) => sameFolder(r, root))) {
-    throw new EvaluationError(`${root} is one of the datasets this model trained on, so it cannot be an external set. ` +
-      'Pick a folder from a source the model never saw.');
+    throw new EvaluationError(l10n.t('{0} is one of the datasets this model trained on, so it cannot be an external set. Pick a folder from a source the model never saw.', root));
   }
   let scan;
   try {
     scan = await ctx.datasets.scan(root, { cacheDir: ctx.cacheDir, isCancelled: ctx.isCancelled });
   } catch (e) {
-    if (e instanceof DatasetLayoutError) throw new EvaluationError(`External set ${root}: ${e.message}`);
+    if (e instanceof DatasetLayoutError) throw new EvaluationError(l10n.t('External set {0}: {1}', root, e.message));
     throw e;
   }
   const files = scan.files.filter((f) => usable(f.inspection)).sort((a, b) => (a.rel < b.rel ? -1 : 1));
-  if (!files.length) throw new EvaluationError(`The external set ${root} has no usable images.`);
+  if (!files.length) throw new EvaluationError(l10n.t('The external set {0} has no usable images.', root));
   const loaded = await loadImages(files.map((f) => ({ abs: f.abs, md5: f.inspection.md5 })), ctx.policy, {
     cacheDir: ctx.cacheDir, isCancelled: ctx.isCancelled, onProgress: (done, total) => ctx.onProgress?.(done, 2 * total),
   });
@@ -72,7 +73,7 @@ export async function scoreExternalSet(root: string, ctx: ExternalContext): Prom
   const fineLabels = Int32Array.from(fine, (j) => labels[j]!);
   // Four-class figures only make sense with at least two classes among the fine labels.
   const fineScores = new Set(fineLabels).size >= 2
-    ? scoreSplit('official', `External: ${path.basename(scan.report.root)} (fine labels)`, fineLabels, rowsOf(okProbs, fine), null) : null;
+    ? scoreSplit('official', externalFineLabel(path.basename(scan.report.root)), fineLabels, rowsOf(okProbs, fine), null) : null;
 
   const detection = detectionScores(labels, okProbs, ctx.threshold);
   const k = CLASSES.length;

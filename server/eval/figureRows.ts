@@ -4,6 +4,7 @@
  * them its own way (the panel as DOM with tooltips and compare columns, the report as escaped HTML). Pure: the
  * webview bundles it.
  */
+import * as l10n from '@vscode/l10n';
 import type { DetectionScores, SplitScores } from '../protocol';
 import { dec, int, pct } from '../numberFormat';
 import { countOf } from './validationText';
@@ -21,22 +22,31 @@ export interface HeadlineMetric {
   lowerIsBetter?: boolean;
 }
 
+// Labels and tooltips are getters: each read looks the text up in the message bundle configured by then.
 export const HEADLINE_METRICS: HeadlineMetric[] = [
-  { key: 'accuracy', label: 'Accuracy', title: 'Share of images whose top class is the true class', get: (s) => s.accuracy, kind: 'pct' },
-  { key: 'macroF1', label: 'Macro F1', title: 'F1 averaged over classes, each class counting the same', get: (s) => s.macro.f1, kind: 'pct' },
-  { key: 'weightedF1', label: 'Weighted F1', title: 'F1 averaged over classes, weighted by their number of images', get: (s) => s.weighted.f1, kind: 'pct' },
-  { key: 'rocAucMacro', label: 'ROC-AUC (macro)', title: 'One class against the rest, averaged over classes', get: (s) => s.rocAucMacro, kind: 'dec' },
-  { key: 'ece', label: 'ECE', reportLabel: 'ECE (15 bins)', title: 'Expected calibration error over 15 confidence bins (lower is better)', get: (s) => s.ece,
-    kind: 'dec', lowerIsBetter: true },
-  { key: 'nll', label: 'NLL', title: 'Mean negative log-likelihood of the true class (lower is better)', get: (s) => s.nll, kind: 'dec', lowerIsBetter: true },
-  { key: 'count', label: 'Images', title: 'Images scored', get: (s) => s.count, kind: 'int' },
+  { key: 'accuracy', get label() { return l10n.t('Accuracy'); }, get title() { return l10n.t('Share of images whose top class is the true class'); },
+    get: (s) => s.accuracy, kind: 'pct' },
+  { key: 'macroF1', get label() { return l10n.t('Macro F1'); }, get title() { return l10n.t('F1 averaged over classes, each class counting the same'); },
+    get: (s) => s.macro.f1, kind: 'pct' },
+  { key: 'weightedF1', get label() { return l10n.t('Weighted F1'); }, get title() { return l10n.t('F1 averaged over classes, weighted by their number of images'); },
+    get: (s) => s.weighted.f1, kind: 'pct' },
+  { key: 'rocAucMacro', get label() { return l10n.t('ROC-AUC (macro)'); }, get title() { return l10n.t('One class against the rest, averaged over classes'); },
+    get: (s) => s.rocAucMacro, kind: 'dec' },
+  { key: 'ece', label: 'ECE', get reportLabel() { return l10n.t('ECE (15 bins)'); },
+    get title() { return l10n.t('Expected calibration error over 15 confidence bins (lower is better)'); }, get: (s) => s.ece, kind: 'dec', lowerIsBetter: true },
+  { key: 'nll', label: 'NLL', get title() { return l10n.t('Mean negative log-likelihood of the true class (lower is better)'); }, get: (s) => s.nll, kind: 'dec',
+    lowerIsBetter: true },
+  { key: 'count', get label() { return l10n.t('Images'); }, get title() { return l10n.t('Images scored'); }, get: (s) => s.count, kind: 'int' },
 ];
 
 /** Shown after the headline metrics when a split was also scored with test-time augmentation. */
 export const TTA_METRICS: HeadlineMetric[] = [
-  { key: 'ttaAccuracy', label: 'TTA accuracy', title: 'Accuracy with test-time augmentation (mean of the image and its mirror)', get: (s) => s.tta?.accuracy, kind: 'pct' },
-  { key: 'ttaMacroF1', label: 'TTA macro F1', title: 'Macro F1 with test-time augmentation', get: (s) => s.tta?.macroF1, kind: 'pct' },
-  { key: 'ttaEce', label: 'TTA ECE', title: 'ECE with test-time augmentation (lower is better)', get: (s) => s.tta?.ece, kind: 'dec', lowerIsBetter: true },
+  { key: 'ttaAccuracy', get label() { return l10n.t('TTA accuracy'); },
+    get title() { return l10n.t('Accuracy with test-time augmentation (mean of the image and its mirror)'); }, get: (s) => s.tta?.accuracy, kind: 'pct' },
+  { key: 'ttaMacroF1', get label() { return l10n.t('TTA macro F1'); }, get title() { return l10n.t('Macro F1 with test-time augmentation'); },
+    get: (s) => s.tta?.macroF1, kind: 'pct' },
+  { key: 'ttaEce', get label() { return l10n.t('TTA ECE'); }, get title() { return l10n.t('ECE with test-time augmentation (lower is better)'); },
+    get: (s) => s.tta?.ece, kind: 'dec', lowerIsBetter: true },
 ];
 
 /** A headline figure: percentages with one decimal, scores with four (calibration differences are small), counts whole. */
@@ -47,12 +57,15 @@ export function formatMetric(m: HeadlineMetric, v: number | null | undefined): s
 export interface DetectionRow { key: string; label: string; title: string; get(d: DetectionScores): string }
 
 export const DETECTION_ROWS: DetectionRow[] = [
-  { key: 'sensitivity', label: 'Sensitivity', title: 'Tumour images called a tumour class (glioma, meningioma or pituitary)', get: (d) => pct(d.sensitivity) },
-  { key: 'specificity', label: 'Specificity', title: 'Notumor images called notumor', get: (d) => pct(d.specificity) },
-  { key: 'confidentMisses', label: 'Confident misses', title: 'Tumour images called notumor with confidence at or above the review threshold: nothing flags them for review',
+  { key: 'sensitivity', get label() { return l10n.t('Sensitivity'); }, get title() { return l10n.t('Tumour images called a tumour class (glioma, meningioma or pituitary)'); },
+    get: (d) => pct(d.sensitivity) },
+  { key: 'specificity', get label() { return l10n.t('Specificity'); }, get title() { return l10n.t('Notumor images called notumor'); }, get: (d) => pct(d.specificity) },
+  { key: 'confidentMisses', get label() { return l10n.t('Confident misses'); },
+    get title() { return l10n.t('Tumour images called notumor with confidence at or above the review threshold: nothing flags them for review'); },
     get: (d) => countOf(d.confidentMisses) },
-  { key: 'confidentFalseAlarms', label: 'Confident false alarms', title: 'Notumor images called a tumour with confidence at or above the review threshold',
-    get: (d) => countOf(d.confidentFalseAlarms) },
-  { key: 'auc', label: 'ROC-AUC', title: 'Of P(tumour) = 1 − P(notumor), tumour against notumor images', get: (d) => dec(d.auc, 3) },
-  { key: 'images', label: 'Images (tumour / notumor)', title: 'Tumour images / notumor images', get: (d) => `${int(d.tumour)} / ${int(d.notumor)}` },
+  { key: 'confidentFalseAlarms', get label() { return l10n.t('Confident false alarms'); },
+    get title() { return l10n.t('Notumor images called a tumour with confidence at or above the review threshold'); }, get: (d) => countOf(d.confidentFalseAlarms) },
+  { key: 'auc', label: 'ROC-AUC', get title() { return l10n.t('Of P(tumour) = 1 − P(notumor), tumour against notumor images'); }, get: (d) => dec(d.auc, 3) },
+  { key: 'images', get label() { return l10n.t('Images (tumour / notumor)'); }, get title() { return l10n.t('Tumour images / notumor images'); },
+    get: (d) => `${int(d.tumour)} / ${int(d.notumor)}` },
 ];

@@ -16,6 +16,9 @@ import { classificationReport, expectedCalibrationError, rocAucOneVsRest, rocCur
 
 export class EvaluationError extends Error {}
 
+/** The dataset has no usable Testing images: the evaluation after training skips it, other callers report it. */
+export class NoTestingSplitError extends EvaluationError {}
+
 const ROC_POINTS = 200;
 const BATCH = 64;
 

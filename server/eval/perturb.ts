@@ -11,12 +11,13 @@
 import sharp from 'sharp';
 import { MAX_PIXELS, type RawImage } from '../data/preprocess';
 import type { PerturbationName } from '../protocol';
+import { perturbationDescription } from './validationText';
 
 export type Perturb = (img: RawImage, strength: number, rand: () => number) => RawImage | Promise<RawImage>;
 
 export interface Perturbation {
   name: PerturbationName;
-  /** What strength 1 does, in words: goes into the evaluation report. */
+  /** What strength 1 does, in words (in the current language): goes into the evaluation report. */
   description: string;
   apply: Perturb;
 }
@@ -256,17 +257,17 @@ const flip: Perturb = (img, s) => {
 
 /** Every perturbation, in the protocol's order (PerturbationName). */
 export const PERTURBATIONS: readonly Perturbation[] = [
-  { name: 'contrast-low', description: 'contrast x0.6 about the image mean', apply: contrast(0.6) },
-  { name: 'contrast-high', description: 'contrast x1.5 about the image mean (clipped)', apply: contrast(1.5) },
-  { name: 'gamma-low', description: 'gamma 0.6 (mid-tones brighter)', apply: gamma(0.6) },
-  { name: 'gamma-high', description: 'gamma 1.6 (mid-tones darker)', apply: gamma(1.6) },
-  { name: 'darker', description: 'intensities x0.7', apply: brightness(0.7) },
-  { name: 'brighter', description: 'intensities x1.3 (clipped)', apply: brightness(1.3) },
-  { name: 'noise', description: 'Gaussian noise, sigma 12 grey levels (seeded)', apply: noise(12) },
-  { name: 'blur', description: 'Gaussian blur, sigma 1.5 px per 512 px of the longer side', apply: blur(1.5) },
-  { name: 'downscale', description: 'shrunk to 96 px on the longer side (Lanczos) and left small', apply: downscale(96) },
-  { name: 'upscale', description: 'enlarged 2x (bicubic)', apply: upscale(2) },
-  { name: 'jpeg', description: 're-encoded as JPEG at quality 15', apply: jpeg(15) },
-  { name: 'rotate', description: 'rotated 10 degrees, the sign seeded (bilinear, black outside)', apply: rotate(10) },
-  { name: 'flip', description: 'mirrored left-right', apply: flip },
+  { name: 'contrast-low', get description() { return perturbationDescription('contrast-low'); }, apply: contrast(0.6) },
+  { name: 'contrast-high', get description() { return perturbationDescription('contrast-high'); }, apply: contrast(1.5) },
+  { name: 'gamma-low', get description() { return perturbationDescription('gamma-low'); }, apply: gamma(0.6) },
+  { name: 'gamma-high', get description() { return perturbationDescription('gamma-high'); }, apply: gamma(1.6) },
+  { name: 'darker', get description() { return perturbationDescription('darker'); }, apply: brightness(0.7) },
+  { name: 'brighter', get description() { return perturbationDescription('brighter'); }, apply: brightness(1.3) },
+  { name: 'noise', get description() { return perturbationDescription('noise'); }, apply: noise(12) },
+  { name: 'blur', get description() { return perturbationDescription('blur'); }, apply: blur(1.5) },
+  { name: 'downscale', get description() { return perturbationDescription('downscale'); }, apply: downscale(96) },
+  { name: 'upscale', get description() { return perturbationDescription('upscale'); }, apply: upscale(2) },
+  { name: 'jpeg', get description() { return perturbationDescription('jpeg'); }, apply: jpeg(15) },
+  { name: 'rotate', get description() { return perturbationDescription('rotate'); }, apply: rotate(10) },
+  { name: 'flip', get description() { return perturbationDescription('flip'); }, apply: flip },
 ];

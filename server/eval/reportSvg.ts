@@ -4,9 +4,11 @@
  * matrices and reliability diagrams; colours come from the report's CSS classes (reportStyle.ts). Every text is
  * escaped.
  */
+import * as l10n from '@vscode/l10n';
 import type { SplitScores } from '../protocol';
-import { dec, int, isNum, pct } from '../numberFormat';
+import { dec, fixed, int, isNum, pct, percentOf } from '../numberFormat';
 import { esc } from './reportHtmlParts';
+import { className } from '../data/classNames';
 
 /** Coordinates in SVG: rounded, and never NaN (which would break the drawing). */
 const xy = (v: number) => (Number.isFinite(v) ? (Math.round(v * 10) / 10).toString() : '0');
@@ -22,8 +24,8 @@ export function lineChart(o: { title: string; series: Series[]; x: [number, numb
   const sy = (v: number) => T + ph - ((v - o.y[0]) / (o.y[1] - o.y[0] || 1)) * ph;
   const yTicks = o.yTicks ?? [0, 0.25, 0.5, 0.75, 1].map((f) => o.y[0] + f * (o.y[1] - o.y[0]));
   const xTicks = o.xTicks ?? [0, 0.25, 0.5, 0.75, 1].map((f) => o.x[0] + f * (o.x[1] - o.x[0]));
-  const fmtY = (v: number) => (o.yPercent ? `${Math.round(v * 100)}%` : Math.abs(v) < 10 ? v.toFixed(2) : v.toFixed(0));
-  const fmtX = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(2));
+  const fmtY = (v: number) => (o.yPercent ? percentOf(Math.round(v * 100)) : Math.abs(v) < 10 ? fixed(v, 2) : fixed(v, 0));
+  const fmtX = (v: number) => (Number.isInteger(v) ? String(v) : fixed(v, 2));
   const parts: string[] = [];
   for (const t of yTicks) {
     parts.push(`<line class="gridline" x1="${L}" x2="${W - R}" y1="${xy(sy(t))}" y2="${xy(sy(t))}"/>`,
@@ -56,14 +58,14 @@ export function confusionSvg(s: SplitScores, classes: readonly string[]): string
   const k = classes.length;
   const cell = k <= 4 ? 76 : 60, L = 118, T = 64, W = L + cell * k + 12, H = T + cell * k + 14;
   const parts: string[] = [
-    `<text class="axis-title" x="${L + (cell * k) / 2}" y="16" text-anchor="middle">predicted class</text>`,
-    `<text class="axis-title" transform="translate(14 ${T + (cell * k) / 2}) rotate(-90)" text-anchor="middle">true class</text>`,
+    `<text class="axis-title" x="${L + (cell * k) / 2}" y="16" text-anchor="middle">${l10n.t('predicted class')}</text>`,
+    `<text class="axis-title" transform="translate(14 ${T + (cell * k) / 2}) rotate(-90)" text-anchor="middle">${l10n.t('true class')}</text>`,
   ];
-  classes.forEach((c, j) => parts.push(`<text class="tick" x="${L + cell * j + cell / 2}" y="${T - 10}" text-anchor="middle">${esc(c)}</text>`));
+  classes.forEach((c, j) => parts.push(`<text class="tick" x="${L + cell * j + cell / 2}" y="${T - 10}" text-anchor="middle">${esc(className(c))}</text>`));
   classes.forEach((c, i) => {
     const row = s.confusion[i] ?? [];
     const total = row.reduce((a, b) => a + (isNum(b) ? b : 0), 0);
-    parts.push(`<text class="tick" x="${L - 8}" y="${T + cell * i + cell / 2 + 4}" text-anchor="end">${esc(c)}</text>`);
+    parts.push(`<text class="tick" x="${L - 8}" y="${T + cell * i + cell / 2 + 4}" text-anchor="end">${esc(className(c))}</text>`);
     for (let j = 0; j < k; j++) {
       const v = row[j];
       const n = isNum(v) ? v : 0;
@@ -71,13 +73,13 @@ export function confusionSvg(s: SplitScores, classes: readonly string[]): string
       const x = L + cell * j, y = T + cell * i;
       const strong = share >= 0.5;
       parts.push(`<rect class="cm-cell${i === j ? ' diag' : ''}" x="${x}" y="${y}" width="${cell}" height="${cell}" fill-opacity="${(0.06 + 0.86 * share).toFixed(3)}">` +
-        `<title>true ${esc(c)}, predicted ${esc(classes[j])}: ${n} of ${total} (${pct(share)})</title></rect>`,
+        `<title>${l10n.t('true {0}, predicted {1}: {2} of {3} ({4})', esc(className(c)), esc(className(classes[j]!)), String(n), String(total), pct(share))}</title></rect>`,
       `<text class="cm-count${strong ? ' on-dark' : ''}" x="${x + cell / 2}" y="${y + cell / 2}" text-anchor="middle">${esc(int(n))}</text>`,
       `<text class="cm-share${strong ? ' on-dark' : ''}" x="${x + cell / 2}" y="${y + cell / 2 + 17}" text-anchor="middle">${esc(pct(share))}</text>`);
     }
   });
-  return `<figure class="plot" style="width: ${W}px"><figcaption>Confusion matrix (rows: true class; share of the row)</figcaption>` +
-    `<svg viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="Confusion matrix, ${esc(s.label)}">${parts.join('')}</svg></figure>`;
+  return `<figure class="plot" style="width: ${W}px"><figcaption>${l10n.t('Confusion matrix (rows: true class; share of the row)')}</figcaption>` +
+    `<svg viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${l10n.t('Confusion matrix, {0}', esc(s.label))}">${parts.join('')}</svg></figure>`;
 }
 
 /** Accuracy per confidence bin as bars, against the diagonal of perfect calibration. */
@@ -87,23 +89,23 @@ export function reliabilitySvg(s: SplitScores): string {
   const parts: string[] = [];
   for (const t of [0, 0.25, 0.5, 0.75, 1]) {
     parts.push(`<line class="gridline" x1="${L}" x2="${W - R}" y1="${xy(sy(t))}" y2="${xy(sy(t))}"/>`,
-      `<text class="tick" x="${L - 6}" y="${xy(sy(t) + 4)}" text-anchor="end">${Math.round(t * 100)}%</text>`,
-      `<text class="tick" x="${xy(sx(t))}" y="${T + ph + 16}" text-anchor="middle">${Math.round(t * 100)}%</text>`);
+      `<text class="tick" x="${L - 6}" y="${xy(sy(t) + 4)}" text-anchor="end">${percentOf(Math.round(t * 100))}</text>`,
+      `<text class="tick" x="${xy(sx(t))}" y="${T + ph + 16}" text-anchor="middle">${percentOf(Math.round(t * 100))}</text>`);
   }
   for (const b of s.calibrationBins) {
     if (!isNum(b.accuracy) || !b.count) continue;
     const x0 = sx(b.lower), x1 = sx(b.upper);
     parts.push(`<rect class="bar" x="${xy(x0 + 1)}" y="${xy(sy(b.accuracy))}" width="${xy(Math.max(0, x1 - x0 - 2))}" height="${xy(ph - (sy(b.accuracy) - T))}">` +
-      `<title>confidence ${pct(b.lower, 0)} to ${pct(b.upper, 0)}: ${int(b.count)} images, accuracy ${pct(b.accuracy)}, mean confidence ${pct(b.confidence)}</title></rect>`);
+      `<title>${l10n.t('confidence {0} to {1}: {2} images, accuracy {3}, mean confidence {4}', pct(b.lower, 0), pct(b.upper, 0), int(b.count), pct(b.accuracy), pct(b.confidence))}</title></rect>`);
   }
   parts.push(`<rect class="frame" x="${L}" y="${T}" width="${pw}" height="${ph}"/>`,
     `<line class="line ideal dashed" x1="${sx(0)}" y1="${sy(0)}" x2="${sx(1)}" y2="${sy(1)}"/>`,
-    `<text class="axis-title" x="${L + pw / 2}" y="${H - 6}" text-anchor="middle">confidence (top probability)</text>`,
-    `<text class="axis-title" transform="translate(14 ${T + ph / 2}) rotate(-90)" text-anchor="middle">accuracy</text>`);
-  return `<figure class="plot" style="width: ${W}px"><figcaption>Reliability diagram (ECE ${esc(dec(s.ece, 4))}, max ${esc(dec(s.maxCalibrationError, 3))})</figcaption>` +
-    `<svg viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="Reliability diagram, ${esc(s.label)}">${parts.join('')}</svg>` +
-    `<div class="legend"><span class="key"><span class="swatch barkey"></span>accuracy per bin</span> ` +
-    `<span class="key"><span class="swatch ideal dashed"></span>perfect calibration</span></div></figure>`;
+    `<text class="axis-title" x="${L + pw / 2}" y="${H - 6}" text-anchor="middle">${l10n.t('confidence (top probability)')}</text>`,
+    `<text class="axis-title" transform="translate(14 ${T + ph / 2}) rotate(-90)" text-anchor="middle">${l10n.t('accuracy')}</text>`);
+  return `<figure class="plot" style="width: ${W}px"><figcaption>${l10n.t('Reliability diagram (ECE {0}, max {1})', esc(dec(s.ece, 4)), esc(dec(s.maxCalibrationError, 3)))}</figcaption>` +
+    `<svg viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${l10n.t('Reliability diagram, {0}', esc(s.label))}">${parts.join('')}</svg>` +
+    `<div class="legend"><span class="key"><span class="swatch barkey"></span>${l10n.t('accuracy per bin')}</span> ` +
+    `<span class="key"><span class="swatch ideal dashed"></span>${l10n.t('perfect calibration')}</span></div></figure>`;
 }
 
 /** One curve per class against the rest, with its AUC in the legend, and the chance diagonal. */
@@ -111,9 +113,9 @@ export function rocSvg(s: SplitScores, classes: readonly string[]): string {
   const series: Series[] = classes.map((c, i) => {
     const r = s.roc[i];
     const auc = s.perClass[i]?.auc;
-    return { label: `${c} (AUC ${dec(auc, 3)})`, cls: `c${i % 8}`, points: r ? r.fpr.map((f, j): [number, number] => [f, r.tpr[j] ?? NaN]) : [] };
+    return { label: `${className(c)} (AUC ${dec(auc, 3)})`, cls: `c${i % 8}`, points: r ? r.fpr.map((f, j): [number, number] => [f, r.tpr[j] ?? NaN]) : [] };
   });
-  series.push({ label: 'chance', cls: 'ideal', dashed: true, points: [[0, 0], [1, 1]] });
-  return lineChart({ title: `ROC curves, each class against the rest (macro AUC ${dec(s.rocAucMacro, 3)})`, series, x: [0, 1], y: [0, 1],
-    xTitle: 'false positive rate', yTitle: 'true positive rate', square: true });
+  series.push({ label: l10n.t('chance'), cls: 'ideal', dashed: true, points: [[0, 0], [1, 1]] });
+  return lineChart({ title: l10n.t('ROC curves, each class against the rest (macro AUC {0})', dec(s.rocAucMacro, 3)), series, x: [0, 1], y: [0, 1],
+    xTitle: l10n.t('false positive rate'), yTitle: l10n.t('true positive rate'), square: true });
 }

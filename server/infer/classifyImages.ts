@@ -3,6 +3,7 @@
  * the model's metadata), batches through the model, temperature scaling, the uncertainty verdict with its
  * reasons, and optionally a Grad-CAM heat map and the model input as a PNG for display.
  */
+import * as l10n from '@vscode/l10n';
 import { CancelledError } from '../cancelled';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -19,6 +20,7 @@ import { yieldToEventLoop } from '../engine/yieldToEventLoop';
 import { featureDistance, predictFeatures } from '../model/featureStats';
 import type { LoadedModel } from './modelStore';
 import { inputPng, originalPreview } from './originalPreview';
+import { fixed, pct, percentOf } from '../numberFormat';
 
 /** Image files a folder contributes (by name; a file given by name is tried whatever it is called). */
 export const IMAGE_EXTENSIONS = ['.jpg', '.jpeg', '.png', '.bmp', '.webp', '.tif', '.tiff', '.gif'];
@@ -71,7 +73,8 @@ export function expandPaths(paths: readonly string[], limit: number, list: ListD
     try {
       entries = list(dir).sort((a, b) => (a.name < b.name ? -1 : 1));
     } catch (e) {
-      unreadable.push({ path: dir, error: `The folder ${dir} cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); its images were skipped. Check its permissions.` });
+      unreadable.push({ path: dir, error: l10n.t('The folder {0} cannot be read ({1}); its images were skipped. Check its permissions.',
+        dir, (e as NodeJS.ErrnoException).code ?? (e as Error).message) });
       return;
     }
     for (const e of entries) {
@@ -80,7 +83,7 @@ export function expandPaths(paths: readonly string[], limit: number, list: ListD
       if (e.isDirectory()) walk(abs);
       else if (e.isFile() && IMAGE_EXTENSIONS.includes(path.extname(e.name).toLowerCase())) files.push(abs);
       if (files.length > limit) {
-        throw new ClassifyError(`The selection holds more than ${limit} images; classify at most ${limit} at once (pick a sub-folder, or use the CLI in chunks).`);
+        throw new ClassifyError(l10n.t('The selection holds more than {0} images; classify at most {0} at once (pick a sub-folder, or use the CLI in chunks).', String(limit)));
       }
     }
   };
@@ -95,7 +98,7 @@ export function expandPaths(paths: readonly string[], limit: number, list: ListD
     if (st.isDirectory()) walk(p);
     else files.push(p);
   }
-  if (files.length > limit) throw new ClassifyError(`${files.length} images selected; classify at most ${limit} at once.`);
+  if (files.length > limit) throw new ClassifyError(l10n.t('{0} images selected; classify at most {1} at once.', String(files.length), String(limit)));
   return { files: [...new Set(files)], missing, unreadable };
 }
 
@@ -103,9 +106,9 @@ interface Decoded { pixels: Uint8Array; stats: ImageStats; width: number; height
 
 async function decode(file: string, loaded: LoadedModel): Promise<Decoded> {
   const bytesOnDisk = fs.statSync(file).size;
-  if (bytesOnDisk === 0) throw new ImageDecodeError('the file is empty', 'corrupt');
+  if (bytesOnDisk === 0) throw new ImageDecodeError(l10n.t('the file is empty'), 'corrupt');
   if (bytesOnDisk > MAX_FILE_BYTES) {
-    throw new ImageDecodeError(`the file is ${Math.round(bytesOnDisk / 2 ** 20)} MB; images over ${MAX_FILE_BYTES / 2 ** 20} MB are refused`, 'too-large');
+    throw new ImageDecodeError(l10n.t('the file is {0} MB; images over {1} MB are refused', String(Math.round(bytesOnDisk / 2 ** 20)), String(MAX_FILE_BYTES / 2 ** 20)), 'too-large');
   }
   const bytes = fs.readFileSync(file);
   const fromHeader = headerSize(bytes);
@@ -125,24 +128,27 @@ async function decode(file: string, loaded: LoadedModel): Promise<Decoded> {
 function failure(file: string, e: unknown): P.FailedImage {
   if (e instanceof ImageDecodeError) {
     const kind: P.ProblemKind = e.kind === 'too-large' ? 'too-large' : e.kind === 'unsupported' ? 'not-image' : 'corrupt';
-    const hint = kind === 'too-large' ? 'Downscale it first.' : kind === 'not-image' ? 'Classify JPEG, PNG, WebP, TIFF, GIF or BMP images.' : 'Re-export or re-download the file.';
-    return { ok: false, path: file, kind, error: `Cannot classify ${path.basename(file)}: ${e.message}. ${hint}` };
+    const name = path.basename(file);
+    const error = kind === 'too-large' ? l10n.t('Cannot classify {0}: {1}. Downscale it first.', name, e.message)
+      : kind === 'not-image' ? l10n.t('Cannot classify {0}: {1}. Classify JPEG, PNG, WebP, TIFF, GIF or BMP images.', name, e.message)
+        : l10n.t('Cannot classify {0}: {1}. Re-export or re-download the file.', name, e.message);
+    return { ok: false, path: file, kind, error };
   }
   const code = (e as NodeJS.ErrnoException).code;
-  return { ok: false, path: file, kind: 'unreadable', error: `Cannot read ${file}: ${code ?? (e as Error).message}.` };
+  return { ok: false, path: file, kind: 'unreadable', error: l10n.t('Cannot read {0}: {1}.', file, code ?? (e as Error).message) };
 }
 
 /** The out-of-distribution verdict of one image, with its reasons in words. */
 export function judgeDistribution(stats: ImageStats, distance: number | null): P.DistributionCheck {
   const reasons: string[] = [];
   const L = OOD_LIMITS;
-  if (stats.colourfulness > L.colourfulness) reasons.push('it is a colour image; MRI slices are greyscale');
-  if (stats.content < L.minContent) reasons.push('it is almost entirely black');
-  else if (stats.spread < L.minSpread) reasons.push('it is nearly uniform, with no anatomy to see');
-  if (stats.white > L.white) reasons.push(`${Math.round(stats.white * 100)}% of it is pure white (documents, screenshots, photos); MRI slices have almost none`);
-  if (stats.roughness > L.roughness) reasons.push('it is grainy like noise or fine text; MRI anatomy is smooth');
+  if (stats.colourfulness > L.colourfulness) reasons.push(l10n.t('it is a colour image; MRI slices are greyscale'));
+  if (stats.content < L.minContent) reasons.push(l10n.t('it is almost entirely black'));
+  else if (stats.spread < L.minSpread) reasons.push(l10n.t('it is nearly uniform, with no anatomy to see'));
+  if (stats.white > L.white) reasons.push(l10n.t('{0} of it is pure white (documents, screenshots, photos); MRI slices have almost none', percentOf(Math.round(stats.white * 100))));
+  if (stats.roughness > L.roughness) reasons.push(l10n.t('it is grainy like noise or fine text; MRI anatomy is smooth'));
   if (distance !== null && distance > L.featureDistance) {
-    reasons.push(`the model's features for it lie ${distance.toFixed(1)}x farther from the training data than 99% of validation images`);
+    reasons.push(l10n.t('the model\'s features for it lie {0}x farther from the training data than 99% of validation images', fixed(distance, 1)));
   }
   const r = (v: number) => Math.round(v * 1000) / 1000;
   return { outOfDistribution: reasons.length > 0, reasons, colourfulness: r(stats.colourfulness), darkBorder: r(stats.darkBorder),
@@ -153,11 +159,11 @@ export async function classifyImages(paths: readonly string[], loaded: LoadedMod
   const t0 = performance.now();
   const { files, missing, unreadable } = expandPaths(paths, MAX_CLASSIFY_IMAGES, opts.listDir);
   if (!files.length && !missing.length && !unreadable.length) {
-    throw new ClassifyError(`No images found in ${paths.join(', ')}: classification reads ${IMAGE_EXTENSIONS.join(' ')} files ` +
-      '(folders are searched recursively; hidden entries are skipped).');
+    throw new ClassifyError(l10n.t('No images found in {0}: classification reads {1} files (folders are searched recursively; hidden entries are skipped).',
+      paths.join(', '), IMAGE_EXTENSIONS.join(' ')));
   }
   const items: P.ClassifyItem[] = [
-    ...missing.map((p): P.FailedImage => ({ ok: false, path: p, kind: 'missing', error: `${p} does not exist (moved or deleted?).` })),
+    ...missing.map((p): P.FailedImage => ({ ok: false, path: p, kind: 'missing', error: l10n.t('{0} does not exist (moved or deleted?).', p) })),
     ...unreadable.map((u): P.FailedImage => ({ ok: false, path: u.path, kind: 'unreadable', error: u.error })),
   ];
   const { size, channels } = loaded.policy;
@@ -216,8 +222,10 @@ export async function classifyImages(paths: readonly string[], loaded: LoadedMod
         const distance = loaded.featureStats ? featureDistance(loaded.featureStats, out.features.subarray(j * out.dims, (j + 1) * out.dims)) : null;
         const distribution = judgeDistribution(d.stats, distance);
         const reasons: string[] = [];
-        if (row[best]! < opts.threshold) reasons.push(`confidence ${(row[best]! * 100).toFixed(1)}% is below the ${(opts.threshold * 100).toFixed(0)}% threshold`);
-        if (distribution.outOfDistribution) reasons.push(`the image may not be a brain MRI slice like those the model was trained on: ${distribution.reasons.join('; ')}`);
+        if (row[best]! < opts.threshold) reasons.push(l10n.t('confidence {0} is below the {1} threshold', pct(row[best]!), pct(opts.threshold, 0)));
+        if (distribution.outOfDistribution) {
+          reasons.push(l10n.t('the image may not be a brain MRI slice like those the model was trained on: {0}', distribution.reasons.join('; ')));
+        }
         results.set(i, {
           ok: true, path: chunk[i]!, predicted: CLASSES[best]!, probabilities: row, confidence: row[best]!, uncertain: reasons.length > 0,
           uncertainReasons: reasons, distribution, heatmap: null, input: null, width: d.width, height: d.height,

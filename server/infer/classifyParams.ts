@@ -1,17 +1,18 @@
 /** Validation of `classify` and `loadModel` params: they come from another process and are checked before use. */
+import * as l10n from '@vscode/l10n';
 import * as path from 'node:path';
 import { DEFAULT_UNCERTAINTY_THRESHOLD, ErrorCodes, MAX_CLASSIFY_IMAGES, protocolError, type ClassifyParams, type LoadModelParams } from '../protocol';
 
 const bad = (method: string, m: string) => protocolError(ErrorCodes.InvalidParams, `${method}: ${m}`);
 
 function absolutePath(method: string, key: string, v: unknown): string {
-  if (typeof v !== 'string' || !v || !path.isAbsolute(v) || v.includes('\0')) throw bad(method, `"${key}" must be an absolute path, got ${JSON.stringify(v)}`);
+  if (typeof v !== 'string' || !v || !path.isAbsolute(v) || v.includes('\0')) throw bad(method, l10n.t('"{0}" must be an absolute path, got {1}', key, String(JSON.stringify(v))));
   return path.normalize(v);
 }
 
 function object(method: string, raw: unknown): Record<string, unknown> {
   if (raw === undefined || raw === null) return {};
-  if (typeof raw !== 'object' || Array.isArray(raw)) throw bad(method, 'expected an object');
+  if (typeof raw !== 'object' || Array.isArray(raw)) throw bad(method, l10n.t('expected an object'));
   return raw as Record<string, unknown>;
 }
 
@@ -25,15 +26,17 @@ export type ParsedClassifyParams = Required<Omit<ClassifyParams, 'modelDir' | 'p
 
 export function parseClassifyParams(raw: unknown): ParsedClassifyParams {
   const o = object('classify', raw);
-  if (!Array.isArray(o.paths) || o.paths.length === 0) throw bad('classify', '"paths" must be a non-empty array of absolute paths');
-  if (o.paths.length > MAX_CLASSIFY_IMAGES) throw bad('classify', `at most ${MAX_CLASSIFY_IMAGES} paths at once, got ${o.paths.length}`);
+  if (!Array.isArray(o.paths) || o.paths.length === 0) throw bad('classify', l10n.t('"{0}" must be a non-empty array of absolute paths', 'paths'));
+  if (o.paths.length > MAX_CLASSIFY_IMAGES) throw bad('classify', l10n.t('at most {0} paths at once, got {1}', String(MAX_CLASSIFY_IMAGES), String(o.paths.length)));
   const paths = o.paths.map((p, i) => absolutePath('classify', `paths[${i}]`, p));
   for (const k of ['explain', 'withInput', 'tta'] as const) {
-    if (o[k] !== undefined && typeof o[k] !== 'boolean') throw bad('classify', `"${k}" must be true or false`);
+    if (o[k] !== undefined && typeof o[k] !== 'boolean') throw bad('classify', l10n.t('"{0}" must be true or false', k));
   }
   const threshold = o.threshold ?? DEFAULT_UNCERTAINTY_THRESHOLD;
-  if (typeof threshold !== 'number' || !(threshold >= 0 && threshold <= 1)) throw bad('classify', `"threshold" must be a number from 0 to 1, got ${JSON.stringify(o.threshold)}`);
-  if (o.progressToken !== undefined && (typeof o.progressToken !== 'string' || o.progressToken.length > 200)) throw bad('classify', '"progressToken" must be a short string');
+  if (typeof threshold !== 'number' || !(threshold >= 0 && threshold <= 1)) {
+    throw bad('classify', l10n.t('"{0}" must be a number from {1} to {2}, got {3}', 'threshold', '0', '1', String(JSON.stringify(o.threshold))));
+  }
+  if (o.progressToken !== undefined && (typeof o.progressToken !== 'string' || o.progressToken.length > 200)) throw bad('classify', l10n.t('"{0}" must be a short string', 'progressToken'));
   return {
     paths, explain: o.explain === true, withInput: o.withInput === true, tta: o.tta === true, threshold,
     ...(o.modelDir !== undefined ? { modelDir: absolutePath('classify', 'modelDir', o.modelDir) } : {}),

@@ -4,6 +4,7 @@
  * Quantization uses tfjs's own weight encodings, so any tfjs loader reads the folder: `uint8` is affine per
  * tensor (value = q * scale + min), `float16` is IEEE half precision. Only float32 weights are quantized.
  */
+import * as l10n from '@vscode/l10n';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -63,8 +64,8 @@ export interface ExportResult { outDir: string; weightBytes: number; quantizatio
 
 /** Writes runDir's model into outDir (created; existing model files replaced) with the given weight encoding. */
 export async function exportModel(runDir: string, outDir: string, quantization: WeightQuantization): Promise<ExportResult> {
-  if (!QUANTIZATIONS.includes(quantization)) throw new Error(`Unknown quantization "${String(quantization)}": choose ${QUANTIZATIONS.join(', ')}.`);
-  if (path.resolve(runDir) === path.resolve(outDir)) throw new Error('Export into a different folder than the run.');
+  if (!QUANTIZATIONS.includes(quantization)) throw new Error(l10n.t('Unknown quantization "{0}": choose {1}.', String(quantization), QUANTIZATIONS.join(', ')));
+  if (path.resolve(runDir) === path.resolve(outDir)) throw new Error(l10n.t('Export into a different folder than the run.'));
   const meta = readMetadata(runDir);
   const model = await loadModel(runDir);
   try {

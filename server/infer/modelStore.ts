@@ -3,6 +3,7 @@
  * once, checked (classes, input size, preprocessing, weights) and kept while their files do not change. A
  * retrained or re-evaluated run (new weights, new temperature) is reloaded on its next use.
  */
+import * as l10n from '@vscode/l10n';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type * as tfl from '@tensorflow/tfjs-layers';
@@ -107,8 +108,8 @@ export class ModelStore {
   private async load(dir: string, bundled: boolean): Promise<LoadedModel> {
     if (!fs.existsSync(path.join(dir, 'model.json'))) {
       throw new ModelError(bundled
-        ? `The bundled model is missing from this installation (${dir} has no model.json). Reinstall, or choose a trained model (Select Model in VS Code, --model on the command line).`
-        : `There is no model in ${dir} (no model.json). Choose a run folder that finished training (Select Model in VS Code, --model on the command line), or train one.`, 'missing');
+        ? l10n.t('The bundled model is missing from this installation ({0} has no model.json). Reinstall, or choose a trained model (Select Model in VS Code, --model on the command line).', dir)
+        : l10n.t('There is no model in {0} (no model.json). Choose a run folder that finished training (Select Model in VS Code, --model on the command line), or train one.', dir), 'missing');
     }
     let meta: RunMetadata;
     try {
@@ -121,14 +122,14 @@ export class ModelStore {
     try {
       model = await loadModel(dir);
     } catch (e) {
-      throw new ModelError(e instanceof RunFolderError ? e.message : `Cannot load the model in ${dir}: ${(e as Error).message}`, 'corrupt');
+      throw new ModelError(e instanceof RunFolderError ? e.message : l10n.t('Cannot load the model in {0}: {1}', dir, (e as Error).message), 'corrupt');
     }
     const shape = model.inputs[0]!.shape;
     const outUnits = model.outputs[0]!.shape[1];
     if (shape[1] !== meta.inputSize || shape[2] !== meta.inputSize || shape[3] !== meta.channels || outUnits !== CLASSES.length) {
       model.dispose();
-      throw new ModelError(`The model in ${dir} takes ${String(shape.slice(1))} inputs and gives ${String(outUnits)} outputs, but its metadata says ` +
-        `${meta.inputSize} x ${meta.inputSize} x ${meta.channels} and ${CLASSES.length} classes. The folder is inconsistent: retrain or restore it.`, 'incompatible');
+      throw new ModelError(l10n.t('The model in {0} takes {1} inputs and gives {2} outputs, but its metadata says {3} x {3} x {4} and {5} classes. The folder is inconsistent: retrain or restore it.',
+        dir, String(shape.slice(1)), String(outUnits), String(meta.inputSize), String(meta.channels), String(CLASSES.length)), 'incompatible');
     }
     const featureStats = parseFeatureStats(meta.featureStats, CLASSES.length);
     const temperature = meta.calibration?.temperature ?? null;

@@ -3,6 +3,7 @@
  * preprocessing policy, data sources, config, calibration, evaluation, feature statistics), and the check that a
  * model fits this version before anything is classified with it.
  */
+import * as l10n from '@vscode/l10n';
 import * as path from 'node:path';
 import type { BackendKind, CrossSourceOverlap, DataSource, EvaluationReport, HeadlineScores, RunSummary, TrainConfig, TumorClassName } from '../protocol';
 import { CLASSES } from '../data/classNames';
@@ -49,8 +50,8 @@ export interface RunMetadata {
 }
 
 export function readMetadata(runDir: string): RunMetadata {
-  const m = readJson<RunMetadata>(path.join(runDir, 'metadata.json'), 'The run metadata');
-  if (m.format !== RUN_FORMAT) throw new RunFolderError(`${runDir} is not a brain-tumor run folder (metadata.json format is ${JSON.stringify(m.format)}).`);
+  const m = readJson<RunMetadata>(path.join(runDir, 'metadata.json'), 'metadata');
+  if (m.format !== RUN_FORMAT) throw new RunFolderError(l10n.t('{0} is not a brain-tumor run folder (metadata.json format is {1}).', runDir, String(JSON.stringify(m.format))));
   return m;
 }
 
@@ -66,14 +67,14 @@ export class IncompatibleModelError extends Error {}
 export function checkModelMetadata(modelDir: string): RunMetadata {
   const meta = readMetadata(modelDir);
   if (JSON.stringify(meta.classes) !== JSON.stringify(CLASSES)) {
-    throw new IncompatibleModelError(`The model in ${modelDir} predicts the classes ${JSON.stringify(meta.classes)}; this version needs ` +
-      `${JSON.stringify(CLASSES)} in that order. Retrain it with this version.`);
+    throw new IncompatibleModelError(l10n.t('The model in {0} predicts the classes {1}; this version needs {2} in that order. Retrain it with this version.',
+      modelDir, String(JSON.stringify(meta.classes)), JSON.stringify(CLASSES)));
   }
   try {
     const policy = validatePolicy(meta.preprocess);
-    if (policy.size !== meta.inputSize || policy.channels !== meta.channels) throw new Error('its size or channels differ from the model input');
+    if (policy.size !== meta.inputSize || policy.channels !== meta.channels) throw new Error(l10n.t('its size or channels differ from the model input'));
   } catch (e) {
-    throw new IncompatibleModelError(`The preprocessing recorded with the model in ${modelDir} is not usable: ${(e as Error).message}.`);
+    throw new IncompatibleModelError(l10n.t('The preprocessing recorded with the model in {0} is not usable: {1}.', modelDir, (e as Error).message));
   }
   return meta;
 }

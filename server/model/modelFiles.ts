@@ -3,6 +3,7 @@
  * against the manifest and the topology before tfjs allocates anything, so a damaged or hostile folder fails
  * with a sentence instead of a crash.
  */
+import * as l10n from '@vscode/l10n';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -39,9 +40,9 @@ export function bytesPerValue(s: tf.io.WeightsManifestEntry): number {
 /** Loads model.json + its weight files from a folder; errors name the file and what is wrong with it. */
 export async function loadModel(dir: string): Promise<tfl.LayersModel> {
   const json = readJson<{ modelTopology?: unknown; weightsManifest?: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[] }>(
-    path.join(dir, 'model.json'), 'The model file');
+    path.join(dir, 'model.json'), 'model');
   if (!json.modelTopology || !Array.isArray(json.weightsManifest)) {
-    throw new RunFolderError(`${path.join(dir, 'model.json')} is not a tfjs layers model (no modelTopology or weightsManifest).`);
+    throw new RunFolderError(l10n.t('{0} is not a tfjs layers model (no modelTopology or weightsManifest).', path.join(dir, 'model.json')));
   }
   const specs: tf.io.WeightsManifestEntry[] = [];
   const buffers: Uint8Array[] = [];
@@ -49,20 +50,22 @@ export async function loadModel(dir: string): Promise<tfl.LayersModel> {
   for (const [g, group] of json.weightsManifest.entries()) {
     // A string would be iterated character by character: say what is wrong instead.
     if (!Array.isArray(group.paths) || !group.paths.every((p) => typeof p === 'string') || !Array.isArray(group.weights)) {
-      throw new RunFolderError(`${path.join(dir, 'model.json')}: weightsManifest[${g}].paths must be a list of file names, got ${JSON.stringify(group.paths)}`);
+      throw new RunFolderError(l10n.t('{0}: weightsManifest[{1}].paths must be a list of file names, got {2}', path.join(dir, 'model.json'), String(g), String(JSON.stringify(group.paths))));
     }
     specs.push(...group.weights);
     for (const p of group.paths) {
       const file = path.resolve(dir, p);
-      if (path.dirname(file) !== path.resolve(dir)) throw new RunFolderError(`model.json names a weight file outside its folder: ${p}`);
+      if (path.dirname(file) !== path.resolve(dir)) throw new RunFolderError(l10n.t('model.json names a weight file outside its folder: {0}', p));
       // A link that leads out of the folder would read any file the user can read.
       let real: string | undefined;
       try { real = fs.realpathSync(file); } catch { /* missing: reported below */ }
-      if (real !== undefined && path.dirname(real) !== realDir) throw new RunFolderError(`The weights file ${file} links outside the model folder (to ${real}); copy the file into the folder instead.`);
+      if (real !== undefined && path.dirname(real) !== realDir) {
+        throw new RunFolderError(l10n.t('The weights file {0} links outside the model folder (to {1}); copy the file into the folder instead.', file, real));
+      }
       try {
         buffers.push(fs.readFileSync(file));
       } catch {
-        throw new RunFolderError(`The weights file ${file} is missing.`);
+        throw new RunFolderError(l10n.t('The weights file {0} is missing.', file));
       }
     }
   }
@@ -71,19 +74,19 @@ export async function loadModel(dir: string): Promise<tfl.LayersModel> {
   for (const b of buffers) { data.set(b, off); off += b.byteLength; }
   const expected = specs.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1) * bytesPerValue(s), 0);
   if (expected !== data.byteLength) {
-    throw new RunFolderError(`The weights in ${dir} are corrupt: ${data.byteLength} bytes, the manifest needs ${expected}. Retrain or restore the folder.`);
+    throw new RunFolderError(l10n.t('The weights in {0} are corrupt: {1} bytes, the manifest needs {2}. Retrain or restore the folder.', dir, String(data.byteLength), String(expected)));
   }
   // Every weight the layers will create must be in the manifest with its shape, checked before tfjs allocates them.
   try {
     checkTopology(json.modelTopology, specs);
   } catch (e) {
     if (!(e instanceof TopologyError)) throw e;
-    throw new RunFolderError(`${path.join(dir, 'model.json')} does not match its weights: ${e.message}. Restore the folder or export the model again.`);
+    throw new RunFolderError(l10n.t('{0} does not match its weights: {1}. Restore the folder or export the model again.', path.join(dir, 'model.json'), e.message));
   }
   try {
     return await tfl.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: specs, weightData: data.buffer }));
   } catch (e) {
-    throw new RunFolderError(`Cannot load the model in ${dir}: ${(e as Error).message}`);
+    throw new RunFolderError(l10n.t('Cannot load the model in {0}: {1}', dir, (e as Error).message));
   }
 }
 

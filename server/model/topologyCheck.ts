@@ -8,6 +8,7 @@
  * Only the layer types this product's models use are known; any other is refused (a model from elsewhere should be
  * converted and checked by whoever supplies it, not built blindly).
  */
+import * as l10n from '@vscode/l10n';
 import type * as tf from '@tensorflow/tfjs-core';
 
 export class TopologyError extends Error {}
@@ -22,12 +23,12 @@ const PASS_THROUGH = new Set(['ReLU', 'Activation', 'Dropout', 'StepDropout', 'S
 
 function pair(v: unknown, what: string): [number, number] {
   const a = Array.isArray(v) ? v : [v, v];
-  if (a.length !== 2 || !a.every((x) => Number.isInteger(x) && (x as number) > 0 && (x as number) <= MAX_SIDE)) throw new TopologyError(`${what} must be two positive whole numbers, got ${JSON.stringify(v)}`);
+  if (a.length !== 2 || !a.every((x) => Number.isInteger(x) && (x as number) > 0 && (x as number) <= MAX_SIDE)) throw new TopologyError(l10n.t('{0} must be two positive whole numbers, got {1}', what, String(JSON.stringify(v))));
   return a as [number, number];
 }
 
 function positive(v: unknown, what: string, max = 1 << 16): number {
-  if (!Number.isInteger(v) || (v as number) <= 0 || (v as number) > max) throw new TopologyError(`${what} must be a whole number from 1 to ${max}, got ${JSON.stringify(v)}`);
+  if (!Number.isInteger(v) || (v as number) <= 0 || (v as number) > max) throw new TopologyError(l10n.t('{0} must be a whole number from 1 to {1}, got {2}', what, String(max), String(JSON.stringify(v))));
   return v as number;
 }
 
@@ -35,7 +36,7 @@ function spatial(inShape: Shape, kernel: [number, number], strides: [number, num
   return [0, 1].map((i) => {
     const n = inShape[i]!, k = (kernel[i]! - 1) * dilation[i]! + 1, s = strides[i]!;
     const out = padding === 'same' ? Math.ceil(n / s) : Math.floor((n - k) / s) + 1;
-    if (out < 1) throw new TopologyError(`a ${kernel.join('x')} window does not fit a ${n}-pixel side`);
+    if (out < 1) throw new TopologyError(l10n.t('a {0} window does not fit a {1}-pixel side', kernel.join('x'), String(n)));
     return out;
   }) as [number, number];
 }
@@ -54,8 +55,8 @@ export function checkTopology(topology: unknown, specs: readonly tf.io.WeightsMa
   const t = topology as { class_name?: string; config?: { layers?: unknown }; model_config?: unknown };
   const model = (t.model_config ?? t) as { class_name?: string; config?: { layers?: unknown } };
   const layers = model.config?.layers;
-  if (model.class_name !== 'Model' && model.class_name !== 'Functional') throw new TopologyError(`the topology is a ${String(model.class_name)}, not a functional model`);
-  if (!Array.isArray(layers)) throw new TopologyError('the topology has no layer list');
+  if (model.class_name !== 'Model' && model.class_name !== 'Functional') throw new TopologyError(l10n.t('the topology is a {0}, not a functional model', String(model.class_name)));
+  if (!Array.isArray(layers)) throw new TopologyError(l10n.t('the topology has no layer list'));
   const manifest = new Map(specs.map((s) => [s.name, s.shape]));
   const used = new Set<string>();
   const shapes = new Map<string, Shape>();
@@ -63,30 +64,30 @@ export function checkTopology(topology: unknown, specs: readonly tf.io.WeightsMa
   const expect = (layer: string, weight: string, shape: Shape) => {
     const name = `${layer}/${weight}`;
     const have = manifest.get(name);
-    if (!have) throw new TopologyError(`layer ${layer} needs the weight ${name} ${JSON.stringify(shape)}, which the weights manifest does not have`);
+    if (!have) throw new TopologyError(l10n.t('layer {0} needs the weight {1} {2}, which the weights manifest does not have', layer, name, JSON.stringify(shape)));
     if (have.length !== shape.length || have.some((d, i) => d !== shape[i])) {
-      throw new TopologyError(`layer ${layer} needs ${name} of shape ${JSON.stringify(shape)}; the weights manifest has ${JSON.stringify(have)}`);
+      throw new TopologyError(l10n.t('layer {0} needs {1} of shape {2}; the weights manifest has {3}', layer, name, JSON.stringify(shape), JSON.stringify(have)));
     }
     used.add(name);
     values += shape.reduce((a, b) => a * b, 1);
   };
   for (const raw of layers as LayerJson[]) {
     const { class_name: kind, name, config: c } = raw;
-    if (typeof name !== 'string' || typeof c !== 'object' || c === null) throw new TopologyError('a layer without a name or config');
+    if (typeof name !== 'string' || typeof c !== 'object' || c === null) throw new TopologyError(l10n.t('a layer without a name or config'));
     const ins = inboundNames(raw).map((n) => {
       const s = shapes.get(n);
-      if (!s) throw new TopologyError(`layer ${name} reads ${n}, which comes later or does not exist`);
+      if (!s) throw new TopologyError(l10n.t('layer {0} reads {1}, which comes later or does not exist', name, n));
       return s;
     });
     const x = ins[0]!;
-    const needsInput = () => { if (!ins.length) throw new TopologyError(`layer ${name} has no input`); };
+    const needsInput = () => { if (!ins.length) throw new TopologyError(l10n.t('layer {0} has no input', name)); };
     let out: Shape;
     const useBias = c.use_bias !== false;
     switch (kind) {
       case 'InputLayer': {
         const b = c.batch_input_shape as unknown[];
-        if (!Array.isArray(b) || b.length !== 4) throw new TopologyError(`input ${name} must be [batch, height, width, channels], got ${JSON.stringify(b)}`);
-        out = [positive(b[1], 'input height', MAX_SIDE), positive(b[2], 'input width', MAX_SIDE), positive(b[3], 'input channels', MAX_CHANNELS)];
+        if (!Array.isArray(b) || b.length !== 4) throw new TopologyError(l10n.t('input {0} must be [batch, height, width, channels], got {1}', name, String(JSON.stringify(b))));
+        out = [positive(b[1], l10n.t('input height'), MAX_SIDE), positive(b[2], l10n.t('input width'), MAX_SIDE), positive(b[3], l10n.t('input channels'), MAX_CHANNELS)];
         break;
       }
       case 'Conv2D': case 'SeparableConv2D': case 'DepthwiseConv2D': {
@@ -142,19 +143,21 @@ export function checkTopology(topology: unknown, specs: readonly tf.io.WeightsMa
       case 'GlobalAveragePooling2D': case 'GlobalMaxPooling2D': needsInput(); out = [x[2]!]; break;
       case 'Flatten': needsInput(); out = [x.reduce((a, b) => a * b, 1)]; break;
       case 'Add': {
-        if (ins.length < 2) throw new TopologyError(`layer ${name} adds fewer than two inputs`);
-        if (ins.some((s) => s.length !== x.length || s.some((d, i) => d !== x[i]))) throw new TopologyError(`layer ${name} adds inputs of different shapes: ${JSON.stringify(ins)}`);
+        if (ins.length < 2) throw new TopologyError(l10n.t('layer {0} adds fewer than two inputs', name));
+        if (ins.some((s) => s.length !== x.length || s.some((d, i) => d !== x[i]))) {
+          throw new TopologyError(l10n.t('layer {0} adds inputs of different shapes: {1}', name, JSON.stringify(ins)));
+        }
         out = x;
         break;
       }
       default:
-        if (!PASS_THROUGH.has(kind)) throw new TopologyError(`layer ${name} is a ${kind}, a layer type this product's models do not use`);
+        if (!PASS_THROUGH.has(kind)) throw new TopologyError(l10n.t('layer {0} is a {1}, a layer type this product\'s models do not use', name, String(kind)));
         needsInput();
         out = x;
     }
     shapes.set(name, out);
   }
   const extra = specs.filter((s) => !used.has(s.name)).map((s) => s.name);
-  if (extra.length) throw new TopologyError(`the weights manifest has weights no layer uses: ${extra.slice(0, 5).join(', ')}${extra.length > 5 ? ', ...' : ''}`);
+  if (extra.length) throw new TopologyError(l10n.t('the weights manifest has weights no layer uses: {0}', `${extra.slice(0, 5).join(', ')}${extra.length > 5 ? ', ...' : ''}`));
   return values;
 }

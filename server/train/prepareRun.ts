@@ -3,6 +3,7 @@
  * interrupted one to resume (its saved settings re-validated, only epochs and patience changeable). Each takes
  * the run's lock first and gives it back if it fails, so a refused start leaves no lock behind.
  */
+import * as l10n from '@vscode/l10n';
 import * as path from 'node:path';
 import type * as P from '../protocol';
 import type { RunLock } from '../protocol';
@@ -31,15 +32,14 @@ export function prepareResume(params: P.TrainParams, backend: P.BackendInfo, log
       meta.config = resolveTrainConfig(meta.config, { saved: true });
     } catch (e) {
       if (!(e instanceof ConfigError)) throw e;
-      throw new ConfigError(`${path.join(runDir, 'metadata.json')} holds an invalid setting: ${e.message}. ` +
-        'Fix it there, or start a new run.');
+      throw new ConfigError(l10n.t('{0} holds an invalid setting: {1}. Fix it there, or start a new run.', path.join(runDir, 'metadata.json'), e.message));
     }
     const summary = runSummary(runDir);
     const extending = params.config?.epochs !== undefined && params.config.epochs > summary.history.length && hasCheckpoint(runDir);
     if (!summary.resumable && !extending) {
       throw new RunFolderError(summary.status === 'completed' || summary.status === 'early-stopped'
-        ? `Run ${meta.runId} already finished (${summary.status}); start a new run, or make it longer with more epochs (--epochs N).`
-        : `Run ${meta.runId} has no checkpoint to resume from (no epoch finished); start a new run instead.`);
+        ? l10n.t('Run {0} already finished ({1}); start a new run, or make it longer with more epochs (--epochs N).', meta.runId, summary.status)
+        : l10n.t('Run {0} has no checkpoint to resume from (no epoch finished); start a new run instead.', meta.runId));
     }
     const resumedFrom = summary.history.length;
     // A resumed run keeps its settings, except that it may be made longer or shorter (the cosine schedule
@@ -47,7 +47,7 @@ export function prepareResume(params: P.TrainParams, backend: P.BackendInfo, log
     // its early stopping may change: a longer run restarts the schedule, and the validation loss usually
     // rises for a few epochs before it beats the old best, which the old patience would stop.
     const extra = Object.keys(params.config ?? {}).filter((k) => k !== 'epochs' && k !== 'patience');
-    if (extra.length) throw new ConfigError(`a resumed run keeps its settings; only epochs and patience can change (got ${extra.join(', ')})`);
+    if (extra.length) throw new ConfigError(l10n.t('a resumed run keeps its settings; only epochs and patience can change (got {0})', extra.join(', ')));
     if (params.config?.patience !== undefined) {
       const patience = resolveTrainConfig({ patience: params.config.patience }).patience;
       if (patience !== meta.config.patience) log(`Run ${meta.runId}: patience changed from ${meta.config.patience} to ${patience} on resume.`);
@@ -55,7 +55,7 @@ export function prepareResume(params: P.TrainParams, backend: P.BackendInfo, log
     }
     if (params.config?.epochs !== undefined) {
       const epochs = resolveTrainConfig({ epochs: params.config.epochs }).epochs;
-      if (epochs <= resumedFrom) throw new ConfigError(`epochs must be more than the ${resumedFrom} already finished; got ${epochs}`);
+      if (epochs <= resumedFrom) throw new ConfigError(l10n.t('epochs must be more than the {0} already finished; got {1}', String(resumedFrom), String(epochs)));
       if (epochs !== meta.config.epochs) log(`Run ${meta.runId}: epochs changed from ${meta.config.epochs} to ${epochs} on resume.`);
       meta.config = { ...meta.config, epochs };
     }
@@ -73,7 +73,7 @@ export function prepareResume(params: P.TrainParams, backend: P.BackendInfo, log
 export async function prepareNewRun(params: P.TrainParams, backend: P.BackendInfo, recovered: OnRecover): Promise<PreparedRun> {
   const config = resolveTrainConfig(params.config);
   const roots = (params.dataRoots?.length ? params.dataRoots : [params.dataRoot!]).map((r) => path.resolve(r));
-  if (new Set(roots).size !== roots.length) throw new ConfigError('the same dataset folder is given twice; give each source once');
+  if (new Set(roots).size !== roots.length) throw new ConfigError(l10n.t('the same dataset folder is given twice; give each source once'));
   for (const root of roots) await walkDataset(root); // a wrong folder or layout fails now, not after the run folder exists
   const policy: PreprocessPolicy = { ...DEFAULT_POLICY, size: config.inputSize, channels: config.channels };
   const { runId, runDir } = createRunDir(params.runsDir!, config.model);

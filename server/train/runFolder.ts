@@ -11,6 +11,7 @@
  * Every file is written to a temporary name and renamed, so a crash never leaves a half-written file, and the
  * checkpoint folder is swapped whole.
  */
+import * as l10n from '@vscode/l10n';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -42,7 +43,7 @@ export function createRunDir(runsDir: string, model: string, now = new Date()): 
 
 export function readHistory(runDir: string): EpochStats[] {
   const file = path.join(runDir, 'history.json');
-  return fs.existsSync(file) ? readJson<EpochStats[]>(file, 'The run history') : [];
+  return fs.existsSync(file) ? readJson<EpochStats[]>(file, 'history') : [];
 }
 
 export function writeHistory(runDir: string, history: readonly EpochStats[]): void {
@@ -76,7 +77,7 @@ export async function saveCheckpoint(runDir: string, model: tfl.LayersModel, opt
 export interface LoadedCheckpoint { model: tfl.LayersModel; optimizer: NamedTensor[]; state: TrainerState }
 
 function decodeWeights(dir: string, name: string): NamedTensor[] {
-  const specs = readJson<tf.io.WeightsManifestEntry[]>(path.join(dir, `${name}.json`), `The checkpoint's ${name} manifest`);
+  const specs = readJson<tf.io.WeightsManifestEntry[]>(path.join(dir, `${name}.json`), { checkpointManifest: name });
   const data = fs.readFileSync(path.join(dir, `${name}.bin`));
   const map = tf.io.decodeWeights(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength), specs);
   return specs.map((s) => ({ name: s.name, tensor: map[s.name]! }));
@@ -95,15 +96,16 @@ function manifestBytes(specs: tf.io.WeightsManifestEntry[]): number {
 function checkpointProblem(dir: string): string | null {
   try {
     const state = JSON.parse(fs.readFileSync(path.join(dir, 'state.json'), 'utf8')) as Partial<TrainerState>;
-    if (!Number.isInteger(state.nextEpoch)) return 'its state.json has no epoch';
+    if (!Number.isInteger(state.nextEpoch)) return l10n.t('its state.json has no epoch');
     const model = JSON.parse(fs.readFileSync(path.join(dir, 'model.json'), 'utf8')) as { weightsManifest?: { weights: tf.io.WeightsManifestEntry[] }[] };
     const modelBytes = manifestBytes((model.weightsManifest ?? []).flatMap((g) => g.weights));
-    if (fs.statSync(path.join(dir, 'weights.bin')).size !== modelBytes) return 'its weights.bin is truncated or damaged';
+    if (fs.statSync(path.join(dir, 'weights.bin')).size !== modelBytes) return l10n.t('its {0} is truncated or damaged', 'weights.bin');
     const optSpecs = JSON.parse(fs.readFileSync(path.join(dir, 'optimizer.json'), 'utf8')) as tf.io.WeightsManifestEntry[];
-    if (fs.statSync(path.join(dir, 'optimizer.bin')).size !== manifestBytes(optSpecs)) return 'its optimizer.bin is truncated or damaged';
+    if (fs.statSync(path.join(dir, 'optimizer.bin')).size !== manifestBytes(optSpecs)) return l10n.t('its {0} is truncated or damaged', 'optimizer.bin');
     return null;
   } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'ENOENT' ? `a file is missing (${path.basename((e as NodeJS.ErrnoException).path ?? '')})` : `it cannot be read (${(e as Error).message})`;
+    return (e as NodeJS.ErrnoException).code === 'ENOENT' ? l10n.t('a file is missing ({0})', path.basename((e as NodeJS.ErrnoException).path ?? ''))
+      : l10n.t('it cannot be read ({0})', (e as Error).message);
   }
 }
 
@@ -123,7 +125,7 @@ export function usableCheckpoint(runDir: string): { dir: string | null; nextEpoc
       if (name !== 'checkpoint.new') problems.push(`${name}: ${problem}`);
       continue;
     }
-    const { nextEpoch } = readJson<TrainerState>(path.join(dir, 'state.json'), 'The checkpoint state');
+    const { nextEpoch } = readJson<TrainerState>(path.join(dir, 'state.json'), 'checkpoint-state');
     if (nextEpoch > best.nextEpoch) best = { dir, nextEpoch };
   }
   return { ...best, problems };
@@ -137,10 +139,10 @@ export async function readCheckpoint(runDir: string): Promise<LoadedCheckpoint &
   const found = usableCheckpoint(runDir);
   if (!found.dir) {
     throw new RunFolderError(found.problems.length
-      ? `${runDir} cannot be resumed: its checkpoint is damaged (${found.problems.join('; ')}). Start a new run.`
-      : `${runDir} has no checkpoint to resume from (no epoch finished before it stopped). Start a new run.`);
+      ? l10n.t('{0} cannot be resumed: its checkpoint is damaged ({1}). Start a new run.', runDir, found.problems.join('; '))
+      : l10n.t('{0} has no checkpoint to resume from (no epoch finished before it stopped). Start a new run.', runDir));
   }
-  const state = readJson<TrainerState>(path.join(found.dir, 'state.json'), 'The checkpoint state');
+  const state = readJson<TrainerState>(path.join(found.dir, 'state.json'), 'checkpoint-state');
   const model = await loadModel(found.dir);
   const optimizer = decodeWeights(found.dir, 'optimizer');
   return { model, optimizer, state, problems: found.problems };
@@ -159,7 +161,7 @@ export function runSummary(runDir: string): RunSummary {
     evaluation: m.evaluation ? { official: m.evaluation.official, deduplicated: m.evaluation.deduplicated } : null,
     // All epochs done but never marked finished (stopped between the last checkpoint and the end): resuming finishes it.
     resumable: !finished && found.dir !== null && !lock,
-    ...(!finished && found.dir === null && found.problems.length ? { resumeProblem: `its checkpoint is damaged (${found.problems.join('; ')})` } : {}),
+    ...(!finished && found.dir === null && found.problems.length ? { resumeProblem: l10n.t('its checkpoint is damaged ({0})', found.problems.join('; ')) } : {}),
     ...(lock ? { lock } : {}),
   };
 }
@@ -213,13 +215,13 @@ export function acquireRunLock(runDir: string, onRecover: (stale: RunLock) => vo
     // This process trains one run at a time, so its own old lock is a leftover.
     const own = held !== null && held.pid === process.pid && held.host === os.hostname();
     if (held && !own && lockIsLive(held)) {
-      throw new RunFolderError(`${runDir} is being trained by another process (pid ${held.pid} on ${held.host}, since ${held.startedAt}). ` +
-        'Wait for it to end, or stop that process.');
+      throw new RunFolderError(l10n.t('{0} is being trained by another process (pid {1} on {2}, since {3}). Wait for it to end, or stop that process.',
+        runDir, String(held.pid), held.host, held.startedAt));
     }
     if (held) onRecover(held);
     fs.rmSync(file, { force: true });
   }
-  throw new RunFolderError(`Cannot take the lock of ${runDir}: another process keeps taking it.`);
+  throw new RunFolderError(l10n.t('Cannot take the lock of {0}: another process keeps taking it.', runDir));
 }
 
 /** The status a run folder shows after its process died mid-run. */

@@ -3,6 +3,7 @@
  * `train` request, the CLI and a resumed run's saved config), so a bad value fails before any work starts with a
  * message naming the setting, the value and the allowed range.
  */
+import * as l10n from '@vscode/l10n';
 import { DEFAULT_EPOCHS, DEFAULT_MODEL, LR_SCHEDULES, MODEL_NAMES, type AugmentSettings, type TrainConfig } from '../protocol';
 import { DEFAULT_AUGMENT, NO_AUGMENT, NO_INTENSITY } from './augment';
 
@@ -56,7 +57,8 @@ const AUGMENT_RANGES: Record<Exclude<keyof AugmentSettings, 'flip'>, Range> = {
 
 function checkNumber(name: string, v: unknown, [lo, hi]: Range, integer: boolean): number {
   if (typeof v !== 'number' || !Number.isFinite(v) || v < lo || v > hi || (integer && !Number.isInteger(v))) {
-    throw new ConfigError(`${name} must be ${integer ? 'an integer' : 'a number'} from ${lo} to ${hi}; got ${JSON.stringify(v)}`);
+    throw new ConfigError(integer ? l10n.t('{0} must be an integer from {1} to {2}; got {3}', name, String(lo), String(hi), String(JSON.stringify(v)))
+      : l10n.t('{0} must be a number from {1} to {2}; got {3}', name, String(lo), String(hi), String(JSON.stringify(v))));
   }
   return v;
 }
@@ -68,31 +70,33 @@ function checkNumber(name: string, v: unknown, [lo, hi]: Range, integer: boolean
  */
 export function resolveTrainConfig(raw: unknown, { saved = false }: { saved?: boolean } = {}): TrainConfig {
   if (raw !== undefined && (raw === null || typeof raw !== 'object' || Array.isArray(raw))) {
-    throw new ConfigError(`config must be an object; got ${JSON.stringify(raw)}`);
+    throw new ConfigError(l10n.t('config must be an object; got {0}', String(JSON.stringify(raw))));
   }
   const o = (raw ?? {}) as Record<string, unknown>;
   for (const k of Object.keys(o)) {
     // Own properties only: `in` would accept inherited names such as constructor or toString.
-    if (!Object.hasOwn(DEFAULT_TRAIN_CONFIG, k)) throw new ConfigError(`unknown setting "${k}"; known: ${Object.keys(DEFAULT_TRAIN_CONFIG).join(', ')}`);
+    if (!Object.hasOwn(DEFAULT_TRAIN_CONFIG, k)) throw new ConfigError(l10n.t('unknown setting "{0}"; known: {1}', k, Object.keys(DEFAULT_TRAIN_CONFIG).join(', ')));
   }
   const out: TrainConfig = { ...DEFAULT_TRAIN_CONFIG, ...(saved ? SAVED_CONFIG_FALLBACK : {}), augment: { ...DEFAULT_TRAIN_CONFIG.augment } };
   if (o.schedule !== undefined) {
-    if (!(LR_SCHEDULES as readonly unknown[]).includes(o.schedule)) throw new ConfigError(`schedule must be one of ${LR_SCHEDULES.join(', ')}; got ${JSON.stringify(o.schedule)}`);
+    if (!(LR_SCHEDULES as readonly unknown[]).includes(o.schedule)) {
+      throw new ConfigError(l10n.t('{0} must be one of {1}; got {2}', 'schedule', LR_SCHEDULES.join(', '), String(JSON.stringify(o.schedule))));
+    }
     out.schedule = o.schedule as TrainConfig['schedule'];
   }
   if (o.model !== undefined) {
-    if (!(MODEL_NAMES as readonly unknown[]).includes(o.model)) throw new ConfigError(`model must be one of ${MODEL_NAMES.join(', ')}; got ${JSON.stringify(o.model)}`);
+    if (!(MODEL_NAMES as readonly unknown[]).includes(o.model)) throw new ConfigError(l10n.t('{0} must be one of {1}; got {2}', 'model', MODEL_NAMES.join(', '), String(JSON.stringify(o.model))));
     out.model = o.model as TrainConfig['model'];
   }
   if (o.channels !== undefined) {
-    if (o.channels !== 1 && o.channels !== 3) throw new ConfigError(`channels must be 1 (greyscale) or 3 (RGB); got ${JSON.stringify(o.channels)}`);
+    if (o.channels !== 1 && o.channels !== 3) throw new ConfigError(l10n.t('channels must be 1 (greyscale) or 3 (RGB); got {0}', String(JSON.stringify(o.channels))));
     out.channels = o.channels;
   }
   for (const [k, { range, integer }] of Object.entries(NUMBER_RANGES)) {
     if (o[k] !== undefined) (out as unknown as Record<string, number>)[k] = checkNumber(k, o[k], range, integer);
   }
   if (o.classWeights !== undefined) {
-    if (typeof o.classWeights !== 'boolean') throw new ConfigError(`classWeights must be true or false; got ${JSON.stringify(o.classWeights)}`);
+    if (typeof o.classWeights !== 'boolean') throw new ConfigError(l10n.t('{0} must be true or false; got {1}', 'classWeights', String(JSON.stringify(o.classWeights))));
     out.classWeights = o.classWeights;
   }
   if (o.augment !== undefined) out.augment = resolveAugment(o.augment, saved);
@@ -104,14 +108,14 @@ export function resolveTrainConfig(raw: unknown, { saved = false }: { saved?: bo
 function resolveAugment(raw: unknown, saved: boolean): AugmentSettings {
   if (raw === false) return { ...NO_AUGMENT };
   if (raw === true) return { ...DEFAULT_AUGMENT };
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError(`augment must be an object or false; got ${JSON.stringify(raw)}`);
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError(l10n.t('augment must be an object or false; got {0}', String(JSON.stringify(raw))));
   const o = raw as Record<string, unknown>;
   const out = { ...DEFAULT_AUGMENT, ...(saved ? NO_INTENSITY : {}) };
   for (const k of Object.keys(o)) {
-    if (!Object.hasOwn(DEFAULT_AUGMENT, k)) throw new ConfigError(`unknown augment setting "${k}"; known: ${Object.keys(DEFAULT_AUGMENT).join(', ')}`);
+    if (!Object.hasOwn(DEFAULT_AUGMENT, k)) throw new ConfigError(l10n.t('unknown augment setting "{0}"; known: {1}', k, Object.keys(DEFAULT_AUGMENT).join(', ')));
   }
   if (o.flip !== undefined) {
-    if (typeof o.flip !== 'boolean') throw new ConfigError(`augment.flip must be true or false; got ${JSON.stringify(o.flip)}`);
+    if (typeof o.flip !== 'boolean') throw new ConfigError(l10n.t('{0} must be true or false; got {1}', 'augment.flip', String(JSON.stringify(o.flip))));
     out.flip = o.flip;
   }
   for (const [k, range] of Object.entries(AUGMENT_RANGES)) {

@@ -1,4 +1,5 @@
 /** Validation of the training requests' params: they come from another process and are checked before use. */
+import * as l10n from '@vscode/l10n';
 import * as path from 'node:path';
 import { ErrorCodes, protocolError, type TrainParams } from '../protocol';
 
@@ -8,7 +9,7 @@ function absolute(method: string, o: Record<string, unknown>, key: string): stri
   const v = o[key];
   if (v === undefined) return undefined;
   if (typeof v !== 'string' || !v || !path.isAbsolute(v) || v.includes('\0')) {
-    throw bad(method, `"${key}" must be an absolute folder path, got ${JSON.stringify(v)}`);
+    throw bad(method, l10n.t('"{0}" must be an absolute folder path, got {1}', key, String(JSON.stringify(v))));
   }
   return path.normalize(v);
 }
@@ -21,7 +22,7 @@ export const MAX_SOURCES = 16;
  * resumeRunDir. The config is checked later, whole.
  */
 export function parseTrainParams(raw: unknown): TrainParams {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw bad('train', 'expected an object');
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw bad('train', l10n.t('expected an object'));
   const o = raw as Record<string, unknown>;
   const resumeRunDir = absolute('train', o, 'resumeRunDir');
   const dataRoot = absolute('train', o, 'dataRoot');
@@ -29,23 +30,23 @@ export function parseTrainParams(raw: unknown): TrainParams {
   let dataRoots: string[] | undefined;
   if (o.dataRoots !== undefined) {
     if (!Array.isArray(o.dataRoots) || o.dataRoots.length === 0 || o.dataRoots.length > MAX_SOURCES) {
-      throw bad('train', `"dataRoots" must be a list of 1 to ${MAX_SOURCES} absolute folder paths`);
+      throw bad('train', l10n.t('"{0}" must be a list of 1 to {1} absolute folder paths', 'dataRoots', String(MAX_SOURCES)));
     }
     dataRoots = o.dataRoots.map((v: unknown, i) => absolute('train', { [`dataRoots[${i}]`]: v }, `dataRoots[${i}]`)!);
-    if (new Set(dataRoots).size !== dataRoots.length) throw bad('train', '"dataRoots" names a folder twice');
-    if (dataRoot && dataRoot !== dataRoots[0]) throw bad('train', 'give "dataRoot" or "dataRoots", not both');
+    if (new Set(dataRoots).size !== dataRoots.length) throw bad('train', l10n.t('"{0}" names a folder twice', 'dataRoots'));
+    if (dataRoot && dataRoot !== dataRoots[0]) throw bad('train', l10n.t('give "dataRoot" or "dataRoots", not both'));
   }
   if (!resumeRunDir && (!(dataRoot || dataRoots) || !runsDir)) {
-    throw bad('train', 'a new run needs "dataRoot" (or "dataRoots") and "runsDir" (or "resumeRunDir" to resume one)');
+    throw bad('train', l10n.t('a new run needs "dataRoot" (or "dataRoots") and "runsDir" (or "resumeRunDir" to resume one)'));
   }
   return { dataRoot: dataRoot ?? dataRoots?.[0], ...(dataRoots && dataRoots.length > 1 ? { dataRoots } : {}), runsDir, resumeRunDir,
     config: o.config as TrainParams['config'] };
 }
 
 export function parseRunDir(method: string, raw: unknown): string {
-  if (typeof raw !== 'object' || raw === null) throw bad(method, 'expected an object with "runDir"');
+  if (typeof raw !== 'object' || raw === null) throw bad(method, l10n.t('expected an object with "{0}"', 'runDir'));
   const dir = absolute(method, raw as Record<string, unknown>, 'runDir');
-  if (!dir) throw bad(method, '"runDir" is required');
+  if (!dir) throw bad(method, l10n.t('"{0}" is required', 'runDir'));
   return dir;
 }
 

@@ -9,6 +9,7 @@
  * passes the saved state back in `resume`. Every epoch's randomness is seeded by (seed, epoch), so a run resumed
  * from epoch k continues exactly as the uninterrupted run would have.
  */
+import * as l10n from '@vscode/l10n';
 import { CancelledError, throwIfCancelled } from '../cancelled';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
@@ -211,7 +212,7 @@ function splitTrainerState(all: readonly NamedTensor[]): { optimizer: NamedTenso
 
 export async function trainModel(model: tfl.LayersModel, train: TrainData, val: TrainData, opts: TrainOptions,
   cb: TrainCallbacks = {}, resume?: ResumeState): Promise<TrainOutcome> {
-  if (train.count === 0) throw new Error('No training images.');
+  if (train.count === 0) throw new Error(l10n.t('No training images.'));
   const optimizer = new AdamW(opts.learningRate, opts.weightDecay ?? 0);
   const schedule = opts.schedule ?? 'cosine-epochs';
   const emaDecay = opts.ema ?? 0;

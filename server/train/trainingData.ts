@@ -6,6 +6,7 @@
  * Near copies between sources are reported: a Training image of one source that copies a Testing image of another
  * is a leak (evaluation leaves that Testing image out of the deduplicated figures).
  */
+import * as l10n from '@vscode/l10n';
 import * as crypto from 'node:crypto';
 import type { CrossSourceOverlap, DataSource } from '../protocol';
 import { CLASSES, COARSE_TUMOUR, LABELS, labelIndex, type DatasetLabel } from '../data/classNames';
@@ -64,13 +65,14 @@ const where = (scan: ScanResult) => (scan.report.layout === 'single' ? scan.repo
 function checkCounts(files: readonly SourcedFile[], scans: readonly ScanResult[]): void {
   const count = (l: DatasetLabel) => files.filter((f) => f.file.label === l).length;
   const places = scans.map(where).join(', ');
-  if (files.length === 0) throw new TrainingDataError(`No usable images in ${places}. Check the folder with Show Dataset (VS Code) or brain-tumor scan.`);
+  if (files.length === 0) throw new TrainingDataError(l10n.t('No usable images in {0}. Check the folder with Show Dataset (VS Code) or brain-tumor scan.', places));
   const tumour = files.length - count('notumor');
-  const short = [count('notumor') < 2 ? 'notumor' : '', tumour < 2 ? 'tumour (any type)' : '',
+  const short = [count('notumor') < 2 ? 'notumor' : '', tumour < 2 ? l10n.t('tumour (any type)') : '',
     ...CLASSES.filter((c) => count(c) === 1)].filter(Boolean);
   if (short.length) {
-    throw new TrainingDataError(`Training needs at least 2 notumor and 2 tumour images, and 2 of each tumour type it has; ` +
-      `${short.join(', ')} ${short.length > 1 ? 'have' : 'has'} fewer in ${places}.`);
+    throw new TrainingDataError(short.length > 1
+      ? l10n.t('Training needs at least 2 notumor and 2 tumour images, and 2 of each tumour type it has; {0} have fewer in {1}.', short.join(', '), places)
+      : l10n.t('Training needs at least 2 notumor and 2 tumour images, and 2 of each tumour type it has; {0} has fewer in {1}.', short.join(', '), places));
   }
 }
 
@@ -90,7 +92,7 @@ export async function prepareTrainingData(scanOrScans: ScanResult | readonly Sca
   const items: SplitItem[] = files.map((f) => ({ rel: f.key, label: f.file.label, stratum: `${f.source}/${f.file.label}` }));
   const split = splitTrainValidation(items, duplicateGroups(items, dupGroups.groups), { valFraction: opts.valFraction, seed: opts.seed });
   if (split.val.length === 0) {
-    throw new TrainingDataError(`The validation split is empty: too few images in ${scans.map(where).join(', ')} for valFraction ${opts.valFraction}.`);
+    throw new TrainingDataError(l10n.t('The validation split is empty: too few images in {0} for valFraction {1}.', scans.map(where).join(', '), String(opts.valFraction)));
   }
   const order = [...split.train, ...split.val];
   const loaded = await loadImages(order.map((i) => ({ abs: files[i]!.file.abs, md5: files[i]!.file.inspection.md5 })), policy, {

@@ -4,6 +4,7 @@
  * arrive through `events`. The last run's state stays available (`snapshot`) so a Training panel that opens or
  * reloads mid-run gets the whole history from here, not from the webview.
  */
+import * as l10n from '@vscode/l10n';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
@@ -20,6 +21,7 @@ import { writeJson, RunFolderError } from '../model/folderFiles';
 import { prepareTrainingData } from './trainingData';
 import { trainModel, type ResumeState } from './trainer';
 import { prepareNewRun, prepareResume } from './prepareRun';
+import { andList } from '../numberFormat';
 
 export class TrainingBusyError extends Error {}
 
@@ -85,7 +87,7 @@ export class TrainingService {
   /** Validates everything that can be checked up front, creates (or reopens) the run folder, starts the run. */
   async start(params: P.TrainParams): Promise<P.TrainStarted> {
     if (this.running && this.job) {
-      throw new TrainingBusyError(`A training run is already going (${this.job.snapshot.runId}). Cancel it or wait for it to end.`);
+      throw new TrainingBusyError(l10n.t('A training run is already going ({0}). Cancel it or wait for it to end.', this.job.snapshot.runId));
     }
     this.running = true; // claimed now: a second request arriving during the awaits below is refused
     let releaseLock = () => undefined as void;
@@ -153,8 +155,8 @@ export class TrainingService {
         const changed = meta.sources?.length ? data.sources.filter((s, i) => s.fingerprint !== meta.sources![i]!.fingerprint).map((s) => s.root)
           : data.fingerprint !== meta.dataset.fingerprint ? [meta.dataset.root] : [];
         if (changed.length) {
-          throw new RunFolderError(`The dataset in ${changed.join(' and ')} changed since run ${meta.runId} started (files added, removed or ` +
-            'edited), so it cannot be resumed exactly. Start a new run.');
+          throw new RunFolderError(l10n.t('The dataset in {0} changed since run {1} started (files added, removed or edited), so it cannot be resumed exactly. Start a new run.',
+            andList(changed), meta.runId));
         }
       }
       for (const f of data.failed) events.log(`Skipped (cannot decode): ${f.abs}: ${f.message}`);
@@ -244,12 +246,14 @@ export class TrainingService {
       }, trainerTakes);
       outcome = result.end;
       const ran = result.history.length - firstEpoch;
-      message = outcome === 'cancelled' ? `Cancelled after ${snap.history.length} finished epoch(s); resume continues from there.`
-        : `${outcome === 'early-stopped' ? 'Stopped early' : 'Finished'} after ${snap.history.length} epoch(s) (${ran} in this session, ` +
-          `${Math.round((performance.now() - tTrain) / 1000)} s).`;
+      const seconds = String(Math.round((performance.now() - tTrain) / 1000));
+      message = outcome === 'cancelled' ? l10n.t('Cancelled after {0} finished epoch(s); resume continues from there.', String(snap.history.length))
+        : outcome === 'early-stopped' ? l10n.t('Stopped early after {0} epoch(s) ({1} in this session, {2} s).', String(snap.history.length), String(ran), seconds)
+          : l10n.t('Finished after {0} epoch(s) ({1} in this session, {2} s).', String(snap.history.length), String(ran), seconds);
     } catch (e) {
       outcome = job.cancelled ? 'cancelled' : 'failed';
-      message = job.cancelled ? `Cancelled while ${snap.history.length ? 'training' : 'loading the data'}.` : failureMessage(e, usableCheckpoint(runDir).nextEpoch);
+      message = !job.cancelled ? failureMessage(e, usableCheckpoint(runDir).nextEpoch)
+        : snap.history.length ? l10n.t('Cancelled while training.') : l10n.t('Cancelled while loading the data.');
       if (!job.cancelled) events.log(`Training ${snap.runId} failed: ${(e as Error).stack ?? String(e)}`);
     } finally {
       if (resumeState) {
@@ -284,9 +288,10 @@ export class TrainingService {
   }
 }
 
-const WRITE_FAILURES: Record<string, string> = {
-  ENOSPC: 'the disk is full', EDQUOT: 'the disk quota is used up', EROFS: 'the folder is on a read-only file system',
-  EACCES: 'permission was denied', EPERM: 'the operation was not permitted', EIO: 'the disk reported an input/output error',
+/** Why a write failed, in words, per error code (a clause: "Could not write X: <why> (CODE)."). */
+const WRITE_FAILURES: Record<string, () => string> = {
+  ENOSPC: () => l10n.t('the disk is full'), EDQUOT: () => l10n.t('the disk quota is used up'), EROFS: () => l10n.t('the folder is on a read-only file system'),
+  EACCES: () => l10n.t('permission was denied'), EPERM: () => l10n.t('the operation was not permitted'), EIO: () => l10n.t('the disk reported an input/output error'),
 };
 
 /**
@@ -295,8 +300,9 @@ const WRITE_FAILURES: Record<string, string> = {
  */
 export function failureMessage(e: unknown, checkpointEpochs: number): string {
   const err = e as NodeJS.ErrnoException;
-  const why = err.code ? WRITE_FAILURES[err.code] : undefined;
+  const why = err.code && Object.hasOwn(WRITE_FAILURES, err.code) ? WRITE_FAILURES[err.code]!() : undefined;
   if (!why) return err.message ?? String(e);
-  return `Could not write ${err.path ?? 'to the run folder'}: ${why} (${err.code}). ` +
-    (checkpointEpochs > 0 ? `The checkpoint of epoch ${checkpointEpochs} is intact: fix that, then resume the run.` : 'No epoch had been saved; fix that, then start the run again.');
+  const what = err.path ? l10n.t('Could not write {0}: {1} ({2}).', err.path, why, err.code!) : l10n.t('Could not write to the run folder: {0} ({1}).', why, err.code!);
+  return `${what} ` + (checkpointEpochs > 0 ? l10n.t('The checkpoint of epoch {0} is intact: fix that, then resume the run.', String(checkpointEpochs))
+    : l10n.t('No epoch had been saved; fix that, then start the run again.'));
 }

@@ -14,6 +14,7 @@ import {
 import { CancellationTokenSource, InitializeRequest, LogMessageNotification, type LogMessageParams, ShutdownRequest, ExitNotification } from 'vscode-languageserver-protocol';
 import * as P from '../../server/protocol';
 import { writeSlice, writeTrainingSet } from '../fixtures/images';
+import { LOCALE_VARIABLES } from '../fixtures/runCli';
 
 const DIST = path.resolve(__dirname, '../../../dist');
 
@@ -22,6 +23,7 @@ function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env = { ...process.env, ...extra };
   if (!extra[P.ENV_BACKEND]) delete env[P.ENV_BACKEND];
   if (!extra[P.ENV_THREADS]) delete env[P.ENV_THREADS];
+  for (const k of LOCALE_VARIABLES) if (!extra[k]) delete env[k]; // `serve` takes its language from the locale
   return env;
 }
 

@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import type { BackendInfo } from '../../server/protocol';
+import { LOCALE_VARIABLES } from '../fixtures/runCli';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
@@ -13,6 +14,7 @@ function cli(args: string[], env: Record<string, string> = {}) {
   const e: NodeJS.ProcessEnv = { ...process.env, ...env };
   if (!env.BRAIN_TUMOR_BACKEND) delete e.BRAIN_TUMOR_BACKEND;
   if (!env.BRAIN_TUMOR_THREADS) delete e.BRAIN_TUMOR_THREADS;
+  for (const k of LOCALE_VARIABLES) if (!env[k]) delete e[k]; // English, whatever the developer's locale
   const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: e, timeout: 60_000 });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }

@@ -12,6 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
 import type { ClassifiedImage, ClassifyResult } from '../../server/protocol';
 import { write, writeSlice, writeTrainingSet } from '../fixtures/images';
+import { LOCALE_VARIABLES } from '../fixtures/runCli';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
@@ -21,6 +22,7 @@ function cli(args: string[], cwd: string, extraEnv: NodeJS.ProcessEnv = {}) {
   const env = { ...process.env, ...extraEnv };
   delete env.BRAIN_TUMOR_BACKEND;
   delete env.BRAIN_TUMOR_THREADS;
+  for (const k of LOCALE_VARIABLES) if (!extraEnv[k]) delete env[k]; // English, whatever the developer's locale
   const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env, cwd, timeout: 180_000 });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }

@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { writeTrainingSet } from '../fixtures/images';
+import { LOCALE_VARIABLES } from '../fixtures/runCli';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
@@ -18,6 +19,7 @@ function env(): NodeJS.ProcessEnv {
   const e = { ...process.env };
   delete e.BRAIN_TUMOR_BACKEND;
   delete e.BRAIN_TUMOR_THREADS;
+  for (const k of LOCALE_VARIABLES) delete e[k]; // English, whatever the developer's locale
   return e;
 }
 

@@ -21,7 +21,7 @@ import * as P from '../../server/protocol';
 import { seededRandom } from '../../server/data/splitDataset';
 import { scanDataset } from '../../server/data/scanDataset';
 import { encodeBmp, pngHeaderBomb, write, writeSlice, writeTrainingSet } from '../fixtures/images';
-import { CLI, runCli, ROOT } from '../fixtures/runCli';
+import { CLI, LOCALE_VARIABLES, runCli, ROOT } from '../fixtures/runCli';
 
 const SERVER = path.join(ROOT, 'dist', 'server.js');
 /** A small training: 6 images per class, 32 px, batch 4, 5 epochs (the default recipe otherwise: resnet, AdamW, EMA). */
@@ -32,6 +32,7 @@ function cleanEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env };
   delete env[P.ENV_BACKEND];
   delete env[P.ENV_THREADS];
+  for (const k of LOCALE_VARIABLES) delete env[k]; // English, whatever the developer's locale
   return env;
 }
 

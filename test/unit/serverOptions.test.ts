@@ -23,6 +23,24 @@ describe('parseInitOptions', () => {
     assert.deepEqual(parseInitOptions({ threads: 1.5 }, log), {});
     assert.equal(warnings.length, 4);
   });
+  it('keeps the language and the message bundle of the extension host (l10n)', () => {
+    const { log, warnings } = collect();
+    const bundle = { 'Scan cancelled.': 'Tarama iptal edildi.', 'tumour/A label': { message: 'tümör', comment: ['A label'] } };
+    assert.deepEqual(parseInitOptions({ l10n: { language: 'tr', bundle } }, log), { l10n: { language: 'tr', bundle } });
+    assert.deepEqual(parseInitOptions({ l10n: { language: 'pt-br' } }, log), { l10n: { language: 'pt-br' } });
+    assert.deepEqual(warnings, []);
+  });
+  it('drops a malformed l10n option, or the entries of a bundle that are not messages, with a warning', () => {
+    const { log, warnings } = collect();
+    assert.deepEqual(parseInitOptions({ l10n: 'tr' }, log), {});
+    assert.deepEqual(parseInitOptions({ l10n: { language: 'tr"; x', bundle: {} } }, log), {});
+    assert.deepEqual(parseInitOptions({ l10n: { language: 'x'.repeat(40) } }, log), {});
+    assert.deepEqual(parseInitOptions({ l10n: { language: 'tr', bundle: ['a'] } }, log), { l10n: { language: 'tr' } });
+    assert.deepEqual(parseInitOptions({ l10n: { language: 'tr', bundle: { a: 'b', n: 1, o: { message: 'm' }, p: { message: 'm', comment: [2] } } } }, log),
+      { l10n: { language: 'tr', bundle: { a: 'b' } } });
+    assert.equal(warnings.length, 5);
+    assert.match(warnings[4]!, /3 entries ignored/);
+  });
   it('accepts no options at all', () => {
     const { log } = collect();
     assert.deepEqual(parseInitOptions(undefined, log), {});
