@@ -9,6 +9,7 @@
  * that text and figures never mix two languages. Never call l10n.t at module load: the bundle comes later.
  */
 import * as l10n from '@vscode/l10n';
+import { setNumberLanguage } from '../server/numberFormat';
 
 export type MessageBundle = l10n.l10nJsonFormat;
 
@@ -19,6 +20,8 @@ export function useLanguage(language: string, bundle: MessageBundle | undefined)
   const usable = bundle && Object.keys(bundle).length > 0 ? bundle : undefined;
   current = usable ? language : 'en';
   l10n.config({ contents: usable ?? {} });
+  // The backend's modules bundled into the extension (the HTML report written by Evaluate Model) format with it.
+  setNumberLanguage(current);
 }
 
 /** The language numbers and messages are rendered in now ('en' unless a bundle was loaded). */

@@ -37,9 +37,9 @@ function ensurePackage(vsix) {
 /**
  * Empties `work`, writes the workspace (`makeWorkspace()`), packages the extension into VSIX if a source changed
  * since it was packaged, and opens `workspace` in code-server (user settings `settings`; workspace trust on with
- * `trust`) in Chromium.
+ * `trust`; more code-server arguments in `extraArgs`; more VSIX files to install in `alsoInstall`; `beforeStart(dataDir)` last touches) in Chromium.
  */
-export async function openWorkbench({ work, workspace, makeWorkspace, settings, trust = false }) {
+export async function openWorkbench({ work, workspace, makeWorkspace, settings, trust = false, extraArgs = [], alsoInstall = [], beforeStart }) {
   ensureTools();
   fs.rmSync(work, { recursive: true, force: true });
   fs.mkdirSync(path.join(RESULTS, 'screenshots'), { recursive: true });
@@ -49,11 +49,13 @@ export async function openWorkbench({ work, workspace, makeWorkspace, settings, 
   const dataDir = path.join(work, 'data');
   prepareDataDir(dataDir, port, settings);
   installExtension(dataDir, VSIX);
+  for (const other of alsoInstall) installExtension(dataDir, other);
+  beforeStart?.(dataDir);
   // The product's defaults: no engine or thread count forced from the test runner's environment.
   const env = { ...process.env };
   delete env.BRAIN_TUMOR_BACKEND;
   delete env.BRAIN_TUMOR_THREADS;
-  const cs = await startCodeServer({ port, dataDir, folder: workspace, env, trust });
+  const cs = await startCodeServer({ port, dataDir, folder: workspace, env, trust, extraArgs });
   const ctx = await launchBrowser(path.join(work, 'chromium'));
   const page = ctx.pages()[0] ?? await ctx.newPage();
   await page.goto(`${cs.url}/?folder=${encodeURIComponent(workspace)}`);

@@ -3,8 +3,8 @@
  * locale, its machine-readable output the same bytes in every language, and the language server rendering its
  * errors in the bundle the extension host sends in the initialization options.
  *
- * The Turkish bundle comes from l10n/tr-server.json (the server's messages) through BRAIN_TUMOR_L10N_DIR, so the
- * tests do not depend on the merged l10n/bundle.l10n.tr.json being generated (the CLI reads that one by default).
+ * The CLI finds the shipped l10n/bundle.l10n.tr.json through BRAIN_TUMOR_L10N_DIR pointed at a copy, so that a test
+ * can also damage or remove it without touching the repository's.
  */
 import * as assert from 'node:assert/strict';
 import { fork } from 'node:child_process';
@@ -20,7 +20,7 @@ import * as P from '../../server/protocol';
 import { write, writeSlice } from '../fixtures/images';
 import { LOCALE_VARIABLES, ROOT, runCli } from '../fixtures/runCli';
 
-const TR_SERVER = path.join(ROOT, 'l10n', 'tr-server.json');
+const TR_SHIPPED = path.join(ROOT, 'l10n', 'bundle.l10n.tr.json');
 
 describe('brain-tumor in Turkish', () => {
   let tmp: string;
@@ -35,7 +35,7 @@ describe('brain-tumor in Turkish', () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bt-cli-lang-'));
     l10nDir = path.join(tmp, 'l10n');
     fs.mkdirSync(l10nDir);
-    fs.copyFileSync(TR_SERVER, path.join(l10nDir, 'bundle.l10n.tr.json'));
+    fs.copyFileSync(TR_SHIPPED, path.join(l10nDir, 'bundle.l10n.tr.json'));
     images = path.join(tmp, 'images');
     await writeSlice(path.join(images, 'slice-0.png'), 'circle', 11, 96);
     await writeSlice(path.join(images, 'slice-1.png'), 'none', 12, 96);
@@ -127,7 +127,7 @@ describe('brain-tumor in Turkish', () => {
 });
 
 describe('the language server in the language of the extension host', () => {
-  const bundle = JSON.parse(fs.readFileSync(TR_SERVER, 'utf8')) as Record<string, string>;
+  const bundle = JSON.parse(fs.readFileSync(TR_SHIPPED, 'utf8')) as Record<string, string>;
 
   async function withServer(initializationOptions: unknown, body: (conn: MessageConnection, logs: string[]) => Promise<void>) {
     const env = { ...process.env };

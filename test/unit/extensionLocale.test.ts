@@ -1,6 +1,6 @@
 /**
  * The extension's display language (extension/locale.ts): number formats in English and Turkish, and the pure
- * modules' messages rendered with the Turkish bundle (l10n/tr-ext.json), as the extension host hands it over at
+ * modules' messages rendered with the Turkish bundle (l10n/bundle.l10n.tr.json, the shipped bundle), as the extension host hands it over at
  * activation. English, the default, is what the other unit tests assert.
  */
 import * as assert from 'node:assert/strict';
@@ -19,7 +19,7 @@ import {
 } from '../../extension/views/treeItemViews';
 
 const ROOT = path.resolve(__dirname, '../../..');
-const TR = JSON.parse(fs.readFileSync(path.join(ROOT, 'l10n', 'tr-ext.json'), 'utf8')) as MessageBundle;
+const TR = JSON.parse(fs.readFileSync(path.join(ROOT, 'l10n', 'bundle.l10n.tr.json'), 'utf8')) as MessageBundle;
 
 const english = () => useLanguage('en', undefined);
 

@@ -1,6 +1,6 @@
 /**
  * The backend in another language (issue 16): numbers through Intl in the language of the texts, messages looked
- * up in the Turkish bundle (l10n/tr-server.json, the server's part of the shipped bundle), the HTML report and the
+ * up in the Turkish bundle (l10n/bundle.l10n.tr.json, the shipped bundle), the HTML report and the
  * CLI's texts in Turkish with the same figures, and what is stored or machine-read kept English.
  */
 import * as assert from 'node:assert/strict';
@@ -23,7 +23,7 @@ import { makeClassified, makeResult } from '../fixtures/classifyResult';
 
 const ROOT = path.resolve(__dirname, '../../..');
 /** The server's Turkish messages: a flat bundle, as the shipped bundle.l10n.tr.json holds them. */
-const TR = JSON.parse(fs.readFileSync(path.join(ROOT, 'l10n', 'tr-server.json'), 'utf8')) as MessageBundle;
+const TR = JSON.parse(fs.readFileSync(path.join(ROOT, 'l10n', 'bundle.l10n.tr.json'), 'utf8')) as MessageBundle;
 
 afterEach(() => useBundle('en', undefined));
 

@@ -197,19 +197,19 @@ describe('panel texts', () => {
   });
 
   it('says in English exactly what the shared wording of server/eval says (panel, report and CLI agree)', () => {
-    // Read by name: if the shared module changes its exports, the comparison is skipped rather than failing to build.
+    // Read by name, so that a renamed export fails here (with its name) rather than the build.
     const shared = validationText as Record<string, unknown>;
     const same = (name: string, mine: string) => {
-      if (typeof shared[name] === 'string') assert.equal(mine, shared[name], name);
+      assert.equal(typeof shared[name], 'string', `server/eval/validationText exports ${name}`);
+      assert.equal(mine, shared[name], name);
     };
     same('WHY_FIGURES_DIFFER', whyFiguresDiffer());
     same('DETECTION_NOTE', detectionNote());
     same('NO_EXTERNAL_HINT', noExternalHint());
     same('ROBUSTNESS_NOTE', robustnessNote());
     same('COARSE_LABEL_TEXT', className('tumour'));
-    if (typeof shared.confidentMissText === 'function') {
-      for (const t of [0.7, 0.5, 0.85]) assert.equal(confidentMissText(t), (shared.confidentMissText as (t: number) => string)(t));
-    }
+    assert.equal(typeof shared.confidentMissText, 'function', 'server/eval/validationText exports confidentMissText');
+    for (const t of [0.7, 0.5, 0.85]) assert.equal(confidentMissText(t), (shared.confidentMissText as (t: number) => string)(t));
     const rc = [{ count: 717, of: 859, rate: 717 / 859 }, { count: 0, of: 0, rate: null }, { count: 1234, of: 5678, rate: 0.2173 }, null];
     for (const x of rc) assert.equal(countOf(x), validationText.countOf(x));
     for (const d of [0.118, -0.003, 0, -0, 0.05, 0.0504, null, NaN]) assert.equal(dropPoints(d), validationText.dropPoints(d));
