@@ -159,7 +159,7 @@ describe('an evaluation on disk', () => {
   it('is stored with English words and read back in the reader\'s language', () => {
     useBundle('tr', TR);
     const fresh = makeEvaluationReport();
-    fresh.splits = fresh.splits.map((s) => ({ ...s, label: s.key === 'official' ? 'Test (resmi)' : 'Test (yinelenenlerden arındırılmış)' }));
+    fresh.splits = fresh.splits.map((s) => ({ ...s, label: s.key === 'official' ? 'Test (resmî)' : 'Test (yinelenenlerden arındırılmış)' }));
     fresh.perturbations![0]!.description = 'görüntü ortalaması etrafında kontrast x0,6';
     const stored = storedReport(fresh);
     assert.deepEqual(stored.splits.map((s) => s.label), ['Testing (official)', 'Testing (deduplicated)']);
@@ -167,7 +167,7 @@ describe('an evaluation on disk', () => {
     // A word another version wrote (other wording) is kept as it is.
     assert.equal(stored.perturbations![1]!.description, makeEvaluationReport().perturbations![1]!.description);
     const read = readerReport(stored);
-    assert.deepEqual(read.splits.map((s) => s.label), ['Test (resmi)', 'Test (yinelenenlerden arındırılmış)']);
+    assert.deepEqual(read.splits.map((s) => s.label), ['Test (resmî)', 'Test (yinelenenlerden arındırılmış)']);
     useBundle('en', undefined);
     assert.equal(readerReport(stored), stored, 'English reads it as it is');
   });
