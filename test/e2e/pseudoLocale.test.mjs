@@ -1,7 +1,8 @@
 // No text bypasses localisation (issue 16): the packaged extension runs in VS Code's pseudo-language (qps-ploc),
 // with bundles @vscode/l10n-dev generates from the English ones (every letter accented: "Ɓřȧȧīƞ Ŧŭŭḿǿǿř"). Any
 // panel text left in plain English letters is a text that never went through l10n.t; the test lists them. What is
-// data rather than words (paths, file names, class identifiers, engine and layer names) is allowed.
+// data rather than words (paths, file names, run ids, identifiers such as class, engine, layer and perturbation
+// names) is allowed.
 // Screenshots: test-results/screenshots/pseudo-*.png.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -37,7 +38,10 @@ function installPseudoBundles(dataDir) {
 /** Data, not words: allowed in plain letters. */
 const DATA = [
   /\//, /\.(png|jpe?g|json|bin|svg)\b/i, /^(glioma|meningioma|notumor|pituitary|tumour|resnet|compact|seed-cnn|wasm|cpu|gpu|node)$/,
-  /^(Training|Testing)$/, /Grad-CAM|re_lu_ReLU\d*|XNNPACK|WebAssembly|SIMD|tfjs|@tensorflow|CUDA|cuDNN|ECE|AUC|NLL|F1/, /^[A-Z]{2,6}$/,
+  /^(Training|Testing)$/, /^\d{4}-\d\d-\d\d_\d\d-\d\d-\d\d-[\w-]+$/,
+  // A lone lower-case token is an identifier: a folder's name (an external set), a perturbation's key
+  // (contrast-low, darker, jpeg: the names `evaluate --perturb` and the reports use; the panel describes each in words).
+  /^[a-z][a-z0-9_-]*$/, /Grad-CAM|re_lu_ReLU\d*|XNNPACK|WebAssembly|SIMD|tfjs|@tensorflow|CUDA|cuDNN|ECE|AUC|NLL|F1/, /^[A-Z]{2,6}$/,
 ];
 
 /** Text nodes of the panel's page that hold an English word (four plain letters or more) and are not data. */
@@ -82,19 +86,32 @@ describe('pseudo-localised: no text bypasses localisation', { timeout: 420000 },
     cs?.stop();
   });
 
+  /** Runs the command whose manifest title key is `key`, by its pseudo title (the palette lists it once it read the manifest). */
+  async function runPseudoCommand(key) {
+    const title = `${PSEUDO['command.category']}: ${PSEUDO[key]}`;
+    for (let i = 0; i < 20; i++) {
+      await page.keyboard.press('F1');
+      await page.locator('.quick-input-widget .quick-input-box input').fill(`>${title}`);
+      await page.waitForTimeout(800);
+      if (await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).count()) break;
+      await page.keyboard.press('Escape');
+      await page.waitForTimeout(1000);
+    }
+    await page.keyboard.press('Enter');
+  }
+
   const panels = [
     ['Backend Status', async () => {
-      const title = `${PSEUDO['command.category']}: ${PSEUDO['command.showBackendStatus.title']}`;
-      for (let i = 0; i < 20; i++) {
-        await page.keyboard.press('F1');
-        await page.locator('.quick-input-widget .quick-input-box input').fill(`>${title}`);
-        await page.waitForTimeout(800);
-        if (await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).count()) break;
-        await page.keyboard.press('Escape');
-        await page.waitForTimeout(1000);
-      }
-      await page.keyboard.press('Enter');
+      await runPseudoCommand('command.showBackendStatus.title');
       await frame().locator('#backend-engine').waitFor({ timeout: 90000 });
+    }],
+    ['Metrics', async () => {
+      // The bundled model's saved evaluation: the first model offered.
+      await runPseudoCommand('command.showMetrics.title');
+      const bundled = page.locator('.quick-input-list .monaco-list-row', { has: page.locator('.codicon-package') }).first();
+      await bundled.waitFor({ timeout: 30000 });
+      await bundled.click();
+      await frame().locator('#metric-official-accuracy').waitFor({ timeout: 90000 });
     }],
     ['Classification', async () => {
       const menu = await actions.explorerMenu(page, 'scan.png');
