@@ -1,51 +1,19 @@
 /**
- * The words and figures of an evaluation as the Metrics panel writes them, in the page's language. The English is
- * the shared wording of server/eval/validationText.ts and figureRows.ts (the HTML report and the CLI say the same;
- * test/unit/webviewL10n.test.ts checks that the two stay equal); here each sentence is an `l10n.t` call of this
- * page, and every number goes through displayFormat. Saved reports carry some texts of their own (split labels,
+ * The words and figures of an evaluation as the Metrics panel writes them, in the page's language. The sentences
+ * are server/eval/validationText.ts's (re-exported); the metric and detection rows' words are this page's `l10n.t`
+ * calls on figureRows.ts's English (test/unit/webviewL10n.test.ts checks that the two stay equal), and every
+ * number goes through displayFormat. Saved reports carry some texts of their own (split labels,
  * perturbation descriptions): the ones this version writes are translated, anything else is shown as saved.
  */
 import * as l10n from '@vscode/l10n';
-import type { DetectionScores, PerturbationScores, RateCount, SplitScores } from '../../server/protocol';
+import type { DetectionScores, PerturbationScores, SplitScores } from '../../server/protocol';
 import type { DetectionRow, HeadlineMetric } from '../../server/eval/figureRows';
-import { dec, int, isNum, pct, percent } from '../displayFormat';
+import { dec, int, pct } from '../displayFormat';
 
-/** Why official, deduplicated and external numbers differ. */
-export function whyFiguresDiffer(): string {
-  return l10n.t('The official Testing split comes from the same sources as Training: it holds near copies of training images, and its notumor images come from another source than its tumour images, so a model can learn to recognise the source instead of the lesion. The deduplicated split leaves the near copies out. An external set, from a source the model never saw, is the honest figure.');
-}
-
-/** What a confident miss is, at a review threshold given as a fraction (0.7). */
-export function confidentMissText(threshold: number): string {
-  return l10n.t('Confident misses: tumour images called notumor with a confidence of {0} or more (the review threshold), so nothing flags them for review. This is the error that matters clinically. Confident false alarms: notumor images called a tumour with that confidence.',
-    percent(Math.round(threshold * 100)));
-}
-
-export function detectionNote(): string {
-  return l10n.t('A prediction of glioma, meningioma or pituitary counts as "tumour". Sensitivity is the share of tumour images called a tumour; specificity the share of notumor images called notumor.');
-}
-
-export function noExternalHint(): string {
-  return l10n.t('No external set was scored. Evaluate Model lets you add external folders: dataset folders from another source, with class folders or coarse tumour/ and no/ folders.');
-}
-
-export function robustnessNote(): string {
-  return l10n.t('Testing scored again with every image altered in one way (contrast, brightness, noise, blur, resolution, JPEG, rotation, flip). Drop = clean accuracy minus the accuracy under the change, in percentage points.');
-}
-
-/** "717 of 859 (83.5%)"; without a total "0 of 0"; "–" when there is nothing. */
-export function countOf(rc: RateCount | null | undefined): string {
-  if (!rc || typeof rc.count !== 'number' || typeof rc.of !== 'number') return '–';
-  const rate = isNum(rc.rate) ? ` (${pct(rc.rate)})` : '';
-  return `${l10n.t('{0} of {1}', int(rc.count), int(rc.of))}${rate}`;
-}
-
-/** A drop (a fraction) in percentage points with one decimal and a real minus sign for a gain: "11.8", "−0.3". */
-export function dropPoints(drop: number | null | undefined): string {
-  if (!isNum(drop)) return '–';
-  const v = Math.round(drop * 1000) / 10;
-  return v < 0 ? `−${dec(Math.abs(v), 1)}` : dec(v, 1);
-}
+// The sentences and counts the HTML report and the CLI write too: one wording, one translation.
+import { countOf } from '../../server/eval/validationText';
+export { countOf };
+export { confidentMissText, detectionNote, dropPoints, noExternalHint, robustnessNote, whyFiguresDiffer } from '../../server/eval/validationText';
 
 /** A headline metric's name (figureRows.ts's key), or the saved label of one this page does not know. */
 export function metricLabel(m: HeadlineMetric): string {
