@@ -10,7 +10,7 @@ import globals from 'globals';
 
 const NODE_OR_NATIVE = { regex: '^(node:|vscode$|vscode-language|sharp$|@tensorflow/)', message: 'webviews run in a browser: no node, VS Code, native or tfjs modules.' };
 // The server modules the other sides may use: the contract, and pure text/number helpers (no node, no tfjs).
-const WEBVIEW_SERVER = 'protocol|numberFormat|eval/(figureRows|optionalParts|validationText)';
+const WEBVIEW_SERVER = 'protocol|numberFormat|data/classNames|eval/(figureRows|optionalParts|validationText)';
 const EXTENSION_SERVER = `${WEBVIEW_SERVER}|eval/reportHtml|infer/resultsCsv`;
 const onlyServer = (allowed, side) => ({
   regex: `(^|/)server/(?!(${allowed})$)`,

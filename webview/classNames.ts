@@ -1,23 +1,16 @@
 /**
- * Class names as people read them in tables, charts and legends. English keeps the class identifiers the panels always
- * showed ("notumor"); other languages use their words (Turkish "tümör yok"). Ids, data attributes, CSS classes and
- * messages to the extension keep the identifiers: only the text shown goes through here.
+ * Class names as people read them in tables, charts and legends: the backend's words (server/data/classNames.ts,
+ * as the report and the CLI write them), except that a panel spells out the coarse label ("tumour (type unknown)").
+ * English keeps the class identifiers the panels always showed ("notumor"); Turkish uses its words ("tümör yok").
+ * Ids, data attributes, CSS classes and messages to the extension keep the identifiers: only the text shown goes
+ * through here.
  */
-import * as l10n from '@vscode/l10n';
+import { className as classWord } from '../server/data/classNames';
+import { coarseLabelText } from '../server/eval/validationText';
 
-/** The coarse dataset label (folders named tumour/, yes/, ...): a tumour of unknown type. */
-export function coarseLabelText(): string {
-  return l10n.t('tumour (type unknown)');
-}
+export { coarseLabelText };
 
 /** A class or dataset label for a table or chart; a name this page does not know stays as it is. */
 export function className(c: string): string {
-  switch (c) {
-    case 'glioma': return l10n.t('glioma');
-    case 'meningioma': return l10n.t('meningioma');
-    case 'notumor': return l10n.t('notumor');
-    case 'pituitary': return l10n.t('pituitary');
-    case 'tumour': return coarseLabelText();
-    default: return c;
-  }
+  return c === 'tumour' ? coarseLabelText() : classWord(c);
 }
