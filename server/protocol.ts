@@ -697,6 +697,71 @@ export interface ClassifiedImage {
   /** Where the model input came from in the original, and the original for display (backends before this field
    *  sent none; clients that do not know it ignore it). */
   original?: OriginalImage;
+  /** Present when the path is a volume (NIfTI, DICOM series folder, multi-frame DICOM). */
+  volume?: VolumeResult;
+}
+
+/** How a volume (a NIfTI file, a DICOM series folder or a multi-frame DICOM file) is cut into 2-D slices. */
+export type SliceOrientation = 'axial' | 'coronal' | 'sagittal';
+export const SLICE_ORIENTATIONS: readonly SliceOrientation[] = ['axial', 'coronal', 'sagittal'];
+
+/**
+ * What is shown of a volume: descriptive attributes only. Nothing that identifies a patient (name, ID, birth date,
+ * address, institution, accession number, dates) is ever read into this, logged or sent.
+ */
+export interface VolumeInfo {
+  format: 'nifti' | 'dicom-series' | 'dicom-multiframe';
+  orientation: SliceOrientation;
+  /** Slices along `orientation` in the whole volume (before any limit or selection). */
+  sliceCount: number;
+  /** Voxel grid size [columns, rows, slices] in the slicing orientation. */
+  dims: [number, number, number];
+  /** Voxel spacing in mm in the same order, when known. */
+  spacing: [number, number, number] | null;
+  /** DICOM Modality (e.g. "MR"), when known. */
+  modality: string | null;
+  /** DICOM Series Description or the NIfTI `descrip` field, when present. */
+  seriesDescription: string | null;
+  /** A sequence guessed from the description and acquisition attributes ("T1", "T1c", "T2", "FLAIR", "DWI"...), or null. */
+  sequence: string | null;
+  /** How the grey values were windowed to 8 bits, e.g. "DICOM window 40/400" or "percentiles 0.5-99.5". */
+  window: string;
+}
+
+/** One classified slice of a volume. `index` counts from 0 along the orientation (the first slice is the inferior,
+ *  posterior or right-most one, as the NIfTI/DICOM geometry says; see docs/dicom-nifti.md). */
+export interface ClassifiedSlice {
+  index: number;
+  /** The slice's position along the slicing axis in mm (patient coordinates), when known. */
+  position: number | null;
+  predicted: TumorClassName;
+  probabilities: number[];
+  confidence: number;
+  uncertain: boolean;
+  uncertainReasons: string[];
+  heatmap: Heatmap | null;
+  /** The slice as the model saw it (PNG data URL) when `withInput` was asked for. */
+  input: string | null;
+}
+
+/** What the slices of a volume say together. */
+export interface VolumeSummary {
+  /** Indexes of the slices whose most likely class is a tumour class (and not uncertain). */
+  tumourSlices: number[];
+  /** The most likely class for the volume: the tumour class with the most confident tumour slices, else notumor. */
+  predicted: TumorClassName;
+  /** The first and last index of the slices predicting `predicted` (null for notumor). */
+  sliceRange: [number, number] | null;
+  /** The slice shown first: the most confident slice of `predicted`. */
+  keySlice: number;
+}
+
+/** A classified volume: `ClassifiedImage`'s fields describe its key slice, so clients that know nothing of volumes
+ *  still show a sensible result; `slices` has every classified slice. */
+export interface VolumeResult {
+  info: VolumeInfo;
+  summary: VolumeSummary;
+  slices: ClassifiedSlice[];
 }
 
 export interface FailedImage {
@@ -722,6 +787,8 @@ export interface ClassifyParams {
   threshold?: number;
   /** Test-time augmentation: average the probabilities of the image and its mirror image. Default false. */
   tta?: boolean;
+  /** How volumes are sliced. Default 'axial'. */
+  orientation?: SliceOrientation;
   progressToken?: string;
 }
 
