@@ -1,7 +1,7 @@
 /** Validation of `classify` and `loadModel` params: they come from another process and are checked before use. */
 import * as l10n from '@vscode/l10n';
 import * as path from 'node:path';
-import { DEFAULT_UNCERTAINTY_THRESHOLD, ErrorCodes, MAX_CLASSIFY_IMAGES, protocolError, type ClassifyParams, type LoadModelParams } from '../protocol';
+import { DEFAULT_UNCERTAINTY_THRESHOLD, ErrorCodes, MAX_CLASSIFY_IMAGES, protocolError, SLICE_ORIENTATIONS, type ClassifyParams, type LoadModelParams, type SliceOrientation } from '../protocol';
 
 const bad = (method: string, m: string) => protocolError(ErrorCodes.InvalidParams, `${method}: ${m}`);
 
@@ -36,9 +36,13 @@ export function parseClassifyParams(raw: unknown): ParsedClassifyParams {
   if (typeof threshold !== 'number' || !(threshold >= 0 && threshold <= 1)) {
     throw bad('classify', l10n.t('"{0}" must be a number from {1} to {2}, got {3}', 'threshold', '0', '1', String(JSON.stringify(o.threshold))));
   }
+  const orientation = o.orientation ?? 'axial';
+  if (!SLICE_ORIENTATIONS.includes(orientation as SliceOrientation)) {
+    throw bad('classify', l10n.t('"{0}" must be one of {1}, got {2}', 'orientation', SLICE_ORIENTATIONS.join(', '), String(JSON.stringify(o.orientation))));
+  }
   if (o.progressToken !== undefined && (typeof o.progressToken !== 'string' || o.progressToken.length > 200)) throw bad('classify', l10n.t('"{0}" must be a short string', 'progressToken'));
   return {
-    paths, explain: o.explain === true, withInput: o.withInput === true, tta: o.tta === true, threshold,
+    paths, explain: o.explain === true, withInput: o.withInput === true, tta: o.tta === true, threshold, orientation: orientation as SliceOrientation,
     ...(o.modelDir !== undefined ? { modelDir: absolutePath('classify', 'modelDir', o.modelDir) } : {}),
     ...(typeof o.progressToken === 'string' ? { progressToken: o.progressToken } : {}),
   };
