@@ -22,7 +22,7 @@ if (!values.data?.length || !values.external || !values.out) {
   process.exit(2);
 }
 
-const NO_INTENSITY = { gamma: 0, scale: 0, noise: 0, blur: 0, lowRes: 0, biasField: 0, equalize: 0, remap: 0 };
+const NO_INTENSITY = { gamma: 0, scale: 0, noise: 0, blur: 0, lowRes: 0, biasField: 0, equalize: 0, remap: 0, jpeg: 0, randConv: 0 };
 /** Each variant: what it changes against the defaults, and which sources it trains on (the first only, or all). */
 const VARIANTS = [
   { name: 'recipe (defaults)', config: {} },
@@ -33,6 +33,8 @@ const VARIANTS = [
   { name: 'no label smoothing', config: { labelSmoothing: 0 } },
   { name: '+ histogram equalisation (p 0.3)', config: { augment: { equalize: 0.3 } } },
   { name: '+ random intensity remapping (p 0.3)', config: { augment: { remap: 0.3 } } },
+  { name: '+ JPEG artefacts (p 0.3)', config: { augment: { jpeg: 0.3 } } },
+  { name: '+ random shallow network (GIN, p 0.3)', config: { augment: { randConv: 0.3 } } },
   { name: 'Kaggle only (no second source)', config: {}, firstSourceOnly: true },
   { name: 'seed-cnn with the recipe', config: { model: 'seed-cnn' } },
   { name: 'seed-cnn, old recipe (Adam, per-epoch cosine, geometric aug only)', config: { model: 'seed-cnn', ema: 0, weightDecay: 0, schedule: 'cosine-epochs', warmupEpochs: 0, augment: { ...NO_INTENSITY, contrast: 0.15 } } },

@@ -189,6 +189,10 @@ export interface AugmentSettings {
   equalize: number;
   /** Probability of a random intensity remapping (a random smooth curve, inverted half of the time). */
   remap: number;
+  /** Probability of JPEG artefacts (8 x 8 block DCT quantisation at a random quality from 15 to 75). 0 in runs made before it. */
+  jpeg: number;
+  /** Probability of a random shallow network restyling the image (GIN / RandConv). 0 in runs made before it. */
+  randConv: number;
 }
 
 /** How the learning rate moves: `warmup-cosine` per step (linear warm-up, then cosine to 0); `cosine-epochs` the

@@ -4,26 +4,31 @@
  *    outside).
  *  - Intensity and style, against the shortcuts a merged dataset offers (scanner, sequence, compression): a
  *    resolution drop, Gaussian blur, a smooth multiplicative bias field, histogram equalisation, a random
- *    intensity remapping (a random smooth curve, sometimes inverted: a crude stand-in for another MRI sequence,
- *    after GIN / RandConv), gamma, intensity scale, contrast and brightness, Gaussian noise. Their ranges cover what `evaluate --perturb` checks (gamma 0.6-1.6, contrast
- *    x0.6-x1.5, intensities x0.7-x1.3, noise of 12 grey levels, blur, downscaling), so a model trained with them
- *    has seen those changes.
+ *    intensity remapping (a random smooth curve, sometimes inverted: a crude stand-in for another MRI sequence),
+ *    a random shallow network (GIN / RandConv) and JPEG artefacts (both in styleAugment.ts), gamma, intensity
+ *    scale, contrast and brightness, Gaussian noise. Their ranges cover what `evaluate --perturb` checks (gamma
+ *    0.6-1.6, contrast x0.6-x1.5, intensities x0.7-x1.3, noise of 12 grey levels, blur, downscaling, JPEG at
+ *    quality 15), so a model trained with them has seen those changes.
  * Plain JS on 128 px images (well under a millisecond each), so it runs on any engine. A seeded random source makes
  * a run reproducible; an augmentation at strength 0 draws no random numbers, so a run whose config predates an
  * augmentation resumes with exactly the random stream it started with.
  */
 import type { AugmentSettings } from '../protocol';
+import { jpegArtefacts, randomShallowNetwork } from './styleAugment';
 
 export type AugmentConfig = AugmentSettings;
 
 /** The intensity augmentations added with the generalising recipe: off in configs saved before it. */
-export const NO_INTENSITY: Pick<AugmentConfig, 'gamma' | 'scale' | 'noise' | 'blur' | 'lowRes' | 'biasField' | 'equalize' | 'remap'> =
-  { gamma: 0, scale: 0, noise: 0, blur: 0, lowRes: 0, biasField: 0, equalize: 0, remap: 0 };
+export const NO_INTENSITY: Pick<AugmentConfig, 'gamma' | 'scale' | 'noise' | 'blur' | 'lowRes' | 'biasField' | 'equalize' | 'remap' | 'jpeg' | 'randConv'> =
+  { gamma: 0, scale: 0, noise: 0, blur: 0, lowRes: 0, biasField: 0, equalize: 0, remap: 0, jpeg: 0, randConv: 0 };
 export const NO_AUGMENT: AugmentConfig = { flip: false, rotateDeg: 0, zoom: 0, shift: 0, brightness: 0, contrast: 0, ...NO_INTENSITY };
 export const DEFAULT_AUGMENT: AugmentConfig = {
   flip: true, rotateDeg: 10, zoom: 0.1, shift: 0.08, brightness: 0.1, contrast: 0.4,
-  gamma: 0.5, scale: 0.3, noise: 0.04, blur: 1, lowRes: 0.5, biasField: 0.3, equalize: 0, remap: 0,
+  gamma: 0.5, scale: 0.3, noise: 0.04, blur: 1, lowRes: 0.5, biasField: 0.3, equalize: 0, remap: 0, jpeg: 0, randConv: 0,
 };
+
+/** The JPEG qualities the artefact augmentation draws from: as hard as `evaluate --perturb`'s (15) to mild. */
+export const JPEG_QUALITY_RANGE: readonly [number, number] = [15, 75];
 
 /** Probability that each of blur, resolution drop and bias field is applied to an image (when its strength > 0). */
 const STYLE_P = 0.3;
@@ -71,6 +76,10 @@ export function augmentInto(src: Uint8Array, size: number, channels: number, cfg
   if (cfg.biasField > 0 && rand() < STYLE_P) multiplyBiasField(img, size, channels, cfg.biasField, sym);
   if (cfg.equalize > 0 && rand() < cfg.equalize) equalizeHistogram(img);
   if (cfg.remap > 0 && rand() < cfg.remap) remapIntensities(img, rand);
+  if (cfg.randConv > 0 && rand() < cfg.randConv) randomShallowNetwork(img, size, channels, rand);
+  if (cfg.jpeg > 0 && rand() < cfg.jpeg) {
+    jpegArtefacts(img, size, channels, JPEG_QUALITY_RANGE[0] + rand() * (JPEG_QUALITY_RANGE[1] - JPEG_QUALITY_RANGE[0]));
+  }
   const gamma = cfg.gamma > 0 ? Math.exp(sym(cfg.gamma)) : 1;
   const intensity = cfg.scale > 0 ? 1 + sym(cfg.scale) : 1;
   const noise = cfg.noise > 0 ? rand() * cfg.noise : 0;

@@ -52,7 +52,7 @@ const NUMBER_RANGES: Partial<Record<keyof TrainConfig, { range: Range; integer: 
 };
 const AUGMENT_RANGES: Record<Exclude<keyof AugmentSettings, 'flip'>, Range> = {
   rotateDeg: [0, 45], zoom: [0, 0.5], shift: [0, 0.5], brightness: [0, 0.5], contrast: [0, 0.9],
-  gamma: [0, 1.5], scale: [0, 0.9], noise: [0, 0.3], blur: [0, 4], lowRes: [0, 0.8], biasField: [0, 1], equalize: [0, 1], remap: [0, 1],
+  gamma: [0, 1.5], scale: [0, 0.9], noise: [0, 0.3], blur: [0, 4], lowRes: [0, 0.8], biasField: [0, 1], equalize: [0, 1], remap: [0, 1], jpeg: [0, 1], randConv: [0, 1],
 };
 
 function checkNumber(name: string, v: unknown, [lo, hi]: Range, integer: boolean): number {

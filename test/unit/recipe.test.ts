@@ -13,6 +13,7 @@ import { startEngine } from '../../server/engine/startEngine';
 import { seededRandom } from '../../server/data/splitDataset';
 import { AdamW, decays } from '../../server/train/adamW';
 import { augmentInto, DEFAULT_AUGMENT, equalizeHistogram, gaussianBlur, lowResolution, NO_AUGMENT, NO_INTENSITY, remapIntensities } from '../../server/train/augment';
+import { jpegArtefacts, jpegQuantTable, randomShallowNetwork } from '../../server/train/styleAugment';
 import { buildModel } from '../../server/train/models';
 import { DEFAULT_TRAIN_CONFIG, resolveTrainConfig } from '../../server/train/trainConfig';
 import { warmupCosineRate, WeightAverage } from '../../server/train/trainer';
@@ -176,8 +177,8 @@ describe('recipe', () => {
     /** Energy of the differences between horizontal neighbours: detail (a blur spreads an edge, lowering it). */
     const detail = (a: Float32Array) => { let s = 0; for (let y = 0; y < SIZE; y++) for (let x = 1; x < SIZE; x++) s += (a[y * SIZE + x]! - a[y * SIZE + x - 1]!) ** 2; return s; };
 
-    const STRENGTH = { ...DEFAULT_AUGMENT, equalize: 0.5, remap: 0.5 }; // the last two are off by default
-    for (const k of ['gamma', 'scale', 'noise', 'blur', 'lowRes', 'biasField', 'equalize', 'remap'] as const) {
+    const STRENGTH = { ...DEFAULT_AUGMENT, equalize: 0.5, remap: 0.5, jpeg: 0.5, randConv: 0.5 }; // the last four are off by default
+    for (const k of ['gamma', 'scale', 'noise', 'blur', 'lowRes', 'biasField', 'equalize', 'remap', 'jpeg', 'randConv'] as const) {
       it(`${k}: identity at 0, in 0..1, the same for a seed, and it changes the image`, () => {
         assert.deepEqual(run({ [k]: 0 }), plain);
         // Several seeds: blur, lowRes and biasField apply to 30% of images, equalize and remap by their probability.
@@ -215,6 +216,21 @@ describe('recipe', () => {
       remapIntensities(withBlack, seededRandom(9));
       assert.ok(withBlack.subarray(0, SIZE).every((v) => v === 0), 'background stays black');
       assert.ok(diff(Float32Array.from(withBlack), plain) > 0.02);
+      // JPEG artefacts: quality 100 keeps the image within rounding, quality 10 flattens the blocks' detail (the
+      // quantisation zeroes high frequencies) and costs more than quality 50.
+      const jpegAt = (q: number) => { const b = Float64Array.from(plain); jpegArtefacts(b, SIZE, 1, q); return Float32Array.from(b); };
+      assert.ok(diff(jpegAt(100), plain) < 0.004, 'quality 100 is near lossless');
+      assert.ok(diff(jpegAt(10), plain) > diff(jpegAt(50), plain), 'lower quality, larger error');
+      assert.deepEqual([...jpegQuantTable(50).slice(0, 3)], [16, 11, 10], 'quality 50 is the standard table');
+      assert.ok(jpegQuantTable(10)[0]! > jpegQuantTable(90)[0]!);
+      // The random shallow network keeps black black and the head inside its own range of grey.
+      const styled = Float64Array.from(plain);
+      styled.fill(0, 0, SIZE);
+      const headLo = Math.min(...plain.filter((v) => v > 0.02)), headHi = Math.max(...plain);
+      randomShallowNetwork(styled, SIZE, 1, seededRandom(3));
+      assert.ok(styled.subarray(0, SIZE).every((v) => v === 0), 'background stays black');
+      assert.ok(styled.every((v) => v === 0 || (v >= headLo - 1e-9 && v <= headHi + 1e-9)), 'within the head range');
+      assert.ok(diff(Float32Array.from(styled), plain) > 0.005, 'it restyles');
       const noisy = run({ noise: 0.2 }, 4);
       assert.ok(Math.abs(mean(noisy) - mean(plain)) < 0.03 && diff(noisy, plain) > 0.01);
     });
