@@ -269,10 +269,21 @@ export async function decodeImage(bytes: Buffer): Promise<RawImage> {
 
 /** Steps 2-5 of the policy on a decoded image: the same working-size reduction and the same JS steps as preprocessImage. */
 export async function preprocessDecoded(img: RawImage, policy: PreprocessPolicy = DEFAULT_POLICY): Promise<Uint8Array> {
+  return (await preprocessRawWithStats(img, policy)).pixels;
+}
+
+/**
+ * preprocessDecoded with the statistics and geometry of preprocessWithStats: the path of images that are not
+ * files (a volume's slices), so that they meet exactly the policy a JPEG meets.
+ */
+export async function preprocessRawWithStats(img: RawImage, policy: PreprocessPolicy = DEFAULT_POLICY):
+  Promise<{ pixels: Uint8Array; stats: ImageStats; geometry: InputGeometry }> {
   // The pixels are in memory already (decodeImage enforced MAX_PIXELS on the file); a perturbation may enlarge them.
   const input = sharp(img.data, { raw: { width: img.width, height: img.height, channels: img.channels }, limitInputPixels: false });
   const { data, info } = await toWorkingSize(input, policy);
-  return finishWorking(data, info.width, info.height, info.channels, policy).pixels;
+  const { pixels, box } = finishWorking(data, info.width, info.height, info.channels, policy);
+  const geometry = inputGeometry({ width: img.width, height: img.height, orientation: 1 }, info.width, info.height, box, policy.size);
+  return { pixels, stats: imageStats(data, info.width, info.height, info.channels), geometry };
 }
 
 function isGrey(data: Uint8Array, channels: number): boolean {
