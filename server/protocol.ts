@@ -742,6 +742,9 @@ export interface ClassifiedSlice {
   heatmap: Heatmap | null;
   /** The slice as the model saw it (PNG data URL) when `withInput` was asked for. */
   input: string | null;
+  /** True when the slice shows almost nothing (no head: above the skull, padding): classified, but not counted in
+   *  the summary (docs/dicom-nifti.md, "Volume summary"). Absent from backends before it was added. */
+  empty?: boolean;
 }
 
 /** What the slices of a volume say together. */
