@@ -40,6 +40,8 @@ export interface NiftiGeometry {
   description: string | null;
   /** More than one volume in the file (dim[4] > 1): only the first is read. */
   volumes: number;
+  /** The writer's display range (cal_min..cal_max) when the header sets one (cal_max > cal_min), else null. */
+  displayRange: [number, number] | null;
 }
 
 const HEADER_BYTES = 544; // the NIfTI-2 header (540) and the 4-byte extension flag; NIfTI-1 needs 348 + 4
@@ -99,7 +101,8 @@ export function parseNiftiHeader(head: Uint8Array, name: string): ParsedHeader {
   }
   const description = h.description.replace(/\0.*$/s, '').trim() || null;
   const scaled = Number.isFinite(h.scl_slope) && h.scl_slope !== 0;
-  return { geometry: { version, dims, spacing, affine, affineSource, dataType: type.name, description, volumes },
+  const displayRange: [number, number] | null = Number.isFinite(h.cal_min) && Number.isFinite(h.cal_max) && h.cal_max > h.cal_min ? [h.cal_min, h.cal_max] : null;
+  return { geometry: { version, dims, spacing, affine, affineSource, dataType: type.name, description, volumes, displayRange },
     voxOffset: Math.max(h.vox_offset, version === 1 ? 352 : 544), littleEndian: le, read: type.read, bytesPerVoxel: type.bytes,
     slope: scaled ? h.scl_slope : 1, inter: scaled && Number.isFinite(h.scl_inter) ? h.scl_inter : 0 };
 }
@@ -129,7 +132,7 @@ const truncated = (name: string, got: number, want: number) => new VolumeError(
  * Inflates a gzip file up to `want` bytes and stops: never more than that (plus one chunk) is held, whatever the
  * file expands to. `exact`: the data must end there (a 3-D file); more is refused as inconsistent with the header.
  */
-async function inflateUpTo(file: string, want: number, exact: boolean, name: string): Promise<Uint8Array> {
+async function inflateUpTo(file: string, want: number, exact: boolean, name: string, skip = 0): Promise<Uint8Array> {
   const out = new Uint8Array(want);
   let got = 0;
   let extra = false;
@@ -145,15 +148,15 @@ async function inflateUpTo(file: string, want: number, exact: boolean, name: str
       if (got === want && !exact) break;
     }
   } catch (e) {
-    throw new VolumeError(got < want ? truncated(name, got, want).message
+    throw new VolumeError(got < want ? truncated(name, got - skip, want - skip).message
       : l10n.t('{0} is not a valid gzip file: {1}', name, (e as Error).message), 'corrupt');
   } finally {
     src.destroy();
     gunzip.destroy();
   }
-  if (got < want) throw truncated(name, got, want);
+  if (got < want) throw truncated(name, got - skip, want - skip);
   if (extra && exact) {
-    throw new VolumeError(l10n.t('{0} holds more voxel data than its header announces ({1} bytes); the file is inconsistent and was not read', name, String(want)), 'corrupt');
+    throw new VolumeError(l10n.t('{0} holds more voxel data than its header announces ({1} bytes); the file is inconsistent and was not read', name, String(want - skip)), 'corrupt');
   }
   return out;
 }
@@ -169,8 +172,8 @@ const isGzip = (file: string): boolean => {
  */
 export async function readNifti(file: string, name: string, check: (g: NiftiGeometry) => void): Promise<{ geometry: NiftiGeometry; values: Float32Array }> {
   const size = fs.statSync(file).size;
-  if (size < 348) throw new VolumeError(l10n.t('{0} is too short to be a NIfTI file ({1} bytes)', name, String(size)), 'corrupt');
-  const gz = isGzip(file);
+  const gz = size >= 2 && isGzip(file);
+  if (!gz && size < 348) throw new VolumeError(l10n.t('{0} is too short to be a NIfTI file ({1} bytes)', name, String(size)), 'corrupt');
   const head = gz ? await inflateHead(file, name) : readPlain(file, 0, Math.min(size, HEADER_BYTES), name);
   const h = parseNiftiHeader(head, name);
   const [nx, ny, nz] = h.geometry.dims;
@@ -184,7 +187,7 @@ export async function readNifti(file: string, name: string, check: (g: NiftiGeom
   const end = h.voxOffset + bytes;
   let data: Uint8Array;
   if (gz) {
-    data = (await inflateUpTo(file, end, h.geometry.volumes === 1, name)).subarray(h.voxOffset);
+    data = (await inflateUpTo(file, end, h.geometry.volumes === 1, name, h.voxOffset)).subarray(h.voxOffset);
   } else {
     if (h.geometry.volumes === 1 && size > end) {
       throw new VolumeError(l10n.t('{0} holds more voxel data than its header announces ({1} bytes); the file is inconsistent and was not read', name, String(bytes)), 'corrupt');

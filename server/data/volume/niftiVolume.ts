@@ -14,9 +14,12 @@ export async function openNifti(file: string, orientation: SliceOrientation): Pr
   const name = path.basename(file);
   let axes: SliceAxes | undefined;
   const { geometry, values } = await readNifti(file, name, (g) => { axes = checkedAxes(g.affine, g.dims, orientation, name); });
-  const window = autoWindow(values);
+  // The writer's display range when the header sets one (cal_min/cal_max), else the automatic window.
+  const range = geometry.displayRange;
+  const window = range ? { low: range[0], high: range[1] } : autoWindow(values);
   const fmt = (v: number) => String(Math.round(v * 100) / 100);
-  const windowText = `percentiles ${WINDOW_PERCENTILES[0]}-${WINDOW_PERCENTILES[1]} of non-zero voxels (${fmt(window.low)}..${fmt(window.high)})`;
+  const windowText = range ? `NIfTI cal_min/cal_max ${fmt(range[0])}..${fmt(range[1])}`
+    : `percentiles ${WINDOW_PERCENTILES[0]}-${WINDOW_PERCENTILES[1]} of non-zero voxels (${fmt(window.low)}..${fmt(window.high)})`;
   return gridVolume({ values, dims: geometry.dims, affine: geometry.affine, located: geometry.affineSource !== 'pixdim' }, axes!, orientation, window, windowText, {
     format: 'nifti', modality: null, seriesDescription: geometry.description, sequence: guessSequence(geometry.description, name),
   });
