@@ -66,7 +66,7 @@ describe('NIfTI limits and bad files', () => {
     const file = path.join(tmp, 'bomb.nii.gz');
     const head = niftiBytes({ dims: [16, 16, 64], datatype: DT.uint8, values: new Array(16 * 16 * 64).fill(9) });
     const zeros = Buffer.alloc(1 << 20);
-    async function* body() {
+    function* body() {
       yield head;
       for (let i = 0; i < 1024; i++) yield zeros;
     }
