@@ -188,7 +188,7 @@ export function startBackendServer(connection: Connection, options: BackendServe
     const params = parseScanParams(raw);
     const { progressToken } = params;
     const result = await datasets.scan(params.root, {
-      cacheDir, nearThreshold: params.nearThreshold,
+      cacheDir, nearThreshold: params.nearThreshold, volumeSlices: params.volumeSlices,
       isCancelled: () => token.isCancellationRequested,
       onProgress: (p) => { if (progressToken) void connection.sendProgress(P.scanProgress, progressToken, p); },
     });

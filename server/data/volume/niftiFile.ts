@@ -166,6 +166,14 @@ const isGzip = (file: string): boolean => {
   return b[0] === 0x1f && b[1] === 0x8b;
 };
 
+/** The header's geometry alone (a scan counts slices without reading voxels). */
+export async function readNiftiGeometry(file: string, name: string): Promise<NiftiGeometry> {
+  const size = fs.statSync(file).size;
+  const gz = size >= 2 && isGzip(file);
+  if (!gz && size < 348) throw new VolumeError(l10n.t('{0} is too short to be a NIfTI file ({1} bytes)', name, String(size)), 'corrupt');
+  return parseNiftiHeader(gz ? await inflateHead(file, name) : readPlain(file, 0, Math.min(size, HEADER_BYTES), name), name).geometry;
+}
+
 /**
  * The geometry and the voxel values (scl_slope/scl_inter applied; i fastest, then j, then k) of the first volume.
  * `check` sees the geometry before anything is allocated and throws to refuse it (the slice limit).
