@@ -22,6 +22,7 @@ interface WasmEncoder {
   getEncodedBuffer(): Uint8Array;
   setQuality?(lossless: boolean, quality: number): void;
   setNearLossless?(value: number): void;
+  setInterleaveMode?(mode: number): void;
   setDecompositions?(value: number): void;
   delete(): void;
 }

@@ -10,7 +10,7 @@ import * as zlib from 'node:zlib';
 import * as dicomParser from 'dicom-parser';
 import { ImageDecodeError, MAX_PIXELS } from '../preprocess';
 import { decodeFrame, type PixelLayout } from './decodeFrame';
-import { DICOM_HEAD_BYTES } from './detectDicom';
+import { DICOM_HEAD_BYTES, isDicomBytes } from './detectDicom';
 import { modalityValues, rgbPixels, type SampleFormat } from './pixelValues';
 import { sequenceHint } from './sequenceHint';
 import { noPixelDataMessage } from './sopClass';
@@ -63,6 +63,7 @@ const PHOTOMETRICS = ['MONOCHROME1', 'MONOCHROME2', 'RGB', 'YBR_FULL', 'YBR_FULL
 const unsupported = (message: string) => new ImageDecodeError(message, 'unsupported');
 
 export async function readDicom(bytes: Uint8Array, opts: { maxPixels?: number } = {}): Promise<DicomImage> {
+  if (!isDicomBytes(bytes.subarray(0, DICOM_HEAD_BYTES))) throw new ImageDecodeError(l10n.t('not a DICOM file: no "DICM" marker at byte 128'), 'unsupported');
   const ds = parse(bytes);
   const transferSyntax = ds.string('x00020010') ?? IMPLICIT_LITTLE_ENDIAN;
   const sopClassUid = ds.string('x00080016') ?? null;

@@ -61,8 +61,27 @@ export function decodeWithWasm(codec: WasmCodec, encoded: Uint8Array): { pixels:
     decoder.decode();
     const info = decoder.getFrameInfo();
     // Copied out of WASM memory before the instance is deleted.
-    return { pixels: new Uint8Array(decoder.getDecodedBuffer()), info: { ...info } };
-  } finally {
+    const result = { pixels: new Uint8Array(decoder.getDecodedBuffer()), info: { ...info } };
     decoder.delete();
+    return result;
+  } catch (e) {
+    replaceModule(codec);
+    throw e;
   }
+}
+
+const replacing = new Set<WasmCodec>();
+
+/**
+ * A damaged stream can abort a module part-way (a C++ exception or a trap) and leave its memory inconsistent: a
+ * fresh instance replaces it as soon as it is ready. Until then the old one goes on serving, so that files being
+ * read at the same moment (a volume's slices) are not failed for another file's fault.
+ */
+function replaceModule(codec: WasmCodec): void {
+  if (replacing.has(codec)) return;
+  replacing.add(codec);
+  WASM_CODECS[codec].factory({ wasmBinary: wasmBinary(codec) })
+    .then((mod) => { ready.set(codec, mod); started.set(codec, Promise.resolve(mod)); })
+    .catch(() => undefined) // the old instance stays; the next failure tries again
+    .finally(() => replacing.delete(codec));
 }
