@@ -10,6 +10,8 @@ import * as path from 'node:path';
 import type * as P from '../protocol';
 import { MAX_CLASSIFY_IMAGES, type ImageStats } from '../protocol';
 import { forEachLimit } from '../data/forEachLimit';
+import { DICOM_EXTENSIONS, fileIsDicom } from '../data/dicom/detectDicom';
+import { prepareDicomInput } from '../data/dicom/dicomInput';
 import { headerSize } from '../data/headerSize';
 import { jpegOrientation } from '../data/inputGeometry';
 import { classifyDecodeError, ImageDecodeError, MAX_PIXELS, preprocessWithStats, sharpInput } from '../data/preprocess';
@@ -21,8 +23,11 @@ import { findVolumes } from '../data/volume/findVolumes';
 import { isNiftiPath } from '../data/volume/niftiVolume';
 import { inputPng, originalPreview } from './originalPreview';
 
-/** Image files a folder contributes (by name; a file given by name is tried whatever it is called). */
-export const IMAGE_EXTENSIONS = ['.jpg', '.jpeg', '.png', '.bmp', '.webp', '.tif', '.tiff', '.gif'];
+/**
+ * Image files a folder contributes (by name, plus files without an extension that are DICOM by content; a file
+ * given by name is tried whatever it is called).
+ */
+export const IMAGE_EXTENSIONS = ['.jpg', '.jpeg', '.png', '.bmp', '.webp', '.tif', '.tiff', '.gif', ...DICOM_EXTENSIONS];
 /** Files larger than this are refused unread (an MRI slice is well under 10 MB). */
 export const MAX_FILE_BYTES = 256 * 1024 * 1024;
 
@@ -75,7 +80,8 @@ export function expandPaths(paths: readonly string[], limit: number, list: ListD
       if (e.name.startsWith('.')) continue;
       const abs = path.join(dir, e.name);
       if (e.isDirectory()) walk(abs);
-      else if (e.isFile() && (IMAGE_EXTENSIONS.includes(path.extname(e.name).toLowerCase()) || isNiftiPath(e.name))) files.push(abs);
+      else if (e.isFile() && (IMAGE_EXTENSIONS.includes(path.extname(e.name).toLowerCase()) || isNiftiPath(e.name)
+        || (!path.extname(e.name) && fileIsDicom(abs)))) files.push(abs);
       if (files.length > limit) {
         throw new ClassifyError(l10n.t('The selection holds more than {0} images; classify at most {0} at once (pick a sub-folder, or use the CLI in chunks).', String(limit)));
       }
@@ -109,6 +115,7 @@ async function decode(file: string, loaded: LoadedModel): Promise<Decoded> {
   let size = fromHeader && { ...fromHeader, orientation: jpegOrientation(bytes) };
   if (!size) {
     try {
+      await prepareDicomInput(bytes); // DICOM: its first frame, windowed (data/dicom/dicomInput.ts)
       const meta = await sharpInput(bytes, MAX_PIXELS).metadata();
       size = { width: meta.width, height: meta.height, orientation: meta.orientation ?? 1 };
     } catch (e) {
@@ -124,7 +131,7 @@ function failure(file: string, e: unknown): P.FailedImage {
     const kind: P.ProblemKind = e.kind === 'too-large' ? 'too-large' : e.kind === 'unsupported' ? 'not-image' : 'corrupt';
     const name = path.basename(file);
     const error = kind === 'too-large' ? l10n.t('Cannot classify {0}: {1}. Downscale it first.', name, e.message)
-      : kind === 'not-image' ? l10n.t('Cannot classify {0}: {1}. Classify JPEG, PNG, WebP, TIFF, GIF or BMP images.', name, e.message)
+      : kind === 'not-image' ? l10n.t('Cannot classify {0}: {1}. Classify JPEG, PNG, WebP, TIFF, GIF, BMP or DICOM images.', name, e.message)
         : l10n.t('Cannot classify {0}: {1}. Re-export or re-download the file.', name, e.message);
     return { ok: false, path: file, kind, error };
   }
