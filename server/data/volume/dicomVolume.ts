@@ -12,7 +12,6 @@ import type { SliceOrientation } from '../../protocol';
 import { readDicom, type DicomImage, type DicomInfo } from '../dicom/readDicom';
 import { autoWindow, WINDOW_PERCENTILES, type GreyWindow } from './autoWindow';
 import { checkedAxes, gridVolume, type Volume } from './gridVolume';
-import { guessSequence } from './sequenceHint';
 import { MAX_VOLUME_VOXELS, VolumeError } from './volumeLimits';
 
 /** One slice file of a series, its header read. */
@@ -130,5 +129,5 @@ function putFrame(values: Float32Array, frame: Float32Array, offset: number, sig
 
 /** Only descriptive attributes reach the result: nothing that identifies the patient. */
 function describe(format: 'dicom-series' | 'dicom-multiframe', info: DicomInfo) {
-  return { format, modality: info.modality, seriesDescription: info.seriesDescription, sequence: info.sequence ?? guessSequence(info.seriesDescription) };
+  return { format, modality: info.modality, seriesDescription: info.seriesDescription, sequence: info.sequence };
 }

@@ -5,7 +5,7 @@ import { autoWindow, WINDOW_PERCENTILES } from './autoWindow';
 import { checkedAxes, gridVolume, type Volume } from './gridVolume';
 import { readNifti } from './niftiFile';
 import type { SliceAxes } from './sliceAxes';
-import { guessSequence } from './sequenceHint';
+import { sequenceHint } from '../dicom/sequenceHint';
 
 export const NIFTI_SUFFIXES = ['.nii', '.nii.gz'];
 export const isNiftiPath = (file: string): boolean => /\.nii(\.gz)?$/i.test(file);
@@ -21,6 +21,6 @@ export async function openNifti(file: string, orientation: SliceOrientation): Pr
   const windowText = range ? `NIfTI cal_min/cal_max ${fmt(range[0])}..${fmt(range[1])}`
     : `percentiles ${WINDOW_PERCENTILES[0]}-${WINDOW_PERCENTILES[1]} of non-zero voxels (${fmt(window.low)}..${fmt(window.high)})`;
   return gridVolume({ values, dims: geometry.dims, affine: geometry.affine, located: geometry.affineSource !== 'pixdim' }, axes!, orientation, window, windowText, {
-    format: 'nifti', modality: null, seriesDescription: geometry.description, sequence: guessSequence(geometry.description, name),
+    format: 'nifti', modality: null, seriesDescription: geometry.description, sequence: sequenceHint(geometry.description) ?? sequenceHint(name.replace(/\.nii(\.gz)?$/i, '')),
   });
 }
