@@ -78,19 +78,24 @@ describe('DICOM volumes', () => {
     for (let k = 0; k < N; k++) assert.equal(v.slice(k).data.subarray(0, W).filter((p) => p >= 250).length, k + 1, `frame ${k} in file order`);
   });
 
-  it('refuses a folder of two series, keeps lone DICOM images as images', async () => {
+  it('refuses a folder of two series; keeps lone DICOM images and slices without a position as images', async () => {
     const two = path.join(tmp, 'two');
     for (let k = 0; k < 4; k++) {
       write(path.join(two, `s${k}.dcm`), await writeDicom({ syntax: 'explicit', rows: H, columns: W, frames: [images[k]!],
-        attributes: { SeriesInstanceUID: k < 2 ? '2.25.1' : '2.25.2', InstanceNumber: String(k) } }));
+        attributes: { SeriesInstanceUID: k < 2 ? '2.25.1' : '2.25.2', InstanceNumber: String(k), ImagePositionPatient: [0, 0, k], ImageOrientationPatient: [1, 0, 0, 0, 1, 0] } }));
     }
     const lone = path.join(tmp, 'lone');
     for (let k = 0; k < 2; k++) {
-      write(path.join(lone, `k${k}.dcm`), await writeDicom({ syntax: 'explicit', rows: H, columns: W, frames: [images[k]!], attributes: { SeriesInstanceUID: `2.25.9${k}` } }));
+      write(path.join(lone, `k${k}.dcm`), await writeDicom({ syntax: 'explicit', rows: H, columns: W, frames: [images[k]!],
+        attributes: { SeriesInstanceUID: `2.25.9${k}`, ImagePositionPatient: [0, 0, k], ImageOrientationPatient: [1, 0, 0, 0, 1, 0] } }));
     }
-    const found = await findVolumes([...list(two), ...list(lone)]);
+    // One series, but no position: such files cannot be stacked and stay images.
+    const flat = path.join(tmp, 'flat');
+    for (let k = 0; k < 3; k++) write(path.join(flat, `f${k}.dcm`), await writeDicom({ syntax: 'explicit', rows: H, columns: W, frames: [images[k]!] }));
+    const found = await findVolumes([...list(two), ...list(lone), ...list(flat)]);
     assert.deepEqual(found.refused.map((r) => r.error), [`${two} holds 2 DICOM series (2, 2 slices); classify one series folder at a time (move each series into its own folder).`]);
-    assert.deepEqual(found.images, list(lone));
+    assert.deepEqual(found.images, [...list(lone), ...list(flat)]);
+    assert.deepEqual(found.volumes, []);
   });
 
   it('classifies a series folder as one item with a slice per file', async () => {

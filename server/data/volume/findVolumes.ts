@@ -2,8 +2,9 @@
  * Which of the files of a selection are volumes, each becoming ONE classified item:
  *  - a NIfTI file (`.nii`, `.nii.gz`);
  *  - a multi-frame DICOM file (more than one frame);
- *  - the single-frame DICOM files of one folder that share one Series Instance UID, when there are at least two
- *    (a DICOM series folder). A folder holding several series of two or more slices each is refused with a
+ *  - the single-frame DICOM files of one folder that share one Series Instance UID and say where they lie (Image
+ *    Position and Orientation Patient), when there are at least two at different positions (a DICOM series
+ *    folder). Files without that geometry cannot be stacked and stay images, whatever series they claim. A folder holding several series of two or more slices each is refused with a
  *    message (which series is meant cannot be guessed; classify one series folder at a time). DICOM files that are
  *    each alone in their series (e.g. exported key images) stay separate images.
  * Everything else stays a single image for the image path.
@@ -62,13 +63,14 @@ export async function findVolumes(files: readonly string[]): Promise<FoundVolume
       continue; // the image path reports why it cannot be read
     }
     if (info.frames > 1) { volumes.push({ kind: 'dicom-multiframe', path: file }); taken.add(file); continue; }
+    if (!info.imagePositionPatient || !info.imageOrientationPatient) continue;
     const dir = path.dirname(file);
     byFolder.set(dir, [...(byFolder.get(dir) ?? []), { file, info }]);
   }
   for (const [dir, slices] of byFolder) {
     const series = new Map<string, SeriesSlice[]>();
     for (const s of slices) series.set(s.info.seriesInstanceUid ?? '', [...(series.get(s.info.seriesInstanceUid ?? '') ?? []), s]);
-    const stacks = [...series.values()].filter((s) => s.length >= 2);
+    const stacks = [...series.values()].filter((s) => new Set(s.map((x) => x.info.imagePositionPatient!.join('\\'))).size >= 2);
     if (!stacks.length) continue;
     if (stacks.length > 1) {
       refused.push({ path: dir, error: l10n.t('{0} holds {1} DICOM series ({2} slices); classify one series folder at a time (move each series into its own folder).',
