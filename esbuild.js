@@ -4,6 +4,7 @@
 // dist/server.js     JSON-RPC backend (node); dist/cli.js the same backend as a command line
 // dist/webview/*     browser bundles and styles of the panels
 // dist/wasm/*        the tfjs WASM binaries, and the pthread worker script as a real file (see server/engine/wasmBackend.ts)
+// dist/dicom-codecs/* the DICOM decoders' WASM binaries (see server/data/dicom/wasmCodecs.ts)
 // Native modules (sharp, tfjs-node, tfjs-node-gpu) stay external and load from node_modules.
 const esbuild = require('esbuild');
 const fs = require('node:fs');
@@ -64,6 +65,12 @@ function copyAssets() {
   for (const f of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm',
     'tfjs-backend-wasm-threaded-simd.js']) {
     fs.copyFileSync(path.join(wasmOut, f), path.join('dist/wasm', f));
+  }
+  // The DICOM JPEG, JPEG-LS and JPEG 2000 decoders (decode-only builds); server/data/dicom/wasmCodecs.ts loads them.
+  fs.mkdirSync('dist/dicom-codecs', { recursive: true });
+  for (const pkg of ['@cornerstonejs/codec-libjpeg-turbo-8bit', '@cornerstonejs/codec-charls', '@cornerstonejs/codec-openjpeg']) {
+    const wasm = require.resolve(`${pkg}/decodewasm`);
+    fs.copyFileSync(wasm, path.join('dist/dicom-codecs', path.basename(wasm)));
   }
   // The pthread worker, which tfjs would hand to `new Worker()` as a Blob URL (Node cannot load those). Inside
   // the worker the main script also arrives as a Blob: map it to the file beside this one.

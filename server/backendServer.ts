@@ -188,7 +188,7 @@ export function startBackendServer(connection: Connection, options: BackendServe
     const params = parseScanParams(raw);
     const { progressToken } = params;
     const result = await datasets.scan(params.root, {
-      cacheDir, nearThreshold: params.nearThreshold,
+      cacheDir, nearThreshold: params.nearThreshold, volumeSlices: params.volumeSlices,
       isCancelled: () => token.isCancellationRequested,
       onProgress: (p) => { if (progressToken) void connection.sendProgress(P.scanProgress, progressToken, p); },
     });
@@ -263,7 +263,7 @@ export function startBackendServer(connection: Connection, options: BackendServe
     const loaded = await models.get(params.modelDir);
     const result = await classifyImages(params.paths, loaded, {
       explain: params.explain, withInput: params.withInput, threshold: params.threshold, tta: params.tta, backend: backend.kind,
-      isCancelled: () => token.isCancellationRequested,
+      orientation: params.orientation, isCancelled: () => token.isCancellationRequested,
       onProgress: (done, total) => { if (progressToken) void connection.sendProgress(P.classifyProgress, progressToken, { done, total }); },
     });
     return { model: loaded.info, ...result };

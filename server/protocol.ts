@@ -130,6 +130,24 @@ export interface ScanReport {
   /** A few files per split and class, for thumbnails. */
   samples: { split: DatasetSplit; label: DatasetLabel; rel: string }[];
   timing: { ms: number; inspected: number; fromCache: number };
+  /** NIfTI volumes found in class folders, counted by their slices (absent when there are none, and from backends
+   *  before volumes). They are counted, not yet used for training: `note` says so. */
+  volumes?: VolumeScan;
+}
+
+/** Which slices of a volume in a dataset count: every slice, the middle one, or the middle third (default). */
+export type VolumeSliceSelection = 'all' | 'middle' | 'middle-third';
+export const VOLUME_SLICE_SELECTIONS: readonly VolumeSliceSelection[] = ['all', 'middle', 'middle-third'];
+
+export interface VolumeScan {
+  selection: VolumeSliceSelection;
+  /** Per split and class: volume files, their axial slices, and the slices the selection keeps. */
+  byClass: { split: DatasetSplit; label: DatasetLabel; files: number; slices: number; selected: number }[];
+  files: number;
+  slices: number;
+  selected: number;
+  /** One sentence for people: volumes are counted but training does not read them yet. */
+  note: string;
 }
 
 export interface ScanDatasetParams {
@@ -137,6 +155,8 @@ export interface ScanDatasetParams {
   root: string;
   /** Hamming distance (of 256-bit dHash) at or below which two images count as near copies. Default 5. */
   nearThreshold?: number;
+  /** Which slices of NIfTI volumes in class folders are counted. Default 'middle-third'. */
+  volumeSlices?: VolumeSliceSelection;
   /** Set by the client to receive `scanProgress` values on `$/progress` for this scan. */
   progressToken?: string;
 }
@@ -746,6 +766,9 @@ export interface ClassifiedSlice {
   heatmap: Heatmap | null;
   /** The slice as the model saw it (PNG data URL) when `withInput` was asked for. */
   input: string | null;
+  /** True when the slice shows almost nothing (no head: above the skull, padding): classified, but not counted in
+   *  the summary (docs/dicom-nifti.md, "Volume summary"). Absent from backends before it was added. */
+  empty?: boolean;
 }
 
 /** What the slices of a volume say together. */

@@ -13,7 +13,7 @@ import { ModelStore } from '../infer/modelStore';
 import { toCsv } from '../infer/resultsCsv';
 import { formatClassifyResult } from './classifyText';
 import { EXIT, UsageError } from './exitCodes';
-import { checkBackendFlag, thresholdFrom, type Flags } from './flags';
+import { checkBackendFlag, orientationFrom, thresholdFrom, type Flags } from './flags';
 import { engineFromFlags, runJob } from './jobSetup';
 
 /** The model input enlarged to `side` px with the heat map over it, as PNG; one file per explained image. */
@@ -43,6 +43,7 @@ export async function classifyCommand(flags: Flags, args: readonly string[]): Pr
   if (!args.length) throw new UsageError(l10n.t('classify needs image files or folders: brain-tumor classify FILE|DIR...'));
   if (flags.json && flags.csv) throw new UsageError(l10n.t('choose one of --json and --csv'));
   const threshold = thresholdFrom(flags);
+  const orientation = orientationFrom(flags);
   const backend = await engineFromFlags(flags);
   const store = new ModelStore();
   try {
@@ -50,7 +51,7 @@ export async function classifyCommand(flags: Flags, args: readonly string[]): Pr
       const loaded = await store.get(flags.model ? path.resolve(flags.model) : undefined);
       const explain = flags.explain !== undefined;
       const result = await classifyImages(args.map((a) => path.resolve(a)), loaded, {
-        explain, withInput: explain, threshold, tta: !!flags.tta, backend: backend.kind, isCancelled,
+        explain, withInput: explain, threshold, tta: !!flags.tta, backend: backend.kind, orientation, isCancelled,
         onProgress: (done, total) => { if (tty && total > 1) process.stderr.write(`\r${l10n.t('classifying {0}/{1}', String(done), String(total))}\x1b[K`); },
       });
       if (tty) process.stderr.write('\r\x1b[K');
@@ -63,11 +64,12 @@ export async function classifyCommand(flags: Flags, args: readonly string[]): Pr
           if (!it.ok) continue;
           it.input = null;
           if (it.original) it.original.image = null;
+          for (const s of it.volume?.slices ?? []) s.input = null;
         }
       }
       if (flags.json) process.stdout.write(JSON.stringify(full, null, 1) + '\n');
       else if (flags.csv) process.stdout.write(toCsv(full.items, full.model.classes));
-      else process.stdout.write(formatClassifyResult(full) + '\n');
+      else process.stdout.write(formatClassifyResult(full, process.cwd(), { allSlices: !!flags['all-slices'] }) + '\n');
       // Exit 1 when nothing could be classified, so scripts notice; partial failures are listed but not fatal.
       return full.items.some((i) => i.ok) ? EXIT.ok : EXIT.failure;
     });

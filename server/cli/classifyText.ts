@@ -8,6 +8,7 @@ import type { ClassifiedImage, ClassifyResult } from '../protocol';
 import { className } from '../data/classNames';
 import { plain } from '../numberFormat';
 import { percent } from './numberText';
+import { formatVolume } from './volumeText';
 
 export function formatModelLine(r: ClassifyResult): string {
   const m = r.model;
@@ -22,14 +23,14 @@ export function formatModelLine(r: ClassifyResult): string {
 }
 
 /** One line per image: name, predicted class, confidence, and UNCERTAIN with the reasons when it is. */
-export function formatClassifyResult(r: ClassifyResult, cwd = process.cwd()): string {
+export function formatClassifyResult(r: ClassifyResult, cwd = process.cwd(), opts: { allSlices?: boolean } = {}): string {
   const rows = r.items.map((it) => {
     const name = path.relative(cwd, it.path) || it.path;
     if (!it.ok) return l10n.t('{0}  ERROR  {1}', name, it.error);
     const probs = r.model.classes.map((c, i) => `${className(c)} ${percent(it.probabilities[i]!)}`).join(', ');
     const line = it.uncertain ? l10n.t('{0}  {1}  {2}  UNCERTAIN: needs expert review ({3})', name, className(it.predicted), percent(it.confidence), it.uncertainReasons.join('; '))
       : `${name}  ${className(it.predicted)}  ${percent(it.confidence)}`;
-    return `${line}\n    ${probs}`;
+    return `${line}\n    ${probs}` + (it.volume ? `\n${formatVolume(it.volume, opts.allSlices === true)}` : '');
   });
   const ok = r.items.filter((i): i is ClassifiedImage => i.ok);
   const counts = r.model.classes.map((c) => `${className(c)} ${ok.filter((i) => i.predicted === c).length}`).join(', ');

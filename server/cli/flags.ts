@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultCacheDir } from '../data/cacheDir';
 import { resolveThreads } from '../backendServer';
-import { BACKEND_KINDS, DEFAULT_UNCERTAINTY_THRESHOLD, ENV_THREADS } from '../protocol';
+import { BACKEND_KINDS, DEFAULT_UNCERTAINTY_THRESHOLD, ENV_THREADS, SLICE_ORIENTATIONS, type SliceOrientation } from '../protocol';
 import { UsageError } from './exitCodes';
 
 export interface Flags {
@@ -18,6 +18,7 @@ export interface Flags {
   'weight-decay'?: string; warmup?: string; ema?: string; config?: string;
   tta?: boolean; 'no-calibrate'?: boolean; 'into-model'?: boolean; report?: string; split?: string; external?: string[]; perturb?: boolean;
   csv?: boolean; explain?: string; threshold?: string; out?: string; fraction?: string; quantize?: string;
+  orientation?: string; 'all-slices'?: boolean;
 }
 
 export interface CommandLine { command: string | undefined; args: string[]; flags: Flags }
@@ -43,7 +44,7 @@ export function parseCommandLine(argv: string[]): CommandLine {
         tta: { type: 'boolean' }, 'no-calibrate': { type: 'boolean' }, 'into-model': { type: 'boolean' }, report: { type: 'string' }, split: { type: 'string' },
         external: { type: 'string', multiple: true }, perturb: { type: 'boolean' },
         csv: { type: 'boolean' }, explain: { type: 'string' }, threshold: { type: 'string' }, out: { type: 'string' }, fraction: { type: 'string' }, quantize: { type: 'string' },
-        lang: { type: 'string' },
+        lang: { type: 'string' }, orientation: { type: 'string' }, 'all-slices': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -82,4 +83,13 @@ export function thresholdFrom(flags: Flags): number {
   const threshold = flags.threshold === undefined ? DEFAULT_UNCERTAINTY_THRESHOLD : Number(flags.threshold);
   if (!(threshold >= 0 && threshold <= 1)) throw new UsageError(l10n.t('{0} must be a number from {1} to {2}, got "{3}"', '--threshold', '0', '1', String(flags.threshold)));
   return threshold;
+}
+
+/** --orientation: how volumes are sliced (default axial). */
+export function orientationFrom(flags: Flags): SliceOrientation {
+  const o = flags.orientation ?? 'axial';
+  if (!SLICE_ORIENTATIONS.includes(o as SliceOrientation)) {
+    throw new UsageError(l10n.t('{0} must be one of {1}; got "{2}"', '--orientation', SLICE_ORIENTATIONS.join(', '), o));
+  }
+  return o as SliceOrientation;
 }

@@ -54,6 +54,8 @@ function helpText(): string {
     '',
     l10n.t('Classification (brain-tumor classify FILE|DIR... [options]):\n  --model DIR       a run or model folder (default: the bundled model)\n  --json | --csv    machine-readable results (default: one line per image)\n  --explain DIR     also write Grad-CAM overlays (model input + heat map, PNG) into DIR\n  --threshold X     calibrated confidence below X is "uncertain: needs expert review" (default 0.7)\n  --tta             test-time augmentation: average the image\'s and its mirror image\'s probabilities'),
     '',
+    l10n.t('Volumes (NIfTI .nii and .nii.gz, DICOM series folders, multi-frame DICOM) are one item each, one row per slice:\n  --orientation O   axial | coronal | sagittal: how volumes are sliced (default axial)\n  --all-slices      list every slice (default: the tumour slices and the volume summary)'),
+    '',
     l10n.t('Export (brain-tumor export --model RUN_DIR --out DIR [--quantize uint8|float16|none], default uint8)'),
     '',
     l10n.t('  -h, --help        this help\n  -v, --version     print the version'),

@@ -54,6 +54,7 @@ export function formatScan(r: ScanReport, maxListed = 20): string {
       String(r.testing.files), String(r.leaks.filter((l) => l.exact).length), byClass));
     out.push(l10n.t('Testing, deduplicated: {0} files', String(r.testing.deduplicated)));
   }
+  if (r.volumes) out.push(r.volumes.note);
   out.push(l10n.t('Scanned in {0} s ({1} files inspected, {2} from cache)', fixed(r.timing.ms / 1000, 1), String(r.timing.inspected), String(r.timing.fromCache)));
   return out.join('\n');
 }

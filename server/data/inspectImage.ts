@@ -8,8 +8,9 @@ import * as path from 'node:path';
 import type { FileProblem, ProblemKind } from '../protocol';
 import { dhashOf } from './dhash';
 import { headerSize } from './headerSize';
+import { prepareDicomInput } from './dicom/dicomInput';
 import { classifyDecodeError, MAX_PIXELS, sharpInput } from './preprocess';
-import { formatForExtension, sniffFormat, type ImageFormat } from './sniffFormat';
+import { formatForExtension, SNIFF_BYTES, sniffFormat, type ImageFormat } from './sniffFormat';
 
 export interface ImageInfo { format: ImageFormat; width: number; height: number; mode: string; dhash: string }
 
@@ -21,7 +22,7 @@ export interface Inspection {
   problems: { kind: ProblemKind; message: string }[];
 }
 
-export const INSPECT_VERSION = 3;
+export const INSPECT_VERSION = 4; // 4: DICOM files are read
 
 export function usable(i: Inspection): boolean {
   return i.info !== undefined;
@@ -40,8 +41,8 @@ export async function inspectImage(bytes: Buffer, fileName: string): Promise<Ins
   const base = { md5, bytes: bytes.length };
   const problem = (kind: ProblemKind, message: string): Inspection => ({ ...base, problems: [{ kind, message }] });
   if (bytes.length === 0) return problem('empty', l10n.t('empty file (0 bytes)'));
-  const format = sniffFormat(bytes.subarray(0, 32));
-  if (!format) return problem('not-image', l10n.t('not an image: its content matches no image format (JPEG, PNG, WebP, TIFF, BMP)'));
+  const format = sniffFormat(bytes.subarray(0, SNIFF_BYTES));
+  if (!format) return problem('not-image', l10n.t('not an image: its content matches no image format (JPEG, PNG, WebP, TIFF, BMP, DICOM)'));
   if (format === 'gif') return problem('unsupported', l10n.t('GIF is not an MRI format this tool reads; convert it to PNG'));
   const tooLarge = (width: number, height: number) => problem('too-large', l10n.t('image too large: {0}x{1} ({2} MP) exceeds the {3} MP limit; not decoded',
     String(width), String(height), String(Math.round(width * height / 1e6)), String(MAX_PIXELS / 1e6)));
@@ -49,6 +50,9 @@ export async function inspectImage(bytes: Buffer, fileName: string): Promise<Ins
   const claimed = headerSize(bytes);
   if (claimed && claimed.width * claimed.height > MAX_PIXELS) return tooLarge(claimed.width, claimed.height);
   try {
+    // A DICOM file is read here (its size checked against the limit before any pixel is decoded), then enters
+    // sharp as its windowed first frame; a multi-frame file is judged by frame 0.
+    await prepareDicomInput(bytes);
     // sharp reads the header of its formats without decoding pixels, so it is safe without the pixel limit; the
     // limit is checked here to say how large the image claims to be. (A BMP is decoded by our reader: its size was
     // checked above.)
@@ -60,7 +64,8 @@ export async function inspectImage(bytes: Buffer, fileName: string): Promise<Ins
     const dhash = await dhashOf(sharpInput(bytes).rotate());
     const problems: Inspection['problems'] = [];
     const declared = formatForExtension(path.extname(fileName));
-    if (declared !== format) {
+    // DICOM files are often named by UID ("1.3.12.2.1107.5.2.1") or not at all: only another image extension is odd.
+    if (declared !== format && (format !== 'dicom' || declared !== undefined)) {
       problems.push({ kind: 'extension-mismatch', message: path.extname(fileName)
         ? l10n.t('{0} data under a {1} extension (still used)', format.toUpperCase(), path.extname(fileName))
         : l10n.t('{0} data under a missing extension (still used)', format.toUpperCase()) });

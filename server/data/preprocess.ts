@@ -3,8 +3,8 @@
  * model sees at inference exactly what it saw in training. The policy is recorded in each model's metadata.
  *
  * Policy (in this order, all in one sharp pipeline):
- *  1. decode any format sharp reads (JPEG, PNG, WebP, TIFF, GIF; BMP through a small fallback decoder), refusing
- *     images over `maxPixels` before decoding them (decompression bombs);
+ *  1. decode any format sharp reads (JPEG, PNG, WebP, TIFF, GIF; BMP through a small fallback decoder; DICOM as its
+ *     first frame, windowed to 8 bits by dicom/), refusing images over `maxPixels` before decoding them (bombs);
  *  2. apply the EXIF orientation; flatten transparency onto black; convert to greyscale as Rec. 601 luma of the
  *     sRGB values (or keep/repeat to 3 channels for RGB models);
  *  3. crop the dark border around the head: rows and columns whose pixels all stay at or below `cropThreshold`
@@ -23,6 +23,7 @@ import type { ImageStats, InputGeometry } from '../protocol';
 import * as crypto from 'node:crypto';
 import sharp, { type OutputInfo, type Sharp } from 'sharp';
 import { decodeBmp } from './bmp';
+import { prepareDicomInput, preparedDicomFrame } from './dicom/dicomInput';
 import { inputGeometry, type SourceSize } from './inputGeometry';
 import { cropPadResize } from './resample';
 
@@ -73,8 +74,13 @@ export class ImageDecodeError extends Error {
   }
 }
 
-/** sharp's constructor input for these bytes: BMP goes through the fallback decoder (libvips has no BMP loader). */
+/**
+ * sharp's constructor input for these bytes: BMP goes through the fallback decoder (libvips has no BMP loader), and
+ * DICOM enters as the windowed 8-bit frame that `await prepareDicomInput(bytes)` read (required first for DICOM).
+ */
 export function sharpInput(bytes: Buffer, maxPixels: number | false = MAX_PIXELS): Sharp {
+  const dicom = preparedDicomFrame(bytes);
+  if (dicom) return sharp(dicom.data, { raw: { width: dicom.width, height: dicom.height, channels: dicom.channels } });
   if (bytes.length >= 2 && bytes[0] === 0x42 && bytes[1] === 0x4d) {
     const bmp = decodeBmp(bytes, maxPixels === false ? Number.MAX_SAFE_INTEGER : maxPixels);
     return sharp(bmp.data, { raw: { width: bmp.width, height: bmp.height, channels: bmp.channels } });
@@ -110,7 +116,7 @@ export function classifyDecodeError(e: unknown, bytes?: Uint8Array): ImageDecode
   if (/pixel limit|exceeds.*limit|too large/i.test(msg)) {
     return new ImageDecodeError(l10n.t('image too large: {0} (limit {1} megapixels)', plainWords(msg), String(MAX_PIXELS / 1e6)), 'too-large');
   }
-  if (/unsupported image format/i.test(msg)) return new ImageDecodeError(l10n.t('not an image the image decoder can read (JPEG, PNG, WebP, TIFF, BMP)'), 'unsupported');
+  if (/unsupported image format/i.test(msg)) return new ImageDecodeError(l10n.t('not an image the image decoder can read (JPEG, PNG, WebP, TIFF, BMP, DICOM)'), 'unsupported');
   return new ImageDecodeError(cutOff(bytes) ?? l10n.t('corrupt or truncated image: the image decoder says "{0}"', plainWords(msg)), 'corrupt');
 }
 
@@ -126,6 +132,7 @@ export async function preprocessImage(bytes: Buffer, policy: PreprocessPolicy = 
 export async function preprocessWithStats(bytes: Buffer, policy: PreprocessPolicy = DEFAULT_POLICY, source?: SourceSize):
   Promise<{ pixels: Uint8Array; stats: ImageStats; geometry: InputGeometry | null }> {
   try {
+    await prepareDicomInput(bytes);
     return await runPipeline(bytes, policy, source);
   } catch (e) {
     throw classifyDecodeError(e, bytes);
@@ -253,6 +260,7 @@ export interface RawImage {
  */
 export async function decodeImage(bytes: Buffer): Promise<RawImage> {
   try {
+    await prepareDicomInput(bytes);
     let { data, info } = await decodeStart(bytes, null).raw().toBuffer({ resolveWithObject: true });
     if (info.channels === 4) ({ data, info } = await decodeStart(bytes, 'srgb').raw().toBuffer({ resolveWithObject: true }));
     const { width, height, channels } = info;
@@ -269,10 +277,21 @@ export async function decodeImage(bytes: Buffer): Promise<RawImage> {
 
 /** Steps 2-5 of the policy on a decoded image: the same working-size reduction and the same JS steps as preprocessImage. */
 export async function preprocessDecoded(img: RawImage, policy: PreprocessPolicy = DEFAULT_POLICY): Promise<Uint8Array> {
+  return (await preprocessRawWithStats(img, policy)).pixels;
+}
+
+/**
+ * preprocessDecoded with the statistics and geometry of preprocessWithStats: the path of images that are not
+ * files (a volume's slices), so that they meet exactly the policy a JPEG meets.
+ */
+export async function preprocessRawWithStats(img: RawImage, policy: PreprocessPolicy = DEFAULT_POLICY):
+  Promise<{ pixels: Uint8Array; stats: ImageStats; geometry: InputGeometry }> {
   // The pixels are in memory already (decodeImage enforced MAX_PIXELS on the file); a perturbation may enlarge them.
   const input = sharp(img.data, { raw: { width: img.width, height: img.height, channels: img.channels }, limitInputPixels: false });
   const { data, info } = await toWorkingSize(input, policy);
-  return finishWorking(data, info.width, info.height, info.channels, policy).pixels;
+  const { pixels, box } = finishWorking(data, info.width, info.height, info.channels, policy);
+  const geometry = inputGeometry({ width: img.width, height: img.height, orientation: 1 }, info.width, info.height, box, policy.size);
+  return { pixels, stats: imageStats(data, info.width, info.height, info.channels), geometry };
 }
 
 function isGrey(data: Uint8Array, channels: number): boolean {

@@ -6,13 +6,15 @@
 import * as l10n from '@vscode/l10n';
 import { throwIfCancelled } from '../cancelled';
 import * as fs from 'node:fs/promises';
-import type { ClassCount, DatasetLabel, FileProblem, ScanReport, SplitSummary } from '../protocol';
+import type { ClassCount, DatasetLabel, FileProblem, ScanReport, SplitSummary, VolumeSliceSelection } from '../protocol';
 import { LABELS } from './classNames';
 import { findDuplicates, type HashedFile } from './findDuplicates';
 import { forEachLimit } from './forEachLimit';
 import { inspectImage, problemsOf, usable, type Inspection } from './inspectImage';
 import { ScanCache } from './scanCache';
 import { walkDataset, type DatasetFile, type ReadDir } from './walkDataset';
+import { isNiftiPath } from './volume/niftiVolume';
+import { DEFAULT_VOLUME_SLICES, scanVolumes } from './volume/scanVolumes';
 
 export interface ScanOptions {
   /** Where the scan cache lives; null = no cache. */
@@ -23,6 +25,8 @@ export interface ScanOptions {
   isCancelled?: () => boolean;
   /** How folders are listed (tests inject failures). */
   readDir?: ReadDir;
+  /** Which slices of NIfTI volumes count (default middle-third). */
+  volumeSlices?: VolumeSliceSelection;
 }
 
 export interface ScannedFile extends DatasetFile { inspection: Inspection }
@@ -53,6 +57,9 @@ export async function scanDataset(root: string, opts: ScanOptions): Promise<Scan
   const threshold = opts.nearThreshold ?? DEFAULT_NEAR_THRESHOLD;
   opts.onProgress?.({ done: 0, total: 0, phase: 'listing' });
   const walk = await walkDataset(root, opts.readDir);
+  // Volumes are counted by their slices (scanVolumes.ts), not inspected as images.
+  const volumeFiles = walk.files.filter((f) => isNiftiPath(f.abs));
+  if (volumeFiles.length) walk.files = walk.files.filter((f) => !isNiftiPath(f.abs));
   const cache = ScanCache.open(opts.cacheDir, walk.root);
   const files: ScannedFile[] = new Array<ScannedFile>(walk.files.length);
   let done = 0;
@@ -77,6 +84,11 @@ export async function scanDataset(root: string, opts: ScanOptions): Promise<Scan
   }
   opts.onProgress?.({ done, total: walk.files.length, phase: 'comparing' });
   const report = summarise(walk, files, threshold);
+  if (volumeFiles.length) {
+    const v = await scanVolumes(volumeFiles, opts.volumeSlices ?? DEFAULT_VOLUME_SLICES);
+    report.volumes = v.volumes;
+    report.problems.push(...v.problems);
+  }
   report.timing = { ms: Math.round(performance.now() - t0), inspected: files.length - fromCache, fromCache };
   return { report, files };
 }

@@ -1,7 +1,8 @@
 /** Validation of `scanDataset` params: they come from another process and are checked before use. */
 import * as l10n from '@vscode/l10n';
 import * as path from 'node:path';
-import { ErrorCodes, protocolError, type ScanDatasetParams } from '../protocol';
+import { ErrorCodes, protocolError, VOLUME_SLICE_SELECTIONS, type ScanDatasetParams, type VolumeSliceSelection } from '../protocol';
+import { DEFAULT_VOLUME_SLICES } from './volume/scanVolumes';
 import { DEFAULT_NEAR_THRESHOLD } from './scanDataset';
 
 export function parseScanParams(raw: unknown): Required<Omit<ScanDatasetParams, 'progressToken'>> & Pick<ScanDatasetParams, 'progressToken'> {
@@ -13,6 +14,10 @@ export function parseScanParams(raw: unknown): Required<Omit<ScanDatasetParams, 
   if (typeof near !== 'number' || !Number.isInteger(near) || near < 0 || near > 64) {
     throw bad(l10n.t('"{0}" must be an integer from {1} to {2}, got {3}', 'nearThreshold', '0', '64', String(JSON.stringify(o.nearThreshold))));
   }
+  const volumeSlices = o.volumeSlices ?? DEFAULT_VOLUME_SLICES;
+  if (!VOLUME_SLICE_SELECTIONS.includes(volumeSlices as VolumeSliceSelection)) {
+    throw bad(l10n.t('"{0}" must be one of {1}, got {2}', 'volumeSlices', VOLUME_SLICE_SELECTIONS.join(', '), String(JSON.stringify(o.volumeSlices))));
+  }
   if (o.progressToken !== undefined && (typeof o.progressToken !== 'string' || o.progressToken.length > 200)) throw bad(l10n.t('"{0}" must be a short string', 'progressToken'));
-  return { root: path.normalize(o.root), nearThreshold: near, ...(o.progressToken ? { progressToken: o.progressToken } : {}) };
+  return { root: path.normalize(o.root), nearThreshold: near, volumeSlices: volumeSlices as VolumeSliceSelection, ...(o.progressToken ? { progressToken: o.progressToken } : {}) };
 }

@@ -1,5 +1,10 @@
 /** Image format by content (magic bytes), not by file name: the Kaggle set has PNGs named .jpg. */
-export type ImageFormat = 'jpeg' | 'png' | 'webp' | 'tiff' | 'bmp' | 'gif';
+import { isDicomBytes } from './dicom/detectDicom';
+
+export type ImageFormat = 'jpeg' | 'png' | 'webp' | 'tiff' | 'bmp' | 'gif' | 'dicom';
+
+/** Enough leading bytes for sniffFormat to recognise every format (DICOM's marker sits at 128). */
+export const SNIFF_BYTES = 132;
 
 export function sniffFormat(head: Uint8Array): ImageFormat | undefined {
   const b = head;
@@ -9,6 +14,7 @@ export function sniffFormat(head: Uint8Array): ImageFormat | undefined {
   if (b.length >= 4 && ((b[0] === 0x49 && b[1] === 0x49 && b[2] === 0x2a && b[3] === 0x00) || (b[0] === 0x4d && b[1] === 0x4d && b[2] === 0x00 && b[3] === 0x2a))) return 'tiff';
   if (b.length >= 14 && b[0] === 0x42 && b[1] === 0x4d) return 'bmp';
   if (b.length >= 6 && (ascii(b, 0, 6) === 'GIF87a' || ascii(b, 0, 6) === 'GIF89a')) return 'gif';
+  if (isDicomBytes(b)) return 'dicom';
   return undefined;
 }
 
@@ -19,6 +25,7 @@ function ascii(b: Uint8Array, start: number, len: number): string {
 /** The formats each image extension promises. */
 const EXTENSIONS: Record<string, ImageFormat> = {
   '.jpg': 'jpeg', '.jpeg': 'jpeg', '.jpe': 'jpeg', '.png': 'png', '.webp': 'webp', '.tif': 'tiff', '.tiff': 'tiff', '.bmp': 'bmp', '.gif': 'gif',
+  '.dcm': 'dicom', '.dicom': 'dicom',
 };
 
 export function formatForExtension(ext: string): ImageFormat | undefined {

@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import sharp from 'sharp';
 import { ORIGINAL_PREVIEW_MAX_SIDE } from '../protocol';
+import { prepareDicomInput } from '../data/dicom/dicomInput';
 import { sharpInput } from '../data/preprocess';
 
 /** Up to this many pixels the preview is a lossless PNG (MRI slices are 512 x 512 or smaller); above, a JPEG. */
@@ -25,6 +26,7 @@ export async function originalPreview(file: string): Promise<string | null> {
 
 async function previewOf(bytes: Buffer): Promise<string> {
   const max = ORIGINAL_PREVIEW_MAX_SIDE;
+  await prepareDicomInput(bytes); // DICOM: the windowed first frame that was classified
   const img = sharpInput(bytes).rotate().flatten({ background: '#000000' })
     .resize(max, max, { fit: 'inside', withoutEnlargement: true });
   const { data, info } = await img.raw().toBuffer({ resolveWithObject: true });

@@ -20,26 +20,40 @@ export function csvCell(text: string): string {
 
 const num = (v: number | undefined): string => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(DIGITS) : '');
 
-/** The header row's column names, for these classes. */
-export function csvColumns(classes: readonly string[]): string[] {
-  return ['path', 'status', 'predicted', 'confidence', 'uncertain', 'reasons', ...classes.map((c) => `p_${c}`), 'out_of_distribution', 'error'];
+/**
+ * The header row's column names, for these classes. With volumes among the items (`slices`), two columns close
+ * the row: the slice index and its position in mm (empty on the rows of single images); appended last, so that
+ * scripts reading the columns of an images-only export by position still read the same ones.
+ */
+export function csvColumns(classes: readonly string[], slices = false): string[] {
+  return ['path', 'status', 'predicted', 'confidence', 'uncertain', 'reasons', ...classes.map((c) => `p_${c}`), 'out_of_distribution', 'error',
+    ...(slices ? ['slice', 'position_mm'] : [])];
 }
 
-function row(item: ClassifyItem, classes: readonly string[]): string[] {
-  if (!item.ok) return [item.path, 'error', '', '', '', '', ...classes.map(() => ''), '', item.error];
-  return [
+/** One row per image, or one per slice of a volume (its out_of_distribution cell says "empty" for an empty slice). */
+function rows(item: ClassifyItem, classes: readonly string[], slices: boolean): string[][] {
+  const tail = (s?: { index: number; position: number | null }) => (!slices ? [] : s ? [String(s.index), s.position === null ? '' : String(s.position)] : ['', '']);
+  if (!item.ok) return [[item.path, 'error', '', '', '', '', ...classes.map(() => ''), '', item.error, ...tail()]];
+  if (item.volume) {
+    return item.volume.slices.map((s) => [
+      item.path, 'ok', s.predicted, num(s.confidence), String(s.uncertain), s.uncertainReasons.join('; '),
+      ...classes.map((_, i) => num(s.probabilities[i])), s.empty ? 'empty' : '', '', ...tail(s),
+    ]);
+  }
+  return [[
     item.path, 'ok', item.predicted, num(item.confidence), String(item.uncertain), item.uncertainReasons.join('; '),
     ...classes.map((_, i) => num(item.probabilities[i])),
-    String(item.distribution.outOfDistribution), '',
-  ];
+    String(item.distribution.outOfDistribution), '', ...tail(),
+  ]];
 }
 
 /**
- * The items as CSV, one row each in the given order, with one probability column per class (`classes` in the
+ * The items as CSV, one row each (a volume: one per slice) in the given order, with one probability column per class (`classes` in the
  * order of the probabilities, i.e. the model's). Ends with a line break.
  */
 export function toCsv(items: readonly ClassifyItem[], classes: readonly string[]): string {
-  const lines = [csvColumns(classes), ...items.map((it) => row(it, classes))];
+  const slices = items.some((it) => it.ok && it.volume);
+  const lines = [csvColumns(classes, slices), ...items.flatMap((it) => rows(it, classes, slices))];
   return lines.map((cells) => cells.map(csvCell).join(',')).join('\r\n') + '\r\n';
 }
 

@@ -11,37 +11,17 @@ import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
 import * as tf from '@tensorflow/tfjs-core';
 import { headerSize } from '../../server/data/headerSize';
-import { DEFAULT_POLICY } from '../../server/data/preprocess';
 import { resolvePreference } from '../../server/engine/chooseBackend';
 import { startEngine } from '../../server/engine/startEngine';
 import { classifyImages, expandPaths, judgeDistribution } from '../../server/infer/classifyImages';
 import { toFloat16Bits } from '../../server/infer/exportModel';
 import { featureDistance, fitFeatureStats, parseFeatureStats } from '../../server/model/featureStats';
 import { ModelStore } from '../../server/infer/modelStore';
-import { buildModel } from '../../server/train/models';
-import { saveModel } from '../../server/model/modelFiles';
-import { writeMetadata, type RunMetadata } from '../../server/model/metadata';
-import { DEFAULT_TRAIN_CONFIG } from '../../server/train/trainConfig';
 import { write, writeSlice } from '../fixtures/images';
+import { writeModelFolder } from '../fixtures/modelFolder';
 
 const WASM_DIR = path.resolve(__dirname, '../../../dist/wasm');
 const SIZE = 32;
-
-async function writeModelFolder(dir: string, seed = 1): Promise<string> {
-  const model = buildModel({ name: 'compact', inputSize: SIZE, channels: 1, classes: 4, seed });
-  await saveModel(model, dir);
-  model.dispose();
-  const now = new Date().toISOString();
-  const meta: RunMetadata = {
-    format: 'brain-tumor-run', formatVersion: 1, runId: `test-${seed}`, createdAt: now, updatedAt: now, status: 'completed',
-    classes: ['glioma', 'meningioma', 'notumor', 'pituitary'], inputSize: SIZE, channels: 1, preprocess: { ...DEFAULT_POLICY, size: SIZE },
-    dataset: { root: '/nowhere', fingerprint: 'x', counts: { train: 0, val: 0 }, perClass: {} },
-    backend: { kind: 'wasm', threads: 1, simd: true }, config: { ...DEFAULT_TRAIN_CONFIG, inputSize: SIZE }, seed, bestEpoch: 0, bestValAcc: null,
-    timings: { loadMs: 0, trainMs: 0, epochMsMean: null }, software: { brainTumor: 'test', tfjs: tf.version_core },
-  };
-  writeMetadata(dir, meta);
-  return dir;
-}
 
 describe('classification', () => {
   let tmp: string;
