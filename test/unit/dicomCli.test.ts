@@ -13,6 +13,8 @@ import type { ClassifiedImage, ClassifyResult, FailedImage, ScanReport } from '.
 import { greySlice, greySlice16, SR_STORAGE, writeDicom, type SyntaxName } from '../fixtures/dicomFiles';
 import { write } from '../fixtures/images';
 import { runCli } from '../fixtures/runCli';
+import { loadImages } from '../../server/data/loadImages';
+import { decodeImage, DEFAULT_POLICY } from '../../server/data/preprocess';
 
 const S = 160;
 
@@ -38,6 +40,19 @@ describe('DICOM in the CLI', () => {
     assert.deepEqual([dcm!.width, dcm!.height], [S, S]);
     assert.equal(wideItem!.predicted, png!.predicted);
     wideItem!.probabilities.forEach((p, k) => assert.ok(Math.abs(p - png!.probabilities[k]!) < 0.02, `class ${k}: ${p} vs ${png!.probabilities[k]}`));
+  });
+
+  it('training and evaluation input (loadImages) and the robustness decode (decodeImage) see a .dcm as its PNG', async () => {
+    const grey = await greySlice(S, S, 'triangle', 43);
+    const png = path.join(tmp, 'load', 's.png'), dcm = path.join(tmp, 'load', 's.dcm');
+    write(png, await sharp(Buffer.from(grey), { raw: { width: S, height: S, channels: 1 } }).png().toBuffer());
+    write(dcm, await writeDicom({ syntax: 'jpeg2000', rows: S, columns: S, frames: [grey] }));
+    const loaded = await loadImages([{ abs: png, md5: 'png' }, { abs: dcm, md5: 'dcm' }], DEFAULT_POLICY, { cacheDir: null });
+    assert.deepEqual(loaded.failed, []);
+    const per = DEFAULT_POLICY.size * DEFAULT_POLICY.size;
+    assert.deepEqual(loaded.pixels.subarray(per), loaded.pixels.subarray(0, per));
+    assert.ok(loaded.pixels.some((v) => v > 0));
+    assert.deepEqual(await decodeImage(fs.readFileSync(dcm)), await decodeImage(fs.readFileSync(png)));
   });
 
   it('classify of a folder picks up .dcm, .dicom and extension-less DICOM files; an SR and an unsupported syntax are explained', async () => {
