@@ -137,9 +137,15 @@ export interface ScanDatasetParams {
   root: string;
   /** Hamming distance (of 256-bit dHash) at or below which two images count as near copies. Default 5. */
   nearThreshold?: number;
+  /** Which slices of each volume (NIfTI file, DICOM series folder, multi-frame DICOM) in a class folder count as
+   *  images. Default 'middle-third'. Backends before volumes ignore it. */
+  volumeSlices?: VolumeSliceSelection;
   /** Set by the client to receive `scanProgress` values on `$/progress` for this scan. */
   progressToken?: string;
 }
+/** Which slices of a volume a dataset scan counts. */
+export type VolumeSliceSelection = 'all' | 'middle' | 'middle-third';
+export const VOLUME_SLICE_SELECTIONS: readonly VolumeSliceSelection[] = ['all', 'middle', 'middle-third'];
 /** Client -> server: scan a dataset folder (cancellable; progress through `scanProgress`). */
 export const scanDataset = new RequestType<ScanDatasetParams, ScanReport, void>(METHOD_PREFIX + 'scanDataset');
 
