@@ -1,7 +1,7 @@
 /** Validation of `scanDataset` params: they come from another process and are checked before use. */
 import * as l10n from '@vscode/l10n';
 import * as path from 'node:path';
-import { ErrorCodes, protocolError, type ScanDatasetParams } from '../protocol';
+import { ErrorCodes, protocolError, VOLUME_SLICE_SELECTIONS, type ScanDatasetParams, type VolumeSliceSelection } from '../protocol';
 import { DEFAULT_NEAR_THRESHOLD } from './scanDataset';
 
 export function parseScanParams(raw: unknown): Required<Omit<ScanDatasetParams, 'progressToken'>> & Pick<ScanDatasetParams, 'progressToken'> {
@@ -14,5 +14,9 @@ export function parseScanParams(raw: unknown): Required<Omit<ScanDatasetParams, 
     throw bad(l10n.t('"{0}" must be an integer from {1} to {2}, got {3}', 'nearThreshold', '0', '64', String(JSON.stringify(o.nearThreshold))));
   }
   if (o.progressToken !== undefined && (typeof o.progressToken !== 'string' || o.progressToken.length > 200)) throw bad(l10n.t('"{0}" must be a short string', 'progressToken'));
-  return { root: path.normalize(o.root), nearThreshold: near, ...(o.progressToken ? { progressToken: o.progressToken } : {}) };
+  const volumeSlices = o.volumeSlices ?? 'middle-third';
+  if (!VOLUME_SLICE_SELECTIONS.includes(volumeSlices as VolumeSliceSelection)) {
+    throw bad(l10n.t('"{0}" must be one of {1}, got {2}', 'volumeSlices', VOLUME_SLICE_SELECTIONS.join(', '), String(JSON.stringify(o.volumeSlices))));
+  }
+  return { root: path.normalize(o.root), nearThreshold: near, volumeSlices: volumeSlices as VolumeSliceSelection, ...(o.progressToken ? { progressToken: o.progressToken } : {}) };
 }
