@@ -9,6 +9,8 @@ export interface ChartBox { width: number; height: number; left: number; right: 
 
 /** The chart's default box in SVG units (the SVG scales to the panel's width). */
 export const SLICE_CHART_BOX: ChartBox = { width: 640, height: 200, left: 44, right: 12, top: 10, bottom: 30 };
+/** The box in a batch's narrow pane: fewer units across, so that its text is not scaled down to nothing. */
+export const SLICE_CHART_PANE_BOX: ChartBox = { width: 360, height: 150, left: 40, right: 10, top: 8, bottom: 26 };
 
 export interface SliceArea { classIndex: number; d: string }
 

@@ -7,7 +7,7 @@ import * as l10n from '@vscode/l10n';
 import { percent } from '../displayFormat';
 import { el } from '../dom';
 import { classLabel } from './format';
-import { sliceChartGeometry, slicePositionAt, SLICE_CHART_BOX } from './sliceChart';
+import { sliceChartGeometry, slicePositionAt, type ChartBox } from './sliceChart';
 
 const SVG = 'http://www.w3.org/2000/svg';
 
@@ -24,10 +24,10 @@ export interface SliceChart {
   mark(k: number): void;
 }
 
-/** The chart of `slices` for `classes`; `onPick(k)` hears the slice position a click or drag chose. */
+/** The chart of `slices` for `classes` in `box` (SVG units); `onPick(k)` hears the slice position a click or drag chose. */
 export function sliceChart(slices: readonly { index: number; probabilities: readonly number[] }[], classes: readonly string[],
-  onPick: (k: number) => void): SliceChart {
-  const g = sliceChartGeometry(slices.map((s) => s.probabilities), classes.length, slices.map((s) => s.index));
+  box: ChartBox, onPick: (k: number) => void): SliceChart {
+  const g = sliceChartGeometry(slices.map((s) => s.probabilities), classes.length, slices.map((s) => s.index), box);
   const b = g.box;
   const svg = svgEl('svg', { viewBox: `0 0 ${b.width} ${b.height}`, id: 'slice-chart', class: 'slice-chart', role: 'img' }) as SVGSVGElement;
   // Focusable, so that after a click the arrow keys go on from the slice it picked.
@@ -62,7 +62,7 @@ export function sliceChart(slices: readonly { index: number; probabilities: read
   return {
     element,
     mark: (k) => {
-      const x = g.xs[k] ?? SLICE_CHART_BOX.left;
+      const x = g.xs[k] ?? b.left;
       marker.setAttribute('x1', x.toFixed(1));
       marker.setAttribute('x2', x.toFixed(1));
     },

@@ -86,7 +86,10 @@ export function slicePosition(slices: readonly { index: number }[], index: numbe
   return best;
 }
 
-/** A volume's line in a batch row: "NIfTI volume, 155 slices. Most likely Glioma, in slices 40 to 78. ...". */
+/** A volume's line in a batch row, short: "NIfTI volume, 155 slices: Glioma in slices 40 to 78". */
 export function volumeRowText(v: VolumeResult): string {
-  return [l10n.t('{0}, {1} slices.', formatText(v.info.format), int(v.info.sliceCount)), ...summarySentences(v)].join(' ');
+  const s = v.summary;
+  return s.predicted === 'notumor' || !s.sliceRange
+    ? l10n.t('{0}, {1} slices: no tumour found', formatText(v.info.format), int(v.info.sliceCount))
+    : l10n.t('{0}, {1} slices: {2} in {3}', formatText(v.info.format), int(v.info.sliceCount), classLabel(s.predicted), sliceRangeText(s.sliceRange));
 }

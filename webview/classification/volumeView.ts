@@ -9,6 +9,7 @@ import type { ClassifiedImage, ClassifiedSlice, VolumeResult } from '../../serve
 import { el } from '../dom';
 import { picture, uncertainBanner, verdict, type DetailContext } from './detail';
 import { classLabel, pct } from './format';
+import { SLICE_CHART_BOX, SLICE_CHART_PANE_BOX } from './sliceChart';
 import { sliceChart } from './sliceChartView';
 import { slicePosition, sliceOfText, summarySentences, volumeFacts } from './volumeText';
 
@@ -63,7 +64,7 @@ export function volumeDetail(item: ClassifiedImage, v: VolumeResult, ctx: Detail
   const label = el('output', { id: 'slice-label', className: 'num' });
   label.htmlFor.add('slice-slider');
   const shown = el('div', { className: 'slice-detail', id: 'slice-detail' });
-  const chart = sliceChart(v.slices, ctx.classes, (pos) => show(pos, true));
+  const chart = sliceChart(v.slices, ctx.classes, ctx.inPane ? SLICE_CHART_PANE_BOX : SLICE_CHART_BOX, (pos) => show(pos, true));
 
   function show(pos: number, save: boolean): void {
     k = Math.min(n - 1, Math.max(0, pos));
