@@ -12,7 +12,7 @@ import {
   type CloseHandlerResult, type ErrorHandlerResult, type LanguageClientOptions, type ServerOptions,
 } from 'vscode-languageclient/node';
 import * as P from '../server/protocol';
-import { serverInitOptions } from './config';
+import { serverInitOptions, volumeSlices } from './config';
 import { CRASH_WINDOW_MS, CrashPolicy, MAX_CRASHES } from './crashPolicy';
 import { log, logChannel } from './log';
 
@@ -164,7 +164,7 @@ export class BackendClient implements vscode.Disposable {
     const progressToken = `scan-${++this.sequence}`;
     const sub = c.onProgress(P.scanProgress, progressToken, onProgress);
     try {
-      return await c.sendRequest(P.scanDataset, { root, progressToken }, token);
+      return await c.sendRequest(P.scanDataset, { root, progressToken, volumeSlices: volumeSlices() }, token);
     } finally {
       sub.dispose();
     }

@@ -1,7 +1,7 @@
 /** Typed, validated reads of the extension's settings. */
 import * as vscode from 'vscode';
-import type { ServerInitOptions } from '../server/protocol';
-import { isBackendPreference } from '../server/protocol';
+import type { ServerInitOptions, SliceOrientation, VolumeSliceSelection } from '../server/protocol';
+import { isBackendPreference, SLICE_ORIENTATIONS, VOLUME_SLICE_SELECTIONS } from '../server/protocol';
 
 export const SECTION = 'brainTumor';
 
@@ -24,4 +24,16 @@ function userValue(cfg: vscode.WorkspaceConfiguration, key: string): unknown {
 /** Settings whose change needs a backend restart to take effect. */
 export function affectsBackend(e: vscode.ConfigurationChangeEvent): boolean {
   return e.affectsConfiguration(`${SECTION}.backend`) || e.affectsConfiguration(`${SECTION}.threads`);
+}
+
+/** How Classify Image slices volumes (`brainTumor.volume.orientation`); axial when unset or invalid. */
+export function sliceOrientation(): SliceOrientation {
+  const v = vscode.workspace.getConfiguration(SECTION).get<string>('volume.orientation');
+  return SLICE_ORIENTATIONS.find((o) => o === v) ?? 'axial';
+}
+
+/** Which slices of a volume a dataset scan counts (`brainTumor.dataset.volumeSlices`); the middle third when unset or invalid. */
+export function volumeSlices(): VolumeSliceSelection {
+  const v = vscode.workspace.getConfiguration(SECTION).get<string>('dataset.volumeSlices');
+  return VOLUME_SLICE_SELECTIONS.find((o) => o === v) ?? 'middle-third';
 }

@@ -172,6 +172,8 @@ export interface ClassificationViewState extends ClassificationViewPrefs {
   result: ClassifyResult | null;
   /** Path of the batch row whose detail is shown, or null. */
   selected: string | null;
+  /** The slice shown of each volume (ClassifiedSlice.index, by path); a volume not listed opens at its key slice. */
+  slices?: Record<string, number>;
 }
 
 /** One run of the Compare Runs panel: what its table shows and the curves its charts draw (built by the extension). */

@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import { ResponseError } from 'vscode-languageclient/node';
 import { DEFAULT_UNCERTAINTY_THRESHOLD, ErrorCodes, type ClassifiedImage, type ClassifyResult, type FailedImage } from '../../server/protocol';
 import type { BackendClient } from '../backendClient';
-import { SECTION } from '../config';
+import { SECTION, sliceOrientation } from '../config';
 import { percent } from '../locale';
 import { log } from '../log';
 import { ClassificationPanel, type ClassificationActions } from '../panels/classificationPanel';
@@ -25,7 +25,25 @@ export interface ClassifyDeps {
 
 /** Up to this many single files get heat maps and model inputs right away; bigger batches explain on demand. */
 const EXPLAIN_AT_ONCE = 24;
-const IMAGE_EXTENSIONS = ['jpg', 'jpeg', 'png', 'bmp', 'webp', 'tif', 'tiff', 'gif'];
+const IMAGE_EXTENSIONS = ['jpg', 'jpeg', 'png', 'bmp', 'webp', 'tif', 'tiff', 'gif', 'dcm', 'dicom', 'nii', 'nii.gz'];
+/** The file dialog matches on the last extension only: `.nii.gz` files need `gz` (the backend rejects other gzip files). */
+const DIALOG_EXTENSIONS = [...IMAGE_EXTENSIONS.filter((e) => !e.includes('.')), 'gz'];
+const DICOM_FILE = /\.(dcm|dicom)$/i;
+
+/**
+ * Whether `dir` holds DICOM files and nothing else the backend reads: a series the backend classifies as one volume,
+ * so that it gets its heat maps at once like a single file (a folder of JPEGs is a batch and explains on demand).
+ */
+export function isDicomSeriesFolder(dir: string): boolean {
+  try {
+    const entries = fs.readdirSync(dir, { withFileTypes: true });
+    const files = entries.filter((e) => e.isFile() && !e.name.startsWith('.'));
+    return files.some((e) => DICOM_FILE.test(e.name)) && files.every((e) => DICOM_FILE.test(e.name) || !path.extname(e.name)) &&
+      !entries.some((e) => e.isDirectory() && !e.name.startsWith('.'));
+  } catch {
+    return false;
+  }
+}
 
 /** Test-time augmentation (image + mirror) for Classify Image, from the setting. */
 function tta(): boolean {
@@ -54,7 +72,8 @@ function userMessage(e: unknown): string {
 async function classifyPaths(deps: ClassifyDeps, paths: string[], explain: boolean, token?: vscode.CancellationToken,
   progress?: vscode.Progress<{ message?: string; increment?: number }>): Promise<ClassifyResult> {
   let last = 0;
-  return deps.backend.classify({ paths, modelDir: deps.activeModel.modelDir, explain, withInput: explain, threshold: threshold(), tta: tta() }, (p) => {
+  const params = { paths, modelDir: deps.activeModel.modelDir, explain, withInput: explain, threshold: threshold(), tta: tta(), orientation: sliceOrientation() };
+  return deps.backend.classify(params, (p) => {
     const pct = p.total ? (p.done / p.total) * 100 : 0;
     progress?.report({ message: vscode.l10n.t('{0} of {1} images', p.done, p.total), increment: pct - last });
     last = pct;
@@ -104,12 +123,13 @@ export async function classifyImage(deps: ClassifyDeps, arg?: unknown, all?: unk
   let uris = targetsOf(arg, all).filter((u) => u.scheme === 'file');
   if (!uris.length) {
     uris = await vscode.window.showOpenDialog({ title: vscode.l10n.t('Classify which images?'), canSelectMany: true, canSelectFolders: false,
-      filters: { [vscode.l10n.t('Images')]: IMAGE_EXTENSIONS } }) ?? [];
+      filters: { [vscode.l10n.t('Images')]: DIALOG_EXTENSIONS } }) ?? [];
     if (!uris.length) return undefined;
   }
   const paths = uris.map((u) => u.fsPath);
-  const folders = paths.some((p) => { try { return fs.statSync(p).isDirectory(); } catch { return false; } });
-  const explain = !folders && paths.length <= EXPLAIN_AT_ONCE;
+  const folders = paths.filter((p) => { try { return fs.statSync(p).isDirectory(); } catch { return false; } });
+  const oneSeries = paths.length === 1 && folders.length === 1 && isDicomSeriesFolder(folders[0]!);
+  const explain = oneSeries || (!folders.length && paths.length <= EXPLAIN_AT_ONCE);
   const what = paths.length === 1 ? path.basename(paths[0]!) : vscode.l10n.t('{0} items', paths.length);
   try {
     const result = await vscode.window.withProgress(

@@ -4,7 +4,8 @@
  */
 import * as os from 'node:os';
 import * as nodePath from 'node:path';
-import type { ClassifiedImage, ClassifyItem, ClassifyResult, FailedImage, Heatmap, OriginalImage } from '../../server/protocol';
+import { SLICE_ORIENTATIONS } from '../../server/protocol';
+import type { ClassifiedImage, ClassifyItem, ClassifyResult, FailedImage, Heatmap, OriginalImage, VolumeResult } from '../../server/protocol';
 import type {
   ClassificationSortKey, ClassificationViewState, FromClassificationView, UncertaintyFilter,
 } from '../../webview/protocol';
@@ -46,6 +47,33 @@ function isOriginal(v: unknown): v is OriginalImage {
     isRect(g.crop, RECT) && isRect(g.square, RECT) && isRect(g.pad, ['left', 'top', 'right', 'bottom']);
 }
 
+const isIndex = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0;
+const isText = (v: unknown) => v === null || typeof v === 'string';
+const VOLUME_FORMATS: readonly unknown[] = ['nifti', 'dicom-series', 'dicom-multiframe'];
+
+/** A slice's verdict and pictures, checked as strictly as an image's (its input goes into an <img src>). */
+function isSlice(v: unknown): boolean {
+  return isObject(v) && isIndex(v.index) && (v.position === null || isNum(v.position)) && typeof v.predicted === 'string' &&
+    Array.isArray(v.probabilities) && v.probabilities.every(isNum) && isNum(v.confidence) && typeof v.uncertain === 'boolean' &&
+    isStrings(v.uncertainReasons) && (v.heatmap === null || isHeatmap(v.heatmap)) &&
+    (v.input === null || (typeof v.input === 'string' && v.input.startsWith('data:image/'))) && (v.empty === undefined || typeof v.empty === 'boolean');
+}
+
+/** A volume the page can draw: its descriptive header, a summary whose slices exist, and its slices in order. */
+export function isVolumeResult(v: unknown): v is VolumeResult {
+  if (!isObject(v) || !isObject(v.info) || !isObject(v.summary) || !Array.isArray(v.slices) || !v.slices.every(isSlice)) return false;
+  const i = v.info, s = v.summary;
+  const indexes = (v.slices as { index: number }[]).map((x) => x.index);
+  const triple = (t: unknown) => Array.isArray(t) && t.length === 3 && t.every(isNum);
+  const known = (n: unknown) => indexes.includes(n as number);
+  return VOLUME_FORMATS.includes(i.format) && SLICE_ORIENTATIONS.some((o) => o === i.orientation) && isIndex(i.sliceCount) &&
+    triple(i.dims) && (i.spacing === null || triple(i.spacing)) && isText(i.modality) && isText(i.seriesDescription) && isText(i.sequence) &&
+    typeof i.window === 'string' && indexes.every((x, k) => x < (i.sliceCount as number) && (k === 0 || x > indexes[k - 1]!)) &&
+    Array.isArray(s.tumourSlices) && s.tumourSlices.every(known) && typeof s.predicted === 'string' &&
+    (s.sliceRange === null || (Array.isArray(s.sliceRange) && s.sliceRange.length === 2 && s.sliceRange.every(isIndex) && (s.sliceRange[0] as number) <= (s.sliceRange[1] as number))) &&
+    (indexes.length === 0 || known(s.keySlice));
+}
+
 function isClassified(v: Record<string, unknown>): v is Record<string, unknown> & ClassifiedImage {
   const d = v.distribution;
   return typeof v.predicted === 'string' && Array.isArray(v.probabilities) && v.probabilities.every(isNum) && isNum(v.confidence) &&
@@ -54,7 +82,7 @@ function isClassified(v: Record<string, unknown>): v is Record<string, unknown> 
     (v.heatmap === null || isHeatmap(v.heatmap)) &&
     // Only an inline image: the page puts it into an <img src>.
     (v.input === null || (typeof v.input === 'string' && v.input.startsWith('data:image/'))) &&
-    isNum(v.width) && isNum(v.height) && (v.original === undefined || isOriginal(v.original));
+    isNum(v.width) && isNum(v.height) && (v.original === undefined || isOriginal(v.original)) && (v.volume === undefined || isVolumeResult(v.volume));
 }
 
 /** Whether `v` (read back from JSON, or an `explain` answer) is an item the panel can render. */
@@ -86,6 +114,7 @@ export function parseClassificationViewState(state: unknown): ClassificationView
   return {
     result,
     selected: typeof state.selected === 'string' && result.items.some((i) => i.path === state.selected) ? state.selected : null,
+    slices: savedSlices(state.slices, result),
     sort: { key, dir: sort.dir === 'desc' ? 'desc' : 'asc' },
     filterClass: typeof state.filterClass === 'string' && (result.model.classes as string[]).includes(state.filterClass) ? state.filterClass : 'all',
     filterUncertain: UNCERTAINTY.find((u) => u === state.filterUncertain) ?? 'all',
@@ -94,6 +123,17 @@ export function parseClassificationViewState(state: unknown): ClassificationView
       opacity: isNum(heat.opacity) ? Math.min(1, Math.max(0, heat.opacity)) : DEFAULT_HEATMAP_OPACITY,
     },
   };
+}
+
+/** The saved slice of each volume of `result`, keeping only slices that volume has. */
+function savedSlices(saved: unknown, result: ClassifyResult): Record<string, number> {
+  const out: Record<string, number> = {};
+  if (!isObject(saved)) return out;
+  for (const i of result.items) {
+    const at = saved[i.path];
+    if (i.ok && i.volume?.slices.some((s) => s.index === at)) out[i.path] = at as number;
+  }
+  return out;
 }
 
 /** The result's items in `paths` order (paths it does not hold are skipped). */

@@ -4,11 +4,15 @@
  * row opened. Rows stay light for thousands of images: text cells and one lazily loaded thumbnail.
  */
 import * as l10n from '@vscode/l10n';
-import type { ClassifiedImage, ClassifyItem, ClassifyResult, FailedImage } from '../../server/protocol';
+import type { ClassifiedImage, ClassifyItem, ClassifyResult, FailedImage, VolumeResult } from '../../server/protocol';
 import type { ClassificationSortKey, ClassificationViewPrefs, UncertaintyFilter } from '../protocol';
 import { clear, el } from '../dom';
 import { baseName, summarize, visibleRows } from './batchRows';
 import { classLabel, int, pct, shortClassLabel } from './format';
+import { volumeRowText } from './volumeText';
+
+/** Under a volume's name: what it is and its summary (the row's class and figures are those of its key slice). */
+const volumeLine = (v: VolumeResult) => el('span', { className: 'volume-line muted' }, volumeRowText(v));
 
 export interface BatchContext {
   /** The result now (items change when their heat map arrives). */
@@ -189,7 +193,7 @@ export class BatchView {
     const img = src ? el('img', { src, alt: '', loading: 'lazy', decoding: 'async', width: 40, height: 40 }) : el('span', { className: 'no-thumb' });
     const tr = el('tr', { tabIndex: item.path === this.roving ? 0 : -1, className: item.uncertain ? 'uncertain' : '' },
       el('td', { className: 'thumb-cell' }, img),
-      el('td', { className: 'name', title: item.path }, baseName(item.path)),
+      el('td', { className: 'name', title: item.path }, baseName(item.path), ...(item.volume ? [volumeLine(item.volume)] : [])),
       el('td', { className: 'predicted-cell' }, shortClassLabel(item.predicted)),
       el('td', { className: 'num' }, pct(item.confidence)),
       el('td', { className: 'flag' }, item.uncertain ? el('span', { className: 'flag-uncertain', title: item.uncertainReasons.join('; ') }, l10n.t({ message: 'uncertain', comment: ['A batch row\'s flag: needs expert review'] })) : ''),

@@ -13,6 +13,7 @@ import { baseName } from './batchRows';
 import { classLabel, pct } from './format';
 import { paintHeatmap, paintHeatmapOnOriginal } from './heatmap';
 import { isUsableGeometry } from './originalMapping';
+import { volumeDetail } from './volumeView';
 
 /** Where the heat map of the item stands: asked for (and not back yet), failed, or neither. */
 export interface ExplainState { pending: boolean; error: string | null }
@@ -30,6 +31,9 @@ export interface DetailContext {
   onHeatmapChange: (show: boolean, opacity: number) => void;
   onRetry: () => void;
   onClose?: () => void;
+  /** A volume's saved slice (ClassifiedSlice.index), or undefined for its key slice; and where a chosen slice is saved. */
+  slice?: number;
+  onSlice?: (index: number) => void;
 }
 
 export function itemDetail(item: ClassifyItem, ctx: DetailContext): HTMLElement {
@@ -39,6 +43,10 @@ export function itemDetail(item: ClassifyItem, ctx: DetailContext): HTMLElement 
   box.append(head(item, ctx));
   if (!item.ok) {
     box.append(failure(item));
+    return box;
+  }
+  if (item.volume) {
+    box.append(volumeDetail(item, item.volume, ctx));
     return box;
   }
   if (item.uncertain) box.append(uncertainBanner(item));
@@ -66,14 +74,14 @@ function failure(item: FailedImage): HTMLElement {
     el('strong', {}, l10n.t('Could not classify this image. ')), item.error);
 }
 
-function uncertainBanner(item: ClassifiedImage): HTMLElement {
+export function uncertainBanner(item: ClassifiedImage): HTMLElement {
   const banner = el('div', { className: 'uncertain-banner', id: 'uncertain-banner', role: 'status' },
     el('strong', {}, l10n.t('Uncertain: needs expert review')));
   if (item.uncertainReasons.length) banner.append(el('ul', {}, ...item.uncertainReasons.map((r) => el('li', {}, r))));
   return banner;
 }
 
-function picture(item: ClassifiedImage, ctx: DetailContext): HTMLElement {
+export function picture(item: ClassifiedImage, ctx: DetailContext): HTMLElement {
   const original = originalView(item);
   const fig = el('figure', { className: original ? 'scan paired' : 'scan' });
   const stack = el('div', { className: 'scan-stack' });
@@ -176,7 +184,7 @@ function legend(): HTMLElement {
   return el('div', { className: 'heat-legend muted' }, l10n.t('weak'), ramp, l10n.t('strong evidence'));
 }
 
-function verdict(item: ClassifiedImage, ctx: DetailContext): HTMLElement {
+export function verdict(item: ClassifiedImage, ctx: DetailContext): HTMLElement {
   const predicted = el('code', { id: 'predicted' }, item.predicted);
   predicted.dataset.class = item.predicted;
   const box = el('div', { className: 'verdict-box' },

@@ -61,6 +61,11 @@ function detail(r: ClassifyResult, item: ClassifyItem, inPane: boolean): HTMLEle
       rerenderDetail(item.path);
     },
     onClose: inPane ? () => select(null) : undefined,
+    slice: state.slices?.[item.path],
+    onSlice: (index) => {
+      state = { ...state, slices: { ...state.slices, [item.path]: index } };
+      save();
+    },
   });
 }
 
