@@ -165,11 +165,15 @@ function summarise(walk: Awaited<ReturnType<typeof walkDataset>>, files: Scanned
   };
 }
 
-/** Evenly spaced picks per split and class: deterministic, and not just the first few files of a folder. */
-function pickSamples(files: ScannedFile[]): ScanReport['samples'] {
+/**
+ * Evenly spaced picks per split and class: deterministic, and not just the first few files of a folder. DICOM files
+ * are left out: the panel shows samples straight from disk, and a browser cannot draw a DICOM file.
+ */
+export function pickSamples(files: ScannedFile[]): ScanReport['samples'] {
   const out: ScanReport['samples'] = [];
   const groups = new Map<string, ScannedFile[]>();
   for (const f of files) {
+    if (f.inspection.info?.format === 'dicom') continue;
     const key = `${f.split}/${f.label}`;
     const list = groups.get(key);
     if (list) list.push(f);

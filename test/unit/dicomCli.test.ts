@@ -105,5 +105,7 @@ describe('DICOM in the CLI', () => {
     assert.deepEqual(report.problems.map((p) => [p.rel, p.kind]), [['notumor/report.dcm', 'unsupported']]);
     assert.match(report.problems[0]!.message, /Structured Report/);
     assert.deepEqual(report.sizes, [{ width: S, height: S, count: 8 }]);
+    // The Dataset panel draws samples straight from disk, which a browser cannot do for DICOM: none are offered.
+    assert.deepEqual(report.samples, []);
   });
 });
