@@ -33,6 +33,8 @@ describe('Classification panel: DICOM files and NIfTI volumes from the Explorer'
         await makeTestWorkspace(WORKSPACE, { datasetName: 'mri-dataset' });
         writeDicom(path.join(WORKSPACE, DCM));
         writeNiftiGz(path.join(WORKSPACE, NII), 128, SLICES);
+        // A volume inside a class folder: the Dataset panel counts it by its slices.
+        writeNiftiGz(path.join(WORKSPACE, 'mri-dataset', 'Training', 'glioma', 'volume-1.nii.gz'), 128, SLICES);
       },
     }));
     await actions.startBackend(page);
@@ -85,5 +87,19 @@ describe('Classification panel: DICOM files and NIfTI volumes from the Explorer'
     await frame().locator('#slice-slider').waitFor({ timeout: 60000 });
     assert.equal(await text(frame().locator('#slice-label')), `slice ${Math.floor(SLICES / 2)} of ${SLICES}`, 'the slice survives a reload');
     await page.screenshot({ path: path.join(SHOTS, 'volumes-nii-light.png') });
+  });
+
+  it('Show Dataset counts a NIfTI volume in a class folder by its slices', async () => {
+    await actions.runCommand(page, 'View: Close All Editors');
+    await actions.runCommand(page, 'View: Show Explorer');
+    const menu = await actions.explorerMenu(page, 'mri-dataset');
+    await actions.clickMenuItem(page, menu, 'Show Dataset');
+    const f = frame();
+    await f.locator('#volumes-table').waitFor({ timeout: 90000 });
+    const row = (await f.locator('#volumes-table tbody tr').last().locator('td').allTextContents()).map((c) => c.trim()).join(' ');
+    // Training, Glioma, 1 volume, 8 slices, the middle third selected (slices 2 to 4 of 0..7: 3).
+    assert.match(row, new RegExp(`^Training glioma 1 ${SLICES} 3$`, "i"), row);
+    assert.match(await text(f.locator('#volumes-note')), /counted but not yet used for training/);
+    await page.screenshot({ path: path.join(SHOTS, 'volumes-dataset-light.png') });
   });
 });

@@ -122,6 +122,16 @@ function samples(r: ScanReport, thumbs: Record<string, string>): HTMLElement {
 }
 
 /** A table that shows the first rows and a button for the rest. */
+/** NIfTI volumes in class folders: counted by their slices, with what the slice selection keeps (not in the image
+ *  counts above: the backend's note says training does not read them yet). */
+function volumesTable(v: NonNullable<ScanReport['volumes']>): HTMLElement {
+  const box = el('div', { id: 'volumes' });
+  box.append(limitedTable([l10n.t('Split'), l10n.t('Class'), l10n.t('Volumes'), l10n.t('Slices'), l10n.t('Selected slices')],
+    v.byClass.map((row) => [row.split, labelText(row.label), String(row.files), String(row.slices), String(row.selected)]), 'volumes-table'));
+  box.append(el('p', { className: 'muted', id: 'volumes-note' }, v.note));
+  return box;
+}
+
 function limitedTable(head: string[], rows: (string | Node)[][], id: string): HTMLElement {
   const tbody = el('tbody', {});
   const render = (n: number) => {
@@ -162,6 +172,7 @@ function render(msg: ToDatasetView): void {
         String(r.leaks.filter((l) => l.exact).length), String(r.nearThreshold), String(r.testing.deduplicated))));
   }
   root.append(el('h2', {}, l10n.t('Images per split and class')), countsChart(r), legend(r), countsTable(r));
+  if (r.volumes) root.append(el('h2', {}, l10n.t('Volumes ({0})', String(r.volumes.files))), volumesTable(r.volumes));
   root.append(el('h2', {}, l10n.t('Samples')), samples(r, msg.thumbs));
   root.append(el('h2', {}, l10n.t('Sizes and colour modes')),
     el('table', {},
