@@ -130,8 +130,9 @@ export interface ScanReport {
   /** A few files per split and class, for thumbnails. */
   samples: { split: DatasetSplit; label: DatasetLabel; rel: string }[];
   timing: { ms: number; inspected: number; fromCache: number };
-  /** NIfTI volumes found in class folders, counted by their slices (absent when there are none, and from backends
-   *  before volumes). They are counted, not yet used for training: `note` says so. */
+  /** Volumes found in class folders (NIfTI files, multi-frame DICOM files), counted by their slices (absent when
+   *  there are none, and from backends before volumes). They are counted, not yet used for training: `note` says so
+   *  (a multi-frame DICOM file is also one usable image, its frame 0). */
   volumes?: VolumeScan;
 }
 
@@ -155,7 +156,7 @@ export interface ScanDatasetParams {
   root: string;
   /** Hamming distance (of 256-bit dHash) at or below which two images count as near copies. Default 5. */
   nearThreshold?: number;
-  /** Which slices of NIfTI volumes in class folders are counted. Default 'middle-third'. */
+  /** Which slices of volumes in class folders are counted. Default 'middle-third'. */
   volumeSlices?: VolumeSliceSelection;
   /** Set by the client to receive `scanProgress` values on `$/progress` for this scan. */
   progressToken?: string;

@@ -12,7 +12,11 @@ import { prepareDicomInput } from './dicom/dicomInput';
 import { classifyDecodeError, MAX_PIXELS, sharpInput } from './preprocess';
 import { formatForExtension, SNIFF_BYTES, sniffFormat, type ImageFormat } from './sniffFormat';
 
-export interface ImageInfo { format: ImageFormat; width: number; height: number; mode: string; dhash: string }
+export interface ImageInfo {
+  format: ImageFormat; width: number; height: number; mode: string; dhash: string;
+  /** A multi-frame DICOM file's frame count (absent for every other image): the image itself is its frame 0. */
+  frames?: number;
+}
 
 export interface Inspection {
   md5: string;
@@ -22,7 +26,7 @@ export interface Inspection {
   problems: { kind: ProblemKind; message: string }[];
 }
 
-export const INSPECT_VERSION = 4; // 4: DICOM files are read
+export const INSPECT_VERSION = 5; // 4: DICOM files are read; 5: their frame count is kept
 
 export function usable(i: Inspection): boolean {
   return i.info !== undefined;
@@ -52,7 +56,7 @@ export async function inspectImage(bytes: Buffer, fileName: string): Promise<Ins
   try {
     // A DICOM file is read here (its size checked against the limit before any pixel is decoded), then enters
     // sharp as its windowed first frame; a multi-frame file is judged by frame 0.
-    await prepareDicomInput(bytes);
+    const frames = await prepareDicomInput(bytes);
     // sharp reads the header of its formats without decoding pixels, so it is safe without the pixel limit; the
     // limit is checked here to say how large the image claims to be. (A BMP is decoded by our reader: its size was
     // checked above.)
@@ -70,7 +74,7 @@ export async function inspectImage(bytes: Buffer, fileName: string): Promise<Ins
         ? l10n.t('{0} data under a {1} extension (still used)', format.toUpperCase(), path.extname(fileName))
         : l10n.t('{0} data under a missing extension (still used)', format.toUpperCase()) });
     }
-    return { ...base, info: { format, width, height, mode: modeOf(meta), dhash }, problems };
+    return { ...base, info: { format, width, height, mode: modeOf(meta), dhash, ...(frames !== undefined && frames > 1 ? { frames } : {}) }, problems };
   } catch (e) {
     // The same words as when training or classification decodes the file.
     const err = classifyDecodeError(e, bytes);

@@ -84,8 +84,10 @@ export async function scanDataset(root: string, opts: ScanOptions): Promise<Scan
   }
   opts.onProgress?.({ done, total: walk.files.length, phase: 'comparing' });
   const report = summarise(walk, files, threshold);
-  if (volumeFiles.length) {
-    const v = await scanVolumes(volumeFiles, opts.volumeSlices ?? DEFAULT_VOLUME_SLICES);
+  // A multi-frame DICOM file is a usable image (its frame 0, what training reads) and also a volume of its frames.
+  const multiFrame = files.filter((f) => (f.inspection.info?.frames ?? 1) > 1).map((f) => ({ file: f, frames: f.inspection.info!.frames! }));
+  if (volumeFiles.length || multiFrame.length) {
+    const v = await scanVolumes(volumeFiles, opts.volumeSlices ?? DEFAULT_VOLUME_SLICES, multiFrame);
     report.volumes = v.volumes;
     report.problems.push(...v.problems);
   }

@@ -79,7 +79,7 @@ describe('DICOM in the CLI', () => {
     assert.match(text.out + text.err, /Structured Report/);
   });
 
-  it('scan of a class-folder dataset of DICOM files counts them (a multi-frame file by its frame 0) and lists the SR', async () => {
+  it('scan of a class-folder dataset of DICOM files counts them (a multi-frame file by its frame 0, and as a volume of its frames) and lists the SR', async () => {
     const root = path.join(tmp, 'dataset');
     const syntaxes: SyntaxName[] = ['explicit', 'rle', 'jpegLs', 'jpeg2000', 'implicit', 'jpegBaseline'];
     let seed = 50;
@@ -107,5 +107,8 @@ describe('DICOM in the CLI', () => {
     assert.deepEqual(report.sizes, [{ width: S, height: S, count: 8 }]);
     // The Dataset panel draws samples straight from disk, which a browser cannot do for DICOM: none are offered.
     assert.deepEqual(report.samples, []);
+    // The multi-frame file is also a volume of its 2 frames (the middle third of 2 keeps 1).
+    assert.deepEqual(report.volumes?.byClass, [{ split: 'All', label: 'notumor', files: 1, slices: 2, selected: 1 }]);
+    assert.match(report.volumes?.note ?? "", /multi-frame DICOM file as its first frame only/);
   });
 });

@@ -11,12 +11,19 @@ import { DICOM_HEAD_BYTES, isDicomBytes } from './detectDicom';
 import { readDicom, type DicomFrame8 } from './readDicom';
 
 const prepared = new WeakMap<Uint8Array, DicomFrame8>();
+const frameCounts = new WeakMap<Uint8Array, number>();
 
-/** Reads a DICOM file's first frame ahead of sharpInput; no-op for other bytes (and for bytes read already). */
-export async function prepareDicomInput(bytes: Uint8Array, maxPixels: number | false = MAX_PIXELS): Promise<void> {
-  if (prepared.has(bytes) || !isDicomBytes(bytes.subarray(0, DICOM_HEAD_BYTES))) return;
+/**
+ * Reads a DICOM file's first frame ahead of sharpInput; no-op for other bytes (and for bytes read already).
+ * Returns the file's number of frames (a dataset scan counts a multi-frame file by them), undefined when not DICOM.
+ */
+export async function prepareDicomInput(bytes: Uint8Array, maxPixels: number | false = MAX_PIXELS): Promise<number | undefined> {
+  if (prepared.has(bytes)) return frameCounts.get(bytes);
+  if (!isDicomBytes(bytes.subarray(0, DICOM_HEAD_BYTES))) return undefined;
   const image = await readDicom(bytes, { maxPixels: maxPixels === false ? Number.MAX_SAFE_INTEGER : maxPixels });
   prepared.set(bytes, image.frame8(0));
+  frameCounts.set(bytes, image.info.frames);
+  return image.info.frames;
 }
 
 /** The prepared frame of DICOM bytes; undefined for other bytes. DICOM bytes that were not prepared are a bug. */

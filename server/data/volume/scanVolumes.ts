@@ -1,5 +1,6 @@
 /**
- * NIfTI volumes in the class folders of a dataset: counted by their axial slices, of which the selection keeps
+ * Volumes in the class folders of a dataset (NIfTI files, multi-frame DICOM files): counted by their axial slices (a
+ * DICOM file by its frames, in file order), of which the selection keeps
  * all, the middle one, or the middle third (default: the slices through the brain's centre, where a tumour is
  * most often seen; the top and bottom of a head volume are mostly skull or empty). Only headers are read.
  * Training does not read volume slices yet: the report says so.
@@ -23,18 +24,23 @@ export function selectSlices(n: number, selection: VolumeSliceSelection): number
   return [...Array(to - from).keys()].map((k) => from + k);
 }
 
-export async function scanVolumes(files: readonly DatasetFile[], selection: VolumeSliceSelection): Promise<{ volumes: VolumeScan; problems: FileProblem[] }> {
+/** A multi-frame DICOM file of a dataset (found by the image inspection) and its frame count. */
+export interface MultiFrameFile { file: DatasetFile; frames: number }
+
+export async function scanVolumes(files: readonly DatasetFile[], selection: VolumeSliceSelection, multiFrame: readonly MultiFrameFile[] = []):
+  Promise<{ volumes: VolumeScan; problems: FileProblem[] }> {
   const byClass = new Map<string, VolumeScan['byClass'][number]>();
   const problems: FileProblem[] = [];
+  const counted: { f: DatasetFile; n: number }[] = multiFrame.map((m) => ({ f: m.file, n: m.frames }));
   for (const f of files) {
-    let n: number;
     try {
       const g = await readNiftiGeometry(f.abs, path.basename(f.abs));
-      n = sliceAxes(g.affine, g.dims, 'axial').slice.size;
+      counted.push({ f, n: sliceAxes(g.affine, g.dims, 'axial').slice.size });
     } catch (e) {
       problems.push({ rel: f.rel, kind: e instanceof VolumeError && e.kind === 'unsupported' ? 'unsupported' : 'corrupt', message: (e as Error).message });
-      continue;
     }
+  }
+  for (const { f, n } of counted) {
     const key = `${f.split}/${f.label}`;
     const row = byClass.get(key) ?? { split: f.split, label: f.label, files: 0, slices: 0, selected: 0 };
     row.files++;
@@ -46,7 +52,7 @@ export async function scanVolumes(files: readonly DatasetFile[], selection: Volu
   const sum = (k: 'files' | 'slices' | 'selected') => rows.reduce((a, r) => a + r[k], 0);
   return {
     volumes: { selection, byClass: rows, files: sum('files'), slices: sum('slices'), selected: sum('selected'),
-      note: l10n.t('{0} NIfTI volumes ({1} slices, {2} selected: {3}) are counted but not yet used for training; training reads the image files only.',
+      note: l10n.t('{0} volume(s) ({1} slices, {2} selected: {3}) are counted but not yet used for training: training reads image files, and a multi-frame DICOM file as its first frame only.',
         String(sum('files')), String(sum('slices')), String(sum('selected')), selection) },
     problems,
   };
