@@ -13,7 +13,8 @@ import * as l10n from '@vscode/l10n';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { SliceOrientation } from '../../protocol';
-import { isDicomBytes, readDicom } from '../dicom/readDicom';
+import { DICOM_EXTENSIONS, fileIsDicom } from '../dicom/detectDicom';
+import { readDicom } from '../dicom/readDicom';
 import { openDicomMultiframe, openDicomSeries, type SeriesSlice } from './dicomVolume';
 import type { Volume } from './gridVolume';
 import { isNiftiPath, openNifti } from './niftiVolume';
@@ -32,20 +33,13 @@ export interface FoundVolumes {
   refused: { path: string; error: string }[];
 }
 
-const DICOM_EXTENSIONS = ['.dcm', '.dicom'];
-
-/** A DICOM file by its name or, without a known image extension, by the "DICM" preamble. */
+/** A DICOM file by its name or, without a known image extension (UID-style names such as 1.2.840.113619 included),
+ *  by its first bytes. */
 export function looksDicom(file: string): boolean {
-  if (DICOM_EXTENSIONS.includes(path.extname(file).toLowerCase())) return true;
-  if (path.extname(file) && !/^\.\d+$/.test(path.extname(file))) return false; // image.jpg; but 1.2.840.113619 style names pass
-  const head = new Uint8Array(132);
-  try {
-    const fd = fs.openSync(file, 'r');
-    try { fs.readSync(fd, head, 0, 132, 0); } finally { fs.closeSync(fd); }
-  } catch {
-    return false;
-  }
-  return isDicomBytes(head);
+  const ext = path.extname(file);
+  if (DICOM_EXTENSIONS.includes(ext.toLowerCase())) return true;
+  if (ext && !/^\.\d+$/.test(ext)) return false; // image.jpg
+  return fileIsDicom(file);
 }
 
 export async function findVolumes(files: readonly string[]): Promise<FoundVolumes> {
