@@ -33,7 +33,14 @@ const trainingItem = () => page.locator('.statusbar-item', { hasText: /Epoch \d+
 async function showSidebar() {
   const icon = page.locator('.activitybar .action-item a[aria-label^="Brain Tumor"]').first();
   await icon.waitFor({ timeout: 60000 });
-  if (!(await pane('Runs').isVisible())) await icon.click();
+  for (let i = 0; i < 6; i++) {
+    if (await pane('Runs').isVisible()) return;
+    // After a reload the container can be active while its views are still being drawn: a click then would close
+    // it again (the icon toggles), so click only while it is not the active one.
+    const active = await icon.evaluate((e) => e.closest('.action-item')?.classList.contains('checked') ?? false);
+    if (!active) await icon.click();
+    if (await pane('Runs').waitFor({ timeout: 5000 }).then(() => true, () => false)) return;
+  }
   await pane('Runs').waitFor({ timeout: 30000 });
 }
 
