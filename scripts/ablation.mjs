@@ -35,6 +35,8 @@ const VARIANTS = [
   { name: '+ random intensity remapping (p 0.3)', config: { augment: { remap: 0.3 } } },
   { name: '+ JPEG artefacts (p 0.3)', config: { augment: { jpeg: 0.3 } } },
   { name: '+ random shallow network (GIN, p 0.3)', config: { augment: { randConv: 0.3 } } },
+  { name: 'policy v2: head histogram equalisation', config: { intensity: 'equalize-head' } },
+  { name: 'policy v2, no intensity augmentation', config: { intensity: 'equalize-head', augment: NO_INTENSITY } },
   { name: 'Kaggle only (no second source)', config: {}, firstSourceOnly: true },
   { name: 'seed-cnn with the recipe', config: { model: 'seed-cnn' } },
   { name: 'seed-cnn, old recipe (Adam, per-epoch cosine, geometric aug only)', config: { model: 'seed-cnn', ema: 0, weightDecay: 0, schedule: 'cosine-epochs', warmupEpochs: 0, augment: { ...NO_INTENSITY, contrast: 0.15 } } },

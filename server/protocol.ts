@@ -246,7 +246,17 @@ export interface TrainConfig {
   /** Per-step decay of an exponential moving average of the weights, which validation scores and the best
    *  model keeps; 0 = off. */
   ema: number;
+  /**
+   * The intensity step of the preprocessing policy: `none` (policy version 1, as every model before it) or
+   * `equalize-head` (version 2: the head's histogram equalised, so contrast, gamma and brightness shifts of another
+   * scanner do not reach the model).
+   */
+  intensity: IntensityStep;
 }
+
+/** TrainConfig.intensity's values. */
+export const INTENSITY_STEPS = ['none', 'equalize-head'] as const;
+export type IntensityStep = (typeof INTENSITY_STEPS)[number];
 
 export interface EpochStats {
   epoch: number;

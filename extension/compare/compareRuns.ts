@@ -46,6 +46,7 @@ export function settingsText(c: RunSummary['config']): string {
   if (finite(c.ema) && c.ema > 0) parts.push(`EMA ${c.ema}`);
   if (finite(c.labelSmoothing) && c.labelSmoothing > 0) parts.push(`smoothing ${c.labelSmoothing}`);
   if (c.classWeights) parts.push('class weights');
+  if (c.intensity === 'equalize-head') parts.push('intensity equalize-head');
   return parts.join(', ');
 }
 

@@ -7,13 +7,16 @@
  *     first frame, windowed to 8 bits by dicom/), refusing images over `maxPixels` before decoding them (bombs);
  *  2. apply the EXIF orientation; flatten transparency onto black; convert to greyscale as Rec. 601 luma of the
  *     sRGB values (or keep/repeat to 3 channels for RGB models);
- *  3. crop the dark border around the head: rows and columns whose pixels all stay at or below `cropThreshold`
+ *  3. policy version 2 only: the intensity step (`intensity`, intensity.ts): `equalize-head` equalises the head's
+ *     histogram (background to 0), so a monotone change of contrast, gamma or brightness does not reach the model
+ *     nor move the crop;
+ *  4. crop the dark border around the head: rows and columns whose pixels all stay at or below `cropThreshold`
  *     are removed (judged on an intermediate image of at most 2 x size on its longer side; skipped when the
  *     image is uniformly dark, where nothing would be left);
- *  4. pad to a square with black (centred), keeping the aspect ratio, and resize to `size` x `size` (area
+ *  5. pad to a square with black (centred), keeping the aspect ratio, and resize to `size` x `size` (area
  *     average when shrinking, bilinear when enlarging); classification records this geometry in pixels of the
  *     original (inputGeometry.ts) to draw heat maps back on it;
- *  5. output 8-bit pixels; the model input is pixel / 255 (`normalize: 'unit'`).
+ *  6. output 8-bit pixels; the model input is pixel / 255 (`normalize: 'unit'`).
  *
  * decodeImage + preprocessDecoded are the same path cut open after step 2 at full resolution, so that the
  * robustness perturbations (eval/perturb.ts) act on decoded pixels and everything after them is unchanged.
@@ -25,11 +28,15 @@ import sharp, { type OutputInfo, type Sharp } from 'sharp';
 import { decodeBmp } from './bmp';
 import { prepareDicomInput, preparedDicomFrame } from './dicom/dicomInput';
 import { inputGeometry, type SourceSize } from './inputGeometry';
+import { INTENSITY_NORMALIZATIONS, normalizeIntensityBytes, type IntensityNormalization } from './intensity';
 import { cropPadResize } from './resample';
 
 export interface PreprocessPolicy {
-  /** Bumped when the meaning of any field changes: old caches and models then stop matching. */
-  version: 1;
+  /**
+   * Bumped when the meaning of any field changes: old caches and models then stop matching. 1: steps 1-2 and 4-6;
+   * 2: the same plus the intensity step (3). Version 1 policies are still read, and give exactly what they gave.
+   */
+  version: 1 | 2;
   size: number;
   channels: 1 | 3;
   /** 0..255; null = no border crop. */
@@ -38,11 +45,24 @@ export interface PreprocessPolicy {
   /** sharp's kernel for the decode-time reduction to the working size (at most 2 x size). */
   kernel: 'lanczos3' | 'cubic' | 'linear' | 'nearest';
   normalize: 'unit';
+  /** Version 2 only (absent in version 1, which means none): the intensity step. */
+  intensity?: IntensityNormalization;
 }
 
 export const DEFAULT_POLICY: PreprocessPolicy = {
   version: 1, size: 128, channels: 1, cropThreshold: 12, pad: 'square-black', kernel: 'linear', normalize: 'unit',
 };
+
+/** The background level of the intensity step when a policy has no border crop (cropThreshold null). */
+const BACKGROUND_LEVEL = 12;
+
+/** The policy for `size` and `channels` with the given intensity step: version 1 for none (as every older model), else 2. */
+export function policyFor(size: number, channels: 1 | 3, intensity: IntensityNormalization): PreprocessPolicy {
+  const base: PreprocessPolicy = { ...DEFAULT_POLICY, size, channels };
+  return intensity === 'none' ? base : { ...base, version: 2, intensity };
+}
+
+const intensityThreshold = (p: PreprocessPolicy) => p.cropThreshold ?? BACKGROUND_LEVEL;
 
 /** Images above this many pixels are refused before decoding (a 30000 x 30000 header is 900 MP). */
 export const MAX_PIXELS = 64_000_000;
@@ -50,7 +70,7 @@ export const MAX_PIXELS = 64_000_000;
 export function validatePolicy(p: unknown): PreprocessPolicy {
   const o = (p ?? {}) as Partial<PreprocessPolicy>;
   const bad = (message: string): never => { throw new Error(message); };
-  if (o.version !== 1) bad(l10n.t('Invalid preprocessing policy: version {0} (this backend knows version 1)', String(o.version)));
+  if (o.version !== 1 && o.version !== 2) bad(l10n.t('Invalid preprocessing policy: version {0} (this backend knows versions 1 and 2)', String(o.version)));
   if (!Number.isInteger(o.size) || o.size! < 8 || o.size! > 1024) bad(l10n.t('Invalid preprocessing policy: size {0} (8..1024)', String(o.size)));
   if (o.channels !== 1 && o.channels !== 3) bad(l10n.t('Invalid preprocessing policy: channels {0} (1 or 3)', String(o.channels)));
   if (o.cropThreshold !== null && (!Number.isInteger(o.cropThreshold) || o.cropThreshold! < 0 || o.cropThreshold! > 255)) {
@@ -59,12 +79,19 @@ export function validatePolicy(p: unknown): PreprocessPolicy {
   if (o.pad !== 'square-black') bad(l10n.t('Invalid preprocessing policy: {0} {1}', 'pad', String(o.pad)));
   if (!['lanczos3', 'cubic', 'linear', 'nearest'].includes(o.kernel as string)) bad(l10n.t('Invalid preprocessing policy: {0} {1}', 'kernel', String(o.kernel)));
   if (o.normalize !== 'unit') bad(l10n.t('Invalid preprocessing policy: {0} {1}', 'normalize', String(o.normalize)));
+  // Version 1 has no intensity step (a field there would be ignored, so it is refused); version 2 names its step.
+  if (o.version === 1 ? o.intensity !== undefined : !INTENSITY_NORMALIZATIONS.includes(o.intensity as IntensityNormalization)) {
+    bad(l10n.t('Invalid preprocessing policy: {0} {1}', 'intensity', String(o.intensity)));
+  }
   return o as PreprocessPolicy;
 }
 
 /** A short, stable key of a policy: names its cache folder. */
 export function policyKey(p: PreprocessPolicy): string {
-  const canonical = JSON.stringify([p.version, p.size, p.channels, p.cropThreshold, p.pad, p.kernel, p.normalize]);
+  // Version 1's key is what it always was, so its caches stay valid.
+  const fields: unknown[] = [p.version, p.size, p.channels, p.cropThreshold, p.pad, p.kernel, p.normalize];
+  if (p.version !== 1) fields.push(p.intensity);
+  const canonical = JSON.stringify(fields);
   return `v${p.version}-${p.size}px-${p.channels}ch-` + crypto.createHash('sha256').update(canonical).digest('hex').slice(0, 10);
 }
 
@@ -182,27 +209,30 @@ export function imageStats(data: Uint8Array, width: number, height: number, chan
 }
 
 /**
- * The bounding box of pixels brighter than `threshold` in any channel, or null when there are none (a uniform
- * dark image: nothing to crop to).
+ * The bounding box of the rows and columns holding at least `minCount` pixels brighter than `threshold` in any
+ * channel (1: any such pixel), or null when there are none (a uniform dark image: nothing to crop to).
  */
-export function brightBox(data: Uint8Array, width: number, height: number, channels: number, threshold: number):
+export function brightBox(data: Uint8Array, width: number, height: number, channels: number, threshold: number, minCount = 1):
   { left: number; top: number; width: number; height: number } | null {
-  let minX = width, minY = height, maxX = -1, maxY = -1;
+  const rows = new Int32Array(height), cols = new Int32Array(width);
   for (let y = 0; y < height; y++) {
     const row = y * width * channels;
     for (let x = 0; x < width; x++) {
       const o = row + x * channels;
       let v = data[o]!;
       for (let c = 1; c < channels; c++) v = Math.max(v, data[o + c]!);
-      if (v > threshold) {
-        if (x < minX) minX = x;
-        if (x > maxX) maxX = x;
-        if (y < minY) minY = y;
-        if (y > maxY) maxY = y;
-      }
+      if (v > threshold) { rows[y]!++; cols[x]!++; }
     }
   }
-  return maxX < 0 ? null : { left: minX, top: minY, width: maxX - minX + 1, height: maxY - minY + 1 };
+  const first = (a: Int32Array) => a.findIndex((c) => c >= minCount);
+  const last = (a: Int32Array) => {
+    for (let i = a.length - 1; i >= 0; i--) if (a[i]! >= minCount) return i;
+    return -1;
+  };
+  const minX = first(cols), minY = first(rows);
+  if (minX < 0 || minY < 0) return null;
+  const maxX = last(cols), maxY = last(rows);
+  return { left: minX, top: minY, width: maxX - minX + 1, height: maxY - minY + 1 };
 }
 
 /**
@@ -234,13 +264,21 @@ function toWorkingSize(img: Sharp, p: PreprocessPolicy): Promise<{ data: Buffer;
   return img.resize(workSide, workSide, { fit: 'inside', withoutEnlargement: true, kernel: p.kernel }).raw().toBuffer({ resolveWithObject: true });
 }
 
-/** Steps 2 (channels) to 5 on the working image: the policy's channels, border crop, pad and resize. */
+/** Steps 2 (channels) to 5 on the working image: the policy's channels, intensity step, border crop, pad and resize. */
 function finishWorking(data: Uint8Array, width: number, height: number, channels: number, p: PreprocessPolicy):
   { pixels: Uint8Array; box: ReturnType<typeof brightBox> } {
-  const px = toChannels(data, channels, p.channels);
-  const box = p.cropThreshold === null ? null : brightBox(px, width, height, p.channels, p.cropThreshold);
+  let px = toChannels(data, channels, p.channels);
+  // A copy first: toChannels may hand back `data` itself, whose statistics (imageStats) must be those as decoded.
+  if (p.intensity && p.intensity !== 'none') px = normalizeIntensityBytes(px === data ? px.slice() : px, p.intensity, intensityThreshold(p));
+  // Version 2 crops to the rows and columns with a few head pixels (HEAD_LINE_SHARE), not one: a noisy background
+  // then cannot widen the box to the whole image (version 1 keeps its single-pixel rule).
+  const minCount = p.version === 1 ? 1 : Math.max(2, Math.round(HEAD_LINE_SHARE * Math.min(width, height)));
+  const box = p.cropThreshold === null ? null : brightBox(px, width, height, p.channels, p.cropThreshold, minCount);
   return { pixels: cropPadResize(px, width, height, p.channels, box, p.size), box };
 }
+
+/** Version 2's crop: a row or column belongs to the head when this share of its length is head (1% of 256 px: 3). */
+const HEAD_LINE_SHARE = 0.01;
 
 /** A decoded image at full resolution, 8-bit, interleaved: what the robustness perturbations work on. */
 export interface RawImage {

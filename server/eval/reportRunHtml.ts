@@ -83,6 +83,9 @@ export function configSection(c: TrainConfig | undefined): string {
     [l10n.t('Validation fraction'), pct(c.valFraction, 0)], [l10n.t('Seed'), String(c.seed)],
     [l10n.t('Early stopping'), c.patience ? l10n.t('after {0} epochs without a better validation loss', String(c.patience)) : l10n.t('off')],
     [l10n.t('Class weights'), yesNo(c.classWeights)], [l10n.t('Label smoothing'), plain(c.labelSmoothing)],
+    // Runs saved before the setting existed have no field: they used preprocessing policy 1.
+    [l10n.t('Intensity normalisation'), c.intensity === 'equalize-head' ? l10n.t('head histogram equalisation (preprocessing policy 2)')
+      : l10n.t('none (preprocessing policy 1)')],
     [l10n.t('Augmentation'), a ? l10n.t('flip {0}, rotate ±{1}°, zoom ±{2}, shift ±{3}, brightness ±{4}, contrast ±{5}',
       yesNo(a.flip), plain(a.rotateDeg), pct(a.zoom, 0), pct(a.shift, 0), plain(a.brightness), pct(a.contrast, 0)) : '–'],
   ];

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import type * as P from '../protocol';
 import type { RunLock } from '../protocol';
 import { CLASSES } from '../data/classNames';
-import { DEFAULT_POLICY, type PreprocessPolicy } from '../data/preprocess';
+import { policyFor, type PreprocessPolicy } from '../data/preprocess';
 import { walkDataset } from '../data/walkDataset';
 import { tfjsVersion } from '../engine/startEngine';
 import { RunFolderError } from '../model/folderFiles';
@@ -75,7 +75,7 @@ export async function prepareNewRun(params: P.TrainParams, backend: P.BackendInf
   const roots = (params.dataRoots?.length ? params.dataRoots : [params.dataRoot!]).map((r) => path.resolve(r));
   if (new Set(roots).size !== roots.length) throw new ConfigError(l10n.t('the same dataset folder is given twice; give each source once'));
   for (const root of roots) await walkDataset(root); // a wrong folder or layout fails now, not after the run folder exists
-  const policy: PreprocessPolicy = { ...DEFAULT_POLICY, size: config.inputSize, channels: config.channels };
+  const policy: PreprocessPolicy = policyFor(config.inputSize, config.channels, config.intensity);
   const { runId, runDir } = createRunDir(params.runsDir!, config.model);
   const releaseLock = acquireRunLock(runDir, recovered);
   try {

@@ -4,7 +4,7 @@
  * message naming the setting, the value and the allowed range.
  */
 import * as l10n from '@vscode/l10n';
-import { DEFAULT_EPOCHS, DEFAULT_MODEL, LR_SCHEDULES, MODEL_NAMES, type AugmentSettings, type TrainConfig } from '../protocol';
+import { DEFAULT_EPOCHS, DEFAULT_MODEL, INTENSITY_STEPS, LR_SCHEDULES, MODEL_NAMES, type AugmentSettings, type TrainConfig } from '../protocol';
 import { DEFAULT_AUGMENT, NO_AUGMENT, NO_INTENSITY } from './augment';
 
 export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
@@ -24,6 +24,7 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   schedule: 'warmup-cosine',
   warmupEpochs: 1,
   ema: 0.998,
+  intensity: 'none',
 };
 
 /**
@@ -31,7 +32,7 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
  * behaviour of that time, so an old run resumes exactly as it started, not with today's defaults.
  */
 export const SAVED_CONFIG_FALLBACK: Partial<TrainConfig> = {
-  weightDecay: 0, schedule: 'cosine-epochs', warmupEpochs: 0, ema: 0,
+  weightDecay: 0, schedule: 'cosine-epochs', warmupEpochs: 0, ema: 0, intensity: 'none',
 };
 
 export class ConfigError extends Error {}
@@ -83,6 +84,12 @@ export function resolveTrainConfig(raw: unknown, { saved = false }: { saved?: bo
       throw new ConfigError(l10n.t('{0} must be one of {1}; got {2}', 'schedule', LR_SCHEDULES.join(', '), String(JSON.stringify(o.schedule))));
     }
     out.schedule = o.schedule as TrainConfig['schedule'];
+  }
+  if (o.intensity !== undefined) {
+    if (!(INTENSITY_STEPS as readonly unknown[]).includes(o.intensity)) {
+      throw new ConfigError(l10n.t('{0} must be one of {1}; got {2}', 'intensity', INTENSITY_STEPS.join(', '), String(JSON.stringify(o.intensity))));
+    }
+    out.intensity = o.intensity as TrainConfig['intensity'];
   }
   if (o.model !== undefined) {
     if (!(MODEL_NAMES as readonly unknown[]).includes(o.model)) throw new ConfigError(l10n.t('{0} must be one of {1}; got {2}', 'model', MODEL_NAMES.join(', '), String(JSON.stringify(o.model))));

@@ -129,7 +129,7 @@ describe('preprocessImage', () => {
     assert.equal(policyKey(DEFAULT_POLICY), policyKey({ ...DEFAULT_POLICY }));
     assert.notEqual(policyKey(DEFAULT_POLICY), policyKey({ ...DEFAULT_POLICY, size: 96 }));
     assert.throws(() => validatePolicy({ ...DEFAULT_POLICY, size: 4 }), /size 4/);
-    assert.throws(() => validatePolicy({ ...DEFAULT_POLICY, version: 2 }), /version 2/);
+    assert.throws(() => validatePolicy({ ...DEFAULT_POLICY, version: 3 }), /version 3/);
     assert.deepEqual(validatePolicy({ ...DEFAULT_POLICY }), DEFAULT_POLICY);
   });
 });
