@@ -85,6 +85,26 @@ describe('brain-tumor train', () => {
     fs.writeFileSync(metaFile, saved);
   });
 
+  it('trains with preprocessing policy 2 when asked (intensity equalize-head), and classifies through it', () => {
+    const r = cli(['train', '--data', data, '--runs', path.join(tmp, 'runs-v2'), '--epochs', '1', ...TINY, '--config', '{"intensity":"equalize-head"}', '--json'], tmp);
+    assert.equal(r.code, 0, r.err);
+    const result = JSON.parse(r.out) as { runDir: string; config: { intensity: string } };
+    assert.equal(result.config.intensity, 'equalize-head');
+    const meta = JSON.parse(fs.readFileSync(path.join(result.runDir, 'metadata.json'), 'utf8')) as { preprocess: Record<string, unknown> };
+    assert.deepEqual(meta.preprocess, { version: 2, size: 32, channels: 1, cropThreshold: 12, pad: 'square-black', kernel: 'linear', normalize: 'unit', intensity: 'equalize-head' });
+    const image = path.join(data, 'Training', 'glioma', 'glioma-0.png');
+    const c = cli(['classify', image, '--model', result.runDir, '--json'], tmp);
+    assert.equal(c.code, 0, c.err);
+    const item = (JSON.parse(c.out) as { items: { ok: boolean; predicted: string; probabilities: Record<string, number> }[] }).items[0]!;
+    assert.ok(item.ok, JSON.stringify(item));
+    assert.ok(['glioma', 'meningioma', 'pituitary', 'notumor'].includes(item.predicted));
+    assert.ok(Math.abs(Object.values(item.probabilities).reduce((a, b) => a + b, 0) - 1) < 1e-4);
+    // A bad value is refused before any work, naming the allowed ones.
+    const bad = cli(['train', '--data', data, '--runs', path.join(tmp, 'runs-v2'), ...TINY, '--config', '{"intensity":"clahe"}'], tmp);
+    assert.equal(bad.code, 2);
+    assert.match(bad.err, /intensity must be one of none, equalize-head; got "clahe"/);
+  });
+
   it('stops on Ctrl+C after the current batch, and --resume completes the run', async () => {
     const child = spawn(process.execPath, [CLI, 'train', '--data', data, '--runs', path.join(tmp, 'runs'), '--epochs', '4', ...TINY, '--no-cache'],
       { env: env(), cwd: tmp });
