@@ -46,7 +46,7 @@ describe('dataset scan with volumes', () => {
       { split: 'Training', label: 'glioma', files: 2, slices: 39, selected: 13 },
     ]);
     assert.equal(v.files, 3);
-    assert.equal(v.note, '3 volume(s) (46 slices, 16 selected: middle-third) are counted but not yet used for training: training reads image files, and a multi-frame DICOM file as its first frame only.');
+    assert.equal(v.note, '3 volumes (46 slices, 16 selected: middle-third) are counted but not yet used for training: training reads image files, and a multi-frame DICOM file as its first frame only.');
     const bad = report.problems.find((p) => p.rel === 'Testing/notumor/bad.nii')!;
     assert.equal(bad.kind, 'corrupt');
     assert.match(bad.message, /bad\.nii is not a NIfTI file/);

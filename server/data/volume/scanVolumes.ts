@@ -52,8 +52,11 @@ export async function scanVolumes(files: readonly DatasetFile[], selection: Volu
   const sum = (k: 'files' | 'slices' | 'selected') => rows.reduce((a, r) => a + r[k], 0);
   return {
     volumes: { selection, byClass: rows, files: sum('files'), slices: sum('slices'), selected: sum('selected'),
-      note: l10n.t('{0} volume(s) ({1} slices, {2} selected: {3}) are counted but not yet used for training: training reads image files, and a multi-frame DICOM file as its first frame only.',
-        String(sum('files')), String(sum('slices')), String(sum('selected')), selection) },
+      note: sum('files') === 1
+        ? l10n.t('1 volume ({0} slices, {1} selected: {2}) is counted but not yet used for training: training reads image files, and a multi-frame DICOM file as its first frame only.',
+          String(sum('slices')), String(sum('selected')), selection)
+        : l10n.t('{0} volumes ({1} slices, {2} selected: {3}) are counted but not yet used for training: training reads image files, and a multi-frame DICOM file as its first frame only.',
+          String(sum('files')), String(sum('slices')), String(sum('selected')), selection) },
     problems,
   };
 }
