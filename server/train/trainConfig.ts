@@ -7,6 +7,16 @@ import * as l10n from '@vscode/l10n';
 import { DEFAULT_EPOCHS, DEFAULT_MODEL, INTENSITY_STEPS, LR_SCHEDULES, MODEL_NAMES, type AugmentSettings, type TrainConfig } from '../protocol';
 import { DEFAULT_AUGMENT, NO_AUGMENT, NO_INTENSITY } from './augment';
 
+/**
+ * The augmentation a config starts from. Policy 2 (head histogram equalisation) removes contrast, gamma and
+ * brightness shifts before the model sees them, so the intensity and style augmentation is off there by default:
+ * measured (docs/training-recipe.md), with policy 2 it cost accuracy and bought no robustness. Policy 1 keeps it: it
+ * is what makes a policy 1 model robust.
+ */
+export function defaultAugmentFor(intensity: TrainConfig['intensity']): AugmentSettings {
+  return intensity === 'equalize-head' ? { ...DEFAULT_AUGMENT, ...NO_INTENSITY } : { ...DEFAULT_AUGMENT };
+}
+
 export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   model: DEFAULT_MODEL,
   inputSize: 128,
@@ -19,12 +29,12 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   patience: 0,
   classWeights: false,
   labelSmoothing: 0.05,
-  augment: DEFAULT_AUGMENT,
+  augment: defaultAugmentFor('equalize-head'),
   weightDecay: 0.05,
   schedule: 'warmup-cosine',
   warmupEpochs: 1,
   ema: 0.998,
-  intensity: 'none',
+  intensity: 'equalize-head',
 };
 
 /**
@@ -106,18 +116,19 @@ export function resolveTrainConfig(raw: unknown, { saved = false }: { saved?: bo
     if (typeof o.classWeights !== 'boolean') throw new ConfigError(l10n.t('{0} must be true or false; got {1}', 'classWeights', String(JSON.stringify(o.classWeights))));
     out.classWeights = o.classWeights;
   }
-  if (o.augment !== undefined) out.augment = resolveAugment(o.augment, saved);
-  else if (saved) out.augment = { ...out.augment, ...NO_INTENSITY };
+  // Saved configs always carry their augment object; one without predates the intensity augmentation.
+  const base = saved ? { ...DEFAULT_AUGMENT, ...NO_INTENSITY } : defaultAugmentFor(out.intensity);
+  out.augment = o.augment !== undefined ? resolveAugment(o.augment, base) : base;
   return out;
 }
 
-/** `false` turns augmentation off; an object overrides the defaults field by field. */
-function resolveAugment(raw: unknown, saved: boolean): AugmentSettings {
+/** `false` turns augmentation off, `true` is the default (`base`); an object overrides `base` field by field. */
+function resolveAugment(raw: unknown, base: AugmentSettings): AugmentSettings {
   if (raw === false) return { ...NO_AUGMENT };
-  if (raw === true) return { ...DEFAULT_AUGMENT };
+  if (raw === true) return { ...base };
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError(l10n.t('augment must be an object or false; got {0}', String(JSON.stringify(raw))));
   const o = raw as Record<string, unknown>;
-  const out = { ...DEFAULT_AUGMENT, ...(saved ? NO_INTENSITY : {}) };
+  const out = { ...base };
   for (const k of Object.keys(o)) {
     if (!Object.hasOwn(DEFAULT_AUGMENT, k)) throw new ConfigError(l10n.t('unknown augment setting "{0}"; known: {1}', k, Object.keys(DEFAULT_AUGMENT).join(', ')));
   }

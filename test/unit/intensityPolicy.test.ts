@@ -14,7 +14,8 @@ import {
 } from '../../server/data/preprocess';
 import { seededRandom } from '../../server/data/splitDataset';
 import { PERTURBATIONS } from '../../server/eval/perturb';
-import { resolveTrainConfig } from '../../server/train/trainConfig';
+import { DEFAULT_AUGMENT, NO_INTENSITY } from '../../server/train/augment';
+import { DEFAULT_TRAIN_CONFIG, resolveTrainConfig } from '../../server/train/trainConfig';
 import type { PerturbationName } from '../../server/protocol';
 
 const KAGGLE = process.env.BRAIN_TUMOR_DATASET ?? path.resolve(__dirname, '../../../../shared/datasets/brain-tumor-mri');
@@ -41,18 +42,30 @@ describe('preprocessing policy version 1, unchanged', () => {
     for (const [i, f] of SAMPLES.entries()) assert.equal(sha(await preprocessImage(testing(f), DEFAULT_POLICY)), expected[i], f);
   });
 
-  it('is what training without the intensity step still makes, and version 2 is what it makes with it', () => {
+  it('is what training with intensity none makes, and version 2 what it makes by default', () => {
     assert.deepEqual(policyFor(128, 1, 'none'), DEFAULT_POLICY);
     assert.deepEqual(policyFor(96, 3, 'equalize-head'), { ...DEFAULT_POLICY, size: 96, channels: 3, version: 2, intensity: 'equalize-head' });
-    assert.equal(resolveTrainConfig({}).intensity, 'none');
     // A run saved before the setting existed resumes with version 1's behaviour.
     assert.equal(resolveTrainConfig({ epochs: 3 }, { saved: true }).intensity, 'none');
-    assert.equal(resolveTrainConfig({ intensity: 'equalize-head' }).intensity, 'equalize-head');
+    // Asking for policy 1 gives its whole recipe: the intensity augmentation that makes it robust comes with it.
+    const v1 = resolveTrainConfig({ intensity: 'none' });
+    assert.deepEqual(v1.augment, DEFAULT_AUGMENT);
+    assert.equal(resolveTrainConfig({ intensity: 'none', augment: { noise: 0 } }).augment.gamma, DEFAULT_AUGMENT.gamma);
     assert.throws(() => resolveTrainConfig({ intensity: 'clahe' }), /intensity must be one of none, equalize-head; got "clahe"/);
   });
 });
 
 describe('policy version 2: validation and keys', () => {
+  it('is the default since it was measured better (docs/training-recipe.md), with the intensity augmentation off', () => {
+    const c = resolveTrainConfig({});
+    assert.equal(c.intensity, 'equalize-head');
+    assert.deepEqual(c.augment, { ...DEFAULT_AUGMENT, ...NO_INTENSITY });
+    assert.deepEqual(c, DEFAULT_TRAIN_CONFIG);
+    // Geometry, contrast and brightness stay: they are not intensity curves alone (flip, warp, clipping).
+    assert.ok(c.augment.flip && c.augment.rotateDeg > 0 && c.augment.contrast > 0);
+    assert.equal(resolveTrainConfig({ augment: true }).augment.gamma, 0, 'true means the default of the policy');
+  });
+
   it('accepts version 2 with its step and refuses what would be misread', () => {
     assert.deepEqual(validatePolicy({ ...V2 }), V2);
     assert.throws(() => validatePolicy({ ...DEFAULT_POLICY, version: 2 }), /intensity undefined/);

@@ -148,7 +148,10 @@ describe('recipe', () => {
       // The same object as a new request gets today's defaults for what it leaves out.
       const fresh = resolveTrainConfig(old);
       assert.equal(fresh.ema, DEFAULT_TRAIN_CONFIG.ema);
-      assert.equal(fresh.augment.gamma, DEFAULT_AUGMENT.gamma);
+      // Today's default is policy 2, whose intensity augmentation is off; asking for policy 1 brings it back.
+      assert.equal(fresh.intensity, 'equalize-head');
+      assert.equal(fresh.augment.gamma, 0);
+      assert.equal(resolveTrainConfig({ ...old, intensity: 'none' }).augment.gamma, DEFAULT_AUGMENT.gamma);
     });
 
     it('checks the new settings like the others', () => {
