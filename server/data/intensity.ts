@@ -9,8 +9,9 @@
  *
  * Why only the head, and where its edge lies: the dark background is a large share of the image; counted in, its
  * noise would be spread over a third of the grey scale. A fixed level cannot tell it apart (a lower contrast about
- * the mean lifts the background from 0 to 20), so the edge is Otsu's threshold on the square-root levels (headEdge). The background then maps
- * to 0 and the head to threshold+1..255, so the border crop that follows finds the same head whatever the contrast.
+ * the mean lifts the background from 0 to 20), so the edge is Otsu's threshold on the square-root levels
+ * (headEdge). The background then maps to 0 and the head to threshold+1..255, so the border crop that follows finds
+ * the same head whatever the contrast.
  */
 import { INTENSITY_STEPS, type IntensityStep } from '../protocol';
 
@@ -28,7 +29,7 @@ export const INTENSITY_NORMALIZATIONS: readonly IntensityNormalization[] = INTEN
  * the background/tissue split and the grey/white tissue split under a gamma: measured on 45 Kaggle Testing images
  * under the monotone perturbations of `evaluate --perturb`, the mean change of the model input was 1-13 levels
  * (version 1: 18-36), with 0-7 images changing by more than 20; plain Otsu had 30 such images under gamma 1.6, Otsu
- * on log levels 22 under gamma 0.6 (docs/training-recipe.md, "Policy version 2").
+ * on log levels 22 under gamma 0.6 (docs/training-recipe.md, "Preprocessing policy version 2").
  */
 export function headEdge(hist: Float64Array): number {
   let n = 0, total = 0;
