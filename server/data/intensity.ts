@@ -13,12 +13,7 @@
  * (headEdge). The background then maps to 0 and the head to threshold+1..255, so the border crop that follows finds
  * the same head whatever the contrast.
  */
-import { INTENSITY_STEPS, type IntensityStep } from '../protocol';
-
-/** The policy's intensity step: `none` (policy v1's behaviour) or head histogram equalisation (the contract's names). */
-export type IntensityNormalization = IntensityStep;
-
-export const INTENSITY_NORMALIZATIONS: readonly IntensityNormalization[] = INTENSITY_STEPS;
+import type { IntensityStep } from '../protocol';
 
 /**
  * The level that separates background from head in `hist` (256 bins): Otsu's threshold (the split that maximises
@@ -74,7 +69,7 @@ export function equalizeHeadTable(levels: ArrayLike<number>, threshold: number):
 }
 
 /** Applies the policy's intensity step to 8-bit pixels in place. */
-export function normalizeIntensityBytes(pixels: Uint8Array, mode: IntensityNormalization, threshold: number): Uint8Array {
+export function normalizeIntensityBytes(pixels: Uint8Array, mode: IntensityStep, threshold: number): Uint8Array {
   if (mode === 'none') return pixels;
   const table = equalizeHeadTable(pixels, threshold);
   for (let i = 0; i < pixels.length; i++) pixels[i] = table[pixels[i]!]!;

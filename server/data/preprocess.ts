@@ -22,13 +22,13 @@
  * robustness perturbations (eval/perturb.ts) act on decoded pixels and everything after them is unchanged.
  */
 import * as l10n from '@vscode/l10n';
-import type { ImageStats, InputGeometry } from '../protocol';
+import { INTENSITY_STEPS, type ImageStats, type InputGeometry, type IntensityStep } from '../protocol';
 import * as crypto from 'node:crypto';
 import sharp, { type OutputInfo, type Sharp } from 'sharp';
 import { decodeBmp } from './bmp';
 import { prepareDicomInput, preparedDicomFrame } from './dicom/dicomInput';
 import { inputGeometry, type SourceSize } from './inputGeometry';
-import { INTENSITY_NORMALIZATIONS, normalizeIntensityBytes, type IntensityNormalization } from './intensity';
+import { normalizeIntensityBytes } from './intensity';
 import { cropPadResize } from './resample';
 
 export interface PreprocessPolicy {
@@ -46,7 +46,7 @@ export interface PreprocessPolicy {
   kernel: 'lanczos3' | 'cubic' | 'linear' | 'nearest';
   normalize: 'unit';
   /** Version 2 only (absent in version 1, which means none): the intensity step. */
-  intensity?: IntensityNormalization;
+  intensity?: IntensityStep;
 }
 
 export const DEFAULT_POLICY: PreprocessPolicy = {
@@ -57,7 +57,7 @@ export const DEFAULT_POLICY: PreprocessPolicy = {
 const BACKGROUND_LEVEL = 12;
 
 /** The policy for `size` and `channels` with the given intensity step: version 1 for none (as every older model), else 2. */
-export function policyFor(size: number, channels: 1 | 3, intensity: IntensityNormalization): PreprocessPolicy {
+export function policyFor(size: number, channels: 1 | 3, intensity: IntensityStep): PreprocessPolicy {
   const base: PreprocessPolicy = { ...DEFAULT_POLICY, size, channels };
   return intensity === 'none' ? base : { ...base, version: 2, intensity };
 }
@@ -80,7 +80,7 @@ export function validatePolicy(p: unknown): PreprocessPolicy {
   if (!['lanczos3', 'cubic', 'linear', 'nearest'].includes(o.kernel as string)) bad(l10n.t('Invalid preprocessing policy: {0} {1}', 'kernel', String(o.kernel)));
   if (o.normalize !== 'unit') bad(l10n.t('Invalid preprocessing policy: {0} {1}', 'normalize', String(o.normalize)));
   // Version 1 has no intensity step (a field there would be ignored, so it is refused); version 2 names its step.
-  if (o.version === 1 ? o.intensity !== undefined : !INTENSITY_NORMALIZATIONS.includes(o.intensity as IntensityNormalization)) {
+  if (o.version === 1 ? o.intensity !== undefined : !INTENSITY_STEPS.includes(o.intensity as IntensityStep)) {
     bad(l10n.t('Invalid preprocessing policy: {0} {1}', 'intensity', String(o.intensity)));
   }
   return o as PreprocessPolicy;
